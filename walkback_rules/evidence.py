@@ -1,0 +1,138 @@
+"""The source registry every rule cites (EVIDENCE.md §1)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A reference a rule rests on, with its kind of evidence."""
+
+    id: str
+    short: str
+    reference: str
+    level: str
+    url: str | None = None
+
+
+SOURCES: dict[str, Source] = {
+    s.id: s
+    for s in (
+        Source(
+            "seed-verywell-2024",
+            "Verywell Health 2024",
+            'Brown S. "Study Shows Walking Reduces Lower Back Pain Recurrence." Verywell Health, '
+            "2 July 2024. Quotes physiotherapist and pain-medicine advice.",
+            "expert opinion",
+        ),
+        Source(
+            "walkback-lancet-2024",
+            "WalkBack trial, Lancet 2024",
+            "Pocovi NC, Lin CWC, French SD, et al. Effectiveness and cost-effectiveness of an "
+            "individualised, progressive walking and education intervention for the prevention "
+            "of low back pain recurrence in Australia (WalkBack): a randomised controlled trial. "
+            "Lancet 2024;404(10448):134–144. doi:10.1016/S0140-6736(24)00755-4",
+            "randomised trial",
+            "https://doi.org/10.1016/S0140-6736(24)00755-4",
+        ),
+        Source(
+            "walkback-protocol-2020",
+            "WalkBack protocol, BMJ Open 2020",
+            "Pocovi NC, Lin CWC, Latimer J, et al. Study protocol for the WalkBack randomised "
+            "controlled trial. BMJ Open 2020;10(10):e037149. ANZCTR ACTRN12619001134112",
+            "trial protocol",
+        ),
+        Source(
+            "nice-ng59",
+            "NICE NG59",
+            "NICE guideline NG59, Low back pain and sciatica in over 16s: assessment and "
+            "management (2016, updated 2020)",
+            "guideline",
+        ),
+        Source(
+            "who-clbp-2023",
+            "WHO chronic LBP guideline 2023",
+            "WHO guideline for non-surgical management of chronic primary low back pain in adults "
+            "in primary and community care settings (2023)",
+            "guideline",
+        ),
+        Source(
+            "acp-2017",
+            "ACP guideline 2017",
+            "Qaseem A, et al. Noninvasive treatments for acute, subacute, and chronic low back "
+            "pain: a clinical practice guideline from the American College of Physicians. "
+            "Ann Intern Med 2017;166:514–530",
+            "guideline",
+        ),
+        Source(
+            "cochrane-heat-2006",
+            "Cochrane review of heat or cold 2006",
+            "French SD, et al. Superficial heat or cold for low back pain. Cochrane Database "
+            "Syst Rev 2006;CD004750",
+            "systematic review",
+        ),
+        Source(
+            "bass-ces-2018",
+            "BASS/SBNS cauda equina standards 2018",
+            "British Association of Spine Surgeons / SBNS. Standards of care for investigation "
+            "and management of cauda equina syndrome (2018)",
+            "professional standard",
+        ),
+        Source(
+            "ifompt-2020",
+            "IFOMPT red-flag framework 2020",
+            "Finucane LM, et al. International framework for red flags for potential serious "
+            "spinal pathologies. J Orthop Sports Phys Ther 2020;50(7):350–372",
+            "consensus framework",
+        ),
+        Source(
+            "phq2-kroenke-2003",
+            "PHQ-2, Kroenke 2003",
+            "Kroenke K, Spitzer RL, Williams JBW. The Patient Health Questionnaire-2: validity of "
+            "a two-item depression screener. Med Care 2003;41:1284–1292",
+            "validation study",
+        ),
+        Source(
+            "who-pa-2020",
+            "WHO physical activity guidelines 2020",
+            "Bull FC, et al. WHO 2020 guidelines on physical activity and sedentary behaviour. "
+            "Br J Sports Med 2020;54:1451–1462",
+            "guideline",
+        ),
+        Source(
+            "machado-2017",
+            "Machado 2017",
+            "Machado GC, Maher CG, Ferreira PH, et al. Can recurrence after an acute episode of "
+            "low back pain be predicted? Phys Ther 2017;97(9):889–895 (more than two previous "
+            "episodes: odds ratio 3.18, 95% CI 2.11–4.78 for recurrence)",
+            "cohort study",
+        ),
+        Source(
+            "costa-flare-2019",
+            "Costa 2019 flare definition",
+            "Costa N, et al. A consensus definition of a low back pain flare. "
+            "J Pain 2019;20(11):1267–1275",
+            "consensus",
+        ),
+        Source(
+            "pain-monitoring",
+            "Pain-monitoring model",
+            "Thomeé R 1997; Silbernagel KG et al. 2007 — pain-monitoring model for exercise "
+            "(pain of 5/10 or less during activity and settled by the next morning); developed "
+            "for knee and tendon pain, applied here by analogy",
+            "clinical model",
+        ),
+        Source(
+            "team",
+            "WalkBack CDS clinical lead",
+            "Decision of this project's clinical lead, recorded with its rationale in the rule",
+            "team decision",
+        ),
+    )
+}
+
+
+def cite(source_ids: tuple[str, ...] | list[str]) -> str:
+    """Short citations for a list of source ids, joined for display."""
+    return "; ".join(SOURCES[i].short for i in source_ids)
