@@ -1,0 +1,51 @@
+"""Shared helpers: an assessment factory and the hypothesis profiles."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from hypothesis import HealthCheck, settings
+
+from walkback_rules import Assessment
+
+# CI runs a few thousand examples per property; a local run stays quick.
+settings.register_profile(
+    "ci", max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("dev", max_examples=300, deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+BASE: dict[str, Any] = {
+    "age": 50,
+    "visit": "review",
+    "previous_episodes": 1,
+    "flare": {"level": "none", "pain_now": 0, "days_since_onset": None},
+    "walking": {"walks_per_week": 4, "minutes_per_walk": 10, "weeks_at_current_dose": 1},
+}
+
+
+def assessment_data(**overrides: Any) -> dict[str, Any]:
+    """A valid assessment as JSON-shaped data; nested dicts in `overrides` merge one level."""
+    data = {k: (dict(v) if isinstance(v, dict) else v) for k, v in BASE.items()}
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(data.get(key), dict):
+            data[key] = {**data[key], **value}
+        else:
+            data[key] = value
+    return data
+
+
+def make_assessment(**overrides: Any) -> Assessment:
+    """A validated assessment that differs from a plain review patient only by `overrides`."""
+    return Assessment.model_validate(assessment_data(**overrides))
+
+
+def flare(level: str, pain: int, days: int | None = 3) -> dict[str, Any]:
+    """A flare entry; days is ignored (null) when the level is none."""
+    return {"level": level, "pain_now": pain, "days_since_onset": None if level == "none" else days}
+
+
+def walking(walks: int, minutes: int, weeks: int | None = 1) -> dict[str, Any]:
+    """A walking dose entry."""
+    return {"walks_per_week": walks, "minutes_per_walk": minutes, "weeks_at_current_dose": weeks}

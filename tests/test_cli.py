@@ -1,0 +1,242 @@
+"""The `walkback` command line: recommend, schema, rules, and every kind of bad input."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from walkback_rules import cli
+
+from .conftest import assessment_data
+
+GOOD = json.dumps(assessment_data())
+
+
+def run(argv: list[str], stdin: str = "") -> tuple[int, str, str]:
+    """Run the CLI in-process with `stdin`; return status, stdout and stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    old = sys.stdin
+    sys.stdin = io.StringIO(stdin)
+    try:
+        status = cli.main(argv, out=out, err=err)
+    finally:
+        sys.stdin = old
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_single_object() -> None:
+    """One object in: one pretty-printed recommendation out, status 0."""
+
+    status, out, err = run(["recommend", "-"], GOOD)
+
+    assert (status, err) == (0, "")
+    assert json.loads(out)["decision"] == "PROGRESS"
+
+
+def test_single_object_from_file(tmp_path: Path) -> None:
+    """A FILE argument is read like stdin."""
+
+    path = tmp_path / "a.json"
+    path.write_text(GOOD, encoding="utf-8")
+
+    status, out, _ = run(["recommend", str(path)])
+
+    assert status == 0 and json.loads(out)["ruleset_version"] == "1.0"
+
+
+def test_pretty_multiline_object_is_single() -> None:
+    """A pretty-printed object over several lines is still one assessment."""
+
+    status, out, _ = run(["recommend"], json.dumps(assessment_data(), indent=2))
+
+    assert status == 0 and json.loads(out)["decision"] == "PROGRESS"
+
+
+BAD_SINGLE: list[tuple[str, str, list[str]]] = [
+    ("empty", "", ["assessment: empty input; expected one JSON object"]),
+    ("whitespace", "  \n ", ["assessment: empty input; expected one JSON object"]),
+    ("invalid-json", '{"age": 4', ["assessment: not valid JSON"]),
+    ("array", "[1, 2]", ["assessment: must be a JSON object"]),
+    ("string", '"hello"', ["assessment: must be a JSON object"]),
+    ("unknown-field", json.dumps(assessment_data(colour="red")), ["colour: unknown field"]),
+    (
+        "out-of-range",
+        json.dumps(assessment_data(age=130)),
+        ["age: must be a whole number from 0 to 120"],
+    ),
+    (
+        "wrong-type",
+        json.dumps(assessment_data(flare={"pain_now": "7"})),
+        ["flare.pain_now: must be"],
+    ),
+    (
+        "unknown-red-flag",
+        json.dumps(assessment_data(red_flags=["headache"])),
+        ["red_flags[0]: must be a list of unique codes"],
+    ),
+    (
+        "duplicate-red-flag",
+        json.dumps(assessment_data(red_flags=["cauda_equina", "cauda_equina"])),
+        ["red_flags: each code may appear once"],
+    ),
+    (
+        "cross-field",
+        json.dumps(assessment_data(visit="initial", last_progression={"pain_increased": False})),
+        ['last_progression: must be null when visit is "initial"'],
+    ),
+    (
+        "two-problems",
+        json.dumps(assessment_data(age=-3, phq2=9)),
+        ["age: must be", "phq2: must be"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [b[1:] for b in BAD_SINGLE], ids=[b[0] for b in BAD_SINGLE]
+)
+def test_bad_single_input(text: str, expected: list[str]) -> None:
+    """Bad input: status 2, nothing on stdout, one stderr line per problem naming the field."""
+
+    status, out, err = run(["recommend", "-"], text)
+    lines = err.splitlines()
+
+    assert (status, out) == (2, "")
+    assert len(lines) == len(expected)
+    assert all(line.startswith(prefix) for line, prefix in zip(lines, expected, strict=True))
+    assert "Traceback" not in err
+
+
+def test_missing_file() -> None:
+    """An unreadable file is a clear error, status 2."""
+
+    status, out, err = run(["recommend", "/no/such/file.json"])
+
+    assert (status, out) == (2, "")
+    assert err.startswith("FILE: cannot read")
+
+
+def test_json_lines_mixed_good_and_bad() -> None:
+    """JSON Lines: one compact line per input line, bad lines replaced by their errors, status 1."""
+
+    lines = [
+        GOOD,
+        '{"age": "x"}',
+        json.dumps(assessment_data(red_flags=["cauda_equina"])),
+        "not json",
+        "",
+        "[1]",
+        json.dumps(assessment_data(walking={"walks_per_week": 0, "minutes_per_walk": 0})),
+    ]
+
+    status, out, err = run(["recommend"], "\n".join(lines) + "\n")
+    got = [json.loads(line) for line in out.splitlines()]
+
+    assert status == 1 and err == ""
+    assert len(got) == len(lines)
+    assert got[0]["decision"] == "PROGRESS"
+    assert got[1]["line"] == 2 and got[1]["error"][0].startswith("age: must be")
+    assert got[2]["decision"] == "EMERGENCY_REFERRAL"
+    assert got[3] == {"line": 4, "error": [got[3]["error"][0]]}
+    assert got[3]["error"][0].startswith("assessment: not valid JSON")
+    assert got[4]["line"] == 5 and got[4]["error"] == [
+        "assessment: empty input; expected one JSON object"
+    ]
+    assert got[5]["line"] == 6
+    assert got[6]["decision"] == "START"
+    assert all("\n" not in line for line in out.splitlines())
+
+
+def test_json_lines_all_good_status_0() -> None:
+    """JSON Lines with no bad line exits 0."""
+
+    status, out, _ = run(["recommend"], f"{GOOD}\n{GOOD}\n")
+
+    assert status == 0 and len(out.splitlines()) == 2
+
+
+def test_json_lines_in_parallel_keep_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long batch shared across processes comes back in input order, errors in place."""
+
+    monkeypatch.setattr(cli, "PARALLEL_MIN_LINES", 10)
+    monkeypatch.setattr(cli, "CHUNK_LINES", 7)
+    ages = list(range(18, 78))
+    lines = [json.dumps(assessment_data(age=a)) for a in ages]
+    lines[33] = "{}"
+
+    out = list(cli.recommend_lines(lines, workers=2))
+
+    assert len(out) == len(lines)
+    assert json.loads(out[33])["line"] == 34
+    older = [("OLDER_ADULT" in json.loads(o).get("flags", [])) for o in out]
+    assert older == [a >= 65 and i != 33 for i, a in enumerate(ages)]
+
+
+def test_schema_prints_input_and_output() -> None:
+    """`walkback schema` prints the JSON Schemas of the input and the output."""
+
+    status, out, _ = run(["schema"])
+    schema: dict[str, Any] = json.loads(out)
+
+    assert status == 0
+    assert schema["assessment"]["additionalProperties"] is False
+    assert "trace" in schema["recommendation"]["properties"]
+    assert set(schema["assessment"]["required"]) == {"age", "previous_episodes", "flare", "walking"}
+
+
+def test_rules_prints_markdown_table() -> None:
+    """`walkback rules` prints one Markdown row per rule."""
+
+    status, out, _ = run(["rules"])
+    rows = [line for line in out.splitlines() if line.startswith("| WB-")]
+
+    assert status == 0 and len(rows) == 27
+    assert rows[0].startswith("| WB-R01 | Possible cauda equina")
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        ["-m", "walkback_rules"],
+        ["-c", "from walkback_rules.cli import main; raise SystemExit(main())"],
+    ],
+)
+def test_runs_as_a_module_and_reports_without_traceback(entry: list[str]) -> None:
+    """`python -m walkback_rules` works, and bad input never shows a traceback."""
+
+    done = subprocess.run(
+        [sys.executable, *entry, "recommend", "-"],
+        input='{"age": 1000}',
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert done.returncode == 2 and done.stdout == ""
+    assert "Traceback" not in done.stderr and done.stderr.startswith("age: must be")
+
+
+def test_console_script_installed() -> None:
+    """The `walkback` console script is installed beside the interpreter."""
+
+    script = Path(sys.executable).with_name("walkback")
+    done = subprocess.run(
+        [str(script), "recommend"], input=GOOD, capture_output=True, text=True, check=False
+    )
+
+    assert done.returncode == 0 and json.loads(done.stdout)["decision"] == "PROGRESS"
+
+
+def test_usage_error_exits_2() -> None:
+    """An unknown command is a usage error with status 2."""
+
+    with pytest.raises(SystemExit) as info:
+        cli.main(["frobnicate"], out=io.StringIO(), err=io.StringIO())
+
+    assert info.value.code == 2
