@@ -11,7 +11,7 @@ from walkback_rules import Assessment
 
 # CI runs a few thousand examples per property; a local run stays quick.
 settings.register_profile(
-    "ci", max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "ci", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile("dev", max_examples=300, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")

@@ -170,7 +170,7 @@ def test_json_lines_in_parallel_keep_order(monkeypatch: pytest.MonkeyPatch) -> N
     lines = [json.dumps(assessment_data(age=a)) for a in ages]
     lines[33] = "{}"
 
-    out = list(cli.recommend_lines(lines, workers=2))
+    out = "".join(cli.recommend_lines(lines, workers=2)).splitlines()
 
     assert len(out) == len(lines)
     assert json.loads(out[33])["line"] == 34

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
+
 import pytest
 
 from walkback_rules import (
@@ -40,7 +43,7 @@ def test_table_with_no_deciding_rule() -> None:
 def test_flag_rule_before_any_decision_rule() -> None:
     """A flag rule before the decision rules is an error."""
 
-    with pytest.raises(RuleTableError, match="no decision rule held before"):
+    with pytest.raises(RuleTableError, match="must come before"):
         recommend(make_assessment(), rules=(FLAG_RULES[0], DECISION_RULES[-1]))
 
 
@@ -111,6 +114,22 @@ def test_describe_dose(dose: NextDose | None, words: str) -> None:
     """Doses read as a clinician would say them."""
 
     assert describe_dose(dose) == words
+
+
+def test_trace_is_built_once_on_first_read() -> None:
+    """The lazily built trace reads, compares, copies and pickles like a list."""
+
+    rec = recommend(make_assessment())
+    first = rec.trace[0]
+
+    assert rec.trace[0] is first  # built once, then kept
+    assert len(rec.trace) == len(rec.trace[:]) == 27
+    assert rec.trace == list(rec.trace)
+    assert rec.trace != "not a sequence"
+    assert repr(rec.trace).startswith("[TraceEntry(rule_id='WB-R01'")
+    assert pickle.loads(pickle.dumps(rec)) == rec
+    assert copy.deepcopy(rec) == rec
+    assert rec.model_copy(deep=True).model_dump() == rec.model_dump()
 
 
 def test_engine_output_equals_validated_json() -> None:

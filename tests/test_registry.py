@@ -10,7 +10,7 @@ import pytest
 
 import walkback_rules
 from walkback_rules import DECISION_RULES, FLAG_RULES, RULES, SOURCES, Decision, Flag
-from walkback_rules.rules import derive
+from walkback_rules.rules import derive, patient_values
 
 from .conftest import flare, make_assessment, walking
 
@@ -80,10 +80,12 @@ def test_reason_templates_format(rule: object) -> None:
     """Every reason template names only values the engine provides, for any sample patient."""
 
     for a in SAMPLES:
-        values = {**derive(a).values, "decision": "PROGRESS"}
+        values = derive(a).values
+        values["decision"] = "PROGRESS"
         for template in (rule.if_true, rule.if_false):  # type: ignore[attr-defined]
             fields = {f for _, f, _, _ in string.Formatter().parse(template) if f}
-            assert fields <= values.keys(), fields - values.keys()
+            known = patient_values(derive(a)).keys() | {"decision"}
+            assert fields <= known, fields - known
             template.format_map(values)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from .models import Card, Decision, Flag, Indicator, NextDose, Span
 
 INDICATOR: dict[Decision, Indicator] = {
@@ -195,6 +197,22 @@ def describe_dose(dose: NextDose | None) -> str:
     return f"{_span(dose.walks_per_week, 'walk', 'walks')} a week, {minutes} each"
 
 
+@cache
+def _flag_card(flag: Flag, source_ids: tuple[str, ...]) -> Card:
+    summary, detail = FLAG_CARD[flag]
+    return Card(summary, "info", detail, source_ids)
+
+
+@cache
+def _flare_care_card(ice_or_heat: bool, medication_discussion: bool) -> Card:
+    care = [FLARE_CARE] if ice_or_heat else []
+    summary = FLARE_CARE_SUMMARY
+    if medication_discussion:
+        care.append(PAIN_RELIEF)
+        summary += "; pain-relief talk with GP or pharmacist"
+    return Card(summary, "info", "\n\n".join(care), FLARE_CARE_SOURCES)
+
+
 def build_cards(
     decision: Decision,
     deciding_reason: str,
@@ -208,38 +226,18 @@ def build_cards(
     flag_sources: dict[Flag, tuple[str, ...]],
 ) -> list[Card]:
     """The headline card, a flare-care card when needed, and one card per flag."""
-    dose = describe_dose(next_dose)
-    parts = [f"**Why:** {deciding_reason}.", ACTION[decision]]
+    detail = f"**Why:** {deciding_reason}.\n\n{ACTION[decision]}"
+    summary = HEADLINE[decision]
     if next_dose is not None:
-        parts.append(f"**Dose until the next review:** {dose}.")
+        dose = describe_dose(next_dose)
+        detail += f"\n\n**Dose until the next review:** {dose}."
+        summary = summary.format(dose=dose)
     if referral_reason is not None:
-        parts.append(f"**Referral:** {referral_reason}")
+        detail += f"\n\n**Referral:** {referral_reason}"
     if review_in_days is not None:
-        parts.append(f"**Review:** in {review_in_days} days.")
-    cards = [
-        Card(
-            summary=HEADLINE[decision].format(dose=dose),
-            indicator=INDICATOR.get(decision, "info"),
-            detail="\n\n".join(parts),
-            source_ids=deciding_sources,
-        )
-    ]
+        detail += f"\n\n**Review:** in {review_in_days} days."
+    cards = [Card(summary, INDICATOR.get(decision, "info"), detail, deciding_sources)]
     if ice_or_heat or medication_discussion:
-        care = [FLARE_CARE] if ice_or_heat else []
-        if medication_discussion:
-            care.append(PAIN_RELIEF)
-        cards.append(
-            Card(
-                summary=FLARE_CARE_SUMMARY
-                + ("; pain-relief talk with GP or pharmacist" if medication_discussion else ""),
-                indicator="info",
-                detail="\n\n".join(care),
-                source_ids=FLARE_CARE_SOURCES,
-            )
-        )
-    for flag in flags:
-        summary, detail = FLAG_CARD[flag]
-        cards.append(
-            Card(summary=summary, indicator="info", detail=detail, source_ids=flag_sources[flag])
-        )
+        cards.append(_flare_care_card(ice_or_heat, medication_discussion))
+    cards.extend(_flag_card(flag, flag_sources[flag]) for flag in flags)
     return cards

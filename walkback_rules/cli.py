@@ -71,9 +71,9 @@ def _recommend_line(number: int, line: str) -> str:
         return json.dumps({"line": number, "error": errors}, ensure_ascii=False)
 
 
-def _recommend_chunk(chunk: tuple[int, list[str]]) -> list[str]:
+def _recommend_chunk(chunk: tuple[int, list[str]]) -> str:
     start, lines = chunk
-    return [_recommend_line(start + i, line) for i, line in enumerate(lines)]
+    return "".join(_recommend_line(start + i, line) + "\n" for i, line in enumerate(lines))
 
 
 def _chunks(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
@@ -82,17 +82,18 @@ def _chunks(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
 
 
 def recommend_lines(lines: list[str], workers: int | None = None) -> Iterator[str]:
-    """One compact JSON line per input line, in order: a recommendation or the line's errors."""
+    """Blocks of output lines, in input order: per line a recommendation or the line's errors.
+
+    A long batch is shared across the machine's cores (forked workers, results in order).
+    """
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers > 1 and len(lines) >= PARALLEL_MIN_LINES and "fork" in _start_methods():
         import multiprocessing
 
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for out in pool.imap(_recommend_chunk, _chunks(lines)):
-                yield from out
+            yield from pool.imap(_recommend_chunk, _chunks(lines))
         return
-    for number, line in enumerate(lines, start=1):
-        yield _recommend_line(number, line)
+    yield from map(_recommend_chunk, _chunks(lines))
 
 
 def _start_methods() -> list[str]:
@@ -115,11 +116,10 @@ def cmd_recommend(source: str, out: TextIO, err: TextIO) -> int:
         out.write(recommendation.model_dump_json(indent=2) + "\n")
         return 0
     status = 0
-    write = out.write
-    for line in recommend_lines(lines):
-        if line.startswith('{"line":'):
+    for block in recommend_lines(lines):
+        if '{"line": ' in block:
             status = 1
-        write(line + "\n")
+        out.write(block)
     return status
 
 

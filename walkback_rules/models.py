@@ -7,11 +7,19 @@ unknown field is an error so that a typo in a clinical form cannot pass unnotice
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal, Self, overload
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 RULESET_VERSION = "1.0"
@@ -326,8 +334,9 @@ _OUTPUT = ConfigDict(frozen=True, extra="forbid")
 # The records inside a Recommendation are plain dataclasses rather than models: the engine
 # builds about thirty of them per call, and a dataclass is several times cheaper to build
 # than a model. Pydantic still validates and serialises them as part of Recommendation.
-# Cards and trace entries are not frozen because a frozen dataclass costs 3-4 times more to
-# build; nothing in the package changes them after `recommend()` returns.
+# Trace entries are not frozen because a frozen dataclass costs 3-4 times more to build and
+# there are 27 of them; nothing in the package changes them after they are built. Cards are
+# frozen: the modifier cards are shared between recommendations.
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,7 +363,7 @@ class Referral:
     reason: str
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Card:
     """A CDS-Hooks-shaped card for the clinician."""
 
@@ -375,6 +384,56 @@ class TraceEntry:
     source_ids: tuple[str, ...]
 
 
+def _as_list(trace: Sequence[TraceEntry]) -> list[TraceEntry]:
+    return trace if isinstance(trace, list) else list(trace)
+
+
+class LazyTrace(Sequence[TraceEntry]):
+    """The trace of a recommendation, built the first time it is read.
+
+    Most callers (the what-if explorer re-runs the engine many times a render) need only the
+    decision, dose and flags; explaining all rules in words is the larger part of the work.
+    It reads, compares, copies and serialises exactly like a list of entries.
+    """
+
+    __slots__ = ("_build", "_entries")
+
+    def __init__(self, build: Callable[[], list[TraceEntry]]) -> None:
+        self._build: Callable[[], list[TraceEntry]] | None = build
+        self._entries: list[TraceEntry] = []
+
+    def _list(self) -> list[TraceEntry]:
+        if self._build is not None:
+            self._entries, self._build = self._build(), None
+        return self._entries
+
+    @overload
+    def __getitem__(self, index: int) -> TraceEntry: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[TraceEntry]: ...
+    def __getitem__(self, index: int | slice) -> TraceEntry | list[TraceEntry]:
+        return self._list()[index]
+
+    def __len__(self) -> int:
+        return len(self._list())
+
+    def __iter__(self) -> Iterator[TraceEntry]:
+        return iter(self._list())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return self._list() == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._list())
+
+    def __reduce__(self) -> tuple[type[list[TraceEntry]], tuple[list[TraceEntry]]]:
+        return list, (self._list(),)
+
+
 class Recommendation(BaseModel):
     """The output of `recommend()` (specification §6)."""
 
@@ -389,7 +448,7 @@ class Recommendation(BaseModel):
     medication_discussion: bool
     review_in_days: int | None
     cards: list[Card]
-    trace: list[TraceEntry]
+    trace: Annotated[Sequence[TraceEntry], PlainSerializer(_as_list, return_type=list[TraceEntry])]
 
     @classmethod
     def from_engine(cls, **fields: Any) -> Self:

@@ -59,7 +59,7 @@ def dose_words(dose: Dose) -> str:
 class Facts:
     """Everything the rules read about one patient, derived once from the `Assessment`.
 
-    `values` holds the patient's values as the reason templates quote them.
+    `values` gives the patient's values as the reason templates quote them.
     """
 
     __slots__ = (
@@ -96,7 +96,7 @@ class Facts:
         self.unsettled = pain_rose and last is not None and last.settled_within_24h is False
         self.settled = pain_rose and not self.unsettled
         self.red_flags = frozenset(a.red_flags) if a.red_flags else EMPTY
-        self.values = _values(self)
+        self.values = _Values(self)
 
     @property
     def next_step(self) -> Dose:
@@ -128,40 +128,72 @@ def _last_step(f: Facts) -> str:
     return "pain rose after the last step up and had not settled within 24 hours"
 
 
-def _values(f: Facts) -> dict[str, object]:
-    """The patient's values as the reason templates quote them."""
-    a = f.assessment
-    pain = a.flare.pain_now
-    band = pain_band(pain)
-    weeks = a.walking.weeks_at_current_dose
-    last = a.last_progression
-    dose = f.dose
-    return {
-        "age": a.age,
-        "visit": a.visit,
-        "previous_episodes": a.previous_episodes,
-        "pain_now": pain,
-        "pain_band": band,
-        "band_range": band_range(band),
-        "entered_level": a.flare.level,
-        "level": f.level,
-        "days": "not recorded" if f.days is None else f.days,
-        "dose": dose_words(dose),
-        "walks": dose.walks,
-        "weeks": "unknown (counted as established)" if weeks is None else weeks,
-        "target": "met" if f.met else "not met",
-        "tolerance": f.tolerance.replace("_", " "),
-        "prefers": "yes" if a.prefers_other_exercise else "no",
-        "red_flags": ", ".join(a.red_flags).replace("_", " ") or "none",
-        "last_step": _last_step(f),
-        "next_step": dose_words(f.next_step) if dose.walks else "no current dose to step up from",
-        "step_back": dose_words(f.step_back) if dose.walks else "no current dose to step back from",
-        "step_back_basis": "the dose before the last step up"
-        if last is not None and last.previous_dose is not None
-        else "one step back",
-        "phq2": "PHQ-2 not asked" if a.phq2 is None else f"PHQ-2 score {a.phq2}/6",
-        "hold_reasons": "; ".join(_hold_reasons(f)) or "none",
-    }
+def _step_back_basis(f: Facts) -> str:
+    last = f.assessment.last_progression
+    if last is not None and last.previous_dose is not None:
+        return "the dose before the last step up"
+    return "one step back"
+
+
+# The patient's values as the reason templates quote them, by name; each is computed the
+# first time a template asks for it (the decision's own reason needs only a few).
+TEXTS: dict[str, Callable[[Facts], object]] = {
+    "age": lambda f: f.age,
+    "visit": lambda f: f.assessment.visit,
+    "previous_episodes": lambda f: f.assessment.previous_episodes,
+    "pain_now": lambda f: f.assessment.flare.pain_now,
+    "pain_band": lambda f: pain_band(f.assessment.flare.pain_now),
+    "band_range": lambda f: band_range(pain_band(f.assessment.flare.pain_now)),
+    "entered_level": lambda f: f.assessment.flare.level,
+    "level": lambda f: f.level,
+    "days": lambda f: "not recorded" if f.days is None else f.days,
+    "dose": lambda f: dose_words(f.dose),
+    "walks": lambda f: f.dose.walks,
+    "weeks": lambda f: (
+        "unknown (counted as established)"
+        if f.assessment.walking.weeks_at_current_dose is None
+        else f.assessment.walking.weeks_at_current_dose
+    ),
+    "target": lambda f: "met" if f.met else "not met",
+    "tolerance": lambda f: f.tolerance.replace("_", " "),
+    "prefers": lambda f: "yes" if f.assessment.prefers_other_exercise else "no",
+    "red_flags": lambda f: ", ".join(f.assessment.red_flags).replace("_", " ") or "none",
+    "last_step": _last_step,
+    "next_step": lambda f: (
+        dose_words(f.next_step) if f.dose.walks else "no current dose to step up from"
+    ),
+    "step_back": lambda f: (
+        dose_words(f.step_back) if f.dose.walks else "no current dose to step back from"
+    ),
+    "step_back_basis": _step_back_basis,
+    "phq2": lambda f: (
+        "PHQ-2 not asked" if f.assessment.phq2 is None else f"PHQ-2 score {f.assessment.phq2}/6"
+    ),
+    "hold_reasons": lambda f: "; ".join(_hold_reasons(f)) or "none",
+}
+
+
+def patient_values(f: Facts) -> dict[str, object]:
+    """Every value a reason template may quote, computed now (explaining all rules needs most)."""
+    values = f.values
+    for key, text in TEXTS.items():
+        if key not in values:
+            values[key] = text(f)
+    return values
+
+
+class _Values(dict[str, object]):
+    """Template values, each computed the first time a template asks for it."""
+
+    __slots__ = ("_facts",)
+
+    def __init__(self, facts: Facts) -> None:
+        super().__init__()
+        self._facts = facts
+
+    def __missing__(self, key: str) -> object:
+        value = self[key] = TEXTS[key](self._facts)
+        return value
 
 
 @dataclass(frozen=True, slots=True)
