@@ -241,3 +241,16 @@ def build_cards(
         cards.append(_flare_care_card(ice_or_heat, medication_discussion))
     cards.extend(_flag_card(flag, flag_sources[flag]) for flag in flags)
     return cards
+
+
+def short_dose(dose: NextDose | None) -> str:
+    """A dose in the short form clinicians write: "5 × 15 min", "3–4 × 5–10 min"."""
+    if dose is None:
+        return ""
+
+    def span(s: Span) -> str:
+        return str(s.min) if s.min == s.max else f"{s.min}–{s.max}"
+
+    if dose.walks_per_week is None:
+        return f"walks of {span(dose.minutes_per_walk)} min as tolerated"
+    return f"{span(dose.walks_per_week)} × {span(dose.minutes_per_walk)} min"

@@ -136,3 +136,32 @@ SOURCES: dict[str, Source] = {
 def cite(source_ids: tuple[str, ...] | list[str]) -> str:
     """Short citations for a list of source ids, joined for display."""
     return "; ".join(SOURCES[i].short for i in source_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class Arm:
+    """One arm of the WalkBack trial: median days to an activity-limiting recurrence."""
+
+    name: str
+    participants: int
+    median_days: int
+    ci_low: int
+    ci_high: int
+
+
+# WalkBack trial (walkback-lancet-2024), EVIDENCE.md §2.
+TRIAL_ARMS = (
+    Arm("Walking and education", 351, 208, 149, 295),
+    Arm("No treatment", 350, 112, 89, 140),
+)
+TRIAL_FACTS: tuple[tuple[str, str], ...] = (
+    ("Participants", "701 adults recently recovered from an episode of low back pain"),
+    ("Design", "Pragmatic two-arm randomised trial in Australia, 2019–2022, unblinded"),
+    ("Follow-up", "12 to 36 months, monthly self-report"),
+    ("Programme", "6 physiotherapist sessions over 6 months; walking built up individually"),
+    ("Goal", "About 5 walks a week of at least 30 minutes by 6 months"),
+    ("Median days to recurrence", "208 (95% CI 149–295) versus 112 (89–140)"),
+    ("Hazard ratio", "0.72 (95% CI 0.60–0.85), p = 0.0002"),
+    ("Cost", "About AU$7,802 per QALY gained"),
+    ("Adverse events", "52% versus 54% (p = 0.60); more lower-limb events when walking"),
+)

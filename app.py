@@ -1,0 +1,30 @@
+"""WalkBack CDS: the Streamlit entrypoint (page setup, navigation, shared sidebar)."""
+
+import streamlit as st
+
+import ui
+
+st.set_page_config(page_title="WalkBack CDS", page_icon=":material/directions_walk:", layout="wide")
+
+navigation = st.navigation(
+    {
+        "Consultation": [
+            st.Page(
+                ui.PAGES["consultation"],
+                title="Consultation",
+                icon=":material/edit_note:",
+                default=True,
+            ),
+            st.Page(
+                ui.PAGES["recommendation"], title="Recommendation", icon=":material/assignment:"
+            ),
+            st.Page(ui.PAGES["plan"], title="Plan", icon=":material/trending_up:"),
+        ],
+        "Learn": [
+            st.Page(ui.PAGES["teaching"], title="Teaching", icon=":material/school:"),
+            st.Page(ui.PAGES["evidence"], title="Evidence", icon=":material/menu_book:"),
+        ],
+    }
+)
+ui.sidebar()
+navigation.run()

@@ -1,0 +1,24 @@
+"""Evidence: the WalkBack trial in figures, and the sources every rule cites."""
+
+import streamlit as st
+
+from walkback_rules import SOURCES
+from walkback_rules.charts import trial_chart
+from walkback_rules.evidence import TRIAL_FACTS
+
+st.title("Evidence")
+st.subheader("The WalkBack trial (Lancet 2024)")
+st.markdown(
+    "An individualised, progressive walking and education programme, led by physiotherapists, "
+    "roughly doubled the time to the next activity-limiting recurrence of low back pain."
+)
+st.altair_chart(trial_chart(), use_container_width=False)
+st.table([{"": label, "WalkBack trial": value} for label, value in TRIAL_FACTS])
+
+st.subheader("Sources")
+st.caption("Every rule cites at least one of these. Expert opinion and team decisions say so.")
+st.dataframe(
+    [{"id": s.id, "evidence level": s.level, "reference": s.reference} for s in SOURCES.values()],
+    hide_index=True,
+    use_container_width=True,
+)

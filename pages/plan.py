@@ -1,0 +1,31 @@
+"""Plan: week by week from this week's dose to the WalkBack target, with no setbacks."""
+
+import streamlit as st
+
+import ui
+from walkback_rules import recommend
+from walkback_rules.charts import plan_chart, plan_table
+from walkback_rules.plan import project
+
+assessment = ui.require_assessment()
+rec = recommend(assessment)
+plan = project(assessment, rec)
+
+st.title("Plan")
+if not plan.weeks:
+    st.info(f"**No walking plan for {rec.decision.value}.** {plan.note}", icon=":material/block:")
+    st.stop()
+
+first = plan.weeks[0]
+a, b, c = st.columns(3)
+a.metric("This week", f"{first.walks} × {first.minutes} min")
+b.metric("Target reached", f"Week {plan.target_week}" if plan.target_week else "Not reached")
+c.metric("Minutes this week", first.weekly_minutes)
+st.markdown(plan.note)
+st.caption(
+    "One progression step a week (more walks until 5, then 5 more minutes a walk until 30), "
+    "assuming no setbacks. Pain that rises and settles means repeat the week; pain that does "
+    "not settle within 24 hours means step back."
+)
+st.altair_chart(plan_chart(plan), use_container_width=False)
+st.dataframe(plan_table(plan), hide_index=True)

@@ -1,0 +1,169 @@
+"""Streamlit helpers shared by the pages: session state, the sidebar, and card rendering.
+
+Clinical decisions never happen here; this module only moves values between the session and
+the core (`walkback_rules`) and draws what the core returns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from walkback_rules import RULESET_VERSION, SOURCES, Assessment, Card
+from walkback_rules.intake import FEATURES, FORM_DEFAULTS, form_from_assessment, validate_form
+
+FORM = "consult_form"  # the consultation as typed (plain values; outlives page switches)
+ERRORS = "consult_errors"  # form field -> messages from the last submit
+ASSESSMENT = "assessment"  # the last validated assessment, as JSON data
+LOADED = "loaded"  # who is loaded: a demo case's title or "New patient"
+GOTO = "goto"  # a page to switch to on the next run
+WIDGET = "c_"  # prefix of the consultation widgets' keys
+
+PAGES = {
+    "consultation": "pages/consultation.py",
+    "recommendation": "pages/recommendation.py",
+    "plan": "pages/plan.py",
+    "teaching": "pages/teaching.py",
+    "evidence": "pages/evidence.py",
+}
+
+
+def form() -> dict[str, Any]:
+    """The consultation form's values, created empty on first use."""
+    if FORM not in st.session_state:
+        st.session_state[FORM] = dict(FORM_DEFAULTS)
+    value: dict[str, Any] = st.session_state[FORM]
+    return value
+
+
+def widget_key(field: str) -> str:
+    """The session key of a consultation widget."""
+    return WIDGET + field
+
+
+def feature_key(feature_id: str) -> str:
+    """The session key of a red-flag feature's checkbox."""
+    return WIDGET + "rf_" + feature_id
+
+
+def restore_widgets() -> None:
+    """Give every consultation widget its stored value (widgets forget theirs off-page)."""
+    values = form()
+    for field, value in values.items():
+        if field == "red_flag_features":
+            continue
+        st.session_state.setdefault(widget_key(field), value)
+    ticked = set(values["red_flag_features"])
+    for feature_id in FEATURES:
+        st.session_state.setdefault(feature_key(feature_id), feature_id in ticked)
+
+
+def keep_widgets() -> None:
+    """Copy the widgets' current values into the stored form."""
+    values = form()
+    for field in values:
+        if field != "red_flag_features" and widget_key(field) in st.session_state:
+            values[field] = st.session_state[widget_key(field)]
+    values["red_flag_features"] = [
+        f for f in FEATURES if st.session_state.get(feature_key(f), False)
+    ]
+
+
+def submit() -> None:
+    """Validate the consultation; keep the assessment and go on, or keep the errors."""
+    keep_widgets()
+    assessment, errors = validate_form(form())
+    st.session_state[ERRORS] = errors
+    if assessment is not None:
+        st.session_state[ASSESSMENT] = assessment.model_dump(mode="json")
+        st.session_state.setdefault(LOADED, "New patient")
+        st.session_state[GOTO] = PAGES["recommendation"]
+
+
+def errors_for(field: str) -> None:
+    """Show the errors of one form field, right beside it."""
+    for message in st.session_state.get(ERRORS, {}).get(field, []):
+        st.error(message, icon=":material/error:")
+
+
+def follow_goto() -> None:
+    """Switch page if an action asked for it."""
+    target = st.session_state.pop(GOTO, None)
+    if target:
+        st.switch_page(target)
+
+
+def load(data: dict[str, Any], label: str) -> None:
+    """Load assessment data (a demo case) into the consultation and validate it."""
+    st.session_state[FORM] = form_from_assessment(data)
+    for key in [k for k in st.session_state if str(k).startswith(WIDGET)]:
+        del st.session_state[key]
+    st.session_state[ERRORS] = {}
+    st.session_state[ASSESSMENT] = Assessment.model_validate(data).model_dump(mode="json")
+    st.session_state[LOADED] = label
+
+
+def new_patient() -> None:
+    """Clear the consultation for a new patient."""
+    for key in [k for k in st.session_state if str(k).startswith(WIDGET)]:
+        del st.session_state[key]
+    for key in (FORM, ERRORS, ASSESSMENT, LOADED):
+        st.session_state.pop(key, None)
+
+
+def current_assessment() -> Assessment | None:
+    """The last validated assessment, if any."""
+    data = st.session_state.get(ASSESSMENT)
+    return None if data is None else Assessment.model_validate(data)
+
+
+def require_assessment() -> Assessment:
+    """The current assessment, or a pointer to the consultation and a stop."""
+    assessment = current_assessment()
+    if assessment is None:
+        st.info(
+            "No consultation yet. Fill in the **Consultation** page, or load a demo patient "
+            "from **Teaching**.",
+            icon=":material/info:",
+        )
+        st.page_link(PAGES["consultation"], label="Go to the consultation", icon=":material/edit:")
+        st.stop()
+    return assessment
+
+
+_BOX = {"critical": st.error, "warning": st.warning, "info": st.info}
+_ICON = {
+    "critical": ":material/emergency:",
+    "warning": ":material/warning:",
+    "info": ":material/info:",
+}
+
+
+def card(c: Card, headline: bool = False) -> None:
+    """A card coloured by its indicator: critical red, warning amber, info blue."""
+    text = f"### {c.summary}\n\n{c.detail}" if headline else f"**{c.summary}**\n\n{c.detail}"
+    _BOX[c.indicator](text, icon=_ICON[c.indicator])
+
+
+def citations(source_ids: tuple[str, ...] | list[str]) -> str:
+    """Short citations for display."""
+    return "; ".join(SOURCES[s].short for s in source_ids)
+
+
+def sidebar() -> None:
+    """What every page shows: what this is, the ruleset, and who is loaded."""
+    with st.sidebar:
+        st.markdown("**WalkBack CDS**")
+        st.caption(
+            "Decision support for clinicians. Not a diagnosis, and not a replacement for "
+            "clinical judgement."
+        )
+        st.caption(f"Ruleset {RULESET_VERSION}")
+        loaded = st.session_state.get(LOADED)
+        if loaded:
+            st.markdown("**Loaded:**")
+            st.text(loaded)
+        else:
+            st.markdown("**Loaded:** nobody yet")
+        st.button("New patient", on_click=new_patient, icon=":material/person_add:")

@@ -1,0 +1,80 @@
+"""Teaching helpers: a searchable rule table and the what-if explorer's one-step re-run."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from .engine import recommend
+from .intake import last_progression_for, plain
+from .models import Assessment, Recommendation
+from .rules import DecisionRule, FlagRule
+from .validation import field_errors
+
+
+def rule_rows(rules: Sequence[DecisionRule | FlagRule], query: str = "") -> list[dict[str, str]]:
+    """The rule table as rows, keeping those where any column contains every query word."""
+    rows = [
+        {
+            "id": r.id,
+            "title": r.title,
+            "sets": r.sets,
+            "evidence level": r.evidence_level,
+            "sources": ", ".join(r.source_ids),
+            "rationale": r.rationale,
+        }
+        for r in rules
+    ]
+    words = query.lower().split()
+    return [row for row in rows if all(w in " ".join(row.values()).lower() for w in words)]
+
+
+@dataclass(frozen=True, slots=True)
+class Exploration:
+    """The explorer's result: a recommendation and its deciding rule, or the input errors."""
+
+    recommendation: Recommendation | None
+    deciding_rule: str
+    errors: tuple[str, ...]
+
+
+def explore(
+    base: dict[str, Any],
+    *,
+    pain: int,
+    level: str,
+    days: int | None,
+    walks: int,
+    minutes: int,
+    weeks: int | None,
+    step: str,
+    phq2: int | None,
+) -> Exploration:
+    """Re-run the rules on `base` with the explorer's controls applied."""
+    data = copy.deepcopy(base)
+    data["flare"] = {
+        "level": level,
+        "pain_now": pain,
+        "days_since_onset": None if level == "none" else days,
+    }
+    data["walking"] = {
+        "walks_per_week": walks,
+        "minutes_per_walk": minutes,
+        "weeks_at_current_dose": weeks,
+    }
+    data["phq2"] = phq2
+    previous = (base.get("last_progression") or {}).get("previous_dose")
+    data["last_progression"] = last_progression_for(step, previous)
+    if step != "none":
+        data["visit"] = "review"
+    try:
+        assessment = Assessment.model_validate(data)
+    except ValidationError as exc:
+        return Exploration(None, "", tuple(plain(str(e)) for e in field_errors(exc)))
+    rec = recommend(assessment)
+    deciding = next(t for t in rec.trace if t.fired)
+    return Exploration(rec, f"{deciding.rule_id} · {deciding.title}", ())
