@@ -11,7 +11,13 @@ from typing import Any
 import streamlit as st
 
 from walkback_rules import RULESET_VERSION, SOURCES, Assessment, Card
-from walkback_rules.intake import FEATURES, FORM_DEFAULTS, form_from_assessment, validate_form
+from walkback_rules.intake import (
+    FEATURES,
+    FORM_DEFAULTS,
+    RED_FLAG_GROUPS,
+    form_from_assessment,
+    validate_form,
+)
 
 FORM = "consult_form"  # the consultation as typed (plain values; outlives page switches)
 ERRORS = "consult_errors"  # form field -> messages from the last submit
@@ -42,9 +48,17 @@ def widget_key(field: str) -> str:
     return WIDGET + field
 
 
-def feature_key(feature_id: str) -> str:
-    """The session key of a red-flag feature's checkbox."""
-    return WIDGET + "rf_" + feature_id
+def group_key(code: str) -> str:
+    """The session key of a red-flag group's feature selector."""
+    return WIDGET + "rf_" + code
+
+
+def ticked_features() -> list[str]:
+    """The red-flag features ticked on the form, in checklist order."""
+    ticked = set()
+    for code in RED_FLAG_GROUPS:
+        ticked.update(st.session_state.get(group_key(code)) or ())
+    return [f for f in FEATURES if f in ticked]
 
 
 def restore_widgets() -> None:
@@ -55,8 +69,9 @@ def restore_widgets() -> None:
             continue
         st.session_state.setdefault(widget_key(field), value)
     ticked = set(values["red_flag_features"])
-    for feature_id in FEATURES:
-        st.session_state.setdefault(feature_key(feature_id), feature_id in ticked)
+    for code in RED_FLAG_GROUPS:
+        chosen = [f for f in FEATURES if f in ticked and FEATURES[f].code == code]
+        st.session_state.setdefault(group_key(code), chosen)
 
 
 def keep_widgets() -> None:
@@ -65,9 +80,7 @@ def keep_widgets() -> None:
     for field in values:
         if field != "red_flag_features" and widget_key(field) in st.session_state:
             values[field] = st.session_state[widget_key(field)]
-    values["red_flag_features"] = [
-        f for f in FEATURES if st.session_state.get(feature_key(f), False)
-    ]
+    values["red_flag_features"] = ticked_features()
 
 
 def submit() -> None:

@@ -5,6 +5,7 @@ import streamlit as st
 import ui
 from walkback_rules.dosing import band_range, effective_level, pain_band
 from walkback_rules.intake import (
+    FEATURES,
     LAST_STEP_CHOICES,
     PHQ2_ANSWERS,
     PHQ2_QUESTIONS,
@@ -178,12 +179,14 @@ st.caption(
 flag_cols = st.columns(3)
 for i, (code, (title, action, texts)) in enumerate(RED_FLAG_GROUPS.items()):
     with flag_cols[i % 3], st.container(border=True):
-        st.markdown(f"**{title}**")
-        st.caption(action)
-        for n, text in enumerate(texts, start=1):
-            st.checkbox(text, key=ui.feature_key(f"{code}.{n}"))
-ticked = [f for f in ui.FEATURES if st.session_state.get(ui.feature_key(f))]
-codes = codes_for(ticked)
+        st.pills(
+            f"**{title}** · {action}",
+            [f"{code}.{n}" for n in range(1, len(texts) + 1)],
+            selection_mode="multi",
+            format_func=lambda feature_id: FEATURES[feature_id].text,
+            key=ui.group_key(code),
+        )
+codes = codes_for(ui.ticked_features())
 if codes:
     st.error("Sets red flag: " + ", ".join(f"`{c}`" for c in codes), icon=":material/flag:")
 ui.errors_for("red_flag_features")

@@ -12,13 +12,10 @@ st.markdown(
     "An individualised, progressive walking and education programme, led by physiotherapists, "
     "roughly doubled the time to the next activity-limiting recurrence of low back pain."
 )
-st.altair_chart(trial_chart(), use_container_width=False)
+st.altair_chart(trial_chart(), width="content")
 st.table([{"": label, "WalkBack trial": value} for label, value in TRIAL_FACTS])
 
 st.subheader("Sources")
 st.caption("Every rule cites at least one of these. Expert opinion and team decisions say so.")
-st.dataframe(
-    [{"id": s.id, "evidence level": s.level, "reference": s.reference} for s in SOURCES.values()],
-    hide_index=True,
-    use_container_width=True,
-)
+for source in SOURCES.values():
+    st.markdown(f"- **{source.id}** · *{source.level}* — {source.reference}")

@@ -27,5 +27,5 @@ st.caption(
     "assuming no setbacks. Pain that rises and settles means repeat the week; pain that does "
     "not settle within 24 hours means step back."
 )
-st.altair_chart(plan_chart(plan), use_container_width=False)
+st.altair_chart(plan_chart(plan), width="content")
 st.dataframe(plan_table(plan), hide_index=True)

@@ -16,9 +16,11 @@ st.title("Recommendation")
 ui.card(rec.cards[0], headline=True)
 
 dose_col, referral_col, review_col = st.columns(3)
-dose_col.metric("Walking this week", short_dose(rec.next_dose) or "None")
-if rec.next_dose is not None:
-    dose_col.caption(describe_dose(rec.next_dose))
+dose_col.metric(
+    "Walking this week",
+    short_dose(rec.next_dose) or "None",
+    help=describe_dose(rec.next_dose) if rec.next_dose else None,
+)
 referral_col.metric("Referral", f"{rec.referral.urgency.capitalize()}" if rec.referral else "None")
 review_col.metric(
     "Review",
@@ -42,26 +44,33 @@ for extra in rec.cards[1:]:
     ui.card(extra)
 
 st.subheader("Why")
-for entry in (t for t in rec.trace if t.fired):
-    rule = rules[entry.rule_id]
-    with st.container(border=True):
-        st.markdown(f"**{entry.rule_id} · {entry.title}** — {entry.reason}.")
-        st.caption(f"Evidence: {rule.evidence_level}. Sources: {ui.citations(entry.source_ids)}")
-        with st.expander("Rationale and full references"):
-            st.markdown(rule.rationale)
-            for source_id in entry.source_ids:
-                st.markdown(f"- {SOURCES[source_id].reference} *({SOURCES[source_id].level})*")
-
-with st.expander(f"Rules that did not apply ({sum(not t.fired for t in rec.trace)})"):
-    for entry in (t for t in rec.trace if not t.fired):
-        st.markdown(f"- **{entry.rule_id} · {entry.title}** — {entry.reason}")
+fired = [t for t in rec.trace if t.fired]
+st.markdown(
+    "\n".join(
+        f"- **{t.rule_id} · {t.title}** — {t.reason}.  \n"
+        f"  *Evidence: {rules[t.rule_id].evidence_level}. Sources: {ui.citations(t.source_ids)}.*"
+        for t in fired
+    )
+)
+with st.expander("Rationale and full references"):
+    st.markdown(
+        "\n\n".join(
+            f"**{t.rule_id}** — {rules[t.rule_id].rationale}\n\n"
+            + "\n".join(f"- {SOURCES[s].reference} *({SOURCES[s].level})*" for s in t.source_ids)
+            for t in fired
+        )
+    )
+not_fired = [t for t in rec.trace if not t.fired]
+with st.expander(f"Rules that did not apply ({len(not_fired)})"):
+    st.markdown("\n".join(f"- **{t.rule_id} · {t.title}** — {t.reason}" for t in not_fired))
 
 st.subheader("What would change this")
 alternatives = what_would_change(assessment)
-if not alternatives:
-    st.caption("No single change of input leads to a different decision.")
-for alt in alternatives:
-    st.markdown(f"- {alt.change.capitalize()}: **{alt.outcome}** *({alt.rule_id})*")
+st.markdown(
+    "\n".join(
+        f"- {alt.change.capitalize()}: **{alt.outcome}** *({alt.rule_id})*" for alt in alternatives
+    )
+    or "No single change of input leads to a different decision."
+)
 st.caption("Each line re-runs the rules with one answer changed.")
-
 st.page_link(ui.PAGES["plan"], label="See the plan", icon=":material/trending_up:")

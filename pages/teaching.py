@@ -3,7 +3,8 @@
 import streamlit as st
 
 import ui
-from walkback_rules import RULES, describe_dose
+from walkback_rules import RULES
+from walkback_rules.cards import short_dose
 from walkback_rules.cases import CASES, CASES_BY_ID
 from walkback_rules.intake import LAST_STEP_CHOICES
 from walkback_rules.models import FLARE_LEVELS
@@ -21,7 +22,7 @@ with table_tab:
         f"{len(rows)} of {len(RULES)} rules. "
         "Decision rules run in order; the first that holds decides."
     )
-    st.dataframe(rows, hide_index=True, use_container_width=True)
+    st.dataframe(rows, hide_index=True, width="stretch")
 
 
 def _load(case_id: str) -> None:
@@ -43,6 +44,7 @@ with cases_tab:
                 on_click=_load,
                 args=(case.id,),
             )
+
 ui.follow_goto()
 
 with whatif_tab:
@@ -112,6 +114,6 @@ with whatif_tab:
         assert rec is not None
         ui.card(rec.cards[0], headline=True)
         d, r = st.columns(2)
-        d.metric("Dose", describe_dose(rec.next_dose) if rec.next_dose else "None")
+        d.metric("Dose", short_dose(rec.next_dose) or "None")
         r.metric("Deciding rule", result.deciding_rule)
         st.caption("Flags: " + (", ".join(f.value for f in rec.flags) or "none"))

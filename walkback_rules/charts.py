@@ -95,7 +95,7 @@ def trial_chart(width: int = 520) -> alt.LayerChart:
             for arm in TRIAL_ARMS
         ]
     }
-    y = alt.Y("Arm:N", title=None, sort=None)
+    y = alt.Y("Arm:N", title=None, sort=None, axis=alt.Axis(labelLimit=220, labelFontSize=12))
     bars = (
         alt.Chart(data)
         .mark_errorbar(color=GREY, thickness=2, ticks=True)
@@ -117,5 +117,5 @@ def trial_chart(width: int = 520) -> alt.LayerChart:
         )
     )
     labels = points.mark_text(dy=-14, color=INK).encode(text="Median days:Q")
-    chart: alt.LayerChart = (bars + points + labels).properties(width=width, height=140)
+    chart: alt.LayerChart = (bars + points + labels).properties(width=width, height=160)
     return chart

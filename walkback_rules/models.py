@@ -73,7 +73,7 @@ def _problems(*pairs: tuple[str, str]) -> PydanticCustomError:
     )
 
 
-_INPUT = ConfigDict(strict=True, extra="forbid", frozen=True)
+_INPUT = ConfigDict(strict=True, extra="forbid", frozen=True, defer_build=True)
 
 
 class Flare(BaseModel):
@@ -329,7 +329,7 @@ PROGRAMME_DECISIONS = frozenset(
 Urgency = Literal["emergency", "urgent", "routine"]
 Indicator = Literal["critical", "warning", "info"]
 
-_OUTPUT = ConfigDict(frozen=True, extra="forbid")
+_OUTPUT = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 # The records inside a Recommendation are plain dataclasses rather than models: the engine
 # builds about thirty of them per call, and a dataclass is several times cheaper to build

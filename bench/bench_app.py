@@ -1,0 +1,139 @@
+"""Benchmark the app in headless Chromium, side by side with a bare one-form Streamlit app.
+
+Prints, each as a median over several runs:
+  - time from `streamlit run` to the first page's first render in the browser, for the
+    WalkBack app and for a bare one-form app started the same way, and their ratio
+    (target: at most 1.3x the bare app's);
+  - time from pressing "Get recommendation" to the recommendation being visible
+    (target: median at most 300 ms), and the same for the bare app's submit.
+
+Run: uv run python bench/bench_app.py [--starts 5] [--submits 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from playwright.sync_api import Page, sync_playwright
+
+from tests.browser import CHROMIUM_ARGS, ROOT, chromium_path, streamlit_server
+
+BARE_APP = """
+import streamlit as st
+
+st.title("Bare form")
+with st.form("form"):
+    st.number_input("Age (years)", min_value=0, max_value=120, value=None)
+    submitted = st.form_submit_button("Submit")
+if submitted:
+    st.header("Submitted")
+"""
+
+
+def first_render(page: Page, script: str, cwd: Path, heading: str) -> float:
+    """Seconds from starting `streamlit run` to `heading` visible in the browser."""
+    start = time.perf_counter()
+    with streamlit_server(script, cwd) as url:
+        page.goto(url)
+        page.get_by_role("heading", name=heading, exact=True).wait_for()
+        return time.perf_counter() - start
+
+
+def settle(page: Page) -> None:
+    page.wait_for_timeout(200)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
+
+
+def fill(page: Page, label: str, value: str) -> None:
+    field = page.get_by_role("spinbutton", name=label, exact=True)
+    field.fill(value)
+    field.press("Enter")
+    settle(page)
+
+
+def submit_times(page: Page, runs: int) -> list[float]:
+    """Seconds from pressing submit to the recommendation heading, over `runs` presses."""
+    times = []
+    with streamlit_server() as url:
+        page.goto(url)
+        page.get_by_role("heading", name="Consultation", exact=True).wait_for()
+        fill(page, "Age (years)", "52")
+        fill(page, "Previous episodes of low back pain", "4")
+        for _ in range(runs):
+            button = page.get_by_role("button", name="Get recommendation")
+            button.wait_for()
+            settle(page)
+            start = time.perf_counter()
+            button.click()
+            page.get_by_role(
+                "heading", name="Start walking: 3–4 walks a week, 5–10 minutes each"
+            ).wait_for()
+            times.append(time.perf_counter() - start)
+            settle(page)
+            page.get_by_role("link", name="Consultation", exact=True).first.click()
+            page.get_by_role("heading", name="Consultation", exact=True).wait_for()
+    return times
+
+
+def bare_submit_times(page: Page, cwd: Path, runs: int) -> list[float]:
+    times = []
+    with streamlit_server("bare_app.py", cwd) as url:
+        page.goto(url)
+        page.get_by_role("heading", name="Bare form", exact=True).wait_for()
+        for _ in range(runs):
+            settle(page)
+            start = time.perf_counter()
+            page.get_by_role("button", name="Submit").click()
+            page.get_by_role("heading", name="Submitted", exact=True).wait_for()
+            times.append(time.perf_counter() - start)
+            page.reload()
+            page.get_by_role("heading", name="Bare form", exact=True).wait_for()
+    return times
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.0f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--starts", type=int, default=5)
+    parser.add_argument("--submits", type=int, default=15)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        bare_dir = Path(tmp)
+        (bare_dir / "bare_app.py").write_text(BARE_APP, encoding="utf-8")
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        app_starts, bare_starts = [], []
+        for _ in range(args.starts):  # alternate, so both see the same machine state
+            app_starts.append(first_render(page, "app.py", ROOT, "Consultation"))
+            bare_starts.append(first_render(page, "bare_app.py", bare_dir, "Bare form"))
+        app_submit = submit_times(page, args.submits)
+        bare_submit = bare_submit_times(page, bare_dir, args.submits)
+        browser.close()
+
+    a, b = statistics.median(app_starts), statistics.median(bare_starts)
+    print(f"first render after `streamlit run` (median of {args.starts}):")
+    print(f"  WalkBack consultation {ms(a)}")
+    print(f"  bare one-form app     {ms(b)}")
+    print(f"  ratio                 {a / b:7.2f}x   (target <= 1.3x)")
+    s, t = statistics.median(app_submit), statistics.median(bare_submit)
+    print(f"submit to visible (median of {args.submits}):")
+    print(f"  WalkBack recommendation {ms(s)}   (target <= 300 ms)")
+    print(f"  bare app's submit       {ms(t)}")
+    print(f"  ratio                   {s / t:7.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,252 @@
+"""The Streamlit app, page by page, in Streamlit's own test harness (no browser)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import ui
+from walkback_rules import Assessment, Decision, recommend
+from walkback_rules.cases import CASES, CASES_BY_ID
+from walkback_rules.intake import form_from_assessment
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+
+
+def app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=60).run()
+
+
+def with_case(case_id: str, page: str) -> AppTest:
+    """The app with a demo case loaded, showing `page`."""
+    case = CASES_BY_ID[case_id]
+    at = app()
+    at.session_state[ui.FORM] = form_from_assessment(case.data)
+    at.session_state[ui.ASSESSMENT] = Assessment.model_validate(case.data).model_dump(mode="json")
+    at.session_state[ui.LOADED] = case.title
+    at.switch_page(ui.PAGES[page]).run()
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Everything the page shows in boxes, markdown and metrics, as one string."""
+    parts = [e.value for e in (*at.error, *at.warning, *at.info, *at.success, *at.markdown)]
+    parts += [f"{m.label}: {m.value}" for m in at.metric]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("page", list(ui.PAGES))
+def test_every_page_renders_empty(page: str) -> None:
+    """Each page renders without a consultation, with no exception."""
+
+    at = app()
+    at.switch_page(ui.PAGES[page]).run()
+
+    assert not at.exception
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+@pytest.mark.parametrize("page", ["consultation", "recommendation", "plan"])
+def test_every_demo_case_renders(case: object, page: str) -> None:
+    """Every demo case renders on the consultation, recommendation and plan pages."""
+
+    at = with_case(case.id, page)  # type: ignore[attr-defined]
+
+    assert not at.exception
+    if page == "recommendation":
+        headline = recommend(Assessment.model_validate(case.data)).cards[0].summary  # type: ignore[attr-defined]
+        assert f"### {headline}" in texts(at)
+
+
+def test_sidebar_says_what_it_is_and_who_is_loaded() -> None:
+    """The sidebar shows the disclaimer, the ruleset version and the loaded patient."""
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state[ui.LOADED] = CASES_BY_ID["demo-02"].title
+    at.run()
+    sidebar = "\n".join(str(getattr(e, "value", "")) for e in at.sidebar)
+
+    assert "not a replacement for clinical judgement" in sidebar
+    assert "Ruleset 1.0" in sidebar
+    assert CASES_BY_ID["demo-02"].title in sidebar
+
+
+def test_red_flag_case_is_an_emergency_with_no_dose_plan_or_pain_relief() -> None:
+    """A red flag shows the emergency card, no dose, no plan and no pain-relief prompt."""
+
+    rec = with_case("demo-14", "recommendation")
+    shown = texts(rec)
+
+    assert "Emergency referral" in rec.error[0].value
+    assert "Walking this week: None" in shown
+    assert "pain relief" not in shown.lower()
+    assert not rec.success
+
+    plan = with_case("demo-14", "plan")
+    assert "No walking plan for EMERGENCY_REFERRAL" in plan.info[0].value
+    assert not plan.get("vega_lite_chart")
+
+
+def test_severe_flare_prompts_cold_heat_and_pain_relief() -> None:
+    """A severe flare shows both flare-care prompts."""
+
+    shown = texts(with_case("demo-09", "recommendation"))
+
+    assert "cold or heat pack" in shown
+    assert "talk with the GP or pharmacist about pain relief" in shown
+
+
+def test_plan_page_shows_chart_table_and_target_week() -> None:
+    """A programme decision gets a chart, a table and the week the target is reached."""
+
+    at = with_case("demo-01", "plan")
+
+    assert not at.exception
+    assert len(at.get("vega_lite_chart")) == 1
+    assert "Target reached: Week 8" in texts(at)
+
+
+def test_what_would_change_is_listed() -> None:
+    """The recommendation lists alternatives computed by the engine."""
+
+    shown = texts(with_case("demo-05", "recommendation"))
+
+    assert "Had pain not risen after the last step: **PROGRESS to 5 × 20 min**" in shown
+
+
+def test_bad_entry_shows_error_beside_field_and_keeps_values() -> None:
+    """A flare with no onset day is an error shown by its field; the typed values stay."""
+
+    at = app()
+    at.number_input(key="c_age").set_value(45)
+    at.number_input(key="c_previous_episodes").set_value(2)
+    at.selectbox(key="c_flare_level").select("mild")
+    at.slider(key="c_pain_now").set_value(3)
+    at.run()
+    next(b for b in at.button if b.label == "Get recommendation").click().run()
+
+    messages = [e.value for e in at.error]
+    assert any(m.startswith("Days since the flare began: required") for m in messages)
+    assert at.number_input(key="c_age").value == 45
+    assert at.selectbox(key="c_flare_level").value == "mild"
+    assert at.slider(key="c_pain_now").value == 3
+    assert ui.ASSESSMENT not in at.session_state
+
+
+def test_good_entry_goes_to_the_recommendation() -> None:
+    """A complete consultation moves on to its recommendation."""
+
+    at = app()
+    at.number_input(key="c_age").set_value(52)
+    at.number_input(key="c_previous_episodes").set_value(4)
+    at.run()
+    next(b for b in at.button if b.label == "Get recommendation").click().run()
+
+    assert not at.exception
+    assert at.title[0].value == "Recommendation"
+    assert "Start walking" in at.info[0].value
+
+
+def test_ticking_a_feature_sets_its_code() -> None:
+    """Ticking a red-flag feature shows which code it sets."""
+
+    at = app()
+    at.session_state[ui.group_key("cauda_equina")] = ["cauda_equina.3"]
+    at.run()
+
+    assert any("cauda_equina" in e.value for e in at.error)
+
+
+def test_consultation_survives_switching_pages() -> None:
+    """Values typed on the consultation are still there after visiting another page."""
+
+    at = app()
+    at.number_input(key="c_age").set_value(61).run()
+    at.switch_page(ui.PAGES["evidence"]).run()
+    at.switch_page(ui.PAGES["consultation"]).run()
+
+    assert at.number_input(key="c_age").value == 61
+
+
+def test_loading_a_case_from_teaching_fills_the_consultation() -> None:
+    """One click loads a demo case into the consultation."""
+
+    at = app()
+    at.switch_page(ui.PAGES["teaching"]).run()
+    at.button(key="t_load_demo-08").click().run()
+
+    assert not at.exception
+    assert at.title[0].value == "Consultation"
+    assert at.number_input(key="c_age").value == 58
+    assert at.selectbox(key="c_flare_level").value == "moderate"
+
+
+def _explorer(case_id: str) -> AppTest:
+    at = with_case(case_id, "teaching")
+    assert not at.exception
+    return at
+
+
+def test_whatif_moderate_to_severe_changes_decision() -> None:
+    """Moving the flare level from moderate to severe changes the decision."""
+
+    at = _explorer("demo-08")
+    assert at.select_slider(key="t_level").value == "moderate"
+    before = at.metric[-1].value
+
+    at.select_slider(key="t_level").set_value("severe").run()
+
+    assert before.startswith("WB-R08")
+    assert at.metric[-1].value.startswith("WB-R07")
+
+
+def test_whatif_weeks_zero_to_one_changes_decision() -> None:
+    """Moving weeks at the dose from 0 to 1 turns HOLD into PROGRESS."""
+
+    at = _explorer("demo-02")
+    at.number_input(key="t_weeks").set_value(0).run()
+    held = at.metric[-1].value
+
+    at.number_input(key="t_weeks").set_value(1).run()
+
+    assert held.startswith("WB-R11")
+    assert at.metric[-1].value.startswith("WB-R14")
+
+
+def test_rule_table_is_searchable() -> None:
+    """Searching the rule table narrows it."""
+
+    at = app()
+    at.switch_page(ui.PAGES["teaching"]).run()
+    at.text_input(key="t_query").input("phq").run()
+
+    assert "1 of 27 rules" in at.caption[0].value
+
+
+def test_consultation_page_loads_no_heavy_libraries() -> None:
+    """The consultation (the first page) loads without pandas, altair or fpdf."""
+
+    code = (
+        "import sys\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        f"at = AppTest.from_file({APP!r}, default_timeout=60).run()\n"
+        "assert not at.exception, at.exception\n"
+        "print(sorted({'pandas', 'altair', 'fpdf'} & {m.split('.')[0] for m in sys.modules}))\n"
+    )
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_every_demo_case_decides_as_labelled() -> None:
+    """Each demo case reaches the decision it is labelled with, and all 14 are reached."""
+
+    for case in CASES:
+        assert recommend(Assessment.model_validate(case.data)).decision == case.expected
+    assert {c.expected for c in CASES} == set(Decision)

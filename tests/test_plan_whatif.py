@@ -1,0 +1,150 @@
+"""The weekly plan projection, the what-if alternatives and the teaching helpers."""
+
+from __future__ import annotations
+
+import pytest
+
+from walkback_rules import RULES, Decision, recommend
+from walkback_rules.charts import plan_chart, plan_table, trial_chart
+from walkback_rules.plan import NO_PLAN, project
+from walkback_rules.teaching import explore, rule_rows
+from walkback_rules.whatif import what_would_change
+
+from .conftest import assessment_data, flare, make_assessment, walking
+
+
+def plan_for(**overrides: object):  # type: ignore[no-untyped-def]
+    a = make_assessment(**overrides)
+    return project(a, recommend(a))
+
+
+def test_start_reaches_target_in_week_8() -> None:
+    """From 3 × 5 minutes: 4, 5 walks, then 5 minutes more a week until 30: week 8."""
+
+    plan = plan_for(walking=walking(0, 0, None))
+
+    assert [(w.walks, w.minutes) for w in plan.weeks] == [
+        (3, 5), (4, 5), (5, 5), (5, 10), (5, 15), (5, 20), (5, 25), (5, 30)
+    ]  # fmt: skip
+    assert plan.target_week == 8 and plan.now is None
+
+
+def test_progress_plan_starts_at_the_new_dose() -> None:
+    """The plan's first week is the recommended dose; week 0 is the current one."""
+
+    plan = plan_for(walking=walking(4, 10))
+
+    assert (plan.now.walks, plan.now.minutes) == (4, 10)  # type: ignore[union-attr]
+    assert (plan.weeks[0].walks, plan.weeks[0].minutes) == (5, 10)
+    assert plan.weeks[-1].target_met and plan.target_week == len(plan.weeks)
+
+
+def test_target_already_met() -> None:
+    """A dose at the target is a one-week plan that says keep it up."""
+
+    plan = plan_for(walking=walking(5, 30))
+
+    assert plan.target_week == 1 and "keep it up" in plan.note
+
+
+def test_duration_limited_plan_levels_off() -> None:
+    """Frequency-only progression stops at 7 walks and says the target is out of reach."""
+
+    plan = plan_for(walking=walking(5, 10), walking_tolerance="duration_limited")
+
+    assert [w.walks for w in plan.weeks] == [6, 7]
+    assert plan.target_week is None and "levels off at 7 walks of 10 minutes" in plan.note
+
+
+@pytest.mark.parametrize("decision", list(NO_PLAN))
+def test_no_plan_says_why(decision: Decision) -> None:
+    """Referral, flare and other no-dose decisions explain why there is no plan."""
+
+    patients = {
+        Decision.EMERGENCY_REFERRAL: {"red_flags": ["cauda_equina"]},
+        Decision.URGENT_REFERRAL: {"red_flags": ["suspected_infection"]},
+        Decision.ROUTINE_REFERRAL: {"red_flags": ["suspected_inflammatory_disease"]},
+        Decision.OUT_OF_SCOPE: {"age": 12},
+        Decision.MEDICAL_CLEARANCE: {"cardiorespiratory_concern": True},
+        Decision.CHRONIC_PATHWAY: {"flare": flare("mild", 2, 90)},
+        Decision.SEVERE_FLARE: {"flare": flare("severe", 9)},
+        Decision.MODERATE_FLARE: {"flare": flare("moderate", 5)},
+        Decision.ALTERNATIVE_EXERCISE: {"prefers_other_exercise": True},
+    }
+
+    plan = plan_for(**patients[decision])
+
+    assert plan.weeks == () and plan.note == NO_PLAN[decision]
+
+
+def test_plan_table_and_chart() -> None:
+    """The table has the current dose first; the charts build valid Vega-Lite."""
+
+    plan = plan_for(walking=walking(4, 10))
+    rows = plan_table(plan)
+
+    assert rows[0]["Week"] == "Now" and rows[1]["Week"] == "1"
+    assert plan_chart(plan).to_dict()["vconcat"]
+    assert trial_chart().to_dict()["layer"]
+
+
+def test_whatif_lists_nearest_changes_by_rerunning_rules() -> None:
+    """A held dose after a settled rise: 'had pain not risen' leads to PROGRESS."""
+
+    a = make_assessment(
+        walking=walking(5, 15),
+        last_progression={"pain_increased": True, "settled_within_24h": True},
+    )
+
+    alternatives = what_would_change(a)
+    by_decision = {alt.decision: alt for alt in alternatives}
+
+    assert recommend(a).decision == Decision.HOLD
+    assert str(by_decision[Decision.PROGRESS]) == (
+        "had pain not risen after the last step: PROGRESS to 5 × 20 min"
+    )
+    assert Decision.HOLD not in by_decision
+    assert len(alternatives) <= 6
+    assert [alt.distance for alt in alternatives] == sorted(alt.distance for alt in alternatives)
+
+
+def test_whatif_for_a_referral_removes_the_red_flag() -> None:
+    """For a red-flag referral, the nearest change is the flag itself."""
+
+    alternatives = what_would_change(make_assessment(red_flags=["suspected_fracture"]))
+
+    assert alternatives[0].change == "without the suspected fracture red flag"
+    assert alternatives[0].decision == Decision.PROGRESS
+
+
+def test_whatif_outcome_wording() -> None:
+    """Outcomes read as a decision with its dose, or the decision alone."""
+
+    alternatives = {a.decision: a for a in what_would_change(make_assessment())}
+
+    assert alternatives[Decision.SEVERE_FLARE].outcome == "SEVERE_FLARE"
+    assert alternatives[Decision.MODERATE_FLARE].outcome.startswith("MODERATE_FLARE, walks of 2–5")
+
+
+def test_rule_rows_search_every_word() -> None:
+    """Searching keeps rules that contain every word, in any column."""
+
+    assert len(rule_rows(RULES)) == 27
+    assert [r["id"] for r in rule_rows(RULES, "PHQ")] == ["WB-F11"]
+    assert [r["id"] for r in rule_rows(RULES, "flare severe")][:1] == ["WB-R07"]
+
+
+def test_explore_applies_controls_and_reports_errors() -> None:
+    """The explorer re-runs the rules with its controls, or says what is inconsistent."""
+
+    base = assessment_data()
+    result = explore(base, pain=8, level="severe", days=2, walks=4, minutes=10, weeks=1,
+                     step="none", phq2=0)  # fmt: skip
+    bad = explore(base, pain=0, level="none", days=None, walks=0, minutes=0, weeks=1,
+                  step="settled", phq2=0)  # fmt: skip
+
+    assert result.recommendation is not None
+    assert result.recommendation.decision == Decision.SEVERE_FLARE
+    assert result.deciding_rule.startswith("WB-R07")
+    assert bad.recommendation is None
+    assert any("must be null when walks a week is 0" in e for e in bad.errors)
