@@ -120,7 +120,7 @@ def test_features_set_codes_in_checklist_order() -> None:
         "cauda_equina",
         "suspected_fracture",
     ]
-    assert len(FEATURES) == 23
+    assert len(FEATURES) == 24
 
 
 @pytest.mark.parametrize(("a", "b", "total"), [(None, None, None), (1, 2, 3), (0, 0, 0), (3, 3, 6)])

@@ -32,11 +32,11 @@ RED_FLAG_GROUPS: dict[RedFlagCode, tuple[str, str, tuple[str, ...]]] = {
         "Possible cauda equina syndrome",
         "Emergency: hospital now, to be seen within hours",
         (
-            "New bladder disturbance (retention, incontinence, poor stream sensation)",
-            "Bowel incontinence or loss of rectal sensation",
-            "Numbness in the saddle, genital or anal area",
+            "New bladder retention or incontinence",
+            "Bowel incontinence or rectal numbness",
+            "Saddle, genital or anal numbness",
             "New sexual dysfunction",
-            "Pain or neurological symptoms in both legs",
+            "Symptoms in both legs",
         ),
     ),
     "progressive_neurological_deficit": (
@@ -74,7 +74,8 @@ RED_FLAG_GROUPS: dict[RedFlagCode, tuple[str, str, tuple[str, ...]]] = {
         "Urgent referral",
         (
             "Significant trauma",
-            "Minor trauma with osteoporosis or long-term steroid use",
+            "Minor trauma with osteoporosis",
+            "Minor trauma with long-term steroid use",
             "Structural deformity",
         ),
     ),
@@ -82,7 +83,7 @@ RED_FLAG_GROUPS: dict[RedFlagCode, tuple[str, str, tuple[str, ...]]] = {
         "Possible inflammatory back disease",
         "Routine GP or rheumatology referral",
         (
-            "Long morning stiffness that eases with exercise",
+            "Morning stiffness easing with exercise",
             "Night waking with back pain",
             "Onset under age 45",
         ),
