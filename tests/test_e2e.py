@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import playwright.sync_api as playwright_api
 import pytest
 
 from .browser import CHROMIUM_ARGS, ROOT, chromium_path, streamlit_server
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
 
 SHOTS = ROOT / "docs" / "screenshots"
 
