@@ -12,7 +12,6 @@ import pytest
 
 from .browser import CHROMIUM_ARGS, ROOT, chromium_path, streamlit_server
 
-
 SHOTS = ROOT / "docs" / "screenshots"
 
 
