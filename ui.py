@@ -107,11 +107,16 @@ def follow_goto() -> None:
         st.switch_page(target)
 
 
+def _forget_widgets() -> None:
+    """Drop the consultation widgets' state so they start again from the stored form."""
+    for key in [k for k in st.session_state if str(k).startswith(WIDGET)]:
+        del st.session_state[key]
+
+
 def load(data: dict[str, Any], label: str) -> None:
     """Load assessment data (a demo case) into the consultation and validate it."""
     st.session_state[FORM] = form_from_assessment(data)
-    for key in [k for k in st.session_state if str(k).startswith(WIDGET)]:
-        del st.session_state[key]
+    _forget_widgets()
     st.session_state[ERRORS] = {}
     st.session_state[ASSESSMENT] = Assessment.model_validate(data).model_dump(mode="json")
     st.session_state[LOADED] = label
@@ -119,8 +124,7 @@ def load(data: dict[str, Any], label: str) -> None:
 
 def new_patient() -> None:
     """Clear the consultation for a new patient."""
-    for key in [k for k in st.session_state if str(k).startswith(WIDGET)]:
-        del st.session_state[key]
+    _forget_widgets()
     for key in (FORM, ERRORS, ASSESSMENT, LOADED):
         st.session_state.pop(key, None)
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import playwright.sync_api as playwright_api
 import pytest
+from playwright.sync_api import Page
 
 from .browser import CHROMIUM_ARGS, ROOT, chromium_path, streamlit_server
 
@@ -16,7 +17,7 @@ SHOTS = ROOT / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="module")
-def page() -> Iterator[object]:
+def page() -> Iterator[Page]:
     executable = chromium_path()
     with streamlit_server() as url, playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
@@ -28,79 +29,79 @@ def page() -> Iterator[object]:
         browser.close()
 
 
-def settle(tab: object) -> None:
+def settle(tab: Page) -> None:
     """Wait until Streamlit has finished its rerun."""
-    tab.wait_for_timeout(300)  # type: ignore[attr-defined]
-    tab.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")  # type: ignore[attr-defined]
+    tab.wait_for_timeout(300)
+    tab.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
 
 
-def test_review_patient_end_to_end(page: object) -> None:
+def test_review_patient_end_to_end(page: Page) -> None:
     """Fill a review consultation, see the recommendation, the plan, and the kept form."""
 
     tab = page
     expect = playwright_api.expect
     SHOTS.mkdir(parents=True, exist_ok=True)
 
-    tab.get_by_role("spinbutton", name="Age (years)", exact=True).fill("52")  # type: ignore[attr-defined]
-    tab.get_by_role("spinbutton", name="Age (years)", exact=True).press("Enter")  # type: ignore[attr-defined]
+    tab.get_by_role("spinbutton", name="Age (years)", exact=True).fill("52")
+    tab.get_by_role("spinbutton", name="Age (years)", exact=True).press("Enter")
     settle(tab)
-    tab.get_by_role("spinbutton", name="Previous episodes of low back pain", exact=True).fill("4")  # type: ignore[attr-defined]
+    tab.get_by_role("spinbutton", name="Previous episodes of low back pain", exact=True).fill("4")
     tab.get_by_role("spinbutton", name="Previous episodes of low back pain", exact=True).press(
         "Enter"
-    )  # type: ignore[attr-defined]
+    )
     settle(tab)
-    tab.get_by_text("Review", exact=True).click()  # type: ignore[attr-defined]
+    tab.get_by_text("Review", exact=True).click()
     settle(tab)
     for label, value in (
         ("Walks a week", "4"),
         ("Minutes per walk", "10"),
         ("Full weeks at this dose", "1"),
     ):
-        field = tab.get_by_label(label, exact=True)  # type: ignore[attr-defined]
+        field = tab.get_by_label(label, exact=True)
         field.fill(value)
         field.press("Enter")
         settle(tab)
-    tab.get_by_text("Back pain did not increase").click()  # type: ignore[attr-defined]
+    tab.get_by_text("Back pain did not increase").click()
     settle(tab)
-    tab.screenshot(path=str(SHOTS / "consultation.png"))  # type: ignore[attr-defined]
+    tab.screenshot(path=str(SHOTS / "consultation.png"))
 
-    tab.get_by_role("button", name="Get recommendation").click()  # type: ignore[attr-defined]
+    tab.get_by_role("button", name="Get recommendation").click()
     expect(
         tab.get_by_role("heading", name="Progress to 5 walks a week, 10 minutes each")
     ).to_be_visible()
     settle(tab)
-    expect(tab.get_by_text("What would change this")).to_be_visible()  # type: ignore[attr-defined]
-    tab.screenshot(path=str(SHOTS / "recommendation.png"))  # type: ignore[attr-defined]
+    expect(tab.get_by_text("What would change this")).to_be_visible()
+    tab.screenshot(path=str(SHOTS / "recommendation.png"))
 
-    tab.get_by_role("link", name="Plan", exact=True).first.click()  # type: ignore[attr-defined]
-    expect(tab.get_by_role("heading", name="Plan", exact=True)).to_be_visible()  # type: ignore[attr-defined]
-    chart = tab.locator("[data-testid='stVegaLiteChart'], .vega-embed").first  # type: ignore[attr-defined]
+    tab.get_by_role("link", name="Plan", exact=True).first.click()
+    expect(tab.get_by_role("heading", name="Plan", exact=True)).to_be_visible()
+    chart = tab.locator("[data-testid='stVegaLiteChart'], .vega-embed").first
     expect(chart).to_be_visible()
-    expect(tab.get_by_text("is reached in week 5")).to_be_visible()  # type: ignore[attr-defined]
+    expect(tab.get_by_text("is reached in week 5")).to_be_visible()
     settle(tab)
-    tab.wait_for_timeout(800)  # type: ignore[attr-defined]
-    tab.screenshot(path=str(SHOTS / "plan.png"))  # type: ignore[attr-defined]
+    tab.wait_for_timeout(800)
+    tab.screenshot(path=str(SHOTS / "plan.png"))
 
-    tab.get_by_role("link", name="Consultation", exact=True).first.click()  # type: ignore[attr-defined]
-    expect(tab.get_by_role("spinbutton", name="Age (years)", exact=True)).to_have_value("52")  # type: ignore[attr-defined]
-    expect(tab.get_by_role("spinbutton", name="Walks a week", exact=True)).to_have_value("4")  # type: ignore[attr-defined]
-    expect(tab.get_by_text("Back pain did not increase")).to_be_visible()  # type: ignore[attr-defined]
+    tab.get_by_role("link", name="Consultation", exact=True).first.click()
+    expect(tab.get_by_role("spinbutton", name="Age (years)", exact=True)).to_have_value("52")
+    expect(tab.get_by_role("spinbutton", name="Walks a week", exact=True)).to_have_value("4")
+    expect(tab.get_by_text("Back pain did not increase")).to_be_visible()
 
 
-def test_teaching_and_evidence_pages(page: object) -> None:
+def test_teaching_and_evidence_pages(page: Page) -> None:
     """The teaching and evidence pages render in the browser (screenshots for the README)."""
 
     tab = page
     expect = playwright_api.expect
-    tab.get_by_role("link", name="Teaching", exact=True).click()  # type: ignore[attr-defined]
-    expect(tab.get_by_role("heading", name="Teaching", exact=True)).to_be_visible()  # type: ignore[attr-defined]
-    tab.get_by_role("tab", name="What-if explorer").click()  # type: ignore[attr-defined]
-    expect(tab.get_by_text("Deciding rule")).to_be_visible()  # type: ignore[attr-defined]
+    tab.get_by_role("link", name="Teaching", exact=True).click()
+    expect(tab.get_by_role("heading", name="Teaching", exact=True)).to_be_visible()
+    tab.get_by_role("tab", name="What-if explorer").click()
+    expect(tab.get_by_text("Deciding rule")).to_be_visible()
     settle(tab)
-    tab.screenshot(path=str(SHOTS / "teaching.png"))  # type: ignore[attr-defined]
+    tab.screenshot(path=str(SHOTS / "teaching.png"))
 
-    tab.get_by_role("link", name="Evidence", exact=True).click()  # type: ignore[attr-defined]
-    expect(tab.get_by_role("heading", name="The WalkBack trial (Lancet 2024)")).to_be_visible()  # type: ignore[attr-defined]
+    tab.get_by_role("link", name="Evidence", exact=True).click()
+    expect(tab.get_by_role("heading", name="The WalkBack trial (Lancet 2024)")).to_be_visible()
     settle(tab)
-    tab.wait_for_timeout(800)  # type: ignore[attr-defined]
-    tab.screenshot(path=str(SHOTS / "evidence.png"))  # type: ignore[attr-defined]
+    tab.wait_for_timeout(800)
+    tab.screenshot(path=str(SHOTS / "evidence.png"))

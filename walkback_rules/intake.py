@@ -219,6 +219,15 @@ def last_progression_for(
     }
 
 
+def step_of(last: Mapping[str, Any] | None) -> str:
+    """Which of LAST_STEP_CHOICES a last_progression entry describes."""
+    if last is None:
+        return "none"
+    if not last.get("pain_increased"):
+        return "no_increase"
+    return "settled" if last.get("settled_within_24h") else "not_settled"
+
+
 def to_assessment_data(form: Mapping[str, Any]) -> dict[str, Any]:
     """The assessment data a filled form describes (not yet validated)."""
     level = form["flare_level"]
@@ -287,12 +296,6 @@ def form_from_assessment(data: Mapping[str, Any]) -> dict[str, Any]:
         next(f.id for f in FEATURES.values() if f.code == code)
         for code in data.get("red_flags", [])
     ]
-    if last is None:
-        step = "none"
-    elif not last.get("pain_increased"):
-        step = "no_increase"
-    else:
-        step = "settled" if last.get("settled_within_24h") else "not_settled"
     return {
         **FORM_DEFAULTS,
         "age": data.get("age"),
@@ -304,7 +307,7 @@ def form_from_assessment(data: Mapping[str, Any]) -> dict[str, Any]:
         "walks_per_week": walking.get("walks_per_week", 0),
         "minutes_per_walk": walking.get("minutes_per_walk", 0),
         "weeks_at_current_dose": walking.get("weeks_at_current_dose"),
-        "last_step": step,
+        "last_step": step_of(last),
         "previous_dose_known": previous is not None,
         "previous_walks": (previous or {}).get("walks_per_week"),
         "previous_minutes": (previous or {}).get("minutes_per_walk"),

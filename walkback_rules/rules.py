@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .cards import describe_dose
 from .dosing import (
     MODERATE_FLARE_MINUTES,
     START_MINUTES,
@@ -49,11 +50,7 @@ EMPTY: frozenset[str] = frozenset()
 
 def dose_words(dose: Dose) -> str:
     """A dose as a clinician says it: "4 walks a week, 10 minutes each"."""
-    if dose.walks == 0:
-        return "no walking yet"
-    walks = "1 walk" if dose.walks == 1 else f"{dose.walks} walks"
-    minute = "minute" if dose.minutes == 1 else "minutes"
-    return f"{walks} a week, {dose.minutes} {minute} each"
+    return describe_dose(exact(dose)) if dose.walks else "no walking yet"
 
 
 class Facts:

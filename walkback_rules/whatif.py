@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from .cards import short_dose
 from .engine import recommend
-from .intake import last_progression_for
+from .intake import last_progression_for, step_of
 from .models import FLARE_LEVELS, WALKING_TOLERANCES, Assessment, Decision
 
 Data = dict[str, Any]
@@ -56,15 +56,6 @@ _STEPS = {
     "settled": "had pain risen after the last step and settled within 24 hours",
     "not_settled": "had pain risen after the last step and not settled within 24 hours",
 }
-
-
-def _step_of(data: Data) -> str:
-    last = data.get("last_progression")
-    if last is None:
-        return "none"
-    if not last["pain_increased"]:
-        return "no_increase"
-    return "settled" if last["settled_within_24h"] else "not_settled"
 
 
 def _set_step(step: str) -> Callable[[Data], None]:
@@ -123,7 +114,7 @@ def _variations(data: Data) -> Iterator[_Variation]:
             "had this dose only just started", 1, _set(("walking", "weeks_at_current_dose"), 0)
         )
     if data.get("visit") == "review":
-        current = _step_of(data)
+        current = step_of(data.get("last_progression"))
         for step, change in _STEPS.items():
             if step != current:
                 yield _Variation(change, 1, _set_step(step))
