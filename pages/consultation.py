@@ -202,6 +202,7 @@ with mood_col:
             (None, 0, 1, 2, 3),
             key=k(field),
             format_func=lambda v: "Not asked" if v is None else f"{PHQ2_ANSWERS[v]} ({v})",
+            placeholder="Not asked",
         )
     total = phq2_total({f: st.session_state[k(f)] for f in ("phq2_interest", "phq2_mood")})
     st.caption("PHQ-2 total: not asked" if total is None else f"PHQ-2 total: **{total}** / 6")
