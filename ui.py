@@ -6,11 +6,12 @@ the core (`walkback_rules`) and draws what the core returns.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
-from walkback_rules import RULESET_VERSION, SOURCES, Assessment, Card
+from walkback_rules.codes import RULESET_VERSION
+from walkback_rules.evidence import SOURCES
 from walkback_rules.intake import (
     FEATURES,
     FORM_DEFAULTS,
@@ -25,6 +26,9 @@ ASSESSMENT = "assessment"  # the last validated assessment, as JSON data
 LOADED = "loaded"  # who is loaded: a demo case's title or "New patient"
 GOTO = "goto"  # a page to switch to on the next run
 WIDGET = "c_"  # prefix of the consultation widgets' keys
+
+if TYPE_CHECKING:
+    from walkback_rules.models import Assessment, Card
 
 PAGES = {
     "consultation": "pages/consultation.py",
@@ -118,6 +122,8 @@ def load(data: dict[str, Any], label: str) -> None:
     st.session_state[FORM] = form_from_assessment(data)
     _forget_widgets()
     st.session_state[ERRORS] = {}
+    from walkback_rules.models import Assessment  # pydantic loads when first needed
+
     st.session_state[ASSESSMENT] = Assessment.model_validate(data).model_dump(mode="json")
     st.session_state[LOADED] = label
 
@@ -132,7 +138,11 @@ def new_patient() -> None:
 def current_assessment() -> Assessment | None:
     """The last validated assessment, if any."""
     data = st.session_state.get(ASSESSMENT)
-    return None if data is None else Assessment.model_validate(data)
+    if data is None:
+        return None
+    from walkback_rules.models import Assessment  # pydantic loads when first needed
+
+    return Assessment.model_validate(data)
 
 
 def require_assessment() -> Assessment:

@@ -5,7 +5,8 @@ Prints, each as a median over several runs:
     WalkBack app and for a bare one-form app started the same way, and their ratio
     (target: at most 1.3x the bare app's);
   - time from pressing "Get recommendation" to the recommendation being visible
-    (target: median at most 300 ms), and the same for the bare app's submit.
+    (target: median at most 300 ms), and the same for the bare app's submit. This is timed
+    inside the page, from the button's pointerdown to the heading drawn.
 
 Run: uv run python bench/bench_app.py [--starts 5] [--submits 15]
 """
@@ -21,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Locator, Page, sync_playwright
 
 from tests.browser import CHROMIUM_ARGS, ROOT, chromium_path, streamlit_server
 
@@ -44,6 +45,33 @@ def first_render(page: Page, script: str, cwd: Path, heading: str) -> float:
         page.goto(url)
         page.get_by_role("heading", name=heading, exact=True).wait_for()
         return time.perf_counter() - start
+
+
+# In the page: note the moment the button is pressed, then time until the heading is drawn.
+ARM = """() => {
+  window.__pressed = null;
+  document.addEventListener("pointerdown", () => { window.__pressed = performance.now(); },
+                            {capture: true, once: true});
+}"""
+SEEN = """(text) => {
+  if (window.__pressed === null) return null;
+  const shown = [...document.querySelectorAll("h1, h2, h3")].some(
+    (h) => h.textContent.includes(text) && h.offsetParent !== null);
+  return shown ? performance.now() - window.__pressed : null;
+}"""
+
+
+def press_to_visible(page: Page, button: Locator, heading: str) -> float:
+    """Seconds from the press of `button` to `heading` drawn, timed inside the page.
+
+    The clock starts at the browser's own pointerdown event, so the automation's waiting
+    and scrolling before the click are not counted, only what the user would wait for.
+    """
+    button.scroll_into_view_if_needed()
+    page.evaluate(ARM)
+    button.click()
+    elapsed = page.wait_for_function(SEEN, arg=heading, polling="raf").json_value()
+    return float(elapsed) / 1000
 
 
 def settle(page: Page) -> None:
@@ -70,12 +98,9 @@ def submit_times(page: Page, runs: int) -> list[float]:
             button = page.get_by_role("button", name="Get recommendation")
             button.wait_for()
             settle(page)
-            start = time.perf_counter()
-            button.click()
-            page.get_by_role(
-                "heading", name="Start walking: 3–4 walks a week, 5–10 minutes each"
-            ).wait_for()
-            times.append(time.perf_counter() - start)
+            times.append(
+                press_to_visible(page, button, "Start walking: 3–4 walks a week, 5–10 minutes each")
+            )
             settle(page)
             page.get_by_role("link", name="Consultation", exact=True).first.click()
             page.get_by_role("heading", name="Consultation", exact=True).wait_for()
@@ -89,10 +114,9 @@ def bare_submit_times(page: Page, cwd: Path, runs: int) -> list[float]:
         page.get_by_role("heading", name="Bare form", exact=True).wait_for()
         for _ in range(runs):
             settle(page)
-            start = time.perf_counter()
-            page.get_by_role("button", name="Submit").click()
-            page.get_by_role("heading", name="Submitted", exact=True).wait_for()
-            times.append(time.perf_counter() - start)
+            times.append(
+                press_to_visible(page, page.get_by_role("button", name="Submit"), "Submitted")
+            )
             page.reload()
             page.get_by_role("heading", name="Bare form", exact=True).wait_for()
     return times

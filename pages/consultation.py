@@ -3,6 +3,7 @@
 import streamlit as st
 
 import ui
+from walkback_rules.codes import FLARE_LEVELS
 from walkback_rules.dosing import band_range, effective_level, pain_band
 from walkback_rules.intake import (
     FEATURES,
@@ -13,7 +14,6 @@ from walkback_rules.intake import (
     codes_for,
     phq2_total,
 )
-from walkback_rules.models import FLARE_LEVELS
 
 ui.follow_goto()
 ui.restore_widgets()

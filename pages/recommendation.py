@@ -52,8 +52,10 @@ st.markdown(
         for t in fired
     )
 )
-with st.expander("Rationale and full references"):
-    st.markdown(
+# The two collapsed sections are drawn only when opened, so the decision shows sooner.
+references = st.expander("Rationale and full references", key="rec_references", on_change="rerun")
+if references.open:
+    references.markdown(
         "\n\n".join(
             f"**{t.rule_id}** — {rules[t.rule_id].rationale}\n\n"
             + "\n".join(f"- {SOURCES[s].reference} *({SOURCES[s].level})*" for s in t.source_ids)
@@ -61,8 +63,11 @@ with st.expander("Rationale and full references"):
         )
     )
 not_fired = [t for t in rec.trace if not t.fired]
-with st.expander(f"Rules that did not apply ({len(not_fired)})"):
-    st.markdown("\n".join(f"- **{t.rule_id} · {t.title}** — {t.reason}" for t in not_fired))
+others = st.expander(
+    f"Rules that did not apply ({len(not_fired)})", key="rec_not_applied", on_change="rerun"
+)
+if others.open:
+    others.markdown("\n".join(f"- **{t.rule_id} · {t.title}** — {t.reason}" for t in not_fired))
 
 st.subheader("What would change this")
 alternatives = what_would_change(assessment)

@@ -6,8 +6,8 @@ import ui
 from walkback_rules import RULES
 from walkback_rules.cards import short_dose
 from walkback_rules.cases import CASES, CASES_BY_ID
+from walkback_rules.codes import FLARE_LEVELS
 from walkback_rules.intake import LAST_STEP_CHOICES
-from walkback_rules.models import FLARE_LEVELS
 from walkback_rules.teaching import explore, rule_rows
 
 st.title("Teaching")

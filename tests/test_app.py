@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui
-from walkback_rules import Assessment, Decision, recommend
+from walkback_rules import SOURCES, Assessment, Decision, recommend
 from walkback_rules.cases import CASES, CASES_BY_ID
 from walkback_rules.intake import form_from_assessment
 
@@ -229,14 +230,15 @@ def test_rule_table_is_searchable() -> None:
 
 
 def test_consultation_page_loads_no_heavy_libraries() -> None:
-    """The consultation (the first page) loads without pandas, altair or fpdf."""
+    """The consultation (the first page) loads without pydantic, pandas, altair or fpdf."""
 
     code = (
         "import sys\n"
         "from streamlit.testing.v1 import AppTest\n"
         f"at = AppTest.from_file({APP!r}, default_timeout=60).run()\n"
         "assert not at.exception, at.exception\n"
-        "print(sorted({'pandas', 'altair', 'fpdf'} & {m.split('.')[0] for m in sys.modules}))\n"
+        "heavy = {'pydantic', 'pandas', 'altair', 'fpdf'}\n"
+        "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))\n"
     )
 
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -250,3 +252,39 @@ def test_every_demo_case_decides_as_labelled() -> None:
     for case in CASES:
         assert recommend(Assessment.model_validate(case.data)).decision == case.expected
     assert {c.expected for c in CASES} == set(Decision)
+
+
+def test_collapsed_sections_are_drawn_when_opened() -> None:
+    """Rationale and the rules that did not apply appear once their sections are opened."""
+
+    at = with_case("demo-05", "recommendation")
+    rec = recommend(Assessment.model_validate(CASES_BY_ID["demo-05"].data))
+    fired = [t for t in rec.trace if t.fired]
+    not_fired = [t for t in rec.trace if not t.fired]
+    references = {SOURCES[s].reference for t in fired for s in t.source_ids}
+    assert [e.label for e in at.expander] == [
+        "Rationale and full references",
+        f"Rules that did not apply ({len(not_fired)})",
+    ]
+    assert not any(f"**{t.rule_id} · {t.title}** — {t.reason}" in texts(at) for t in not_fired)
+
+    at.session_state["rec_references"] = True
+    at.session_state["rec_not_applied"] = True
+    at.run()
+    shown = texts(at)
+
+    assert not at.exception
+    assert all(r in shown for r in references)
+    assert all(f"**{t.rule_id} · {t.title}** — {t.reason}" in shown for t in not_fired)
+
+
+def test_configuration_keeps_the_app_private_and_quiet() -> None:
+    """Loopback only, no usage statistics, XSRF on, no tracebacks, a small upload limit."""
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["server"]["address"] == "127.0.0.1"
+    assert config["server"]["enableXsrfProtection"] is True
+    assert config["server"]["maxUploadSize"] <= 5
+    assert config["client"]["showErrorDetails"] == "none"

@@ -121,8 +121,8 @@ def test_all_is_honest() -> None:
 
     public = {n for n in dir(walkback_rules) if not n.startswith("_")}
     modules = {
-        "cards", "cases", "charts", "cli", "dosing", "engine", "evidence", "intake", "models",
-        "plan", "rules", "teaching", "validation", "whatif",
+        "cards", "cases", "charts", "cli", "codes", "dosing", "engine", "evidence", "intake",
+        "models", "plan", "rules", "teaching", "validation", "whatif",
     }  # fmt: skip
 
     assert set(walkback_rules.__all__) == public - modules
@@ -143,3 +143,19 @@ def test_import_stays_light() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
 
     assert out.stdout.strip() == "[]"
+
+
+def test_package_loads_names_on_first_use() -> None:
+    """`import walkback_rules` alone loads no pydantic; asking for a name loads its module."""
+
+    code = (
+        "import sys, walkback_rules\n"
+        "print('pydantic' in sys.modules)\n"
+        "print(walkback_rules.recommend.__module__, 'pydantic' in sys.modules)\n"
+    )
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+
+    assert out.stdout.split() == ["False", "walkback_rules.engine", "True"]
+    with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
+        _ = walkback_rules.nothing_here  # type: ignore[attr-defined]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .models import FLARE_LEVELS, FlareLevel, WalkingTolerance
+from .codes import FLARE_LEVELS, FlareLevel, WalkingTolerance
 
 # Numeric pain rating → band. The boundaries 3|4 and 6|7 are tested.
 PAIN_BANDS: tuple[tuple[int, int, FlareLevel], ...] = (

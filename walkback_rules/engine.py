@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from functools import partial
 
 from .cards import build_cards
+from .codes import RULESET_VERSION
 from .models import (
-    RULESET_VERSION,
     Assessment,
     Flag,
     LazyTrace,

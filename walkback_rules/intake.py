@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+from .codes import RedFlagCode
 
-from .models import Assessment, RedFlagCode
-from .validation import FieldError, field_errors
+if TYPE_CHECKING:
+    from .models import Assessment
+    from .validation import FieldError
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +267,12 @@ def to_assessment_data(form: Mapping[str, Any]) -> dict[str, Any]:
 
 def validate_form(form: Mapping[str, Any]) -> tuple[Assessment | None, dict[str, list[str]]]:
     """The assessment, or the errors keyed by form field, each message in plain words."""
+    # Loaded here, on submit, so that the form itself draws without pydantic.
+    from pydantic import ValidationError
+
+    from .models import Assessment
+    from .validation import field_errors
+
     errors: dict[str, list[str]] = {}
     one_item = (form.get("phq2_interest") is None) != (form.get("phq2_mood") is None)
     if one_item:

@@ -22,31 +22,16 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-RULESET_VERSION = "1.0"
-
-FlareLevel = Literal["none", "mild", "moderate", "severe"]
-Visit = Literal["initial", "review"]
-WalkingTolerance = Literal["full", "duration_limited", "not_tolerated"]
-RedFlagCode = Literal[
-    "cauda_equina",
-    "progressive_neurological_deficit",
-    "suspected_malignancy",
-    "suspected_infection",
-    "suspected_fracture",
-    "suspected_inflammatory_disease",
-]
-
-FLARE_LEVELS: tuple[FlareLevel, ...] = ("none", "mild", "moderate", "severe")
-RED_FLAG_CODES: tuple[RedFlagCode, ...] = (
-    "cauda_equina",
-    "progressive_neurological_deficit",
-    "suspected_malignancy",
-    "suspected_infection",
-    "suspected_fracture",
-    "suspected_inflammatory_disease",
+from .codes import (
+    FLARE_LEVELS,
+    RED_FLAG_CODES,
+    VISITS,
+    WALKING_TOLERANCES,
+    FlareLevel,
+    RedFlagCode,
+    Visit,
+    WalkingTolerance,
 )
-WALKING_TOLERANCES: tuple[WalkingTolerance, ...] = ("full", "duration_limited", "not_tolerated")
-VISITS: tuple[Visit, ...] = ("initial", "review")
 
 
 def _choices(values: tuple[str, ...]) -> str:

@@ -14,9 +14,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from .cards import short_dose
+from .codes import FLARE_LEVELS, WALKING_TOLERANCES
 from .engine import recommend
 from .intake import last_progression_for, step_of
-from .models import FLARE_LEVELS, WALKING_TOLERANCES, Assessment, Decision
+from .models import Assessment, Decision
 
 Data = dict[str, Any]
 
