@@ -19,6 +19,7 @@ navigation = st.navigation(
                 ui.PAGES["recommendation"], title="Recommendation", icon=":material/assignment:"
             ),
             st.Page(ui.PAGES["plan"], title="Plan", icon=":material/trending_up:"),
+            st.Page(ui.PAGES["handouts"], title="Handouts", icon=":material/print:"),
         ],
         "Learn": [
             st.Page(ui.PAGES["teaching"], title="Teaching", icon=":material/school:"),

@@ -31,12 +31,41 @@ if TYPE_CHECKING:
     from walkback_rules.models import Assessment, Card
 
 PAGES = {
-    "consultation": "pages/consultation.py",
-    "recommendation": "pages/recommendation.py",
-    "plan": "pages/plan.py",
-    "teaching": "pages/teaching.py",
-    "evidence": "pages/evidence.py",
+    "consultation": "views/consultation.py",
+    "recommendation": "views/recommendation.py",
+    "plan": "views/plan.py",
+    "handouts": "views/handouts.py",
+    "teaching": "views/teaching.py",
+    "evidence": "views/evidence.py",
 }
+
+
+PAPER_NAMES = {"a4": "A4", "letter": "US Letter"}
+
+_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
+
+
+def md_text(text: str) -> str:
+    """Text shown through Markdown exactly as typed: every Markdown character escaped."""
+    return text.translate(_MARKDOWN)
+
+
+def field_error(message: str | None) -> None:
+    """An error right under the field it belongs to (nothing when there is none)."""
+    if message:
+        st.error(message, icon=":material/error:")
+
+
+def default_pseudonym() -> str:
+    """What to print as the patient's pseudonym until the clinician types one."""
+    loaded = str(st.session_state.get(LOADED) or "")
+    return loaded.split(":")[0] if loaded.startswith("Demo ") else ""
+
+
+def file_stem(patient: str) -> str:
+    """A safe file-name stem from a pseudonym: letters, digits and dashes only."""
+    stem = "".join(c if c.isalnum() else "-" for c in patient.lower()).strip("-")
+    return "-".join(filter(None, stem.split("-")))[:40] or "walkback"
 
 
 def form() -> dict[str, Any]:

@@ -240,3 +240,85 @@ def test_usage_error_exits_2() -> None:
         cli.main(["frobnicate"], out=io.StringIO(), err=io.StringIO())
 
     assert info.value.code == 2
+
+
+# --- handout and summary ---------------------------------------------------------------
+
+
+def test_handout_writes_a_pdf(tmp_path: Path) -> None:
+    """`walkback handout` writes the patient's PDF, with the clinic's details in it."""
+
+    target = tmp_path / "handout.pdf"
+
+    status, out, err = run(
+        ["handout", "-", "-o", str(target), "--clinic", "Harbourside", "--phone", "02 9555 0123"],
+        GOOD,
+    )
+
+    assert (status, out, err) == (0, "", "")
+    assert target.read_bytes().startswith(b"%PDF-")
+    assert oct(target.stat().st_mode & 0o777) != oct(0o600)  # an ordinary file
+
+
+def test_handout_html_by_extension_and_letter_paper(tmp_path: Path) -> None:
+    target = tmp_path / "handout.html"
+
+    status, _, _ = run(["handout", "-", "-o", str(target), "--paper", "letter"], GOOD)
+
+    html = target.read_text(encoding="utf-8")
+    assert status == 0
+    assert html.startswith("<!DOCTYPE html>") and "size: letter" in html
+
+
+def test_summary_writes_a_pdf(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(GOOD, encoding="utf-8")
+    target = tmp_path / "summary.pdf"
+
+    status, _, _ = run(["summary", str(path), "-o", str(target), "--patient", "P-7K2QF9"])
+
+    assert status == 0 and target.read_bytes().startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize("command", ["handout", "summary"])
+def test_bad_assessment_gives_the_same_errors_as_recommend(command: str, tmp_path: Path) -> None:
+    """Bad input exits 2 with exactly `walkback recommend`'s field errors; no file appears."""
+
+    bad = json.dumps({**assessment_data(), "age": "fifty", "visit": "later"})
+    target = tmp_path / "out.pdf"
+
+    status, _, err = run([command, "-", "-o", str(target)], bad)
+    expected = run(["recommend", "-"], bad)
+
+    assert (status, expected[0]) == (2, 2)
+    assert err == expected[2] and "age:" in err and "visit:" in err
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["--phone", "call us"], "--phone:"),
+        (["--clinic", "x" * 81], "--clinic:"),
+        (["--sections", "walking,recipes"], "--sections:"),
+    ],
+)
+def test_bad_handout_details_exit_2_naming_the_option(
+    args: list[str], field: str, tmp_path: Path
+) -> None:
+    target = tmp_path / "out.pdf"
+
+    status, _, err = run(["handout", "-", "-o", str(target), *args], GOOD)
+
+    assert status == 2 and err.startswith(field)
+    assert not target.exists()
+
+
+def test_unwritable_output_exits_2_and_leaves_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "missing-folder" / "out.pdf"
+
+    status, _, err = run(["handout", "-", "-o", str(target)], GOOD)
+
+    assert status == 2 and err.startswith("OUT: cannot write")
+    assert not target.parent.exists()
+    assert list(tmp_path.iterdir()) == []

@@ -33,51 +33,107 @@ def plan_table(plan: Plan) -> list[dict[str, Any]]:
     ]
 
 
+def plan_spec(plan: Plan, width: int | None = None) -> dict[str, Any]:
+    """The plan chart as a Vega-Lite spec: minutes a week (bars, dashed 150-minute target)
+    above walks a week (line, dashed 5-walk target).
+
+    Plain data, so a printed handout needs no chart library to build it. In the app each
+    week gets a fixed step; for print, `width` fits the chart to the page with larger text.
+    """
+    rows = plan_table(plan)
+    top_walks = max([TARGET_WALKS + 1] + [row["Walks a week"] for row in rows])
+    size: Any = {"step": 44} if width is None else width
+    week = {
+        "field": "Week",
+        "type": "ordinal",
+        "title": "Week",
+        "sort": None,
+        "axis": {"labelAngle": 0},
+    }
+
+    def target(name: str) -> dict[str, Any]:
+        return {
+            "data": {"name": name},
+            "mark": {"type": "rule", "color": GREY, "strokeDash": [6, 4], "size": 2},
+            "encoding": {"y": {"field": "target", "type": "quantitative"}},
+        }
+
+    minutes = {
+        "title": f"Minutes a week (dashed: {TARGET_WEEKLY_MINUTES}-minute target)",
+        "width": size,
+        "height": 200 if width is None else 130,
+        "layer": [
+            {
+                "data": {"name": "plan"},
+                "mark": {"type": "bar", "color": INK},
+                "encoding": {
+                    "x": week,
+                    "y": {
+                        "field": "Minutes a week",
+                        "type": "quantitative",
+                        "title": "Minutes a week",
+                    },
+                    "tooltip": [
+                        {"field": f, "type": t}
+                        for f, t in (
+                            ("Week", "ordinal"),
+                            ("Walks a week", "quantitative"),
+                            ("Minutes per walk", "quantitative"),
+                            ("Minutes a week", "quantitative"),
+                        )
+                    ],
+                },
+            },
+            target("minutes_target"),
+        ],
+    }
+    walks = {
+        "title": f"Walks a week (dashed: {TARGET_WALKS}-walk target)",
+        "width": size,
+        "height": 120 if width is None else 70,
+        "layer": [
+            {
+                "data": {"name": "plan"},
+                "mark": {"type": "line", "color": INK, "point": {"color": INK}},
+                "encoding": {
+                    "x": week,
+                    "y": {
+                        "field": "Walks a week",
+                        "type": "quantitative",
+                        "title": "Walks a week",
+                        "scale": {"domain": [0, top_walks]},
+                    },
+                    "tooltip": [
+                        {"field": "Week", "type": "ordinal"},
+                        {"field": "Walks a week", "type": "quantitative"},
+                    ],
+                },
+            },
+            target("walks_target"),
+        ],
+    }
+    spec: dict[str, Any] = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "datasets": {
+            "plan": rows,
+            "minutes_target": [{"target": TARGET_WEEKLY_MINUTES}],
+            "walks_target": [{"target": TARGET_WALKS}],
+        },
+        "vconcat": [minutes, walks],
+    }
+    if width is not None:
+        spec["config"] = {
+            "axis": {"labelFontSize": 13, "titleFontSize": 13},
+            "title": {"fontSize": 15},
+        }
+    return spec
+
+
 def plan_chart(plan: Plan) -> alt.VConcatChart:
-    """Minutes a week (bars, with the 150-minute target) above walks a week (line, target 5)."""
+    """The plan chart for the app, as an Altair chart made from `plan_spec`."""
     import altair as alt
 
-    rows = plan_table(plan)
-    data = {"values": rows}
-    x = alt.X("Week:O", title="Week", sort=None, axis=alt.Axis(labelAngle=0))
-    top_walks = max([TARGET_WALKS + 1] + [row["Walks a week"] for row in rows])
-    step = alt.Step(44)
-    minutes = (
-        alt.Chart(data)
-        .mark_bar(color=INK)
-        .encode(
-            x=x,
-            y=alt.Y("Minutes a week:Q", title="Minutes a week"),
-            tooltip=["Week:O", "Walks a week:Q", "Minutes per walk:Q", "Minutes a week:Q"],
-        )
-    )
-    minutes_target = (
-        alt.Chart({"values": [{"target": TARGET_WEEKLY_MINUTES}]})
-        .mark_rule(color=GREY, strokeDash=[6, 4], size=2)
-        .encode(y="target:Q")
-    )
-    walks = (
-        alt.Chart(data)
-        .mark_line(color=INK, point=alt.OverlayMarkDef(color=INK))
-        .encode(
-            x=x,
-            y=alt.Y("Walks a week:Q", title="Walks a week", scale=alt.Scale(domain=[0, top_walks])),
-            tooltip=["Week:O", "Walks a week:Q"],
-        )
-    )
-    walks_target = (
-        alt.Chart({"values": [{"target": TARGET_WALKS}]})
-        .mark_rule(color=GREY, strokeDash=[6, 4], size=2)
-        .encode(y="target:Q")
-    )
-    return alt.vconcat(
-        (minutes + minutes_target).properties(
-            width=step, height=200, title="Minutes a week (dashed: 150-minute target)"
-        ),
-        (walks + walks_target).properties(
-            width=step, height=120, title="Walks a week (dashed: 5-walk target)"
-        ),
-    )
+    return alt.VConcatChart.from_dict(plan_spec(plan), validate=False)
 
 
 def trial_chart(width: int = 520) -> alt.LayerChart:

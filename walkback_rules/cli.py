@@ -1,4 +1,4 @@
-"""The `walkback` command line: recommendations, schemas and the rule table.
+"""The `walkback` command line: recommendations, handouts, schemas and the rule table.
 
 Exit status: 0 on success; 1 when some JSON Lines records were bad (each reported in its
 place); 2 when the input as a whole, or the command line, is unusable.
@@ -16,6 +16,7 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from .engine import recommend
+from .handouts.content import PAPERS, SECTIONS, HandoutOptions
 from .models import Assessment, Recommendation
 from .rules import RULES
 from .validation import ROOT, FieldError, field_errors
@@ -123,6 +124,79 @@ def cmd_recommend(source: str, out: TextIO, err: TextIO) -> int:
     return status
 
 
+def _write(target: str, data: bytes, out: TextIO) -> None:
+    """Write a file whole or not at all (a temporary file, then a rename); - is stdout."""
+    if target == "-":
+        buffer = getattr(out, "buffer", None)
+        if buffer is not None:
+            buffer.write(data)
+            buffer.flush()
+        else:
+            out.write(data.decode("utf-8", errors="replace"))
+        return
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(target))
+    try:
+        fd, temp = tempfile.mkstemp(dir=folder, prefix=".walkback-", suffix=".part")
+    except OSError as exc:
+        raise InputError(
+            [FieldError("OUT", f"cannot write to {folder!r}: {exc.strerror}")]
+        ) from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        umask = os.umask(0o022)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)  # an ordinary file, not the temporary file's 0600
+        os.replace(temp, target)
+    except OSError as exc:
+        os.unlink(temp)
+        raise InputError([FieldError("OUT", f"cannot write {target!r}: {exc.strerror}")]) from exc
+
+
+def _handout_options(args: argparse.Namespace) -> HandoutOptions:
+    from .handouts.content import option_errors
+
+    errors = option_errors(args.clinic, args.phone, args.patient)
+    sections = tuple(s.strip() for s in args.sections.split(",") if s.strip())
+    unknown = [s for s in sections if s not in SECTIONS]
+    if unknown:
+        errors["sections"] = f"a comma-separated list of {', '.join(SECTIONS)}"
+    if errors:
+        raise InputError([FieldError(f"--{k}", v) for k, v in errors.items()])
+    return HandoutOptions(
+        clinic=args.clinic,
+        phone=args.phone,
+        patient=args.patient,
+        paper=args.paper,
+        sections=sections,
+    )
+
+
+def cmd_handout(args: argparse.Namespace, out: TextIO) -> int:
+    """`walkback handout`: the patient handout for one assessment, as PDF or HTML."""
+    from .handouts import Format, handout_file
+
+    options = _handout_options(args)
+    assessment = assessment_from_json(_read(args.file))
+    fmt: Format = args.format or (
+        "html" if args.output.lower().endswith((".html", ".htm")) else "pdf"
+    )
+    _write(args.output, handout_file(assessment, options, fmt), out)
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace, out: TextIO) -> int:
+    """`walkback summary`: the one-page clinician summary for one assessment, as PDF."""
+    from .handouts import summary_file
+
+    options = _handout_options(args)
+    assessment = assessment_from_json(_read(args.file))
+    _write(args.output, summary_file(assessment, options), out)
+    return 0
+
+
 def schemas() -> dict[str, object]:
     """The JSON Schemas of the input and the output."""
     return {
@@ -163,6 +237,39 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     rec.add_argument("file", nargs="?", default="-", metavar="FILE|-", help="input; - is stdin")
+    handout = sub.add_parser(
+        "handout",
+        help="write the patient handout (PDF or HTML) for one assessment",
+        description=(
+            "Read one JSON assessment and write the patient's handout: their walking plan, "
+            "flare-up plan and the warning signs, shaped by the recommendation."
+        ),
+    )
+    summary = sub.add_parser(
+        "summary",
+        help="write the one-page clinician summary (PDF) for one assessment",
+        description="Read one JSON assessment and write the clinician summary for the record.",
+    )
+    for command in (handout, summary):
+        command.add_argument("file", metavar="FILE|-", help="assessment JSON; - is stdin")
+        command.add_argument(
+            "-o", "--output", required=True, metavar="OUT", help="file to write; - is stdout"
+        )
+        command.add_argument("--paper", choices=PAPERS, default="a4", help="paper size")
+        command.add_argument("--clinic", default="", metavar="NAME", help="clinic name")
+        command.add_argument("--phone", default="", metavar="NUMBER", help="clinic phone")
+        command.add_argument(
+            "--patient", default="", metavar="PSEUDONYM", help="patient pseudonym (no names)"
+        )
+        command.add_argument(
+            "--sections",
+            default=",".join(SECTIONS),
+            metavar="LIST",
+            help=f"sections to include (default: all): {','.join(SECTIONS)}",
+        )
+    handout.add_argument(
+        "--format", choices=("pdf", "html"), help="pdf (default) or html (default for .html)"
+    )
     sub.add_parser("schema", help="print the JSON Schemas of the input and the output")
     sub.add_parser("rules", help="print the rule table as Markdown")
     return parser
@@ -178,6 +285,10 @@ def main(
     try:
         if args.command == "recommend":
             return cmd_recommend(args.file, out, err)
+        if args.command == "handout":
+            return cmd_handout(args, out)
+        if args.command == "summary":
+            return cmd_summary(args, out)
         if args.command == "schema":
             out.write(json.dumps(schemas(), indent=2, ensure_ascii=False) + "\n")
             return 0

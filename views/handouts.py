@@ -1,0 +1,157 @@
+"""Handouts: preview the patient's own plan, then download it (PDF or HTML) and the summary."""
+
+import streamlit as st
+
+import ui
+from walkback_rules import recommend
+from walkback_rules.charts import plan_chart
+from walkback_rules.handouts import (
+    PAPERS,
+    SECTION_TITLES,
+    SECTIONS,
+    HandoutOptions,
+    build_handout,
+    handout_file,
+    summary_file,
+)
+from walkback_rules.handouts.content import (
+    Bullets,
+    DoseBox,
+    HelpBox,
+    Paragraph,
+    PlanChart,
+    WalkingLog,
+    option_errors,
+)
+from walkback_rules.handouts.readability import GRADE_AIM, GRADE_LIMIT, readings
+
+assessment = ui.require_assessment()
+rec = recommend(assessment)
+
+st.title("Handouts")
+st.caption(
+    "The patient's own plan to print or send, and a one-page summary for the record. "
+    "The handout follows the recommendation and never names a medicine."
+)
+
+st.session_state.setdefault("h_patient", ui.default_pseudonym())
+settings, preview = st.columns([1, 2], gap="large")
+with settings:
+    st.subheader("Details")
+    clinic = st.text_input("Clinic name", key="h_clinic", max_chars=80)
+    ui.field_error(option_errors(clinic, "", "").get("clinic"))
+    phone = st.text_input("Clinic phone", key="h_phone", max_chars=30, placeholder="02 9555 0123")
+    ui.field_error(option_errors("", phone, "").get("phone"))
+    patient = st.text_input(
+        "Patient pseudonym",
+        key="h_patient",
+        max_chars=40,
+        help="Printed in the footer. Use the pseudonym only: no names or dates of birth.",
+    )
+    ui.field_error(option_errors("", "", patient).get("patient"))
+    paper = st.radio(
+        "Paper", PAPERS, key="h_paper", horizontal=True, format_func=lambda p: ui.PAPER_NAMES[p]
+    )
+    optional = [s for s in SECTIONS if s != "help"]
+    sections = st.multiselect(
+        "Sections",
+        optional,
+        default=optional,
+        key="h_sections",
+        format_func=lambda s: SECTION_TITLES[s],
+        help="The get-help-now box is always printed. The decision decides which of these "
+        "apply: a referral handout explains the referral only.",
+    )
+    problems = option_errors(clinic, phone, patient)
+    options = HandoutOptions(
+        clinic=clinic.strip(),
+        phone=phone.strip(),
+        patient=patient.strip(),
+        paper=paper,
+        sections=(*sections, "help"),
+    )
+    st.subheader("Download")
+    if problems:
+        st.warning("Correct the details above to build the files.", icon=":material/warning:")
+    else:
+        name = ui.file_stem(options.patient)
+        st.download_button(
+            "Patient handout (PDF)",
+            data=lambda: handout_file(assessment, options, "pdf", rec),
+            file_name=f"{name}-handout.pdf",
+            mime="application/pdf",
+            icon=":material/picture_as_pdf:",
+            type="primary",
+            on_click="ignore",
+        )
+        st.download_button(
+            "Patient handout (web page, to print)",
+            data=lambda: handout_file(assessment, options, "html", rec),
+            file_name=f"{name}-handout.html",
+            mime="text/html",
+            icon=":material/print:",
+            on_click="ignore",
+        )
+        st.download_button(
+            "Clinician summary (PDF, one page)",
+            data=lambda: summary_file(assessment, options, rec),
+            file_name=f"{name}-summary.pdf",
+            mime="application/pdf",
+            icon=":material/description:",
+            on_click="ignore",
+        )
+        st.caption("Each file is built when its button is pressed.")
+
+handout = build_handout(assessment, rec, options)
+levels = {r.section: r for r in readings(handout)}
+with preview:
+    st.subheader("Preview")
+    with st.container(border=True):
+        st.markdown(f"## {ui.md_text(handout.title)}")
+        st.markdown(ui.md_text(handout.intro))
+        for section in handout.sections:
+            st.markdown(f"#### {ui.md_text(section.title)}")
+            level = levels.get(section.title)
+            if level is not None:
+                mark = "✓" if level.flesch_kincaid <= GRADE_LIMIT else "✗"
+                st.caption(
+                    f"Reading level {mark}: Flesch-Kincaid grade {level.flesch_kincaid:.1f} "
+                    f"(aim {GRADE_AIM:.0f}, never above {GRADE_LIMIT:.0f}); "
+                    f"SMOG {level.smog:.1f}; {level.words} words."
+                )
+            for block in section.blocks:
+                if isinstance(block, Paragraph):
+                    st.markdown(ui.md_text(block.text))
+                elif isinstance(block, Bullets):
+                    lead = f"**{ui.md_text(block.lead)}**\n\n" if block.lead else ""
+                    st.markdown(lead + "\n".join(f"- {ui.md_text(i)}" for i in block.items))
+                elif isinstance(block, DoseBox):
+                    st.info(
+                        f"**{ui.md_text(block.heading)}**\n\n"
+                        + "\n\n".join(f"### {ui.md_text(line)}" for line in block.lines)
+                    )
+                elif isinstance(block, PlanChart):
+                    st.altair_chart(plan_chart(block.plan), width="content")
+                    st.markdown(ui.md_text(block.caption))
+                elif isinstance(block, WalkingLog):
+                    st.markdown(ui.md_text(block.instruction))
+                    st.table(
+                        [
+                            {
+                                "Week": str(w),
+                                **dict.fromkeys(block.days, "☐"),
+                                block.feel_column: "",
+                            }
+                            for w in range(1, block.weeks + 1)
+                        ]
+                    )
+                elif isinstance(block, HelpBox):
+                    st.error(
+                        "**Go to hospital now if:**\n"
+                        + "\n".join(f"- {ui.md_text(i)}" for i in block.now)
+                        + f"\n\n**{ui.md_text(block.now_action)}**\n\n**See a doctor soon if:**\n"
+                        + "\n".join(f"- {ui.md_text(i)}" for i in block.soon)
+                        + f"\n\n**{ui.md_text(block.soon_action)}**\n\n{ui.md_text(block.contact)}",
+                        icon=":material/emergency:",
+                    )
+        st.caption(ui.md_text(handout.footer()))

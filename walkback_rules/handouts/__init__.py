@@ -1,0 +1,92 @@
+"""Printable handouts: the patient's own plan (PDF or HTML) and a one-page clinician summary.
+
+One source of content (`content.build_handout`) feeds two renderers (`pdf`, `html`). fpdf2,
+vl-convert and altair load only when a file is built.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ..engine import recommend
+from ..models import Assessment, Recommendation
+from .content import (
+    PAPERS,
+    SECTION_TITLES,
+    SECTIONS,
+    Handout,
+    HandoutOptions,
+    PlanChart,
+    build_handout,
+)
+
+Format = Literal["pdf", "html"]
+FORMATS: tuple[Format, ...] = ("pdf", "html")
+
+__all__ = [
+    "FORMATS",
+    "PAPERS",
+    "SECTIONS",
+    "SECTION_TITLES",
+    "Format",
+    "Handout",
+    "HandoutOptions",
+    "build_handout",
+    "chart_for",
+    "handout_file",
+    "render",
+    "summary_file",
+]
+
+
+def chart_for(handout: Handout) -> bytes | None:
+    """The plan chart as PNG when the handout shows one, else None."""
+    from .chart import plan_png
+
+    for section in handout.sections:
+        for block in section.blocks:
+            if isinstance(block, PlanChart):
+                return plan_png(block.plan)
+    return None
+
+
+def render(handout: Handout, fmt: Format = "pdf") -> bytes:
+    """The handout as a file: PDF bytes, or UTF-8 HTML."""
+    chart = chart_for(handout)
+    if fmt == "html":
+        from .html import handout_html
+
+        return handout_html(handout, chart).encode("utf-8")
+    from .pdf import handout_pdf
+
+    return handout_pdf(handout, chart)
+
+
+def handout_file(
+    assessment: Assessment,
+    options: HandoutOptions | None = None,
+    fmt: Format = "pdf",
+    rec: Recommendation | None = None,
+) -> bytes:
+    """The patient handout for one assessment, built and rendered."""
+    rec = rec or recommend(assessment)
+    return render(build_handout(assessment, rec, options), fmt)
+
+
+def summary_file(
+    assessment: Assessment,
+    options: HandoutOptions | None = None,
+    rec: Recommendation | None = None,
+) -> bytes:
+    """The one-page clinician summary for one assessment, as PDF bytes."""
+    from .summary import summary_pdf
+
+    options = options or HandoutOptions()
+    return summary_pdf(
+        assessment,
+        rec or recommend(assessment),
+        patient=options.patient,
+        clinic=options.clinic,
+        paper=options.paper,
+        issued=options.issued,
+    )

@@ -1,0 +1,138 @@
+"""The patient handout as a standalone, print-friendly HTML page (no app chrome, no scripts).
+
+Every piece of text is escaped, so clinician-entered text (the clinic's name) shows as text.
+The chart, when there is one, is embedded as a PNG data URL: the page needs nothing else.
+"""
+
+from __future__ import annotations
+
+import base64
+from html import escape
+
+from .content import (
+    Block,
+    Bullets,
+    DoseBox,
+    Handout,
+    HelpBox,
+    Paragraph,
+    PlanChart,
+    Section,
+    WalkingLog,
+)
+
+CSS = """
+@page { size: %(paper)s; margin: 16mm 18mm 18mm; }
+* { box-sizing: border-box; }
+body { font-family: "DejaVu Sans", Verdana, Arial, sans-serif; font-size: 12pt;
+       line-height: 1.45; color: #111; max-width: 180mm; margin: 0 auto; padding: 8mm 0; }
+h1 { color: #1f3b57; font-size: 22pt; margin: 0 0 4pt; }
+h2 { color: #1f3b57; font-size: 16pt; border-bottom: 2px solid #1f3b57; margin: 16pt 0 6pt;
+     break-after: avoid; }
+section.help h2 { color: #b00020; border-color: #b00020; }
+p { margin: 0 0 6pt; }
+ul { margin: 0 0 6pt; padding-left: 18pt; }
+.lead { font-weight: bold; margin-bottom: 2pt; }
+.dose { border: 2px solid #1f3b57; background: #e8f0f8; padding: 6pt 10pt; margin: 4pt 0 8pt;
+        break-inside: avoid; }
+.dose strong { display: block; font-size: 18pt; color: #1f3b57; }
+figure { margin: 6pt 0 8pt; text-align: center; break-inside: avoid; }
+figure img { width: 150mm; max-width: 100%%; }
+figcaption { text-align: left; }
+.logbox { break-inside: avoid; }
+table.log { border-collapse: collapse; width: 100%%; margin: 4pt 0 10pt; break-inside: avoid; }
+table.log th, table.log td { border: 1px solid #5a5a5a; height: 10mm; text-align: center; }
+table.log th { background: #e8f0f8; }
+table.log td.box::after { content: ""; display: inline-block; width: 5mm; height: 5mm;
+                          border: 1px solid #5a5a5a; }
+.helpbox { border: 3px solid #b00020; background: #fdecee; padding: 6pt 10pt;
+           break-inside: avoid; }
+.helpbox .act { color: #b00020; font-weight: bold; }
+.helpbox .soon { font-weight: bold; }
+footer { margin-top: 14pt; border-top: 1px solid #999; color: #555; font-size: 9pt;
+         padding-top: 4pt; }
+@media print { body { padding: 0; max-width: none; } }
+"""
+
+
+def handout_html(handout: Handout, chart_png: bytes | None = None) -> str:
+    """The handout as one HTML document, ready for a browser's print dialogue."""
+    body = "\n".join(_section(s, chart_png) for s in handout.sections)
+    css = CSS % {"paper": "A4" if handout.paper == "a4" else "letter"}
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
+<title>{escape(handout.title)}</title>
+<style>{css}</style>
+</head>
+<body>
+<header>
+<h1>{escape(handout.title)}</h1>
+<p>{escape(handout.intro)}</p>
+</header>
+{body}
+<footer>{escape(handout.footer())}</footer>
+</body>
+</html>
+"""  # noqa: E501 - the policy line reads best whole
+
+
+def _section(section: Section, chart_png: bytes | None) -> str:
+    blocks = "\n".join(_block(b, chart_png) for b in section.blocks)
+    return (
+        f'<section class="{escape(section.key)}">\n<h2>{escape(section.title)}</h2>\n'
+        f"{blocks}\n</section>"
+    )
+
+
+def _list(items: tuple[str, ...], lead: str = "") -> str:
+    lines = "".join(f"<li>{escape(i)}</li>" for i in items)
+    head = f'<p class="lead">{escape(lead)}</p>' if lead else ""
+    return f"{head}<ul>{lines}</ul>"
+
+
+def _block(block: Block, chart_png: bytes | None) -> str:
+    if isinstance(block, Paragraph):
+        return f"<p>{escape(block.text)}</p>"
+    if isinstance(block, Bullets):
+        return _list(block.items, block.lead)
+    if isinstance(block, DoseBox):
+        lines = "".join(f"<strong>{escape(line)}</strong>" for line in block.lines)
+        return f'<div class="dose"><p class="lead">{escape(block.heading)}</p>{lines}</div>'
+    if isinstance(block, PlanChart):
+        if chart_png is None:
+            return ""
+        data = base64.b64encode(chart_png).decode("ascii")
+        return (
+            f'<figure><img src="data:image/png;base64,{data}" '
+            f'alt="{escape(block.caption)}"><figcaption>{escape(block.caption)}</figcaption>'
+            "</figure>"
+        )
+    if isinstance(block, WalkingLog):
+        head = "".join(f"<th>{escape(d)}</th>" for d in block.days)
+        boxes = '<td class="box"></td>' * len(block.days)
+        rows = "".join(
+            f"<tr><th>{week}</th>{boxes}<td></td></tr>" for week in range(1, block.weeks + 1)
+        )
+        return (
+            f'<div class="logbox"><p>{escape(block.instruction)}</p>'
+            f'<table class="log"><thead><tr><th>Week</th>{head}'
+            f"<th>{escape(block.feel_column)}</th></tr></thead><tbody>{rows}</tbody></table>"
+            "</div>"
+        )
+    return _help(block)
+
+
+def _help(box: HelpBox) -> str:
+    return (
+        '<div class="helpbox">'
+        f"{_list(box.now, 'Go to hospital now if:')}"
+        f'<p class="act">{escape(box.now_action)}</p>'
+        f"{_list(box.soon, 'See a doctor soon if:')}"
+        f'<p class="soon">{escape(box.soon_action)}</p>'
+        f"<p>{escape(box.contact)}</p>"
+        "</div>"
+    )

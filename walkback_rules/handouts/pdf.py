@@ -1,0 +1,293 @@
+"""The patient handout as a PDF (fpdf2): 12 pt body text, a Unicode font, page footers.
+
+Every string is written as text through fpdf2's cell functions, never parsed as markup, so
+a clinic name such as ``<script>`` prints as those characters.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .content import (
+    Block,
+    Bullets,
+    DoseBox,
+    Handout,
+    HelpBox,
+    Paper,
+    Paragraph,
+    PlanChart,
+    Section,
+    WalkingLog,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fpdf import FPDF
+
+FONTS = Path(__file__).parent / "fonts"
+FONT = "DejaVu"
+INK = (31, 59, 87)  # the charts' dark blue
+RED = (176, 0, 32)
+PALE_RED = (253, 236, 238)
+PALE_BLUE = (232, 240, 248)
+GREY = (90, 90, 90)
+BODY = 12  # points; the handout never sets patient text smaller
+LINE = 5.8  # mm between lines of 12 pt text (1.4 times the type size)
+MARGIN = 18  # mm
+
+
+def new_pdf(paper: Paper, footer: str, title: str) -> FPDF:
+    """An fpdf2 document with the bundled fonts and a footer on every page."""
+    from fpdf import FPDF
+
+    class _Document(FPDF):
+        def footer(self) -> None:
+            self.set_y(-13)
+            self.set_font(FONT, size=9)
+            self.set_text_color(*GREY)
+            self.cell(0, 5, footer, align="L")
+            self.set_x(self.l_margin)
+            self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="R")
+            self.set_text_color(0, 0, 0)
+
+    pdf = _Document(format="A4" if paper == "a4" else "Letter", unit="mm")
+    pdf.set_title(title)
+    pdf.set_creator("WalkBack CDS")
+    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.set_margins(MARGIN, 16, MARGIN)
+    pdf.set_auto_page_break(True, margin=18)
+    pdf.add_page()
+    return pdf
+
+
+def wrap(pdf: FPDF, text: str, width: float) -> list[str]:
+    """Break `text` into lines no wider than `width` in the current font, at spaces.
+
+    fpdf2's own multi_cell measures a line again for every character it adds; measuring
+    each word once is several times faster and gives the same breaks for plain text.
+    """
+    space = pdf.get_string_width(" ")
+    lines: list[str] = []
+    line, used = "", 0.0
+    for word in text.split():
+        size = pdf.get_string_width(word)
+        if line and used + space + size > width:
+            lines.append(line)
+            line, used = word, size
+        else:
+            line, used = (f"{line} {word}", used + space + size) if line else (word, size)
+    if line or not lines:
+        lines.append(line)
+    return lines
+
+
+def text(pdf: FPDF, body: str, height: float = LINE, left: float = 0, width: float = 0) -> None:
+    """A left-aligned paragraph from `left` (mm in from the margin), `width` wide (0: to the
+    right margin); the cursor ends at the left margin on the next line."""
+    width = width or pdf.epw - left
+    lines = wrap(pdf, body, width)
+    if len(lines) * height < 40 and pdf.will_page_break(len(lines) * height):
+        pdf.add_page()  # a short paragraph or list item is never split across pages
+    for line in lines:
+        pdf.set_x(pdf.l_margin + left)
+        pdf.cell(width, height, line, new_x="LMARGIN", new_y="NEXT")
+
+
+def handout_pdf(handout: Handout, chart_png: bytes | None = None) -> bytes:
+    """The handout as PDF bytes. `chart_png` is the plan chart, when the handout has one."""
+    pdf = new_pdf(handout.paper, handout.footer(), handout.title)
+    pdf.set_font(FONT, "B", 22)
+    pdf.set_text_color(*INK)
+    text(pdf, handout.title, 10)
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_font(FONT, size=BODY)
+    text(pdf, handout.intro)
+    pdf.ln(2)
+    for section in handout.sections:
+        _section(pdf, section, chart_png)
+    return bytes(pdf.output())
+
+
+def _section(pdf: FPDF, section: Section, chart_png: bytes | None) -> None:
+    # A heading never ends a page: it moves on with (the start of) its first block.
+    first = section.blocks[0] if section.blocks else None
+    if pdf.will_page_break(16 + _opening_height(pdf, first)):
+        pdf.add_page()
+    pdf.ln(3)
+    pdf.set_font(FONT, "B", 16)
+    pdf.set_text_color(*(RED if section.key == "help" else INK))
+    text(pdf, section.title, 8)
+    y = pdf.get_y()
+    pdf.set_draw_color(*(RED if section.key == "help" else INK))
+    pdf.set_line_width(0.6)
+    pdf.line(pdf.l_margin, y, pdf.w - pdf.r_margin, y)
+    pdf.set_text_color(0, 0, 0)
+    pdf.ln(2)
+    for block in section.blocks:
+        _block(pdf, block, chart_png)
+
+
+def _opening_height(pdf: FPDF, block: Block | None) -> float:
+    """How much of a block must fit under its section's heading."""
+    if isinstance(block, HelpBox):
+        return _help_height(pdf, block, 4.0) + 4
+    if isinstance(block, DoseBox):
+        return 13 + 9 * len(block.lines)
+    return 3 * LINE
+
+
+def _block(pdf: FPDF, block: Block, chart_png: bytes | None) -> None:
+    pdf.set_font(FONT, size=BODY)
+    if isinstance(block, Paragraph):
+        text(pdf, block.text)
+        pdf.ln(1.5)
+    elif isinstance(block, Bullets):
+        _bullets(pdf, block.items, block.lead)
+    elif isinstance(block, DoseBox):
+        _dose_box(pdf, block)
+    elif isinstance(block, PlanChart):
+        if chart_png is not None:
+            _chart(pdf, block, chart_png)
+    elif isinstance(block, WalkingLog):
+        _log(pdf, block)
+    else:
+        _help_box(pdf, block)
+
+
+def _bullets(
+    pdf: FPDF, items: tuple[str, ...], lead: str = "", inset: float = 0, indent: float = 6
+) -> None:
+    """A list with a lead line; `inset` keeps it clear of a box's edges on both sides."""
+    if lead:
+        pdf.set_font(FONT, "B", BODY)
+        text(pdf, lead, left=inset, width=pdf.epw - 2 * inset)
+        pdf.set_font(FONT, size=BODY)
+    width = pdf.epw - 2 * inset - indent
+    for item in items:
+        if pdf.will_page_break(len(wrap(pdf, item, width)) * LINE):
+            pdf.add_page()  # the bullet moves with its item
+        pdf.set_x(pdf.l_margin + inset)
+        pdf.cell(indent, LINE, "•")
+        text(pdf, item, left=inset + indent, width=width)
+    pdf.ln(1.5)
+
+
+def _dose_box(pdf: FPDF, box: DoseBox) -> None:
+    height = 9 + 9 * len(box.lines) + 4
+    if pdf.will_page_break(height):
+        pdf.add_page()
+    x, y, width = pdf.l_margin, pdf.get_y(), pdf.epw
+    pdf.set_fill_color(*PALE_BLUE)
+    pdf.set_draw_color(*INK)
+    pdf.set_line_width(0.5)
+    pdf.rect(x, y, width, height, style="DF")
+    pdf.set_xy(x + 5, y + 3)
+    pdf.set_font(FONT, "B", BODY)
+    pdf.cell(0, 6, box.heading, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "B", 18)
+    pdf.set_text_color(*INK)
+    for line in box.lines:
+        pdf.set_x(x + 5)
+        pdf.cell(0, 9, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_y(y + height + 3)
+
+
+def _chart(pdf: FPDF, block: PlanChart, png: bytes) -> None:
+    from PIL import Image
+
+    with Image.open(BytesIO(png)) as image:
+        ratio = image.height / image.width
+    width = min(pdf.epw, 125)
+    height = width * ratio
+    if pdf.will_page_break(height + 16):
+        pdf.add_page()
+    pdf.image(BytesIO(png), x=pdf.l_margin + (pdf.epw - width) / 2, w=width, h=height)
+    pdf.ln(1)
+    pdf.set_font(FONT, size=BODY)
+    text(pdf, block.caption)
+    pdf.ln(2)
+
+
+def _log(pdf: FPDF, log: WalkingLog) -> None:
+    row = 9.0
+    pdf.set_font(FONT, size=BODY)
+    lines = len(wrap(pdf, log.instruction, pdf.epw))
+    if pdf.will_page_break(lines * LINE + row * (log.weeks + 1) + 4):
+        pdf.add_page()  # the instruction and its table stay together
+    text(pdf, log.instruction)
+    pdf.ln(1)
+    week_w, feel_w = 17.0, 62.0
+    day_w = (pdf.epw - week_w - feel_w) / len(log.days)
+    pdf.set_draw_color(*GREY)
+    pdf.set_line_width(0.3)
+    pdf.set_font(FONT, "B", BODY)
+    pdf.set_fill_color(*PALE_BLUE)
+    pdf.cell(week_w, row, "Week", border=1, align="C", fill=True)
+    for day in log.days:
+        pdf.cell(day_w, row, day, border=1, align="C", fill=True)
+    pdf.cell(feel_w, row, "How did your back feel?", border=1, align="C", fill=True)
+    pdf.ln(row)
+    pdf.set_font(FONT, size=BODY)
+    for week in range(1, log.weeks + 1):
+        pdf.cell(week_w, row, str(week), border=1, align="C")
+        for _ in log.days:
+            x, y = pdf.get_x(), pdf.get_y()
+            pdf.cell(day_w, row, "", border=1)
+            pdf.rect(x + day_w / 2 - 2.5, y + row / 2 - 2.5, 5, 5)
+        pdf.cell(feel_w, row, "", border=1)
+        pdf.ln(row)
+    pdf.ln(3)
+
+
+def _help_box(pdf: FPDF, box: HelpBox) -> None:
+    inset = 4.0
+
+    def line(doc: FPDF, body: str, bold: bool = False) -> None:
+        doc.set_font(FONT, "B" if bold else "", BODY)
+        text(doc, body, left=inset, width=doc.epw - 2 * inset)
+
+    def draw(doc: FPDF) -> None:
+        _bullets(doc, box.now, lead="Go to hospital now if:", inset=inset)
+        doc.set_text_color(*RED)
+        line(doc, box.now_action, bold=True)
+        doc.set_text_color(0, 0, 0)
+        doc.ln(2)
+        _bullets(doc, box.soon, lead="See a doctor soon if:", inset=inset)
+        line(doc, box.soon_action, bold=True)
+        doc.ln(2)
+        line(doc, box.contact)
+
+    # Measure first, so the box is drawn whole on one page with its background behind it.
+    height = _help_height(pdf, box, inset) + 4
+    if pdf.will_page_break(height):
+        pdf.add_page()
+    x, y = pdf.l_margin, pdf.get_y()
+    pdf.set_fill_color(*PALE_RED)
+    pdf.set_draw_color(*RED)
+    pdf.set_line_width(0.8)
+    pdf.rect(x, y, pdf.epw, height, style="DF")
+    pdf.set_y(y + 2)
+    draw(pdf)
+    pdf.set_y(y + height + 2)
+
+
+def _lines(pdf: FPDF, width: float, body: str, bold: bool = False) -> int:
+    pdf.set_font(FONT, "B" if bold else "", BODY)
+    return len(wrap(pdf, body, width))
+
+
+def _help_height(pdf: FPDF, box: HelpBox, inset: float, indent: float = 6) -> float:
+    """The height the help box's text takes, found by laying it out without drawing."""
+    full, item = pdf.epw - 2 * inset, pdf.epw - 2 * inset - indent
+    lines = _lines(pdf, full, "Go to hospital now if:", bold=True)
+    lines += sum(_lines(pdf, item, text) for text in box.now)
+    lines += _lines(pdf, full, box.now_action, bold=True)
+    lines += _lines(pdf, full, "See a doctor soon if:", bold=True)
+    lines += sum(_lines(pdf, item, text) for text in box.soon)
+    lines += _lines(pdf, full, box.soon_action, bold=True)
+    lines += _lines(pdf, full, box.contact)
+    return lines * LINE + 2 * 1.5 + 2 * 2  # two lists' spacing, two gaps
