@@ -288,3 +288,47 @@ def test_configuration_keeps_the_app_private_and_quiet() -> None:
     assert config["server"]["enableXsrfProtection"] is True
     assert config["server"]["maxUploadSize"] <= 5
     assert config["client"]["showErrorDetails"] == "none"
+
+
+@pytest.mark.parametrize("case_id", sorted({c.id for c in CASES}))
+def test_handouts_page_previews_every_demo_case(case_id: str) -> None:
+    """The handout preview renders for every demo case, with its readability and buttons."""
+
+    at = with_case(case_id, "handouts")
+    shown = texts(at)
+
+    assert not at.exception
+    assert "Get help now" in shown
+    assert any("Flesch-Kincaid grade" in c.value for c in at.caption)
+    assert len(at.get("download_button")) == 3
+
+
+def test_handouts_page_shows_clinic_details_as_text_and_checks_the_phone() -> None:
+    """A clinic name that looks like markup is escaped; a bad phone blocks the downloads."""
+
+    at = with_case("demo-01", "handouts")
+    at.text_input(key="h_clinic").input("<script>alert(1)</script>").run()
+    at.text_input(key="h_phone").input("call us").run()
+    shown = texts(at)
+
+    assert "\\<script\\>alert\\(1\\)\\</script\\>" in shown
+    assert any(e.value.startswith("up to 30 digits") for e in at.error)
+    assert not at.get("download_button")
+
+    at.text_input(key="h_phone").input("02 9555 0123").run()
+
+    assert len(at.get("download_button")) == 3
+    assert "02 9555 0123" in texts(at)
+
+
+def test_handouts_page_follows_the_decision() -> None:
+    """A referral's preview has no walking plan; a programme's has the dose and the log."""
+
+    referral = texts(with_case("demo-14", "handouts"))
+    programme = with_case("demo-01", "handouts")
+
+    assert "Why we are sending you to a doctor" in referral
+    assert "Your walking plan" not in referral
+    assert "3 to 4 walks a week" in texts(programme)
+    assert len(programme.get("vega_lite_chart")) == 1
+    assert programme.get("table")

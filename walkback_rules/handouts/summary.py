@@ -125,7 +125,7 @@ def _summary(
     rows = assessment_rows(assessment)
     half = (len(rows) + 1) // 2
     col = pdf.epw / 2
-    label_w = 48.0
+    label_w = 52.0
     top = pdf.get_y()
     for column, chunk in enumerate((rows[:half], rows[half:])):
         pdf.set_y(top)

@@ -1,0 +1,123 @@
+"""Benchmark the handouts: warm generation with the chart, and the first in a fresh process.
+
+Prints, as medians:
+  - warm: one patient handout PDF with its plan chart, in a process that has built one
+    before (target: at most 300 ms), cycling through the demo patients whose handout has
+    a chart, so no chart is reused; also the HTML handout and the clinician summary;
+  - first: the first handout PDF in a fresh Python process, from the first import to the
+    bytes (target: at most 2 s), and the whole `walkback handout` command as a user runs it.
+
+Run: uv run python bench/bench_handouts.py [--rounds 5] [--fresh 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from walkback_rules import Assessment, recommend  # noqa: E402
+from walkback_rules.cases import CASES  # noqa: E402
+from walkback_rules.handouts import (  # noqa: E402
+    HandoutOptions,
+    build_handout,
+    chart_for,
+    handout_file,
+    summary_file,
+)
+
+OPTIONS = HandoutOptions(clinic="Harbourside Physio", phone="02 9555 0123", patient="Demo")
+
+FIRST = """
+import time
+start = time.perf_counter()
+from walkback_rules import Assessment
+from walkback_rules.cases import CASES_BY_ID
+from walkback_rules.handouts import HandoutOptions, handout_file
+data = handout_file(Assessment.model_validate(CASES_BY_ID["demo-01"].data),
+                    HandoutOptions(clinic="Harbourside Physio", phone="02 9555 0123"))
+assert data.startswith(b"%PDF-")
+print(time.perf_counter() - start)
+"""
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.0f} ms"
+
+
+def charted() -> list[Assessment]:
+    """The demo patients whose handout carries a plan chart."""
+    out = []
+    for case in CASES:
+        a = Assessment.model_validate(case.data)
+        if chart_for(build_handout(a, recommend(a))) is not None:
+            out.append(a)
+    return out
+
+
+def warm(patients: list[Assessment], rounds: int) -> dict[str, float]:
+    handout_file(patients[0], OPTIONS)  # the process has built one before
+    times: dict[str, list[float]] = {"pdf": [], "html": [], "summary": []}
+    for _ in range(rounds):
+        for a in patients:
+            for kind in times:
+                start = time.perf_counter()
+                if kind == "summary":
+                    summary_file(a, OPTIONS)
+                else:
+                    handout_file(a, OPTIONS, kind)  # type: ignore[arg-type]
+                times[kind].append(time.perf_counter() - start)
+    return {kind: statistics.median(t) for kind, t in times.items()}
+
+
+def first(runs: int) -> tuple[float, float]:
+    """Median in-process first handout, and median `walkback handout` wall time."""
+    inner, command = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "a.json"
+        source.write_text(json.dumps(CASES[0].data), encoding="utf-8")
+        for _ in range(runs):
+            out = subprocess.run(
+                [sys.executable, "-c", FIRST], capture_output=True, text=True, check=True, cwd=ROOT
+            )
+            inner.append(float(out.stdout))
+            start = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "walkback_rules", "handout", str(source), "-o",
+                 str(Path(tmp) / "h.pdf"), "--clinic", "Harbourside Physio"],
+                check=True, cwd=ROOT,
+            )  # fmt: skip
+            command.append(time.perf_counter() - start)
+    return statistics.median(inner), statistics.median(command)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--fresh", type=int, default=5)
+    args = parser.parse_args()
+
+    patients = charted()
+    w = warm(patients, args.rounds)
+    f, c = first(args.fresh)
+    print(f"warm, median over {args.rounds} rounds of {len(patients)} patients with a chart:")
+    print(f"  handout PDF with chart  {ms(w['pdf'])}   (target <= 300 ms)")
+    print(f"  handout HTML with chart {ms(w['html'])}")
+    print(f"  clinician summary PDF   {ms(w['summary'])}")
+    print(f"first in a fresh process, median of {args.fresh}:")
+    print(f"  imports + handout PDF   {ms(f)}   (target <= 2000 ms)")
+    print(f"  `walkback handout` command, wall clock {ms(c)}")
+
+
+if __name__ == "__main__":
+    main()
