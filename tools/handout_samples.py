@@ -1,6 +1,6 @@
 """Render the sample handout pages shown in the README (needs pdftoppm, poppler-utils).
 
-    uv run python tools/handout_samples.py
+uv run python tools/handout_samples.py
 """
 
 from __future__ import annotations
