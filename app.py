@@ -20,12 +20,15 @@ navigation = st.navigation(
             ),
             st.Page(ui.PAGES["plan"], title="Plan", icon=":material/trending_up:"),
             st.Page(ui.PAGES["handouts"], title="Handouts", icon=":material/print:"),
+            st.Page(ui.PAGES["patients"], title="Patients", icon=":material/folder_shared:"),
         ],
         "Learn": [
             st.Page(ui.PAGES["teaching"], title="Teaching", icon=":material/school:"),
             st.Page(ui.PAGES["evidence"], title="Evidence", icon=":material/menu_book:"),
+            st.Page(ui.PAGES["about"], title="About", icon=":material/info:"),
         ],
     }
 )
+ui.restore_patient()
 ui.sidebar()
 navigation.run()

@@ -26,15 +26,21 @@ ASSESSMENT = "assessment"  # the last validated assessment, as JSON data
 LOADED = "loaded"  # who is loaded: a demo case's title or "New patient"
 GOTO = "goto"  # a page to switch to on the next run
 WIDGET = "c_"  # prefix of the consultation widgets' keys
+PATIENT = "patient"  # the open patient's pseudonym (also the query parameter)
+SAVED = "saved"  # the assessment last saved to the open patient's record, as JSON data
+NOTE = "consult_note"  # a note for the top of the consultation (where a review started)
 
 if TYPE_CHECKING:
     from walkback_rules.models import Assessment, Card
+    from walkback_rules.store import Store
 
 PAGES = {
     "consultation": "views/consultation.py",
     "recommendation": "views/recommendation.py",
     "plan": "views/plan.py",
     "handouts": "views/handouts.py",
+    "patients": "views/patients.py",
+    "about": "views/about.py",
     "teaching": "views/teaching.py",
     "evidence": "views/evidence.py",
 }
@@ -155,13 +161,94 @@ def load(data: dict[str, Any], label: str) -> None:
 
     st.session_state[ASSESSMENT] = Assessment.model_validate(data).model_dump(mode="json")
     st.session_state[LOADED] = label
+    for key in (PATIENT, SAVED, NOTE):  # a demo case is never saved to a real record
+        st.session_state.pop(key, None)
+    st.query_params.pop(PATIENT, None)
 
 
 def new_patient() -> None:
-    """Clear the consultation for a new patient."""
+    """Clear the consultation (and close any open record) for someone new."""
     _forget_widgets()
-    for key in (FORM, ERRORS, ASSESSMENT, LOADED):
+    for key in (FORM, ERRORS, ASSESSMENT, LOADED, PATIENT, SAVED, NOTE):
         st.session_state.pop(key, None)
+    st.query_params.pop(PATIENT, None)
+
+
+@st.cache_resource(show_spinner=False)
+def store() -> Store:
+    """The patient record, opened (and migrated) once per app process."""
+    from walkback_rules.store import Store
+
+    return Store.open()
+
+
+def open_patient(pid: str) -> None:
+    """Open a patient's record: a review prefilled from their last consultation, or a
+    first consultation. The pseudonym goes in the address so a refresh keeps it."""
+    from walkback_rules.store import prefill
+
+    record = store()
+    patient = record.patient(pid)
+    start = prefill(record.consultations(pid))
+    _forget_widgets()
+    for key in (ERRORS, ASSESSMENT, SAVED, NOTE):
+        st.session_state.pop(key, None)
+    if start is None:
+        st.session_state[FORM] = dict(FORM_DEFAULTS)
+        st.session_state[NOTE] = f"{pid} has no consultation yet: this is their first."
+    else:
+        values = form_from_assessment(start.data)
+        seen = start.last_seen[:10]
+        note = (
+            f"Review started from the consultation of {seen} ({start.last_decision}): "
+            "this week's dose is the one prescribed then. Ask afresh about the flare, the "
+            "red flags and PHQ-2."
+        )
+        if start.previous_dose is not None:
+            values["previous_dose_known"] = True
+            values["previous_walks"] = start.previous_dose["walks_per_week"]
+            values["previous_minutes"] = start.previous_dose["minutes_per_walk"]
+            note += " The walking was stepped up then: ask how the back took the step."
+        st.session_state[FORM] = values
+        st.session_state[NOTE] = note
+    st.session_state[PATIENT] = pid
+    st.session_state[LOADED] = pid + (f" · {patient.label}" if patient.label else "")
+    st.query_params[PATIENT] = pid
+
+
+def restore_patient() -> None:
+    """Keep the open patient's pseudonym in the address (page changes clear it), and after
+    a browser refresh reopen the patient it names."""
+    pid = st.query_params.get(PATIENT)
+    open_now = st.session_state.get(PATIENT)
+    if open_now and not pid:
+        st.query_params[PATIENT] = open_now
+        return
+    if pid and open_now != pid:
+        from walkback_rules.store import StoreError
+
+        try:
+            open_patient(pid)
+        except StoreError:
+            st.query_params.pop(PATIENT, None)
+
+
+def save_consultation() -> None:
+    """Save the current assessment and its recommendation to the open patient's record."""
+    from walkback_rules.store import StoreError
+
+    pid = st.session_state.get(PATIENT)
+    assessment = current_assessment()
+    if pid is None or assessment is None:
+        return
+    try:
+        consultation, _ = store().record(pid, assessment)
+    except StoreError as exc:
+        st.session_state[SAVED] = None
+        st.toast(f"Not saved: {exc}", icon=":material/error:")
+        return
+    st.session_state[SAVED] = st.session_state[ASSESSMENT]
+    st.toast(f"Saved to {pid} at {consultation.recorded_at[11:16]} UTC", icon=":material/save:")
 
 
 def current_assessment() -> Assessment | None:
@@ -218,7 +305,7 @@ def sidebar() -> None:
         st.caption(f"Ruleset {RULESET_VERSION}")
         loaded = st.session_state.get(LOADED)
         if loaded:
-            st.markdown("**Loaded:**")
+            st.markdown("**Open record:**" if st.session_state.get(PATIENT) else "**Loaded:**")
             st.text(loaded)
         else:
             st.markdown("**Loaded:** nobody yet")

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from typing import Any
 
 from hypothesis import HealthCheck, settings
 
 from walkback_rules import Assessment
+
+# The tests never touch a clinician's own patient record: the app and every process the
+# tests start use a throwaway SQLite file instead.
+os.environ["WALKBACK_DB_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='walkback-test-')}/record.db"
 
 # CI runs a few thousand examples per property; a local run stays quick.
 settings.register_profile(

@@ -332,3 +332,116 @@ def test_handouts_page_follows_the_decision() -> None:
     assert "3 to 4 walks a week" in texts(programme)
     assert len(programme.get("vega_lite_chart")) == 1
     assert programme.get("table")
+
+
+# --- the patient record in the app ------------------------------------------------------------
+
+
+def _patients_page() -> AppTest:
+    at = app()
+    at.switch_page(ui.PAGES["patients"]).run()
+    return at
+
+
+def test_create_a_patient_fill_a_consultation_and_save_it() -> None:
+    """Create opens the record; a saved consultation shows on the patient's history."""
+
+    at = _patients_page()
+    at.text_input(key="p_new_label").input("Runner <b>bold</b>").run()
+    next(b for b in at.button if b.label == "Create and open").click().run()
+    pid = at.session_state[ui.PATIENT]
+    assert pid in at.query_params[ui.PATIENT]
+    assert "Runner <b>bold</b>" in [t.value for t in at.text]  # a label is shown as text
+
+    at.switch_page(ui.PAGES["consultation"]).run()
+    assert "no consultation yet" in at.info[0].value
+    at.number_input(key="c_age").set_value(52)
+    at.number_input(key="c_previous_episodes").set_value(4)
+    at.run()
+    next(b for b in at.button if b.label == "Get recommendation").click().run()
+    assert at.title[0].value == "Recommendation"
+    at.switch_page(ui.PAGES["recommendation"])  # the harness stays on the page it was given
+    next(b for b in at.button if b.label == f"Save to {pid}'s record").click().run()
+    assert any(f"Saved to {pid}" in s.value for s in at.success)
+    assert not [b for b in at.button if b.label.startswith("Save to")]  # saved once
+
+    history = ui.store().consultations(pid)
+    assert [c.decision for c in history] == ["START"]
+
+    at.switch_page(ui.PAGES["patients"]).run()
+    assert not at.exception
+    assert at.get("vega_lite_chart")
+
+
+def test_opening_a_patient_prefills_their_review() -> None:
+    record = ui.store()
+    pid = record.new_patient().id
+    record.record(pid, Assessment.model_validate(CASES_BY_ID["demo-02"].data))
+
+    at = _patients_page()
+    at.text_input(key="p_query").input(pid).run()
+    next(b for b in at.button if b.key == f"p_open_{pid}").click().run()
+
+    assert at.title[0].value == "Consultation"
+    assert "stepped up" in at.info[0].value
+    assert at.radio(key="c_visit").value == "review"
+    assert at.number_input(key="c_walks_per_week").value == 5
+    before = CASES_BY_ID["demo-02"].data["walking"]
+    form = at.session_state[ui.FORM]
+    assert form["previous_dose_known"] is True
+    assert (form["previous_walks"], form["previous_minutes"]) == (
+        before["walks_per_week"],
+        before["minutes_per_walk"],
+    )
+    assert form["last_step"] == "none"  # how the back took the step is asked, not assumed
+
+
+def test_the_open_patient_survives_a_refresh() -> None:
+    """A new session with the pseudonym in the address reopens that patient."""
+
+    pid = ui.store().new_patient("Refresh").id
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params[ui.PATIENT] = pid
+    at.run()
+
+    assert at.session_state[ui.PATIENT] == pid
+    assert any(pid in str(getattr(e, "value", "")) for e in at.sidebar)
+
+
+def test_delete_needs_the_id_typed_and_really_deletes() -> None:
+    record = ui.store()
+    pid = record.new_patient().id
+    record.record(pid, Assessment.model_validate(CASES_BY_ID["demo-01"].data))
+    at = _patients_page()
+    at.text_input(key="p_query").input(pid).run()
+    next(b for b in at.button if b.key == f"p_open_{pid}").click().run()
+    at.switch_page(ui.PAGES["patients"]).run()
+
+    delete = next(b for b in at.button if b.label == f"Delete {pid}")
+    assert delete.disabled
+    at.text_input(key=f"p_delete_{pid}").input(pid).run()
+    next(b for b in at.button if b.label == f"Delete {pid}").click().run()
+
+    assert ui.PATIENT not in at.session_state
+    assert pid not in [p.id for p in record.patients()]
+
+
+def test_a_demo_case_closes_the_open_record() -> None:
+    """Loading a demo case never lets it be saved into a real patient's record."""
+
+    pid = ui.store().new_patient().id
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params[ui.PATIENT] = pid
+    at.run()
+    at.switch_page(ui.PAGES["teaching"]).run()
+    next(b for b in at.button if b.key == "t_load_demo-01").click().run()
+
+    assert ui.PATIENT not in at.session_state
+
+
+def test_about_page_says_where_the_record_is() -> None:
+    at = app()
+    at.switch_page(ui.PAGES["about"]).run()
+
+    assert not at.exception
+    assert "record.db" in at.code[0].value

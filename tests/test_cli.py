@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -322,3 +323,117 @@ def test_unwritable_output_exits_2_and_leaves_nothing(tmp_path: Path) -> None:
     assert status == 2 and err.startswith("OUT: cannot write")
     assert not target.parent.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+# --- patients -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh record for the command line, through WALKBACK_DB_URL."""
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("WALKBACK_DB_URL", url)
+    return url
+
+
+def test_patients_new_prints_the_id_alone(record: str) -> None:
+    status, out, err = run(["patients", "new", "--label", "Tuesday"])
+
+    assert (status, err) == (0, "")
+    assert re.fullmatch(r"P-[2-9A-HJKMNP-Z]{6}\n", out)
+
+
+def test_patients_record_list_show(record: str) -> None:
+    pid = run(["patients", "new"])[1].strip()
+
+    status, out, _ = run(["patients", "record", pid, "-"], GOOD)
+    assert status == 0 and json.loads(out)["decision"] == "PROGRESS"
+
+    listed = json.loads(run(["patients", "list", "--json"])[1])
+    assert listed == [
+        {
+            "id": pid,
+            "label": None,
+            "consultations": 1,
+            "last_seen": listed[0]["last_seen"],
+            "last_decision": "PROGRESS",
+        }
+    ]
+    shown = run(["patients", "show", pid])[1]
+    assert pid in shown and "PROGRESS" in shown and "next review starts at" in shown
+
+
+def test_patients_export_delete_import_round_trip(record: str, tmp_path: Path) -> None:
+    pid = run(["patients", "new", "--label", "<b>x</b>"])[1].strip()
+    run(["patients", "record", pid, "-"], GOOD)
+    first = tmp_path / "first.json"
+    again = tmp_path / "again.json"
+
+    assert run(["patients", "export", pid, "-o", str(first)])[0] == 0
+    assert run(["patients", "delete", pid, "--yes"])[1] == f"deleted {pid} and 1 consultation\n"
+    assert run(["patients", "import", str(first)])[1] == f"imported 1 patient: {pid}\n"
+    run(["patients", "export", pid, "-o", str(again)])
+
+    assert again.read_bytes() == first.read_bytes()
+
+
+def test_patients_export_all_and_fhir(record: str, tmp_path: Path) -> None:
+    ids = sorted(run(["patients", "new"])[1].strip() for _ in range(3))
+    backup = tmp_path / "all.jsonl"
+
+    assert run(["patients", "export", "--all", "-o", str(backup)])[0] == 0
+    assert [json.loads(line)["patient"]["id"] for line in backup.read_text().splitlines()] == ids
+
+    status, out, _ = run(["patients", "export", ids[0], "--fhir"])
+    assert status == 0 and json.loads(out)["resourceType"] == "Bundle"
+
+
+@pytest.mark.parametrize(
+    ("argv", "stdin", "message"),
+    [
+        (["patients", "record", "P-ZZZZZZ", "-"], GOOD, "P-ZZZZZZ: no patient P-ZZZZZZ\n"),
+        (["patients", "show", "P-ZZZZZZ"], "", "P-ZZZZZZ: no patient P-ZZZZZZ\n"),
+        (["patients", "new", "--label", "x" * 61], "", "patients: label: at most 60"),
+        (["patients", "export"], "", "ID: give one patient ID, or --all"),
+        (["patients", "import", "-"], '{"format": "x"}', 'format: must be "walkback-patient"'),
+    ],
+)
+def test_patients_errors_exit_2_and_change_nothing(
+    record: str, argv: list[str], stdin: str, message: str
+) -> None:
+    status, out, err = run(argv, stdin)
+
+    assert status == 2 and out == ""
+    assert err.startswith(message)
+    assert json.loads(run(["patients", "list", "--json"])[1]) == []
+
+
+def test_patients_delete_needs_yes(record: str) -> None:
+    pid = run(["patients", "new"])[1].strip()
+
+    status, _, err = run(["patients", "delete", pid])
+
+    assert status == 2 and err.startswith("--yes: deleting")
+    assert [p["id"] for p in json.loads(run(["patients", "list", "--json"])[1])] == [pid]
+
+
+def test_patients_import_refuses_a_50_mb_file_without_reading_it(
+    record: str, tmp_path: Path
+) -> None:
+    big = tmp_path / "big.json"
+    with big.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+
+    status, _, err = run(["patients", "import", str(big)])
+
+    assert status == 2 and err == "FILE: larger than 10 MB\n"
+
+
+def test_patients_record_bad_assessment_gives_recommend_errors(record: str) -> None:
+    pid = run(["patients", "new"])[1].strip()
+    bad = json.dumps({**assessment_data(), "age": "fifty"})
+
+    status, _, err = run(["patients", "record", pid, "-"], bad)
+
+    assert status == 2 and err == run(["recommend", "-"], bad)[2]
+    assert json.loads(run(["patients", "list", "--json"])[1])[0]["consultations"] == 0

@@ -5,6 +5,7 @@ Saves a screenshot of each page under docs/screenshots (the README shows them).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -165,3 +166,42 @@ def test_a_bookmarked_page_on_a_fresh_server_gets_the_whole_app(page: Page) -> N
         expect(tab.get_by_text("WalkBack CDS", exact=True)).to_be_visible()
         expect(tab.get_by_role("link", name="Handouts", exact=True)).to_be_visible()
         tab.close()
+
+
+def test_patient_record_in_the_browser(page: Page) -> None:
+    """Create a patient, save a consultation, and see it on their history (screenshot)."""
+
+    tab = page
+    expect = playwright_api.expect
+    tab.get_by_role("link", name="Patients", exact=True).click()
+    expect(tab.get_by_role("heading", name="Patients", exact=True)).to_be_visible()
+    tab.get_by_label("Label (optional, not identifying)").fill("Tuesday runner")
+    tab.get_by_label("Label (optional, not identifying)").press("Enter")
+    settle(tab)
+    tab.get_by_role("button", name="Create and open").click()
+    settle(tab)
+    assert "patient=P-" in tab.url
+
+    tab.get_by_role("link", name="Consultation", exact=True).first.click()
+    expect(tab.get_by_text("no consultation yet")).to_be_visible()
+    tab.get_by_role("spinbutton", name="Age (years)", exact=True).fill("61")
+    tab.get_by_role("spinbutton", name="Age (years)", exact=True).press("Enter")
+    settle(tab)
+    field = tab.get_by_role("spinbutton", name="Previous episodes of low back pain", exact=True)
+    field.fill("3")
+    field.press("Enter")
+    settle(tab)
+    tab.get_by_role("button", name="Get recommendation").click()
+    save = tab.get_by_role("button", name=re.compile(r"Save to P-\w+'s record"))
+    save.click()
+    expect(tab.get_by_text(re.compile(r"Saved to P-\w+'s record"))).to_be_visible()
+
+    tab.get_by_role("link", name="Patients", exact=True).click()
+    expect(tab.get_by_text("1 consultation", exact=False).first).to_be_visible()
+    expect(tab.locator("[data-testid='stVegaLiteChart'], .vega-embed").first).to_be_visible()
+    settle(tab)
+    tab.wait_for_timeout(800)
+    tab.screenshot(path=str(SHOTS / "patients.png"))
+
+    tab.reload()  # the open patient survives a refresh
+    expect(tab.get_by_text("Open record:")).to_be_visible()

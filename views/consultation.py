@@ -21,6 +21,8 @@ k = ui.widget_key
 
 st.title("Consultation")
 st.caption("Use a pseudonym or demo case only: do not type names or other identifying details.")
+if st.session_state.get(ui.NOTE):
+    st.info(st.session_state[ui.NOTE], icon=":material/history:")
 
 left, right = st.columns(2, gap="large")
 with left:

@@ -78,6 +78,24 @@ st.markdown(
     or "No single change of input leads to a different decision."
 )
 st.caption("Each line re-runs the rules with one answer changed.")
+st.divider()
+patient = st.session_state.get(ui.PATIENT)
+if patient is None:
+    st.caption(
+        "To keep this consultation, open or create the patient on the **Patients** page, "
+        "then come back and save it."
+    )
+elif st.session_state.get(ui.SAVED) == st.session_state.get(ui.ASSESSMENT):
+    st.success(f"Saved to {patient}'s record.", icon=":material/task_alt:")
+else:
+    st.button(
+        f"Save to {patient}'s record",
+        on_click=ui.save_consultation,
+        type="primary",
+        icon=":material/save:",
+        help="Keeps the assessment, this recommendation, the ruleset version and the time. "
+        "A saved consultation is never edited: a correction is saved as a new one.",
+    )
 plan_link, handout_link = st.columns(2)
 plan_link.page_link(ui.PAGES["plan"], label="See the plan", icon=":material/trending_up:")
 handout_link.page_link(

@@ -175,3 +175,99 @@ def trial_chart(width: int = 520) -> alt.LayerChart:
     labels = points.mark_text(dy=-14, color=INK).encode(text="Median days:Q")
     chart: alt.LayerChart = (bars + points + labels).properties(width=width, height=160)
     return chart
+
+
+def history_spec(
+    visits: list[dict[str, Any]], weeks: list[dict[str, Any]], width: int = 760
+) -> dict[str, Any]:
+    """A patient's course as Vega-Lite: minutes a week planned (step line) against reported
+    (bars), worst pain below; each consultation a dashed rule labelled with its decision,
+    and flare-ups marked with a triangle. Rows come from `history.timeline`.
+    """
+    time = {"field": "Date", "type": "temporal", "title": None}
+    decisions = {
+        "data": {"name": "visits"},
+        "mark": {"type": "rule", "color": GREY, "strokeDash": [2, 3]},
+        "encoding": {
+            "x": time,
+            "tooltip": [
+                {"field": "Date", "type": "temporal"},
+                {"field": "Decision", "type": "nominal"},
+                {"field": "Summary", "type": "nominal"},
+            ],
+        },
+    }
+    minutes = {
+        "title": "Minutes of walking a week: planned (line) and reported (bars)",
+        "width": width,
+        "height": 220,
+        "layer": [
+            decisions,
+            {
+                "data": {"name": "weeks"},
+                "mark": {"type": "bar", "color": "#9fb4c8", "width": {"band": 0.8}},
+                "encoding": {
+                    "x": {"field": "Week of", "type": "temporal", "title": None},
+                    "y": {"field": "Reported minutes", "type": "quantitative",
+                          "title": "Minutes a week"},
+                    "tooltip": [{"field": f, "type": "nominal"} for f in
+                                ("Week of", "Walks", "Reported minutes", "Worst pain")],
+                },
+            },
+            {
+                "data": {"name": "visits"},
+                "mark": {"type": "line", "interpolate": "step-after", "color": INK,
+                         "point": {"color": INK}},
+                "encoding": {
+                    "x": time,
+                    "y": {"field": "Planned minutes a week", "type": "quantitative"},
+                },
+            },
+            {
+                "data": {"name": "visits"},
+                "mark": {"type": "text", "angle": 270, "align": "left", "dx": 4, "dy": -4,
+                         "baseline": "bottom", "color": "#444", "fontSize": 10},
+                "encoding": {"x": time, "y": {"value": 0}, "text": {"field": "Decision"}},
+            },
+        ],
+    }  # fmt: skip
+    pain = {
+        "title": "Pain (0–10): worst in the week (line), at the visit (dots); ▲ flare-up",
+        "width": width,
+        "height": 110,
+        "layer": [
+            decisions,
+            {
+                "data": {"name": "weeks"},
+                "mark": {"type": "line", "color": "#9fb4c8", "point": True},
+                "encoding": {
+                    "x": {"field": "Week of", "type": "temporal", "title": None},
+                    "y": {"field": "Worst pain", "type": "quantitative", "title": "Pain",
+                          "scale": {"domain": [0, 10]}},
+                },
+            },
+            {
+                "data": {"name": "visits"},
+                "mark": {"type": "point", "filled": True, "color": INK, "size": 50},
+                "encoding": {"x": time, "y": {"field": "Pain at visit", "type": "quantitative"}},
+            },
+            {
+                "data": {"name": "visits"},
+                "transform": [{"filter": "datum.Flare != 'none'"}],
+                "mark": {"type": "point", "shape": "triangle-up", "filled": True,
+                         "color": "#b00020", "size": 110},
+                "encoding": {
+                    "x": time,
+                    "y": {"value": 6},
+                    "tooltip": [{"field": "Date", "type": "temporal"},
+                                {"field": "Flare", "type": "nominal"}],
+                },
+            },
+        ],
+    }  # fmt: skip
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "datasets": {"visits": visits, "weeks": weeks},
+        "vconcat": [minutes, pain],
+        "resolve": {"scale": {"x": "shared"}},
+    }

@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from pydantic import ValidationError
 
@@ -20,6 +20,9 @@ from .handouts.content import PAPERS, SECTIONS, HandoutOptions
 from .models import Assessment, Recommendation
 from .rules import RULES
 from .validation import ROOT, FieldError, field_errors
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .store import Store
 
 # A JSON Lines batch this long is shared across the machine's cores.
 PARALLEL_MIN_LINES = 4000
@@ -197,6 +200,136 @@ def cmd_summary(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _store() -> Store:
+    from .store import Store
+
+    return Store.open()
+
+
+def _date(stamp: str | None) -> str:
+    return "" if stamp is None else stamp[:16].replace("T", " ")
+
+
+def cmd_patients(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """`walkback patients ...`: the local patient record."""
+    from .store import ImportError_, StoreError
+
+    try:
+        with _store() as store:
+            return _patients(store, args, out)
+    except ImportError_ as exc:
+        _print_errors(exc.errors, err)
+    except StoreError as exc:
+        print(f"{getattr(args, 'id', None) or 'patients'}: {exc}", file=err)
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("fhir"):
+            print("--fhir: needs the optional extra: pip install 'walkback-cds[fhir]'", file=err)
+        else:
+            raise
+    return 2
+
+
+def _patients(store: Store, args: argparse.Namespace, out: TextIO) -> int:
+    from .store import dumps, prefill
+
+    action = args.action
+    if action == "new":
+        out.write(store.new_patient(args.label).id + "\n")
+    elif action == "record":
+        assessment = assessment_from_json(_read(args.file))
+        _, rec = store.record(args.id, assessment)
+        out.write(rec.model_dump_json(indent=2) + "\n")
+    elif action == "list":
+        rows = store.patients(args.search or "")
+        if args.json:
+            out.write(
+                json.dumps(
+                    [
+                        {
+                            "id": r.id,
+                            "label": r.label,
+                            "consultations": r.consultations,
+                            "last_seen": r.last_seen,
+                            "last_decision": r.last_decision,
+                        }
+                        for r in rows
+                    ],
+                    ensure_ascii=False,
+                    indent=2,
+                )
+                + "\n"
+            )
+        else:
+            for r in rows:
+                out.write(
+                    f"{r.id}  {r.consultations:>3} visits  {_date(r.last_seen):16}  "
+                    f"{r.last_decision or '':20}  {r.label or ''}\n"
+                )
+    elif action == "show":
+        patient = store.patient(args.id)
+        history = store.consultations(args.id)
+        label = patient.label or "(no label)"
+        out.write(f"{patient.id}  {label}  since {_date(patient.created_at)}\n")
+        for number, c in enumerate(history, start=1):
+            summary = c.recommendation["cards"][0]["summary"]
+            out.write(f"  {number}. {_date(c.recorded_at)}  {c.decision}: {summary}\n")
+        for week in store.diary(args.id):
+            out.write(
+                f"  diary {week.week_start}: {week.walks} walks, {week.minutes} min, "
+                f"worst pain {week.worst_pain}\n"
+            )
+        start = prefill(history)
+        if start is not None:
+            w = start.data["walking"]
+            out.write(
+                f"  next review starts at {w['walks_per_week']} walks of "
+                f"{w['minutes_per_walk']} min\n"
+            )
+    elif action == "export":
+        if args.all == bool(args.id) or (args.all and args.fhir):
+            raise InputError(
+                [FieldError("ID", "give one patient ID, or --all (JSON Lines; not with --fhir)")]
+            )
+        if args.all:
+            data = "".join(dumps(p) + "\n" for p in store.export_all())
+        elif args.fhir:
+            from .store.fhir import patient_bundle
+
+            data = json.dumps(patient_bundle(store, args.id), ensure_ascii=False, indent=2) + "\n"
+        else:
+            data = json.dumps(store.export(args.id), ensure_ascii=False, indent=2) + "\n"
+        _write(args.output, data.encode("utf-8"), out)
+    elif action == "import":
+        ids = store.import_file(_read_bytes(args.file), replace=args.replace)
+        out.write(f"imported {len(ids)} patient{'s' if len(ids) != 1 else ''}: {' '.join(ids)}\n")
+    else:  # delete
+        if not args.yes:
+            raise InputError(
+                [FieldError("--yes", f"deleting {args.id} and all its consultations needs --yes")]
+            )
+        gone = store.delete_patient(args.id)
+        out.write(f"deleted {args.id} and {gone} consultation{'s' if gone != 1 else ''}\n")
+    return 0
+
+
+def _read_bytes(source: str) -> bytes:
+    from .store.transfer import MAX_IMPORT_BYTES
+
+    if source == "-":
+        buffer = getattr(sys.stdin, "buffer", None)
+        if buffer is None:
+            return sys.stdin.read(MAX_IMPORT_BYTES + 1).encode("utf-8")
+        data: bytes = buffer.read(MAX_IMPORT_BYTES + 1)
+        return data
+    try:
+        if os.path.getsize(source) > MAX_IMPORT_BYTES:
+            return b" " * (MAX_IMPORT_BYTES + 1)  # refused by size, without reading it
+        with open(source, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise InputError([FieldError("FILE", f"cannot read {source!r}: {exc.strerror}")]) from exc
+
+
 def schemas() -> dict[str, object]:
     """The JSON Schemas of the input and the output."""
     return {
@@ -217,6 +350,43 @@ def rule_table_markdown() -> str:
             f"{', '.join(rule.source_ids)} |"
         )
     return "\n".join(rows) + "\n"
+
+
+def _patients_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    patients = sub.add_parser(
+        "patients",
+        help="the local patient record (pseudonymous IDs, consultations, export, import)",
+        description=(
+            "The patient record, in SQLite in your user data folder, or at the SQLAlchemy "
+            "URL in WALKBACK_DB_URL. Patients have pseudonyms only: never store names."
+        ),
+    )
+    actions = patients.add_subparsers(dest="action", required=True, metavar="ACTION")
+    new = actions.add_parser("new", help="create a patient; print the new ID alone")
+    new.add_argument("--label", default=None, help="your own non-identifying label")
+    record = actions.add_parser(
+        "record", help="save a consultation from an assessment JSON; print its recommendation"
+    )
+    record.add_argument("id", metavar="ID")
+    record.add_argument("file", nargs="?", default="-", metavar="FILE|-")
+    listing = actions.add_parser("list", help="list patients, most recently seen first")
+    listing.add_argument("--json", action="store_true", help="as JSON")
+    listing.add_argument("--search", default="", metavar="TEXT", help="ID or label contains")
+    show = actions.add_parser("show", help="one patient's consultations and diary")
+    show.add_argument("id", metavar="ID")
+    export = actions.add_parser("export", help="export one patient (JSON or FHIR) or all")
+    export.add_argument("id", nargs="?", metavar="ID")
+    export.add_argument("--all", action="store_true", help="every patient, as JSON Lines")
+    export.add_argument("--fhir", action="store_true", help="a FHIR R4B Bundle")
+    export.add_argument("-o", "--output", default="-", metavar="FILE", help="default: stdout")
+    imports = actions.add_parser(
+        "import", help="import a patient file or a JSON Lines backup (all or nothing)"
+    )
+    imports.add_argument("file", metavar="FILE|-")
+    imports.add_argument("--replace", action="store_true", help="overwrite existing IDs")
+    delete = actions.add_parser("delete", help="delete a patient and all their records")
+    delete.add_argument("id", metavar="ID")
+    delete.add_argument("--yes", action="store_true", help="confirm the deletion")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -270,6 +440,7 @@ def build_parser() -> argparse.ArgumentParser:
     handout.add_argument(
         "--format", choices=("pdf", "html"), help="pdf (default) or html (default for .html)"
     )
+    _patients_parser(sub)
     sub.add_parser("schema", help="print the JSON Schemas of the input and the output")
     sub.add_parser("rules", help="print the rule table as Markdown")
     return parser
@@ -289,6 +460,8 @@ def main(
             return cmd_handout(args, out)
         if args.command == "summary":
             return cmd_summary(args, out)
+        if args.command == "patients":
+            return cmd_patients(args, out, err)
         if args.command == "schema":
             out.write(json.dumps(schemas(), indent=2, ensure_ascii=False) + "\n")
             return 0

@@ -1,0 +1,479 @@
+"""The patient record: SQLite always, a real PostgreSQL server when one is configured.
+
+PostgreSQL tests need WALKBACK_TEST_PG_URL (a SQLAlchemy URL). `.ci/run` starts a server on
+loopback and sets it; in CI a missing server fails, elsewhere those tests skip and say why.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from walkback_rules import Assessment, Decision
+from walkback_rules.cases import CASES_BY_ID
+from walkback_rules.store import (
+    DiaryWeek,
+    ImportError_,
+    NotFound,
+    Store,
+    StoreError,
+    default_url,
+    dumps,
+    prefill,
+)
+from walkback_rules.store.transfer import ID_PATTERN, MAX_IMPORT_BYTES
+
+from .conftest import assessment_data
+
+PG_ENV = "WALKBACK_TEST_PG_URL"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def case(case_id: str) -> Assessment:
+    return Assessment.model_validate(CASES_BY_ID[case_id].data)
+
+
+def pg_url() -> str:
+    url = os.environ.get(PG_ENV)
+    if url:
+        return url
+    reason = f"PostgreSQL tests need {PG_ENV} (a SQLAlchemy URL); .ci/run starts a server"
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def wipe(store: Store) -> None:
+    with store.engine.begin() as conn:
+        for table in ("diary", "consultations", "patients"):
+            conn.exec_driver_sql(f"DELETE FROM {table}")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'record.db'}"
+    return pg_url()
+
+
+@pytest.fixture
+def store(url: str) -> Iterator[Store]:
+    s = Store.open(url)
+    wipe(s)
+    yield s
+    s.close()
+
+
+def rows(store: Store, table: str) -> int:
+    with store.engine.connect() as conn:
+        return int(conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one())
+
+
+# --- patients and consultations ---------------------------------------------------------
+
+
+def test_new_patient_gets_a_random_pseudonym(store: Store) -> None:
+    a, b = store.new_patient("Tuesday clinic"), store.new_patient()
+
+    assert ID_PATTERN.match(a.id) and ID_PATTERN.match(b.id) and a.id != b.id
+    assert store.patient(a.id).label == "Tuesday clinic"
+    assert store.patient(b.id).label is None
+
+
+@pytest.mark.parametrize("label", ["x" * 61, "two\nlines"])
+def test_bad_labels_are_refused_and_nothing_is_written(store: Store, label: str) -> None:
+    with pytest.raises(StoreError, match="label: "):
+        store.new_patient(label)
+
+    assert rows(store, "patients") == 0
+
+
+def test_each_consultation_is_kept_whole_and_never_edited(store: Store) -> None:
+    p = store.new_patient()
+    first, rec = store.record(p.id, case("demo-01"))
+    store.record(p.id, case("demo-02"))
+    history = store.consultations(p.id)
+
+    assert [c.decision for c in history] == ["START", "PROGRESS"]
+    assert history[0].assessment == case("demo-01").model_dump(mode="json")
+    assert history[0].recommendation == rec.model_dump(mode="json")
+    assert history[0].ruleset_version == "1.0"
+    assert datetime.fromisoformat(first.recorded_at).tzinfo is not None
+
+
+def test_recording_for_an_unknown_patient_writes_nothing(store: Store) -> None:
+    with pytest.raises(NotFound, match="no patient P-ZZZZZZ"):
+        store.record("P-ZZZZZZ", case("demo-01"))
+
+    assert rows(store, "consultations") == 0
+
+
+def test_search_by_id_or_label_any_case(store: Store) -> None:
+    a = store.new_patient("Knee and Back")
+    b = store.new_patient("shoulder")
+    store.record(b.id, case("demo-01"))
+
+    assert [p.id for p in store.patients("back")] == [a.id]
+    assert [p.id for p in store.patients(b.id.lower())] == [b.id]
+    everyone = store.patients()
+    assert everyone[0].id == b.id  # most recently seen first
+    assert (everyone[0].consultations, everyone[0].last_decision) == (1, "START")
+
+
+def test_delete_removes_every_row(store: Store) -> None:
+    p, other = store.new_patient(), store.new_patient()
+    store.record(p.id, case("demo-01"))
+    store.record(other.id, case("demo-01"))
+    store.set_diary(p.id, DiaryWeek("2026-11-23", 4, 40, 3))
+
+    assert store.delete_patient(p.id) == 1
+    assert (rows(store, "patients"), rows(store, "consultations"), rows(store, "diary")) == (
+        1,
+        1,
+        0,
+    )
+    with pytest.raises(NotFound):
+        store.delete_patient(p.id)
+
+
+# --- the review visit ---------------------------------------------------------------------
+
+
+def test_review_starts_from_the_last_prescribed_dose() -> None:
+    """The prescribed dose becomes the current one; weeks come from the dates."""
+
+    with Store.open("sqlite://") as store:
+        p = store.new_patient()
+        seen = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
+        store.record(p.id, case("demo-01"), at=seen.isoformat())  # START 3-4 x 5-10
+        start = prefill(store.consultations(p.id), today=date(2026, 11, 16))
+
+    assert start is not None
+    walking = start.data["walking"]
+    assert (walking["walks_per_week"], walking["minutes_per_walk"]) == (3, 5)
+    assert walking["weeks_at_current_dose"] == 2
+    assert start.data["visit"] == "review"
+    assert start.data["flare"] == {"level": "none", "pain_now": 0, "days_since_onset": None}
+    assert start.previous_dose is None  # START was not a step up
+    Assessment.model_validate(start.data)
+
+
+def test_review_after_a_step_up_knows_the_dose_before_it() -> None:
+    with Store.open("sqlite://") as store:
+        p = store.new_patient()
+        _, rec = store.record(p.id, case("demo-02"))
+        start = prefill(store.consultations(p.id))
+
+    assert rec.decision == Decision.PROGRESS
+    assert start is not None
+    w = case("demo-02").walking
+    assert start.previous_dose == {
+        "walks_per_week": w.walks_per_week,
+        "minutes_per_walk": w.minutes_per_walk,
+    }
+    assert "last_progression" not in start.data  # how the back took it is asked afresh
+
+
+def test_no_history_no_prefill() -> None:
+    assert prefill([]) is None
+
+
+# --- the walking diary ------------------------------------------------------------------
+
+
+def test_diary_weeks_are_kept_and_corrected(store: Store) -> None:
+    p = store.new_patient()
+    store.set_diary(p.id, DiaryWeek("2026-11-23", 4, 40, 3))
+    store.set_diary(p.id, DiaryWeek("2026-11-16", 3, 30, 5))
+    store.set_diary(p.id, DiaryWeek("2026-11-23", 5, 50, 2))
+
+    assert store.diary(p.id) == [
+        DiaryWeek("2026-11-16", 3, 30, 5),
+        DiaryWeek("2026-11-23", 5, 50, 2),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("week", "message"),
+    [
+        (DiaryWeek("2026-11-24", 4, 40, 3), "week_start: "),  # a Tuesday
+        (DiaryWeek("2026-11-23", 40, 40, 3), "walks: "),
+        (DiaryWeek("2026-11-23", 4, 40, 11), "worst_pain: "),
+    ],
+)
+def test_bad_diary_weeks_name_the_field(store: Store, week: DiaryWeek, message: str) -> None:
+    p = store.new_patient()
+
+    with pytest.raises(StoreError, match=message):
+        store.set_diary(p.id, week)
+
+    assert rows(store, "diary") == 0
+
+
+# --- export and import --------------------------------------------------------------------
+
+
+def filled(store: Store) -> str:
+    p = store.new_patient("Export <b>me</b>")
+    store.record(p.id, case("demo-01"), at="2026-10-01T09:00:00+00:00")
+    store.record(p.id, case("demo-02"), at="2026-10-15T09:00:00+00:00")
+    store.set_diary(p.id, DiaryWeek("2026-10-05", 3, 20, 4))
+    return p.id
+
+
+def test_export_delete_import_export_is_exact(store: Store) -> None:
+    pid = filled(store)
+    before = dumps(store.export(pid))
+
+    store.delete_patient(pid)
+    assert store.import_file(before.encode()) == [pid]
+
+    assert dumps(store.export(pid)) == before
+
+
+def test_backup_of_all_patients_restores_them_all(store: Store) -> None:
+    ids = sorted([filled(store), filled(store), store.new_patient().id])
+    backup = "".join(dumps(p) + "\n" for p in store.export_all())
+    exported = {pid: dumps(store.export(pid)) for pid in ids}
+    wipe(store)
+
+    assert sorted(store.import_file(backup.encode())) == ids
+    assert {pid: dumps(store.export(pid)) for pid in ids} == exported
+
+
+def test_import_refuses_an_existing_id_unless_replacing(store: Store) -> None:
+    pid = filled(store)
+    data = store.export(pid)
+    data["patient"]["label"] = "changed"
+    raw = dumps(data).encode()
+
+    with pytest.raises(ImportError_, match=f"{pid} already exists"):
+        store.import_file(raw)
+    assert store.patient(pid).label == "Export <b>me</b>"
+
+    store.import_file(raw, replace=True)
+    assert store.patient(pid).label == "changed"
+    assert len(store.consultations(pid)) == 2
+
+
+def _bad_files(good: dict[str, object]) -> dict[str, bytes]:
+    text = dumps(good)
+    wrong_type = json.loads(text)
+    wrong_type["consultations"][0]["assessment"]["age"] = "fifty"
+    extra = json.loads(text)
+    extra["patient"]["name"] = "Jane Citizen"
+    bad_id = json.loads(text)
+    bad_id["patient"]["id"] = "Jane"
+    return {
+        "truncated": text[: len(text) // 2].encode(),
+        "foreign": json.dumps({"resourceType": "Bundle", "type": "collection"}).encode(),
+        "wrong type": dumps(wrong_type).encode(),
+        "extra field": dumps(extra).encode(),
+        "identifying id": dumps(bad_id).encode(),
+        "not utf-8": b"\xff\xfe\x00",
+        "empty": b"  \n",
+        "too large": b" " * (MAX_IMPORT_BYTES + 1),
+    }
+
+
+@pytest.mark.parametrize(
+    ("kind", "field"),
+    [
+        ("truncated", "record: not valid JSON"),
+        ("foreign", "format: "),
+        ("wrong type", "consultations[0].assessment.age: "),
+        ("extra field", "patient.name: unknown field"),
+        ("identifying id", "patient.id: "),
+        ("not utf-8", "FILE: not UTF-8"),
+        ("empty", "FILE: empty"),
+        ("too large", "FILE: larger than 10 MB"),
+    ],
+)
+def test_bad_import_files_are_refused_whole(store: Store, kind: str, field: str) -> None:
+    pid = filled(store)
+    good = store.export(pid)
+    store.delete_patient(pid)
+
+    with pytest.raises(ImportError_) as caught:
+        store.import_file(_bad_files(good)[kind])
+
+    assert any(str(e).startswith(field) for e in caught.value.errors), caught.value.errors
+    assert rows(store, "patients") == 0 and rows(store, "consultations") == 0
+
+
+def test_one_bad_line_in_a_backup_writes_nothing(store: Store) -> None:
+    a, b = filled(store), filled(store)
+    lines = [dumps(store.export(a)), dumps(store.export(b))]
+    broken = json.loads(lines[1])
+    broken["diary"][0]["worst_pain"] = 12
+    wipe(store)
+
+    with pytest.raises(ImportError_, match=r"line 2: diary\[0\]\.worst_pain"):
+        store.import_file(f"{lines[0]}\n{dumps(broken)}\n".encode())
+
+    assert rows(store, "patients") == 0
+
+
+def test_html_in_a_label_is_kept_as_text(store: Store) -> None:
+    pid = filled(store)
+
+    assert store.patient(pid).label == "Export <b>me</b>"
+    assert json.loads(dumps(store.export(pid)))["patient"]["label"] == "Export <b>me</b>"
+
+
+def test_fhir_bundle_is_valid_r4b(store: Store) -> None:
+    from fhir.resources.R4B.bundle import Bundle
+
+    from walkback_rules.store.fhir import patient_bundle
+
+    pid = filled(store)
+    data = patient_bundle(store, pid)
+    bundle = Bundle.model_validate_json(json.dumps(data))
+    kinds = [e.resource.get_resource_type() for e in bundle.entry or []]
+
+    assert kinds.count("Patient") == 1 and "CarePlan" in kinds and "Goal" in kinds
+    assert kinds.count("Observation") == 2  # a pain rating at each of two visits
+    patient = next(
+        e["resource"] for e in data["entry"] if e["resource"]["resourceType"] == "Patient"
+    )
+    assert "name" not in patient and "birthDate" not in patient
+    plan = next(e["resource"] for e in data["entry"] if e["resource"]["resourceType"] == "CarePlan")
+    timing = plan["activity"][0]["detail"]["scheduledTiming"]["repeat"]
+    assert (timing["frequency"], timing["duration"], timing["periodUnit"]) == (5, 10, "wk")
+
+
+# --- where the record lives, and migrations --------------------------------------------
+
+
+def test_default_store_is_sqlite_in_the_user_data_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("WALKBACK_DB_URL", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("HOME", str(tmp_path))
+
+    url = default_url()
+
+    assert url.startswith("sqlite:///") and url.endswith("walkback-cds/walkback.db")
+    assert Path(url.removeprefix("sqlite:///")).parent.is_dir()
+
+
+def test_env_url_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WALKBACK_DB_URL", "postgresql+psycopg://clinic@db/walkback")
+
+    assert default_url() == "postgresql+psycopg://clinic@db/walkback"
+
+
+def test_migrations_reach_head_and_sqlite_uses_wal(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    Store.open(url).close()
+    with Store.open(url) as store, store.engine.connect() as conn:  # opening twice is fine
+        version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one()
+        mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar_one()
+
+    assert (version, mode) == ("0001", "wal")
+
+
+# --- reliability: real processes ------------------------------------------------------------
+
+RECORDER = """
+import sys
+from walkback_rules import Assessment
+from walkback_rules.cases import CASES_BY_ID
+from walkback_rules.store import Store
+url, pid, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+a = Assessment.model_validate(CASES_BY_ID["demo-02"].data)
+with Store.open(url) as store:
+    print("ready", flush=True)
+    for _ in range(count):
+        store.record(pid, a)
+"""
+
+
+def _recorder(url: str, pid: str, count: int) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", RECORDER, url, pid, str(count)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+
+
+def test_two_processes_recording_at_once_lose_nothing(store: Store) -> None:
+    pid = store.new_patient().id
+    procs = [_recorder(store.url, pid, 25) for _ in range(2)]
+    results = [p.communicate(timeout=180) for p in procs]
+
+    assert [p.returncode for p in procs] == [0, 0], results
+    assert len(store.consultations(pid)) == 50
+    assert store.integrity() == []
+
+
+def test_a_process_killed_mid_save_leaves_the_record_sound(store: Store) -> None:
+    pid = store.new_patient().id
+    proc = _recorder(store.url, pid, 100_000)
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready"
+    time.sleep(1.5)  # it is now saving one consultation after another
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=30)  # reaps it and closes its pipes
+
+    with Store.open(store.url) as reopened:
+        saved = reopened.consultations(pid)
+        assert reopened.integrity() == []
+    assert saved, "the recorder saved nothing before it was killed"
+    assert rows(store, "consultations") == len(saved)
+    for c in saved:
+        Assessment.model_validate(c.assessment)
+        assert c.recommendation["decision"] == c.decision == "PROGRESS"
+
+
+def test_two_processes_opening_a_new_database_together(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    code = "import sys\nfrom walkback_rules.store import Store\nStore.open(sys.argv[1]).close()"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, url], stderr=subprocess.PIPE, text=True, cwd=ROOT
+        )
+        for _ in range(3)
+    ]
+    errors = [p.communicate(timeout=120)[1] for p in procs]
+
+    assert [p.returncode for p in procs] == [0, 0, 0], errors
+    with Store.open(url) as store:
+        assert store.patients() == []
+
+
+def test_recorded_times_are_utc_and_ordered(store: Store) -> None:
+    p = store.new_patient()
+    old = (datetime.now(UTC) - timedelta(days=14)).isoformat()
+    store.record(p.id, Assessment.model_validate(assessment_data()))
+    store.record(p.id, case("demo-01"), at=old)
+
+    history = store.consultations(p.id)
+
+    assert history[0].recorded_at == old
+    assert all(datetime.fromisoformat(c.recorded_at).utcoffset() == timedelta(0) for c in history)
+
+
+def test_the_core_never_loads_the_store() -> None:
+    code = (
+        "import sys, walkback_rules.cli, walkback_rules.handouts\n"
+        "print(sorted({'sqlalchemy', 'alembic'} & {m.split('.')[0] for m in sys.modules}))\n"
+    )
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+
+    assert out.stdout.strip() == "[]"
+    assert sa.__version__  # the store itself does use it

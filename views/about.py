@@ -1,0 +1,34 @@
+"""About: what this is, the ruleset, where the patient record lives, and what stays private."""
+
+import streamlit as st
+
+import ui
+from walkback_rules.codes import RULESET_VERSION
+from walkback_rules.store import ENV_URL, describe_url
+
+st.title("About WalkBack CDS")
+st.markdown(
+    "Decision support for physiotherapists running a progressive walking programme for "
+    "people with low back pain, built on the WalkBack trial (Lancet 2024). It supports "
+    "clinical judgement; it does not diagnose and does not replace it."
+)
+st.metric("Ruleset", RULESET_VERSION)
+
+st.subheader("Where the patient record is kept")
+record = ui.store()
+st.code(describe_url(record.url), language=None)
+st.caption(
+    f"SQLite in your user data folder unless `{ENV_URL}` names another database "
+    "(any SQLAlchemy URL, e.g. a clinic's PostgreSQL server). The schema is kept up to date "
+    "automatically when the app starts."
+)
+
+st.subheader("Privacy")
+st.markdown(
+    "- Everything runs on this computer; the app listens on 127.0.0.1 only, unless you "
+    "configure otherwise.\n"
+    "- No usage statistics are sent anywhere.\n"
+    "- Patients are kept under random pseudonyms. Never type a name, date of birth or other "
+    "identifying detail into a label.\n"
+    "- The browser address holds only the pseudonym of the open patient."
+)

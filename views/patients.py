@@ -1,0 +1,184 @@
+"""Patients: the local record. Create, find, open, follow over time, export, import, delete."""
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+import ui
+from walkback_rules.charts import history_spec
+from walkback_rules.history import timeline
+from walkback_rules.store import DiaryWeek, ImportError_, StoreError, dumps, label_problem
+
+record = ui.store()
+
+st.title("Patients")
+st.caption(
+    "Patients are kept under a random pseudonym such as P-7K2QF9. A label is for you to "
+    "recognise them: **never type a name, date of birth or other identifying detail**."
+)
+
+find, create = st.columns([3, 2], gap="large")
+with create:
+    st.subheader("New patient")
+    label = st.text_input(
+        "Label (optional, not identifying)",
+        key="p_new_label",
+        max_chars=60,
+        placeholder="e.g. Tuesday clinic, runner",
+    )
+    problem = label_problem(label.strip() or None)
+    ui.field_error(f"Label: {problem}" if problem else None)
+    if st.button("Create and open", icon=":material/person_add:", disabled=bool(problem)):
+        created = record.new_patient(label)
+        ui.open_patient(created.id)
+        st.session_state.pop("p_new_label", None)
+        st.rerun()
+
+with find:
+    st.subheader("Find a patient")
+    query = st.text_input("Search by ID or label", key="p_query", placeholder="P-7K2 or runner")
+    found = record.patients(query)
+    if not found:
+        st.caption("No patient matches." if query else "No patients yet.")
+    for p in found[:30]:
+        row = st.columns([2, 3, 3, 1.4], vertical_alignment="center")
+        row[0].markdown(f"**{p.id}**")
+        row[1].text(p.label or "")
+        row[2].caption(
+            f"{p.consultations} consultation{'s' if p.consultations != 1 else ''}"
+            + (f" · last {p.last_seen[:10]} · {p.last_decision}" if p.last_seen else "")
+        )
+        if row[3].button("Open", key=f"p_open_{p.id}"):
+            ui.open_patient(p.id)
+            st.switch_page(ui.PAGES["consultation"])
+    if len(found) > 30:
+        st.caption(f"Showing 30 of {len(found)}: narrow the search to see the others.")
+
+pid = st.session_state.get(ui.PATIENT)
+st.divider()
+if pid is None:
+    st.info("Open or create a patient to see their history.", icon=":material/info:")
+else:
+    try:
+        patient = record.patient(pid)
+    except StoreError:
+        ui.new_patient()
+        st.rerun()
+    visits = record.consultations(pid)
+    weeks = record.diary(pid)
+    course = timeline(visits, weeks)
+    st.subheader(f"{pid}")
+    if patient.label:
+        st.text(patient.label)
+    st.caption(
+        f"In the record since {patient.created_at[:10]} · {len(visits)} consultation"
+        f"{'s' if len(visits) != 1 else ''} · {len(weeks)} diary week"
+        f"{'s' if len(weeks) != 1 else ''}"
+    )
+    st.page_link(
+        ui.PAGES["consultation"],
+        label="Start this visit's consultation" if visits else "Start the first consultation",
+        icon=":material/edit_note:",
+    )
+    if visits or weeks:
+        st.vega_lite_chart(history_spec(course.visits, course.weeks), width="content")
+    history_tab, diary_tab, transfer_tab = st.tabs(
+        ["Consultations", "Walking diary", "Export, import, delete"]
+    )
+    with history_tab:
+        if course.visits:
+            st.dataframe(course.visits, hide_index=True, width="stretch")
+        else:
+            st.caption("No consultation saved yet: save one from the Recommendation page.")
+    with diary_tab:
+        st.caption("What the patient reports for each week: walks, minutes, worst pain.")
+        monday = date.today() - timedelta(days=date.today().weekday())
+        with st.form("p_diary", clear_on_submit=True, border=True):
+            cols = st.columns(4)
+            week = cols[0].date_input("Week starting (Monday)", value=monday, max_value=monday)
+            walks = cols[1].number_input("Walks", min_value=0, max_value=28, value=0)
+            minutes = cols[2].number_input(
+                "Minutes in the week", min_value=0, max_value=2000, value=0, step=5
+            )
+            pain = cols[3].number_input("Worst pain (0–10)", min_value=0, max_value=10, value=0)
+            if st.form_submit_button("Save the week", icon=":material/save:"):
+                start = week - timedelta(days=week.weekday())  # any day counts for its week
+                try:
+                    record.set_diary(
+                        pid, DiaryWeek(start.isoformat(), int(walks), int(minutes), int(pain))
+                    )
+                    st.toast(f"Week of {start.isoformat()} saved", icon=":material/save:")
+                    st.rerun()
+                except StoreError as exc:
+                    st.error(str(exc), icon=":material/error:")
+        if course.weeks:
+            st.dataframe(course.weeks, hide_index=True, width="stretch")
+    with transfer_tab:
+        left, right = st.columns(2, gap="large")
+        with left:
+            st.markdown("**Export**")
+            st.download_button(
+                "This patient (JSON)",
+                data=lambda: dumps(record.export(pid)),
+                file_name=f"{pid}.json",
+                mime="application/json",
+                icon=":material/download:",
+                on_click="ignore",
+            )
+            try:
+                from walkback_rules.store.fhir import patient_bundle
+
+                st.download_button(
+                    "This patient (FHIR R4B Bundle)",
+                    data=lambda: dumps(patient_bundle(record, pid)),
+                    file_name=f"{pid}-fhir.json",
+                    mime="application/fhir+json",
+                    icon=":material/download:",
+                    on_click="ignore",
+                )
+            except ModuleNotFoundError:
+                st.caption("FHIR export needs the optional extra: `walkback-cds[fhir]`.")
+        with right:
+            st.markdown("**Delete**")
+            st.caption(f"Deletes {pid} and every consultation and diary week. It cannot be undone.")
+            typed = st.text_input(f"Type {pid} to confirm", key=f"p_delete_{pid}")
+            if st.button(
+                f"Delete {pid}",
+                type="primary",
+                disabled=typed.strip() != pid,
+                icon=":material/delete:",
+            ):
+                gone = record.delete_patient(pid)
+                ui.new_patient()
+                st.toast(f"Deleted {pid} and {gone} consultations", icon=":material/delete:")
+                st.rerun()
+
+st.divider()
+backup, restore = st.columns(2, gap="large")
+with backup:
+    st.subheader("Back up")
+    st.download_button(
+        "All patients (JSON Lines)",
+        data=lambda: "".join(dumps(p) + "\n" for p in record.export_all()),
+        file_name=f"walkback-backup-{date.today().isoformat()}.jsonl",
+        mime="application/jsonl",
+        icon=":material/backup:",
+        on_click="ignore",
+    )
+with restore:
+    st.subheader("Import")
+    upload = st.file_uploader(
+        "A patient file (.json) or a backup (.jsonl)", type=["json", "jsonl"], key="p_upload"
+    )
+    replace = st.checkbox("Replace patients that already exist", key="p_replace")
+    if upload is not None and st.button("Import", icon=":material/upload:"):
+        try:
+            ids = record.import_file(upload.getvalue(), replace=replace)
+        except ImportError_ as exc:
+            st.error(
+                "Nothing was imported:\n\n"
+                + "\n".join(f"- {ui.md_text(str(e))}" for e in exc.errors),
+                icon=":material/error:",
+            )
+        else:
+            st.success(f"Imported {len(ids)}: {', '.join(ids)}", icon=":material/task_alt:")

@@ -1,0 +1,67 @@
+"""A patient's course over time: planned against reported walking, pain, flare-ups, decisions.
+
+Pure data from stored consultations and diary weeks (any objects with the stored fields);
+`charts.history_spec` draws it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+class _Visit(Protocol):
+    recorded_at: str
+    decision: str
+    assessment: dict[str, Any]
+    recommendation: dict[str, Any]
+
+
+class _Week(Protocol):
+    week_start: str
+    walks: int
+    minutes: int
+    worst_pain: int
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    visits: list[dict[str, Any]]  # one per consultation
+    weeks: list[dict[str, Any]]  # one per diary week
+
+
+def planned_minutes(recommendation: dict[str, Any]) -> int:
+    """Minutes a week the recommendation prescribes (a range at its gentle end; 0 if none)."""
+    dose = recommendation.get("next_dose")
+    if not dose or not dose.get("walks_per_week"):
+        return 0
+    return int(dose["walks_per_week"]["min"] * dose["minutes_per_walk"]["min"])
+
+
+def timeline(visits: Sequence[_Visit], weeks: Sequence[_Week]) -> Timeline:
+    """The rows the history chart and table show."""
+    rows = []
+    for number, v in enumerate(visits, start=1):
+        flare = v.assessment["flare"]
+        rows.append(
+            {
+                "Visit": number,
+                "Date": v.recorded_at[:10],
+                "Decision": v.decision,
+                "Summary": v.recommendation["cards"][0]["summary"],
+                "Planned minutes a week": planned_minutes(v.recommendation),
+                "Flare": flare["level"],
+                "Pain at visit": flare["pain_now"],
+            }
+        )
+    diary = [
+        {
+            "Week of": w.week_start,
+            "Walks": w.walks,
+            "Reported minutes": w.minutes,
+            "Worst pain": w.worst_pain,
+        }
+        for w in weeks
+    ]
+    return Timeline(rows, diary)

@@ -1,0 +1,39 @@
+"""The local patient record: patients under pseudonyms, consultations, walking diaries.
+
+sqlalchemy and alembic load when this package is imported, never with the core rules.
+"""
+
+from .repo import (
+    ENV_URL,
+    Consultation,
+    DiaryWeek,
+    NotFound,
+    Patient,
+    PatientSummary,
+    Prefill,
+    Store,
+    StoreError,
+    default_url,
+    describe_url,
+    prefill,
+)
+from .transfer import ImportError_, PatientFile, dumps, label_problem
+
+__all__ = [
+    "ENV_URL",
+    "Consultation",
+    "DiaryWeek",
+    "ImportError_",
+    "NotFound",
+    "Patient",
+    "PatientFile",
+    "PatientSummary",
+    "Prefill",
+    "Store",
+    "StoreError",
+    "default_url",
+    "describe_url",
+    "dumps",
+    "label_problem",
+    "prefill",
+]

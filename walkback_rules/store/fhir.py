@@ -1,0 +1,129 @@
+"""A patient's record as a FHIR R4B Bundle (optional: `pip install walkback-cds[fhir]`).
+
+The Bundle holds the Patient (identified by pseudonym only), a CarePlan with the walking
+activity prescribed at the last consultation, the Goal of 5 walks of 30 minutes a week, and
+Observations from each consultation's assessment (pain rating, PHQ-2 total). Every resource
+is built and checked with the `fhir.resources` models, so the output is valid R4B.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..dosing import TARGET_MINUTES, TARGET_WALKS
+from .repo import Store
+
+SYSTEM = "urn:walkback-cds:patient"  # identifier system for the pseudonyms
+LOINC = "http://loinc.org"
+PAIN = ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported")
+PHQ2 = ("55758-7", "Patient Health Questionnaire 2 item (PHQ-2) total score [Reported]")
+SNOMED = "http://snomed.info/sct"
+WALKING = ("229065009", "Exercise therapy")
+
+
+def _ref(pid: str) -> dict[str, str]:
+    return {"reference": f"Patient/{pid}"}
+
+
+def patient_bundle(store: Store, pid: str) -> dict[str, Any]:
+    """The FHIR R4B Bundle (type collection) for one patient, as JSON-ready data."""
+    from fhir.resources.R4B.bundle import Bundle
+
+    history = store.consultations(pid)
+    resources: list[dict[str, Any]] = [
+        {
+            "resourceType": "Patient",
+            "id": pid,
+            "identifier": [{"system": SYSTEM, "value": pid}],
+            "active": True,
+        },
+        {
+            "resourceType": "Goal",
+            "id": f"{pid}-goal",
+            "lifecycleStatus": "active",
+            "description": {
+                "text": f"Walk {TARGET_WALKS} times a week, {TARGET_MINUTES} minutes each time"
+            },
+            "subject": _ref(pid),
+            "target": [
+                {
+                    "measure": {"text": "Minutes of walking a week"},
+                    "detailQuantity": {
+                        "value": TARGET_WALKS * TARGET_MINUTES,
+                        "unit": "min/wk",
+                        "system": "http://unitsofmeasure.org",
+                        "code": "min/wk",
+                    },
+                }
+            ],
+        },
+    ]
+    if history:
+        last = history[-1]
+        rec = last.recommendation
+        dose = rec.get("next_dose")
+        detail: dict[str, Any] = {
+            "kind": "ServiceRequest",
+            "code": {
+                "coding": [{"system": SNOMED, "code": WALKING[0], "display": WALKING[1]}],
+                "text": "Progressive walking programme (WalkBack)",
+            },
+            "status": "in-progress" if dose else "on-hold",
+            "doNotPerform": False,
+            "description": rec["cards"][0]["summary"],
+        }
+        if dose and dose.get("walks_per_week"):
+            detail["scheduledTiming"] = {
+                "repeat": {
+                    "frequency": dose["walks_per_week"]["min"],
+                    "frequencyMax": dose["walks_per_week"]["max"],
+                    "period": 1,
+                    "periodUnit": "wk",
+                    "duration": dose["minutes_per_walk"]["min"],
+                    "durationMax": dose["minutes_per_walk"]["max"],
+                    "durationUnit": "min",
+                }
+            }
+        resources.append(
+            {
+                "resourceType": "CarePlan",
+                "id": f"{pid}-careplan",
+                "status": "active",
+                "intent": "plan",
+                "title": "WalkBack walking programme",
+                "description": f"Decision {last.decision} (ruleset {last.ruleset_version})",
+                "subject": _ref(pid),
+                "created": last.recorded_at,
+                "goal": [{"reference": f"Goal/{pid}-goal"}],
+                "activity": [{"detail": detail}],
+            }
+        )
+    for number, visit in enumerate(history, start=1):
+        a = visit.assessment
+        observations = [(PAIN, a["flare"]["pain_now"], "pain")]
+        if a.get("phq2") is not None:
+            observations.append((PHQ2, a["phq2"], "phq2"))
+        for (code, display), value, key in observations:
+            resources.append(
+                {
+                    "resourceType": "Observation",
+                    "id": f"{pid}-{number}-{key}",
+                    "status": "final",
+                    "code": {"coding": [{"system": LOINC, "code": code, "display": display}]},
+                    "subject": _ref(pid),
+                    "effectiveDateTime": visit.recorded_at,
+                    "valueInteger": value,
+                }
+            )
+    bundle = Bundle.model_validate(
+        {
+            "resourceType": "Bundle",
+            "type": "collection",
+            "entry": [
+                {"fullUrl": f"urn:walkback:{r['resourceType']}/{r['id']}", "resource": r}
+                for r in resources
+            ],
+        }
+    )
+    data: dict[str, Any] = bundle.model_dump(mode="json", exclude_none=True)
+    return data

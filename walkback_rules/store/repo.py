@@ -1,0 +1,525 @@
+"""The patient record on a real database: patients, their consultations and walking diary.
+
+SQLite in a per-user folder by default; `WALKBACK_DB_URL` takes any SQLAlchemy URL (a clinic
+can point several app instances at one PostgreSQL server). Migrations run on open. Every
+write is one transaction: it happens whole or not at all.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+from ..codes import RULESET_VERSION
+from ..engine import recommend
+from ..models import Assessment, Decision, Recommendation
+from ..validation import FieldError
+from .schema import consultations, diary, patients
+from .transfer import (
+    FORMAT,
+    ID_ALPHABET,
+    VERSION,
+    ImportError_,
+    PatientFile,
+    label_problem,
+    parse_import,
+)
+
+ENV_URL = "WALKBACK_DB_URL"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class StoreError(Exception):
+    """A request the store refuses, with a message a clinician can act on."""
+
+
+class NotFound(StoreError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Patient:
+    id: str
+    label: str | None
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class PatientSummary:
+    """A row of the patient list."""
+
+    id: str
+    label: str | None
+    consultations: int
+    last_seen: str | None
+    last_decision: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Consultation:
+    id: int
+    patient_id: str
+    recorded_at: str
+    ruleset_version: str
+    decision: str
+    assessment: dict[str, Any]
+    recommendation: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class DiaryWeek:
+    week_start: str
+    walks: int
+    minutes: int
+    worst_pain: int
+
+
+def default_url() -> str:
+    """`WALKBACK_DB_URL`, or SQLite in the user's data folder (created on first use)."""
+    url = os.environ.get(ENV_URL)
+    if url:
+        return url
+    from platformdirs import user_data_dir
+
+    folder = Path(user_data_dir("walkback-cds", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'walkback.db'}"
+
+
+def describe_url(url: str) -> str:
+    """Where the record lives, for the About page: a file path, or the URL without password."""
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return parsed.database or "(in memory)"
+    return parsed.render_as_string(hide_password=True)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _engine(url: str) -> Engine:
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return sa.create_engine(url, pool_pre_ping=True)
+    engine = sa.create_engine(url, connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi: Any, _record: Any) -> None:
+        dbapi.isolation_level = None  # SQLAlchemy, not the driver, begins transactions
+        cursor = dbapi.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        # Take the write lock at the start, so two writers queue instead of failing.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _migrate(engine: Engine) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # One migrator at a time when several app instances start together.
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(4242)")
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+
+
+class Store:
+    """The patient record. Open with `Store.open()`; close with `close()` or `with`."""
+
+    def __init__(self, engine: Engine, url: str) -> None:
+        self.engine = engine
+        self.url = url
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Store:
+        url = url or default_url()
+        engine = _engine(url)
+        _migrate(engine)
+        return cls(engine, url)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # --- patients -------------------------------------------------------------------
+
+    def new_patient(self, label: str | None = None) -> Patient:
+        """A new patient with a fresh random pseudonym."""
+        label = (label or "").strip() or None
+        problem = label_problem(label)
+        if problem:
+            raise StoreError(f"label: {problem}")
+        with self.engine.begin() as conn:
+            while True:
+                pid = "P-" + "".join(secrets.choice(ID_ALPHABET) for _ in range(6))
+                exists = conn.execute(sa.select(patients.c.id).where(patients.c.id == pid))
+                if exists.first() is None:
+                    break
+            created = now()
+            conn.execute(patients.insert().values(id=pid, label=label, created_at=created))
+        return Patient(pid, label, created)
+
+    def patient(self, pid: str) -> Patient:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(patients).where(patients.c.id == pid)).first()
+        if row is None:
+            raise NotFound(f"no patient {pid}")
+        return Patient(row.id, row.label, row.created_at)
+
+    def patients(self, query: str = "") -> list[PatientSummary]:
+        """Patients whose ID or label contains `query` (any case), most recently seen first."""
+        counts = (
+            sa.select(
+                consultations.c.patient_id,
+                sa.func.count().label("n"),
+                sa.func.max(consultations.c.recorded_at).label("last_seen"),
+            )
+            .group_by(consultations.c.patient_id)
+            .subquery()
+        )
+        stmt = sa.select(patients.c.id, patients.c.label, counts.c.n, counts.c.last_seen).outerjoin(
+            counts, counts.c.patient_id == patients.c.id
+        )
+        query = query.strip()
+        if query:
+            like = f"%{query.lower()}%"
+            stmt = stmt.where(
+                sa.or_(
+                    sa.func.lower(patients.c.id).like(like),
+                    sa.func.lower(sa.func.coalesce(patients.c.label, "")).like(like),
+                )
+            )
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+            last = dict(
+                conn.execute(
+                    sa.select(consultations.c.patient_id, consultations.c.decision).where(
+                        sa.tuple_(consultations.c.patient_id, consultations.c.recorded_at).in_(
+                            sa.select(counts.c.patient_id, counts.c.last_seen)
+                        )
+                    )
+                ).all()
+            )
+        out = [PatientSummary(r.id, r.label, r.n or 0, r.last_seen, last.get(r.id)) for r in rows]
+        return sorted(out, key=lambda p: (p.last_seen or "", p.id), reverse=True)
+
+    def delete_patient(self, pid: str) -> int:
+        """Delete a patient and everything recorded for them; return the consultations gone."""
+        with self.engine.begin() as conn:
+            self._require(conn, pid)
+            gone = conn.execute(consultations.delete().where(consultations.c.patient_id == pid))
+            conn.execute(diary.delete().where(diary.c.patient_id == pid))
+            conn.execute(patients.delete().where(patients.c.id == pid))
+        return int(gone.rowcount)
+
+    # --- consultations ----------------------------------------------------------------
+
+    def record(
+        self, pid: str, assessment: Assessment, at: str | None = None
+    ) -> tuple[Consultation, Recommendation]:
+        """Save a consultation with its recommendation. Never edits one: corrections are new."""
+        rec = recommend(assessment)
+        values = {
+            "patient_id": pid,
+            "recorded_at": at or now(),
+            "ruleset_version": RULESET_VERSION,
+            "decision": rec.decision.value,
+            "assessment": assessment.model_dump(mode="json"),
+            "recommendation": rec.model_dump(mode="json"),
+        }
+        with self.engine.begin() as conn:
+            self._require(conn, pid)
+            new_id = conn.execute(consultations.insert().values(**values)).inserted_primary_key
+        assert new_id is not None
+        return Consultation(id=int(new_id[0]), **values), rec  # type: ignore[arg-type]
+
+    def consultations(self, pid: str) -> list[Consultation]:
+        """A patient's consultations, oldest first."""
+        with self.engine.connect() as conn:
+            self._require(conn, pid)
+            rows = conn.execute(
+                sa.select(consultations)
+                .where(consultations.c.patient_id == pid)
+                .order_by(consultations.c.recorded_at, consultations.c.id)
+            ).all()
+        return [Consultation(**row._mapping) for row in rows]
+
+    # --- diary -------------------------------------------------------------------------
+
+    def set_diary(self, pid: str, week: DiaryWeek) -> None:
+        """Record (or correct) what the patient reports for one week."""
+        from pydantic import ValidationError
+
+        from ..validation import field_errors
+        from .transfer import DiaryIn
+
+        try:
+            DiaryIn.model_validate(
+                {
+                    "week_start": week.week_start,
+                    "walks": week.walks,
+                    "minutes": week.minutes,
+                    "worst_pain": week.worst_pain,
+                }
+            )
+        except ValidationError as exc:
+            raise StoreError("; ".join(map(str, field_errors(exc, DiaryIn)))) from None
+        with self.engine.begin() as conn:
+            self._require(conn, pid)
+            conn.execute(
+                diary.delete().where(
+                    (diary.c.patient_id == pid) & (diary.c.week_start == week.week_start)
+                )
+            )
+            conn.execute(
+                diary.insert().values(
+                    patient_id=pid,
+                    week_start=week.week_start,
+                    walks=week.walks,
+                    minutes=week.minutes,
+                    worst_pain=week.worst_pain,
+                )
+            )
+
+    def diary(self, pid: str) -> list[DiaryWeek]:
+        with self.engine.connect() as conn:
+            self._require(conn, pid)
+            rows = conn.execute(
+                sa.select(diary).where(diary.c.patient_id == pid).order_by(diary.c.week_start)
+            ).all()
+        return [DiaryWeek(r.week_start, r.walks, r.minutes, r.worst_pain) for r in rows]
+
+    # --- export and import -------------------------------------------------------------
+
+    def export(self, pid: str) -> dict[str, Any]:
+        """One patient's whole record as a JSON-ready dict (see `transfer.PatientFile`)."""
+        p = self.patient(pid)
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "patient": {"id": p.id, "label": p.label, "created_at": p.created_at},
+            "consultations": [
+                {
+                    "recorded_at": c.recorded_at,
+                    "ruleset_version": c.ruleset_version,
+                    "assessment": c.assessment,
+                    "recommendation": c.recommendation,
+                }
+                for c in self.consultations(pid)
+            ],
+            "diary": [
+                {
+                    "week_start": w.week_start,
+                    "walks": w.walks,
+                    "minutes": w.minutes,
+                    "worst_pain": w.worst_pain,
+                }
+                for w in self.diary(pid)
+            ],
+        }
+
+    def export_all(self) -> Iterator[dict[str, Any]]:
+        """Every patient's record, one dict each, in ID order (a JSON Lines backup).
+
+        Reads each table once, so a backup of thousands of patients stays quick.
+        """
+        with self.engine.connect() as conn:
+            people = conn.execute(sa.select(patients).order_by(patients.c.id)).all()
+            visits: dict[str, list[dict[str, Any]]] = {}
+            for c in conn.execute(
+                sa.select(consultations).order_by(
+                    consultations.c.patient_id, consultations.c.recorded_at, consultations.c.id
+                )
+            ):
+                visits.setdefault(c.patient_id, []).append(
+                    {
+                        "recorded_at": c.recorded_at,
+                        "ruleset_version": c.ruleset_version,
+                        "assessment": c.assessment,
+                        "recommendation": c.recommendation,
+                    }
+                )
+            weeks: dict[str, list[dict[str, Any]]] = {}
+            by_week = sa.select(diary).order_by(diary.c.patient_id, diary.c.week_start)
+            for w in conn.execute(by_week):
+                weeks.setdefault(w.patient_id, []).append(
+                    {
+                        "week_start": w.week_start,
+                        "walks": w.walks,
+                        "minutes": w.minutes,
+                        "worst_pain": w.worst_pain,
+                    }
+                )
+        for p in people:
+            yield {
+                "format": FORMAT,
+                "version": VERSION,
+                "patient": {"id": p.id, "label": p.label, "created_at": p.created_at},
+                "consultations": visits.get(p.id, []),
+                "diary": weeks.get(p.id, []),
+            }
+
+    def import_file(self, raw: bytes, replace: bool = False) -> list[str]:
+        """Import one patient file or a JSON Lines backup; return the IDs imported.
+
+        Every record is validated first; if any is bad, or an ID exists and `replace` is
+        not given, nothing is written and `ImportError_` lists every problem.
+        """
+        files = parse_import(raw)
+        return self.import_records(files, replace)
+
+    def import_records(self, files: Sequence[PatientFile], replace: bool = False) -> list[str]:
+        ids = [f.patient.id for f in files]
+        twice = sorted(pid for pid, n in Counter(ids).items() if n > 1)
+        if twice:
+            raise ImportError_(
+                [FieldError("patient.id", f"{pid} appears more than once") for pid in twice]
+            )
+        with self.engine.begin() as conn:
+            existing = set(
+                conn.execute(sa.select(patients.c.id).where(patients.c.id.in_(ids))).scalars()
+            )
+            if existing and not replace:
+                raise ImportError_(
+                    [
+                        FieldError("patient.id", f"{pid} already exists (--replace overwrites)")
+                        for pid in sorted(existing)
+                    ]
+                )
+            for pid in existing:
+                conn.execute(consultations.delete().where(consultations.c.patient_id == pid))
+                conn.execute(diary.delete().where(diary.c.patient_id == pid))
+                conn.execute(patients.delete().where(patients.c.id == pid))
+            conn.execute(
+                patients.insert(),
+                [f.patient.model_dump() for f in files],
+            )
+            visits = [
+                {
+                    "patient_id": f.patient.id,
+                    "recorded_at": c.recorded_at,
+                    "ruleset_version": c.ruleset_version,
+                    "decision": c.recommendation.decision.value,
+                    "assessment": c.assessment.model_dump(mode="json"),
+                    "recommendation": c.recommendation.model_dump(mode="json"),
+                }
+                for f in files
+                for c in f.consultations
+            ]
+            if visits:
+                conn.execute(consultations.insert(), visits)
+            weeks = [{"patient_id": f.patient.id, **w.model_dump()} for f in files for w in f.diary]
+            if weeks:
+                conn.execute(diary.insert(), weeks)
+        return ids
+
+    # --- checks ----------------------------------------------------------------------------
+
+    def integrity(self) -> list[str]:
+        """Problems found by the database's own check and by counting orphans (empty: sound)."""
+        problems: list[str] = []
+        with self.engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                result = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check").all()]
+                if result != ["ok"]:
+                    problems += result
+            for table in (consultations, diary):
+                orphans = conn.execute(
+                    sa.select(sa.func.count())
+                    .select_from(table)
+                    .where(~table.c.patient_id.in_(sa.select(patients.c.id)))
+                ).scalar_one()
+                if orphans:
+                    problems.append(f"{orphans} {table.name} rows without a patient")
+        return problems
+
+    def _require(self, conn: Connection, pid: str) -> None:
+        if conn.execute(sa.select(patients.c.id).where(patients.c.id == pid)).first() is None:
+            raise NotFound(f"no patient {pid}")
+
+
+@dataclass(frozen=True, slots=True)
+class Prefill:
+    """A review visit started from the last consultation.
+
+    `data` is assessment data with no last step recorded: how the back took the last step
+    up is asked afresh, with the flare, red flags and PHQ-2. `previous_dose` is the dose
+    walked before the last step, when the last consultation stepped the walking up.
+    """
+
+    data: dict[str, Any]
+    previous_dose: dict[str, int] | None
+    last_seen: str
+    last_decision: str
+
+
+def prefill(history: Sequence[Consultation], today: date | None = None) -> Prefill | None:
+    """A review visit's starting values from the last consultation (None if there is none).
+
+    The last prescribed dose becomes the current dose (a range starts at its gentle end),
+    and full weeks at that dose come from the dates.
+    """
+    if not history:
+        return None
+    last = history[-1]
+    before: dict[str, Any] = last.assessment
+    rec = last.recommendation
+    dose = rec.get("next_dose")
+    walking = dict(before["walking"])
+    if dose is not None:
+        walks = dose["walks_per_week"]["min"] if dose.get("walks_per_week") else 0
+        walking["walks_per_week"] = walks
+        walking["minutes_per_walk"] = dose["minutes_per_walk"]["min"] if walks else 0
+    today = today or datetime.now(UTC).date()
+    seen = datetime.fromisoformat(last.recorded_at).date()
+    walking["weeks_at_current_dose"] = (
+        max(0, (today - seen).days // 7) if walking["walks_per_week"] else None
+    )
+    data: dict[str, Any] = {
+        "age": before["age"],
+        "visit": "review",
+        "previous_episodes": before["previous_episodes"],
+        "flare": {"level": "none", "pain_now": 0, "days_since_onset": None},
+        "walking": walking,
+        "red_flags": [],
+        "phq2": None,
+        "walking_tolerance": before["walking_tolerance"],
+        "cardiorespiratory_concern": before["cardiorespiratory_concern"],
+        "prefers_other_exercise": before["prefers_other_exercise"],
+    }
+    old = before["walking"]
+    stepped = last.decision == Decision.PROGRESS.value and bool(old["walks_per_week"])
+    previous = (
+        {"walks_per_week": old["walks_per_week"], "minutes_per_walk": old["minutes_per_walk"]}
+        if stepped
+        else None
+    )
+    return Prefill(data, previous, last.recorded_at, last.decision)

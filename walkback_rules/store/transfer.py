@@ -1,0 +1,179 @@
+"""The patient file: what a patient's export holds, and how an import is checked.
+
+A file is validated whole before anything is written. Every error names its field by
+dotted path (with the line, for JSON Lines) and says what is allowed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ..models import Assessment, Recommendation
+from ..validation import ROOT, FieldError, field_errors
+
+FORMAT = "walkback-patient"
+VERSION = 1
+ID_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read aloud
+ID_PATTERN = re.compile(rf"^P-[{ID_ALPHABET}]{{6}}$")
+LABEL_MAX = 60
+MAX_IMPORT_BYTES = 10 * 1024 * 1024  # a backup of thousands of patients is a few MB
+
+_STRICT = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+def _allowed(text: str, **kwargs: Any) -> Any:
+    return Field(json_schema_extra={"allowed": text}, **kwargs)
+
+
+def label_problem(label: str | None) -> str | None:
+    """What is wrong with a patient label, or None when it is fine."""
+    if label is None:
+        return None
+    if len(label) > LABEL_MAX:
+        return f"at most {LABEL_MAX} characters"
+    if any(ord(c) < 32 or ord(c) == 127 for c in label):
+        return "text on one line, without control characters"
+    return None
+
+
+def _timestamp(value: str) -> str:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError("an ISO 8601 date and time with its UTC offset") from None
+    if parsed.tzinfo is None:
+        raise ValueError("an ISO 8601 date and time with its UTC offset")
+    return value
+
+
+class PatientIn(BaseModel):
+    model_config = _STRICT
+
+    id: str = _allowed('a pseudonym such as "P-7K2QF9"', pattern=ID_PATTERN.pattern)
+    label: str | None = _allowed(f"null or text of at most {LABEL_MAX} characters")
+    created_at: str = _allowed("an ISO 8601 date and time with its UTC offset")
+
+    @field_validator("label")
+    @classmethod
+    def _label(cls, value: str | None) -> str | None:
+        problem = label_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    _created = field_validator("created_at")(_timestamp)
+
+
+class ConsultationIn(BaseModel):
+    model_config = _STRICT
+
+    recorded_at: str = _allowed("an ISO 8601 date and time with its UTC offset")
+    ruleset_version: str = _allowed('the ruleset version, such as "1.0"', max_length=16)
+    assessment: Assessment
+    recommendation: Recommendation
+
+    _recorded = field_validator("recorded_at")(_timestamp)
+
+
+class DiaryIn(BaseModel):
+    model_config = _STRICT
+
+    week_start: str = _allowed("the Monday that starts the week, as YYYY-MM-DD")
+    walks: int = _allowed("a whole number from 0 to 28", ge=0, le=28)
+    minutes: int = _allowed("a whole number of minutes from 0 to 2000", ge=0, le=2000)
+    worst_pain: int = _allowed("a whole number from 0 to 10", ge=0, le=10)
+
+    @field_validator("week_start")
+    @classmethod
+    def _monday(cls, value: str) -> str:
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("the Monday that starts the week, as YYYY-MM-DD") from None
+        if day.weekday() != 0 or day.isoformat() != value:
+            raise ValueError("the Monday that starts the week, as YYYY-MM-DD")
+        return value
+
+
+class PatientFile(BaseModel):
+    """One patient's whole record, as exported."""
+
+    model_config = _STRICT
+
+    format: Literal["walkback-patient"] = _allowed('"walkback-patient"')
+    version: Literal[1] = _allowed("1")
+    patient: PatientIn
+    consultations: list[ConsultationIn] = _allowed("a list of consultations")
+    diary: list[DiaryIn] = _allowed("a list of diary weeks")
+
+
+class ImportError_(Exception):
+    """An import that cannot go ahead; carries every problem found."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__("; ".join(map(str, errors)))
+        self.errors = errors
+
+
+def parse_import(raw: bytes) -> list[PatientFile]:
+    """Every patient in an import file (one JSON object, or JSON Lines), all validated.
+
+    Raises `ImportError_` with every problem found; nothing is returned unless all is well.
+    """
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise ImportError_(
+            [FieldError("FILE", f"larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB")]
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ImportError_([FieldError("FILE", "not UTF-8 text")]) from None
+    if not text.strip():
+        raise ImportError_([FieldError("FILE", "empty; expected a WalkBack patient export")])
+    documents: list[tuple[int | None, str]]
+    try:
+        json.loads(text)
+        documents = [(None, text)]
+    except ValueError:
+        documents = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+        if len(documents) == 1:
+            documents = [(None, text)]  # one broken document, not a backup
+    files: list[PatientFile] = []
+    errors: list[FieldError] = []
+    for number, document in documents:
+        where = "" if number is None else f"line {number}: "
+        try:
+            files.append(PatientFile.model_validate_json(document))
+        except ValidationError as exc:
+            errors += [_located(where, e) for e in field_errors(exc, PatientFile)]
+    counts = Counter(f.patient.id for f in files)
+    errors += [
+        FieldError("patient.id", f"{i} appears more than once in the file")
+        for i in sorted(i for i, n in counts.items() if n > 1)
+    ]
+    if errors:
+        raise ImportError_(errors)
+    return files
+
+
+def _located(where: str, error: FieldError) -> FieldError:
+    if error.field != ROOT:
+        return FieldError(f"{where}{error.field}", error.message)
+    message = error.message
+    if not message.startswith("not valid JSON"):
+        message = (
+            "not a WalkBack patient export: expected a JSON object with format, version, "
+            "patient, consultations and diary"
+        )
+    return FieldError(f"{where}record", message)
+
+
+def dumps(data: dict[str, Any]) -> str:
+    """A patient file as compact, stable JSON (one line, so it also suits JSON Lines)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
