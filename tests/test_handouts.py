@@ -296,6 +296,7 @@ class _Tags(HTMLParser):
 
 def test_html_is_standalone_and_carries_the_same_content() -> None:
     data = handout_file(case("demo-01"), OPTIONS, "html").decode("utf-8")
+    assert medicines_named(data) == []
     parser = _Tags()
     parser.feed(data)
     text = " ".join(parser.text)
@@ -334,6 +335,7 @@ def test_summary_is_one_page_with_the_fired_rules_and_references(c: object) -> N
     text = pdf_text(data).replace("\n", " ")
 
     assert pages(data) == 1
+    assert medicines_named(text) == []
     assert rec.decision.value in text
     assert "Assessment as entered" in text
     for entry in rec.trace:

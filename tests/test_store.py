@@ -477,3 +477,19 @@ def test_the_core_never_loads_the_store() -> None:
 
     assert out.stdout.strip() == "[]"
     assert sa.__version__  # the store itself does use it
+
+
+def test_a_deleted_patient_leaves_no_trace_in_the_sqlite_files(tmp_path: Path) -> None:
+    """Deleted rows are overwritten and the write-ahead log emptied, not merely unlinked."""
+
+    path = tmp_path / "r.db"
+    with Store.open(f"sqlite:///{path}") as store:
+        others = [store.new_patient(f"other {n}").id for n in range(20)]
+        pid = store.new_patient("Zebra-crossing-9731").id
+        store.record(pid, case("demo-09"))
+        store.record(others[0], case("demo-09"))
+        store.delete_patient(pid)
+        files = [p for p in tmp_path.iterdir() if p.name.startswith("r.db")]
+        leftovers = [p.name for p in files if b"Zebra-crossing-9731" in p.read_bytes()]
+
+    assert leftovers == []

@@ -122,6 +122,7 @@ def _engine(url: str) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA secure_delete=ON")  # deleted patients are overwritten, not left
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -238,6 +239,13 @@ class Store:
             gone = conn.execute(consultations.delete().where(consultations.c.patient_id == pid))
             conn.execute(diary.delete().where(diary.c.patient_id == pid))
             conn.execute(patients.delete().where(patients.c.id == pid))
+        if self.engine.dialect.name == "sqlite":
+            # Copy the zeroed pages into the file and empty the log, so no old copy remains.
+            raw = self.engine.raw_connection()  # outside any transaction, as the pragma needs
+            try:
+                raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                raw.close()
         return int(gone.rowcount)
 
     # --- consultations ----------------------------------------------------------------
