@@ -199,9 +199,46 @@ def test_patient_record_in_the_browser(page: Page) -> None:
     tab.get_by_role("link", name="Patients", exact=True).click()
     expect(tab.get_by_text("1 consultation", exact=False).first).to_be_visible()
     expect(tab.locator("[data-testid='stVegaLiteChart'], .vega-embed").first).to_be_visible()
+
+    # Give the screenshot a course to show: earlier visits and diary weeks, as if recorded.
+    pid = re.search(r"patient=(P-\w+)", tab.url)
+    assert pid is not None
+    _earlier_course(pid.group(1))
+    tab.reload()
+    expect(tab.get_by_text("6 consultations", exact=False).first).to_be_visible()
     settle(tab)
     tab.wait_for_timeout(800)
     tab.screenshot(path=str(SHOTS / "patients.png"))
 
     tab.reload()  # the open patient survives a refresh
     expect(tab.get_by_text("Open record:")).to_be_visible()
+
+
+def _earlier_course(pid: str) -> None:
+    """Five earlier consultations and twenty diary weeks for `pid`, in the test's record."""
+    from datetime import date, timedelta
+
+    from walkback_rules import Assessment
+    from walkback_rules.cases import CASES_BY_ID
+    from walkback_rules.store import DiaryWeek, Store
+
+    visits = [("demo-01", 0), ("demo-02", 4), ("demo-08", 8), ("demo-05", 12), ("demo-03", 16)]
+    start = date.today() - timedelta(weeks=20, days=date.today().weekday())
+    with Store.open() as store:
+        for case_id, week in visits:
+            day = start + timedelta(weeks=week)
+            store.record(
+                pid,
+                Assessment.model_validate(CASES_BY_ID[case_id].data),
+                at=f"{day.isoformat()}T09:00:00+00:00",
+            )
+        for week in range(20):
+            store.set_diary(
+                pid,
+                DiaryWeek(
+                    (start + timedelta(weeks=week)).isoformat(),
+                    min(5, 3 + week // 4),
+                    15 + 7 * week,
+                    max(1, 6 - week // 3) if week not in (8, 9) else 7,
+                ),
+            )
