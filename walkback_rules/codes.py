@@ -6,7 +6,7 @@ models lets the form appear without loading pydantic.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 RULESET_VERSION = "1.0"
 
@@ -22,14 +22,8 @@ RedFlagCode = Literal[
     "suspected_inflammatory_disease",
 ]
 
-FLARE_LEVELS: tuple[FlareLevel, ...] = ("none", "mild", "moderate", "severe")
-RED_FLAG_CODES: tuple[RedFlagCode, ...] = (
-    "cauda_equina",
-    "progressive_neurological_deficit",
-    "suspected_malignancy",
-    "suspected_infection",
-    "suspected_fracture",
-    "suspected_inflammatory_disease",
-)
-WALKING_TOLERANCES: tuple[WalkingTolerance, ...] = ("full", "duration_limited", "not_tolerated")
-VISITS: tuple[Visit, ...] = ("initial", "review")
+# The same codes as tuples, in the specification's order, for forms and checks.
+FLARE_LEVELS: tuple[FlareLevel, ...] = get_args(FlareLevel)
+RED_FLAG_CODES: tuple[RedFlagCode, ...] = get_args(RedFlagCode)
+WALKING_TOLERANCES: tuple[WalkingTolerance, ...] = get_args(WalkingTolerance)
+VISITS: tuple[Visit, ...] = get_args(Visit)

@@ -133,6 +133,37 @@ def _engine(url: str) -> Engine:
     return engine
 
 
+def _visit_out(c: Any) -> dict[str, Any]:
+    """A consultation as the patient file holds it (stored row or `Consultation`)."""
+    return {
+        "recorded_at": c.recorded_at,
+        "ruleset_version": c.ruleset_version,
+        "assessment": c.assessment,
+        "recommendation": c.recommendation,
+    }
+
+
+def _week_out(w: Any) -> dict[str, Any]:
+    return {
+        "week_start": w.week_start,
+        "walks": w.walks,
+        "minutes": w.minutes,
+        "worst_pain": w.worst_pain,
+    }
+
+
+def _patient_file(
+    p: Any, visits: list[dict[str, Any]], weeks: list[dict[str, Any]]
+) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "patient": {"id": p.id, "label": p.label, "created_at": p.created_at},
+        "consultations": visits,
+        "diary": weeks,
+    }
+
+
 def _migrate(engine: Engine) -> None:
     from alembic import command
     from alembic.config import Config
@@ -330,70 +361,31 @@ class Store:
     def export(self, pid: str) -> dict[str, Any]:
         """One patient's whole record as a JSON-ready dict (see `transfer.PatientFile`)."""
         p = self.patient(pid)
-        return {
-            "format": FORMAT,
-            "version": VERSION,
-            "patient": {"id": p.id, "label": p.label, "created_at": p.created_at},
-            "consultations": [
-                {
-                    "recorded_at": c.recorded_at,
-                    "ruleset_version": c.ruleset_version,
-                    "assessment": c.assessment,
-                    "recommendation": c.recommendation,
-                }
-                for c in self.consultations(pid)
-            ],
-            "diary": [
-                {
-                    "week_start": w.week_start,
-                    "walks": w.walks,
-                    "minutes": w.minutes,
-                    "worst_pain": w.worst_pain,
-                }
-                for w in self.diary(pid)
-            ],
-        }
+        return _patient_file(
+            p,
+            [_visit_out(c) for c in self.consultations(pid)],
+            [_week_out(w) for w in self.diary(pid)],
+        )
 
     def export_all(self) -> Iterator[dict[str, Any]]:
         """Every patient's record, one dict each, in ID order (a JSON Lines backup).
 
         Reads each table once, so a backup of thousands of patients stays quick.
         """
+        visits: dict[str, list[dict[str, Any]]] = {}
+        weeks: dict[str, list[dict[str, Any]]] = {}
         with self.engine.connect() as conn:
             people = conn.execute(sa.select(patients).order_by(patients.c.id)).all()
-            visits: dict[str, list[dict[str, Any]]] = {}
-            for c in conn.execute(
-                sa.select(consultations).order_by(
-                    consultations.c.patient_id, consultations.c.recorded_at, consultations.c.id
-                )
-            ):
-                visits.setdefault(c.patient_id, []).append(
-                    {
-                        "recorded_at": c.recorded_at,
-                        "ruleset_version": c.ruleset_version,
-                        "assessment": c.assessment,
-                        "recommendation": c.recommendation,
-                    }
-                )
-            weeks: dict[str, list[dict[str, Any]]] = {}
+            by_time = sa.select(consultations).order_by(
+                consultations.c.patient_id, consultations.c.recorded_at, consultations.c.id
+            )
+            for c in conn.execute(by_time):
+                visits.setdefault(c.patient_id, []).append(_visit_out(c))
             by_week = sa.select(diary).order_by(diary.c.patient_id, diary.c.week_start)
             for w in conn.execute(by_week):
-                weeks.setdefault(w.patient_id, []).append(
-                    {
-                        "week_start": w.week_start,
-                        "walks": w.walks,
-                        "minutes": w.minutes,
-                        "worst_pain": w.worst_pain,
-                    }
-                )
+                weeks.setdefault(w.patient_id, []).append(_week_out(w))
         for p in people:
-            yield {
-                "format": FORMAT,
-                "version": VERSION,
-                "patient": {"id": p.id, "label": p.label, "created_at": p.created_at},
-                "consultations": visits.get(p.id, []),
-                "diary": weeks.get(p.id, []),
-            }
+            yield _patient_file(p, visits.get(p.id, []), weeks.get(p.id, []))
 
     def import_file(self, raw: bytes, replace: bool = False) -> list[str]:
         """Import one patient file or a JSON Lines backup; return the IDs imported.
