@@ -208,6 +208,7 @@ def open_patient(pid: str) -> None:
             values["previous_dose_known"] = True
             values["previous_walks"] = start.previous_dose["walks_per_week"]
             values["previous_minutes"] = start.previous_dose["minutes_per_walk"]
+            values["last_step"] = None  # asked, never assumed: the form needs an answer
             note += " The walking was stepped up then: ask how the back took the step."
         st.session_state[FORM] = values
         st.session_state[NOTE] = note

@@ -393,7 +393,16 @@ def test_opening_a_patient_prefills_their_review() -> None:
         before["walks_per_week"],
         before["minutes_per_walk"],
     )
-    assert form["last_step"] == "none"  # how the back took the step is asked, not assumed
+    assert form["last_step"] is None  # how the back took the step is asked, not assumed
+    assert at.radio(key="c_last_step").value is None
+
+    at.switch_page(ui.PAGES["consultation"])  # the harness stays on the page it was given
+    next(b for b in at.button if b.label == "Get recommendation").click().run()
+    assert any(e.value.startswith("Since the last step up: choose") for e in at.error)
+
+    at.radio(key="c_last_step").set_value("no_increase").run()
+    next(b for b in at.button if b.label == "Get recommendation").click().run()
+    assert at.title[0].value == "Recommendation"
 
 
 def test_the_open_patient_survives_a_refresh() -> None:

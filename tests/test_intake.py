@@ -79,6 +79,19 @@ def test_errors_land_on_their_field(changes: dict[str, Any], field: str, message
     assert any(m.startswith(message) for m in errors[field]), errors
 
 
+def test_an_unanswered_last_step_at_review_is_an_error() -> None:
+    """After a step up the answer is left open; a review cannot go on without it."""
+
+    review = filled(visit="review", walks_per_week=4, minutes_per_walk=10, weeks_at_current_dose=1)
+
+    assessment, errors = validate_form({**review, "last_step": None})
+
+    assert assessment is None
+    assert errors == {"last_step": ["Since the last step up: choose how the back responded"]}
+    assert validate_form({**review, "last_step": "no_increase"})[1] == {}
+    assert validate_form({**filled(), "last_step": None})[1] == {}  # a first visit: not asked
+
+
 def test_last_step_only_counts_at_review() -> None:
     """How the last step went is ignored at a first visit."""
 

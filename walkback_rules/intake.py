@@ -253,7 +253,7 @@ def to_assessment_data(form: Mapping[str, Any]) -> dict[str, Any]:
         "cardiorespiratory_concern": bool(form["cardiorespiratory_concern"]),
         "prefers_other_exercise": bool(form["prefers_other_exercise"]),
     }
-    step = form.get("last_step", "none")
+    step = form.get("last_step") or "none"  # unanswered is reported by validate_form
     if form["visit"] == "review" and step != "none":
         previous = None
         if form.get("previous_dose_known"):
@@ -277,6 +277,9 @@ def validate_form(form: Mapping[str, Any]) -> tuple[Assessment | None, dict[str,
     one_item = (form.get("phq2_interest") is None) != (form.get("phq2_mood") is None)
     if one_item:
         errors["phq2_interest"] = ["PHQ-2: answer both questions, or neither if not asked"]
+    if form.get("visit") == "review" and form.get("last_step", "none") is None:
+        # Left open on purpose after a step up, so the answer is never assumed.
+        errors["last_step"] = [f"{LABELS['last_step']}: choose how the back responded"]
     try:
         assessment = Assessment.model_validate(to_assessment_data(form))
     except ValidationError as exc:
