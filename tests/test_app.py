@@ -348,10 +348,14 @@ def test_create_a_patient_fill_a_consultation_and_save_it() -> None:
 
     at = _patients_page()
     at.text_input(key="p_new_label").input("Runner <b>bold</b>").run()
+    assert any("without < or >" in e.value for e in at.error)
+    assert next(b for b in at.button if b.label == "Create and open").disabled
+
+    at.text_input(key="p_new_label").input("Runner **bold** _x_").run()
     next(b for b in at.button if b.label == "Create and open").click().run()
     pid = at.session_state[ui.PATIENT]
     assert pid in at.query_params[ui.PATIENT]
-    assert "Runner <b>bold</b>" in [t.value for t in at.text]  # a label is shown as text
+    assert "Runner **bold** _x_" in [t.value for t in at.text]  # shown as typed, not Markdown
 
     at.switch_page(ui.PAGES["consultation"]).run()
     assert "no consultation yet" in at.info[0].value

@@ -5,6 +5,7 @@ Saves a screenshot of each page under docs/screenshots (the README shows them).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,16 +21,22 @@ SHOTS = ROOT / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="module")
-def page() -> Iterator[Page]:
+def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
     executable = chromium_path()
-    with streamlit_server() as url, playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        tab = browser.new_page(viewport={"width": 1400, "height": 1800})
-        tab.set_default_timeout(30_000)
-        tab.goto(url)
-        tab.get_by_role("heading", name="Consultation").wait_for()
-        yield tab
-        browser.close()
+    # A record of its own, so the screenshots show only what these tests create.
+    shared = os.environ["WALKBACK_DB_URL"]
+    os.environ["WALKBACK_DB_URL"] = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'record.db'}"
+    try:
+        with streamlit_server() as url, playwright_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            tab = browser.new_page(viewport={"width": 1400, "height": 1800})
+            tab.set_default_timeout(30_000)
+            tab.goto(url)
+            tab.get_by_role("heading", name="Consultation").wait_for()
+            yield tab
+            browser.close()
+    finally:
+        os.environ["WALKBACK_DB_URL"] = shared
 
 
 def settle(tab: Page) -> None:

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 import ui
-from walkback_rules.charts import history_spec
+from walkback_rules.charts import history_chart
 from walkback_rules.history import timeline
 from walkback_rules.store import DiaryWeek, ImportError_, StoreError, dumps, label_problem
 
@@ -81,7 +81,7 @@ else:
         icon=":material/edit_note:",
     )
     if visits or weeks:
-        st.vega_lite_chart(history_spec(course.visits, course.weeks), width="content")
+        st.altair_chart(history_chart(course.visits, course.weeks), width="content")
     history_tab, diary_tab, transfer_tab = st.tabs(
         ["Consultations", "Walking diary", "Export, import, delete"]
     )

@@ -271,3 +271,10 @@ def history_spec(
         "vconcat": [minutes, pain],
         "resolve": {"scale": {"x": "shared"}},
     }
+
+
+def history_chart(visits: list[dict[str, Any]], weeks: list[dict[str, Any]]) -> alt.VConcatChart:
+    """The patient's course for the app, as an Altair chart made from `history_spec`."""
+    import altair as alt
+
+    return alt.VConcatChart.from_dict(history_spec(visits, weeks), validate=False)

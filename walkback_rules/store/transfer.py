@@ -39,6 +39,8 @@ def label_problem(label: str | None) -> str | None:
         return f"at most {LABEL_MAX} characters"
     if any(ord(c) < 32 or ord(c) == 127 for c in label):
         return "text on one line, without control characters"
+    if "<" in label or ">" in label:
+        return "plain text without < or > (a label is never markup)"
     return None
 
 
