@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
+from .needs import unavailable
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = [
@@ -35,12 +35,9 @@ def chromium_path() -> str:
         or shutil.which("chromium")
         or shutil.which("chromium-browser")
     )
-    if path:
-        return path
-    reason = "Chromium not found (install Debian's 'chromium' or set WALKBACK_CHROMIUM)"
-    if os.environ.get("CI"):
-        pytest.fail(reason)
-    pytest.skip(reason)
+    if not path:
+        unavailable("Chromium not found (install Debian's 'chromium' or set WALKBACK_CHROMIUM)")
+    return path
 
 
 def free_port() -> int:
