@@ -495,3 +495,13 @@ def test_a_deleted_patient_leaves_no_trace_in_the_sqlite_files(tmp_path: Path) -
         leftovers = [p.name for p in files if b"Zebra-crossing-9731" in p.read_bytes()]
 
     assert leftovers == []
+
+
+def test_a_file_naming_one_patient_twice_writes_nothing(store: Store) -> None:
+    line = dumps(store.export(filled(store)))
+    wipe(store)
+
+    with pytest.raises(ImportError_, match="appears more than once in the file"):
+        store.import_file(f"{line}\n{line}\n".encode())
+
+    assert rows(store, "patients") == 0

@@ -31,12 +31,19 @@ class Timeline:
     weeks: list[dict[str, Any]]  # one per diary week
 
 
-def planned_minutes(recommendation: dict[str, Any]) -> int:
-    """Minutes a week the recommendation prescribes (a range at its gentle end; 0 if none)."""
+def prescribed(recommendation: dict[str, Any]) -> tuple[int, int] | None:
+    """Walks a week and minutes a walk a stored recommendation prescribes, a range taken at
+    its gentle end (as the plan starts it); None with no dose or open-ended walks."""
     dose = recommendation.get("next_dose")
     if not dose or not dose.get("walks_per_week"):
-        return 0
-    return int(dose["walks_per_week"]["min"] * dose["minutes_per_walk"]["min"])
+        return None
+    return int(dose["walks_per_week"]["min"]), int(dose["minutes_per_walk"]["min"])
+
+
+def planned_minutes(recommendation: dict[str, Any]) -> int:
+    """Minutes a week the recommendation prescribes (0 if none)."""
+    dose = prescribed(recommendation)
+    return 0 if dose is None else dose[0] * dose[1]
 
 
 def timeline(visits: Sequence[_Visit], weeks: Sequence[_Week]) -> Timeline:

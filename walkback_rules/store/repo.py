@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..codes import RULESET_VERSION
 from ..engine import recommend
+from ..history import prescribed
 from ..models import Assessment, Decision, Recommendation
 from ..validation import FieldError
 from .schema import consultations, diary, patients
@@ -131,6 +132,14 @@ def _engine(url: str) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _remove(conn: Connection, pid: str) -> int:
+    """Delete one patient's rows from every table; return how many consultations went."""
+    gone = conn.execute(consultations.delete().where(consultations.c.patient_id == pid))
+    conn.execute(diary.delete().where(diary.c.patient_id == pid))
+    conn.execute(patients.delete().where(patients.c.id == pid))
+    return int(gone.rowcount)
 
 
 def _visit_out(c: Any) -> dict[str, Any]:
@@ -267,9 +276,7 @@ class Store:
         """Delete a patient and everything recorded for them; return the consultations gone."""
         with self.engine.begin() as conn:
             self._require(conn, pid)
-            gone = conn.execute(consultations.delete().where(consultations.c.patient_id == pid))
-            conn.execute(diary.delete().where(diary.c.patient_id == pid))
-            conn.execute(patients.delete().where(patients.c.id == pid))
+            gone = _remove(conn, pid)
         if self.engine.dialect.name == "sqlite":
             # Copy the zeroed pages into the file and empty the log, so no old copy remains.
             raw = self.engine.raw_connection()  # outside any transaction, as the pragma needs
@@ -277,7 +284,7 @@ class Store:
                 raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
                 raw.close()
-        return int(gone.rowcount)
+        return gone
 
     # --- consultations ----------------------------------------------------------------
 
@@ -400,9 +407,8 @@ class Store:
         ids = [f.patient.id for f in files]
         twice = sorted(pid for pid, n in Counter(ids).items() if n > 1)
         if twice:
-            raise ImportError_(
-                [FieldError("patient.id", f"{pid} appears more than once") for pid in twice]
-            )
+            again = "appears more than once in the file"
+            raise ImportError_([FieldError("patient.id", f"{pid} {again}") for pid in twice])
         with self.engine.begin() as conn:
             existing = set(
                 conn.execute(sa.select(patients.c.id).where(patients.c.id.in_(ids))).scalars()
@@ -415,9 +421,7 @@ class Store:
                     ]
                 )
             for pid in existing:
-                conn.execute(consultations.delete().where(consultations.c.patient_id == pid))
-                conn.execute(diary.delete().where(diary.c.patient_id == pid))
-                conn.execute(patients.delete().where(patients.c.id == pid))
+                _remove(conn, pid)
             conn.execute(
                 patients.insert(),
                 [f.patient.model_dump() for f in files],
@@ -492,12 +496,9 @@ def prefill(history: Sequence[Consultation], today: date | None = None) -> Prefi
     last = history[-1]
     before: dict[str, Any] = last.assessment
     rec = last.recommendation
-    dose = rec.get("next_dose")
     walking = dict(before["walking"])
-    if dose is not None:
-        walks = dose["walks_per_week"]["min"] if dose.get("walks_per_week") else 0
-        walking["walks_per_week"] = walks
-        walking["minutes_per_walk"] = dose["minutes_per_walk"]["min"] if walks else 0
+    if rec.get("next_dose") is not None:  # with no dose (a referral) the walking stands
+        walking["walks_per_week"], walking["minutes_per_walk"] = prescribed(rec) or (0, 0)
     today = today or datetime.now(UTC).date()
     seen = datetime.fromisoformat(last.recorded_at).date()
     walking["weeks_at_current_dose"] = (

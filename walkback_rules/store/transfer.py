@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -126,6 +125,8 @@ class ImportError_(Exception):
 def parse_import(raw: bytes) -> list[PatientFile]:
     """Every patient in an import file (one JSON object, or JSON Lines), all validated.
 
+    (An ID given twice is refused by `Store.import_records`, which every import goes through.)
+
     Raises `ImportError_` with every problem found; nothing is returned unless all is well.
     """
     if len(raw) > MAX_IMPORT_BYTES:
@@ -154,11 +155,6 @@ def parse_import(raw: bytes) -> list[PatientFile]:
             files.append(PatientFile.model_validate_json(document))
         except ValidationError as exc:
             errors += [_located(where, e) for e in field_errors(exc, PatientFile)]
-    counts = Counter(f.patient.id for f in files)
-    errors += [
-        FieldError("patient.id", f"{i} appears more than once in the file")
-        for i in sorted(i for i, n in counts.items() if n > 1)
-    ]
     if errors:
         raise ImportError_(errors)
     return files
