@@ -17,6 +17,7 @@ from walkback_rules.intake import (
     FORM_DEFAULTS,
     RED_FLAG_GROUPS,
     form_from_assessment,
+    review_form,
     validate_form,
 )
 
@@ -161,15 +162,20 @@ def load(data: dict[str, Any], label: str) -> None:
 
     st.session_state[ASSESSMENT] = Assessment.model_validate(data).model_dump(mode="json")
     st.session_state[LOADED] = label
-    for key in (PATIENT, SAVED, NOTE):  # a demo case is never saved to a real record
-        st.session_state.pop(key, None)
-    st.query_params.pop(PATIENT, None)
+    _close_record()  # a demo case is never saved to a real record
 
 
 def new_patient() -> None:
     """Clear the consultation (and close any open record) for someone new."""
     _forget_widgets()
-    for key in (FORM, ERRORS, ASSESSMENT, LOADED, PATIENT, SAVED, NOTE):
+    for key in (FORM, ERRORS, ASSESSMENT, LOADED):
+        st.session_state.pop(key, None)
+    _close_record()
+
+
+def _close_record() -> None:
+    """Forget the open patient: their pseudonym, what was saved, the review note."""
+    for key in (PATIENT, SAVED, NOTE):
         st.session_state.pop(key, None)
     st.query_params.pop(PATIENT, None)
 
@@ -197,20 +203,14 @@ def open_patient(pid: str) -> None:
         st.session_state[FORM] = dict(FORM_DEFAULTS)
         st.session_state[NOTE] = f"{pid} has no consultation yet: this is their first."
     else:
-        values = form_from_assessment(start.data)
-        seen = start.last_seen[:10]
+        st.session_state[FORM] = review_form(start.data, start.previous_dose)
         note = (
-            f"Review started from the consultation of {seen} ({start.last_decision}): "
-            "this week's dose is the one prescribed then. Ask afresh about the flare, the "
-            "red flags and PHQ-2."
+            f"Review started from the consultation of {start.last_seen[:10]} "
+            f"({start.last_decision}): this week's dose is the one prescribed then. Ask afresh "
+            "about the flare, the red flags and PHQ-2."
         )
         if start.previous_dose is not None:
-            values["previous_dose_known"] = True
-            values["previous_walks"] = start.previous_dose["walks_per_week"]
-            values["previous_minutes"] = start.previous_dose["minutes_per_walk"]
-            values["last_step"] = None  # asked, never assumed: the form needs an answer
             note += " The walking was stepped up then: ask how the back took the step."
-        st.session_state[FORM] = values
         st.session_state[NOTE] = note
     st.session_state[PATIENT] = pid
     st.session_state[LOADED] = pid + (f" · {patient.label}" if patient.label else "")

@@ -295,6 +295,21 @@ def _add(errors: dict[str, list[str]], problem: FieldError) -> None:
     errors.setdefault(key, []).append(f"{label}: {plain(problem.message)}")
 
 
+def review_form(data: Mapping[str, Any], previous_dose: Mapping[str, int] | None) -> dict[str, Any]:
+    """The form for a review started from the last consultation (`store.prefill`).
+
+    After a step up the dose before it is filled in, and how the back took the step is
+    left unanswered: the clinician must ask, and `validate_form` will not go on without it.
+    """
+    values = form_from_assessment(data)
+    if previous_dose is not None:
+        values["previous_dose_known"] = True
+        values["previous_walks"] = previous_dose["walks_per_week"]
+        values["previous_minutes"] = previous_dose["minutes_per_walk"]
+        values["last_step"] = None
+    return values
+
+
 def form_from_assessment(data: Mapping[str, Any]) -> dict[str, Any]:
     """A form prefilled from assessment data (a demo case or a saved consultation)."""
     flare = data.get("flare", {})
