@@ -6,6 +6,7 @@ a clinic name such as ``<script>`` prints as those characters.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -133,9 +134,9 @@ def _section(pdf: FPDF, section: Section, chart_png: bytes | None) -> None:
 def _opening_height(pdf: FPDF, block: Block | None) -> float:
     """How much of a block must fit under its section's heading."""
     if isinstance(block, HelpBox):
-        return _help_height(pdf, block, 4.0) + 4
+        return _help_height(pdf, block) + 4
     if isinstance(block, DoseBox):
-        return 13 + 9 * len(block.lines)
+        return _dose_height(block)
     return 3 * LINE
 
 
@@ -175,8 +176,13 @@ def _bullets(
     pdf.ln(1.5)
 
 
+def _dose_height(box: DoseBox) -> float:
+    """A dose box: its heading, a 9 mm line per dose line, and its padding."""
+    return 13 + 9 * len(box.lines)
+
+
 def _dose_box(pdf: FPDF, box: DoseBox) -> None:
-    height = 9 + 9 * len(box.lines) + 4
+    height = _dose_height(box)
     if pdf.will_page_break(height):
         pdf.add_page()
     x, y, width = pdf.l_margin, pdf.get_y(), pdf.epw
@@ -243,26 +249,53 @@ def _log(pdf: FPDF, log: WalkingLog) -> None:
     pdf.ln(3)
 
 
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """One piece of the help box: a line of text, maybe bold, red or a list item."""
+
+    text: str
+    bold: bool = False
+    red: bool = False
+    bullet: bool = False
+    after: float = 0.0  # space below, mm
+
+
+HELP_INSET = 4.0  # mm between the help box's edge and its text
+BULLET = 6.0  # mm from a bullet to its item's text
+
+
+def _help_rows(box: HelpBox) -> list[_Row]:
+    """The help box's content in reading order; measured and drawn from the same list."""
+
+    def items(texts: tuple[str, ...]) -> list[_Row]:
+        rows = [_Row(t, bullet=True) for t in texts]
+        rows[-1] = _Row(rows[-1].text, bullet=True, after=1.5)
+        return rows
+
+    return [
+        _Row("Go to hospital now if:", bold=True),
+        *items(box.now),
+        _Row(box.now_action, bold=True, red=True, after=2),
+        _Row("See a doctor soon if:", bold=True),
+        *items(box.soon),
+        _Row(box.soon_action, bold=True, after=2),
+        _Row(box.contact),
+    ]
+
+
+def _row_lines(pdf: FPDF, row: _Row) -> list[str]:
+    pdf.set_font(FONT, "B" if row.bold else "", BODY)
+    return wrap(pdf, row.text, pdf.epw - 2 * HELP_INSET - (BULLET if row.bullet else 0))
+
+
+def _help_height(pdf: FPDF, box: HelpBox) -> float:
+    """The height of the help box's text, found by laying it out without drawing."""
+    return sum(len(_row_lines(pdf, r)) * LINE + r.after for r in _help_rows(box))
+
+
 def _help_box(pdf: FPDF, box: HelpBox) -> None:
-    inset = 4.0
-
-    def line(doc: FPDF, body: str, bold: bool = False) -> None:
-        doc.set_font(FONT, "B" if bold else "", BODY)
-        text(doc, body, left=inset, width=doc.epw - 2 * inset)
-
-    def draw(doc: FPDF) -> None:
-        _bullets(doc, box.now, lead="Go to hospital now if:", inset=inset)
-        doc.set_text_color(*RED)
-        line(doc, box.now_action, bold=True)
-        doc.set_text_color(0, 0, 0)
-        doc.ln(2)
-        _bullets(doc, box.soon, lead="See a doctor soon if:", inset=inset)
-        line(doc, box.soon_action, bold=True)
-        doc.ln(2)
-        line(doc, box.contact)
-
     # Measure first, so the box is drawn whole on one page with its background behind it.
-    height = _help_height(pdf, box, inset) + 4
+    height = _help_height(pdf, box) + 4
     if pdf.will_page_break(height):
         pdf.add_page()
     x, y = pdf.l_margin, pdf.get_y()
@@ -271,23 +304,16 @@ def _help_box(pdf: FPDF, box: HelpBox) -> None:
     pdf.set_line_width(0.8)
     pdf.rect(x, y, pdf.epw, height, style="DF")
     pdf.set_y(y + 2)
-    draw(pdf)
+    for row in _help_rows(box):
+        lines = _row_lines(pdf, row)  # also sets the row's font
+        pdf.set_text_color(*(RED if row.red else (0, 0, 0)))
+        left = HELP_INSET + (BULLET if row.bullet else 0)
+        for number, line in enumerate(lines):
+            pdf.set_x(pdf.l_margin + HELP_INSET)
+            if row.bullet and number == 0:
+                pdf.cell(BULLET, LINE, "•")
+            pdf.set_x(pdf.l_margin + left)
+            pdf.cell(pdf.epw - HELP_INSET - left, LINE, line, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(row.after)
+    pdf.set_text_color(0, 0, 0)
     pdf.set_y(y + height + 2)
-
-
-def _lines(pdf: FPDF, width: float, body: str, bold: bool = False) -> int:
-    pdf.set_font(FONT, "B" if bold else "", BODY)
-    return len(wrap(pdf, body, width))
-
-
-def _help_height(pdf: FPDF, box: HelpBox, inset: float, indent: float = 6) -> float:
-    """The height the help box's text takes, found by laying it out without drawing."""
-    full, item = pdf.epw - 2 * inset, pdf.epw - 2 * inset - indent
-    lines = _lines(pdf, full, "Go to hospital now if:", bold=True)
-    lines += sum(_lines(pdf, item, text) for text in box.now)
-    lines += _lines(pdf, full, box.now_action, bold=True)
-    lines += _lines(pdf, full, "See a doctor soon if:", bold=True)
-    lines += sum(_lines(pdf, item, text) for text in box.soon)
-    lines += _lines(pdf, full, box.soon_action, bold=True)
-    lines += _lines(pdf, full, box.contact)
-    return lines * LINE + 2 * 1.5 + 2 * 2  # two lists' spacing, two gaps
