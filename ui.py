@@ -137,7 +137,7 @@ def submit() -> None:
 def errors_for(field: str) -> None:
     """Show the errors of one form field, right beside it."""
     for message in st.session_state.get(ERRORS, {}).get(field, []):
-        st.error(message, icon=":material/error:")
+        field_error(message)
 
 
 def follow_goto() -> None:
