@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
-from walkback_rules.codes import RULESET_VERSION
-from walkback_rules.evidence import SOURCES
+from walkback_rules.core.cards import DECISION_NAMES
+from walkback_rules.core.codes import RULESET_VERSION
+from walkback_rules.core.evidence import SOURCES
+from walkback_rules.core.screens import EXERCISE_FEATURES, RED_FLAG_FEATURES
+from walkback_rules.core.validation import validate_assessment
 from walkback_rules.intake import (
-    FEATURES,
     FORM_DEFAULTS,
-    RED_FLAG_GROUPS,
     form_from_assessment,
     review_form,
     validate_form,
@@ -23,16 +24,16 @@ from walkback_rules.intake import (
 
 FORM = "consult_form"  # the consultation as typed (plain values; outlives page switches)
 ERRORS = "consult_errors"  # form field -> messages from the last submit
-ASSESSMENT = "assessment"  # the last validated assessment, as JSON data
+ASSESSMENT = "assessment"  # the last validated assessment (a frozen Assessment)
 LOADED = "loaded"  # who is loaded: a demo case's title or "New patient"
 GOTO = "goto"  # a page to switch to on the next run
 WIDGET = "c_"  # prefix of the consultation widgets' keys
 PATIENT = "patient"  # the open patient's pseudonym (also the query parameter)
-SAVED = "saved"  # the assessment last saved to the open patient's record, as JSON data
+SAVED = "saved"  # the assessment last saved to the open patient's record
 NOTE = "consult_note"  # a note for the top of the consultation (where a review started)
 
 if TYPE_CHECKING:
-    from walkback_rules.models import Assessment, Card
+    from walkback_rules.core.models import Assessment, Card
     from walkback_rules.store import Store
 
 PAGES = {
@@ -48,6 +49,7 @@ PAGES = {
 
 
 PAPER_NAMES = {"a4": "A4", "letter": "US Letter"}
+DECISION_WORDS = {d.value: name for d, name in DECISION_NAMES.items()}
 
 _MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
 
@@ -88,39 +90,40 @@ def widget_key(field: str) -> str:
     return WIDGET + field
 
 
-def group_key(code: str) -> str:
-    """The session key of a red-flag group's feature selector."""
-    return WIDGET + "rf_" + code
+def feature_key(code: str) -> str:
+    """The session key of one red-flag or exercise-screen checkbox."""
+    return WIDGET + "f_" + code
 
 
-def ticked_features() -> list[str]:
-    """The red-flag features ticked on the form, in checklist order."""
-    ticked = set()
-    for code in RED_FLAG_GROUPS:
-        ticked.update(st.session_state.get(group_key(code)) or ())
-    return [f for f in FEATURES if f in ticked]
+_CHECKLISTS = (("red_flags", RED_FLAG_FEATURES), ("exercise_screen", EXERCISE_FEATURES))
+
+
+def ticked(field: str) -> list[str]:
+    """The features ticked in one checklist (red_flags or exercise_screen), in form order."""
+    features = dict(_CHECKLISTS)[field]
+    return [f.code for f in features if st.session_state.get(feature_key(f.code))]
 
 
 def restore_widgets() -> None:
     """Give every consultation widget its stored value (widgets forget theirs off-page)."""
     values = form()
     for field, value in values.items():
-        if field == "red_flag_features":
-            continue
-        st.session_state.setdefault(widget_key(field), value)
-    ticked = set(values["red_flag_features"])
-    for code in RED_FLAG_GROUPS:
-        chosen = [f for f in FEATURES if f in ticked and FEATURES[f].code == code]
-        st.session_state.setdefault(group_key(code), chosen)
+        if field not in ("red_flags", "exercise_screen"):
+            st.session_state.setdefault(widget_key(field), value)
+    for field, features in _CHECKLISTS:
+        chosen = set(values[field])
+        for f in features:
+            st.session_state.setdefault(feature_key(f.code), f.code in chosen)
 
 
 def keep_widgets() -> None:
     """Copy the widgets' current values into the stored form."""
     values = form()
     for field in values:
-        if field != "red_flag_features" and widget_key(field) in st.session_state:
+        if field not in ("red_flags", "exercise_screen") and widget_key(field) in st.session_state:
             values[field] = st.session_state[widget_key(field)]
-    values["red_flag_features"] = ticked_features()
+    for field, _ in _CHECKLISTS:
+        values[field] = ticked(field)
 
 
 def submit() -> None:
@@ -129,7 +132,7 @@ def submit() -> None:
     assessment, errors = validate_form(form())
     st.session_state[ERRORS] = errors
     if assessment is not None:
-        st.session_state[ASSESSMENT] = assessment.model_dump(mode="json")
+        st.session_state[ASSESSMENT] = assessment
         st.session_state.setdefault(LOADED, "New patient")
         st.session_state[GOTO] = PAGES["recommendation"]
 
@@ -158,9 +161,7 @@ def load(data: dict[str, Any], label: str) -> None:
     st.session_state[FORM] = form_from_assessment(data)
     _forget_widgets()
     st.session_state[ERRORS] = {}
-    from walkback_rules.models import Assessment  # pydantic loads when first needed
-
-    st.session_state[ASSESSMENT] = Assessment.model_validate(data).model_dump(mode="json")
+    st.session_state[ASSESSMENT] = validate_assessment(data)
     st.session_state[LOADED] = label
     _close_record()  # a demo case is never saved to a real record
 
@@ -204,10 +205,15 @@ def open_patient(pid: str) -> None:
         st.session_state[NOTE] = f"{pid} has no consultation yet: this is their first."
     else:
         st.session_state[FORM] = review_form(start.data, start.previous_dose)
+        if start.returning_after_flare:
+            dose = "the walking dose is the one set to resume at after the flare"
+        else:
+            dose = "this week's dose is the one prescribed then"
         note = (
             f"Review started from the consultation of {start.last_seen[:10]} "
-            f"({start.last_decision}): this week's dose is the one prescribed then. Ask afresh "
-            "about the flare, the red flags and PHQ-2."
+            f"({DECISION_WORDS.get(start.last_decision, start.last_decision)}, ruleset "
+            f"{start.last_ruleset}): {dose}. Ask afresh about the flare, both screens, mood "
+            "and self-harm."
         )
         if start.previous_dose is not None:
             note += " The walking was stepped up then: ask how the back took the step."
@@ -248,18 +254,14 @@ def save_consultation() -> None:
         st.session_state[SAVED] = None
         st.toast(f"Not saved: {exc}", icon=":material/error:")
         return
-    st.session_state[SAVED] = st.session_state[ASSESSMENT]
+    st.session_state[SAVED] = assessment
     st.toast(f"Saved to {pid} at {consultation.recorded_at[11:16]} UTC", icon=":material/save:")
 
 
 def current_assessment() -> Assessment | None:
     """The last validated assessment, if any."""
-    data = st.session_state.get(ASSESSMENT)
-    if data is None:
-        return None
-    from walkback_rules.models import Assessment  # pydantic loads when first needed
-
-    return Assessment.model_validate(data)
+    assessment: Assessment | None = st.session_state.get(ASSESSMENT)
+    return assessment
 
 
 def require_assessment() -> Assessment:

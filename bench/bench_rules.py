@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from walkback_rules import Assessment, recommend
-from walkback_rules.models import FLARE_LEVELS, RED_FLAG_CODES, WALKING_TOLERANCES
+from walkback_rules.core.models import FLARE_LEVELS, RED_FLAG_CODES, WALKING_TOLERANCES
 
 
 def varied_assessment(rng: random.Random) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from walkback_rules import Assessment
-from walkback_rules.models import FLARE_LEVELS, RED_FLAG_CODES, WALKING_TOLERANCES
+from walkback_rules.core.models import FLARE_LEVELS, RED_FLAG_CODES, WALKING_TOLERANCES
 
 
 @st.composite

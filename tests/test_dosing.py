@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from walkback_rules.dosing import (
+from walkback_rules.core.dosing import (
     Dose,
     band_range,
     effective_level,

@@ -15,8 +15,8 @@ from walkback_rules import (
     RuleTableError,
     recommend,
 )
-from walkback_rules.cards import describe_dose
-from walkback_rules.models import NextDose, Span
+from walkback_rules.core.cards import describe_dose
+from walkback_rules.core.models import NextDose, Span
 
 from .conftest import flare, make_assessment
 

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from walkback_rules import Assessment, Decision, recommend
 from walkback_rules.cases import CASES, CASES_BY_ID
+from walkback_rules.core.models import REFERRAL_DECISIONS
 from walkback_rules.handouts import (
     PAPERS,
     SECTIONS,
@@ -38,7 +39,6 @@ from walkback_rules.handouts.content import (
     printable,
 )
 from walkback_rules.handouts.readability import GRADE_LIMIT, Pronunciations, readings
-from walkback_rules.models import REFERRAL_DECISIONS
 
 from .medicines import medicines_named
 from .strategies import assessments

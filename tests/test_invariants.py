@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 
 from walkback_rules import SOURCES, Assessment, Decision, recommend
-from walkback_rules.dosing import Dose, progression_step
-from walkback_rules.models import PROGRAMME_DECISIONS, REFERRAL_DECISIONS, Recommendation
-from walkback_rules.rules import FLAGLESS_DECISIONS, RULES, derive
+from walkback_rules.core.dosing import Dose, progression_step
+from walkback_rules.core.models import PROGRAMME_DECISIONS, REFERRAL_DECISIONS, Recommendation
+from walkback_rules.core.rules import FLAGLESS_DECISIONS, RULES, derive
 
 from .medicines import medicines_named
 from .strategies import assessments

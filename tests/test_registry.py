@@ -10,7 +10,7 @@ import pytest
 
 import walkback_rules
 from walkback_rules import DECISION_RULES, FLAG_RULES, RULES, SOURCES, Decision, Flag
-from walkback_rules.rules import derive, patient_values
+from walkback_rules.core.rules import derive, patient_values
 
 from .conftest import flare, make_assessment, walking
 
@@ -156,6 +156,6 @@ def test_package_loads_names_on_first_use() -> None:
 
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
 
-    assert out.stdout.split() == ["False", "walkback_rules.engine", "True"]
+    assert out.stdout.split() == ["False", "walkback_rules.core.engine", "True"]
     with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
         _ = walkback_rules.nothing_here  # type: ignore[attr-defined]

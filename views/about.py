@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from walkback_rules.codes import RULESET_VERSION
+from walkback_rules.core.codes import RULESET_VERSION
 from walkback_rules.store import ENV_URL, describe_url
 
 st.title("About WalkBack CDS")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from walkback_rules import SOURCES
 from walkback_rules.charts import trial_chart
-from walkback_rules.evidence import TRIAL_FACTS
+from walkback_rules.core.evidence import TRIAL_FACTS
 
 st.title("Evidence")
 st.subheader("The WalkBack trial (Lancet 2024)")

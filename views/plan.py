@@ -5,6 +5,7 @@ import streamlit as st
 import ui
 from walkback_rules import recommend
 from walkback_rules.charts import plan_chart, plan_table
+from walkback_rules.core.cards import DECISION_NAMES
 from walkback_rules.plan import project
 
 assessment = ui.require_assessment()
@@ -13,7 +14,8 @@ plan = project(assessment, rec)
 
 st.title("Plan")
 if not plan.weeks:
-    st.info(f"**No walking plan for {rec.decision.value}.** {plan.note}", icon=":material/block:")
+    name = DECISION_NAMES[rec.decision].lower()
+    st.info(f"**No walking plan ({name}).** {plan.note}", icon=":material/block:")
     st.stop()
 
 first = plan.weeks[0]

@@ -4,9 +4,11 @@ import streamlit as st
 
 import ui
 from walkback_rules import SOURCES, describe_dose, recommend
-from walkback_rules.cards import short_dose
-from walkback_rules.rules import RULES
-from walkback_rules.whatif import what_would_change
+from walkback_rules.core.cards import URGENCY_WORDS, short_dose
+from walkback_rules.core.models import REFERRAL_DECISIONS
+from walkback_rules.core.rules import RULES
+from walkback_rules.core.screens import CONDITION_INFO
+from walkback_rules.whatif import REFERRAL_NOTE, what_would_change
 
 assessment = ui.require_assessment()
 rec = recommend(assessment)
@@ -15,19 +17,25 @@ rules = {r.id: r for r in RULES}
 st.title("Recommendation")
 ui.card(rec.cards[0], headline=True)
 
-dose_col, referral_col, review_col = st.columns(3)
+dose_col, resume_col, referral_col, review_col = st.columns(4)
 dose_col.metric(
-    "Walking this week",
+    "Walking until the review",
     short_dose(rec.next_dose) or "None",
     help=describe_dose(rec.next_dose) if rec.next_dose else None,
 )
-referral_col.metric("Referral", f"{rec.referral.urgency.capitalize()}" if rec.referral else "None")
+resume_col.metric(
+    "Resume at, once settled",
+    short_dose(rec.resume_dose) or "—",
+    help=describe_dose(rec.resume_dose) if rec.resume_dose else "Only after a flare.",
+)
+referral_col.metric("Referral", URGENCY_WORDS[rec.referral.urgency] if rec.referral else "None")
 review_col.metric(
     "Review",
     f"In {rec.review_in_days} days" if rec.review_in_days is not None else "After referral",
 )
 if rec.referral is not None:
-    st.markdown(f"**Referral:** {rec.referral.reason}")
+    conditions = ", ".join(CONDITION_INFO[c].name for c in rec.referral.conditions)
+    st.markdown(f"**Referral for:** {conditions}.")
 
 prompts = []
 if rec.ice_or_heat:
@@ -70,14 +78,21 @@ if others.open:
     others.markdown("\n".join(f"- **{t.rule_id} · {t.title}** — {t.reason}" for t in not_fired))
 
 st.subheader("What would change this")
-alternatives = what_would_change(assessment)
-st.markdown(
-    "\n".join(
-        f"- {alt.change.capitalize()}: **{alt.outcome}** *({alt.rule_id})*" for alt in alternatives
+if rec.decision in REFERRAL_DECISIONS:
+    st.markdown(REFERRAL_NOTE)
+else:
+    alternatives = what_would_change(assessment)
+    st.markdown(
+        "\n".join(
+            f"- {alt.change.capitalize()}: **{alt.outcome}** *({alt.rule_id})*"
+            for alt in alternatives
+        )
+        or "No single change of input leads to a different decision."
     )
-    or "No single change of input leads to a different decision."
-)
-st.caption("Each line re-runs the rules with one answer changed.")
+    st.caption(
+        "Each line re-runs the rules with one answer changed. Findings, screens, self-harm "
+        "concern and age are never offered as changes: they are facts to confirm."
+    )
 st.divider()
 patient = st.session_state.get(ui.PATIENT)
 if patient is None:

@@ -4,9 +4,9 @@ import streamlit as st
 
 import ui
 from walkback_rules import RULES
-from walkback_rules.cards import short_dose
 from walkback_rules.cases import CASES, CASES_BY_ID
-from walkback_rules.codes import FLARE_LEVELS
+from walkback_rules.core.cards import DECISION_NAMES, short_dose
+from walkback_rules.core.codes import FLARE_LEVELS
 from walkback_rules.intake import LAST_STEP_CHOICES
 from walkback_rules.teaching import explore, rule_rows
 
@@ -32,12 +32,15 @@ def _load(case_id: str) -> None:
 
 
 with cases_tab:
-    st.caption("Synthetic patients, none of them real. Together they reach every decision.")
+    st.caption(
+        "Synthetic patients, none of them real. Together they reach every decision, every "
+        "referral tier and every screen condition."
+    )
     columns = st.columns(2)
     for i, case in enumerate(CASES):
         with columns[i % 2], st.container(border=True):
             st.markdown(f"**Demo {case.id[-2:]} · {case.title}**")
-            st.caption(f"{case.expected.value} — {case.teaches}")
+            st.caption(f"{DECISION_NAMES[case.expected]} — {case.teaches}")
             st.button(
                 "Load into the consultation",
                 key=f"t_load_{case.id}",
@@ -110,10 +113,12 @@ with whatif_tab:
         for message in result.errors:
             st.error(message)
     else:
-        rec = result.recommendation
-        assert rec is not None
-        ui.card(rec.cards[0], headline=True)
-        d, r = st.columns(2)
-        d.metric("Dose", short_dose(rec.next_dose) or "None")
+        decided = result.decided
+        assert decided is not None
+        st.markdown(f"### {DECISION_NAMES[decided.decision]}")
+        d, r, u = st.columns(3)
+        d.metric("Dose", short_dose(decided.next_dose) or "None")
+        u.metric("Resume at", short_dose(decided.resume_dose) or "—")
         r.metric("Deciding rule", result.deciding_rule)
-        st.caption("Flags: " + (", ".join(f.value for f in rec.flags) or "none"))
+        titles = {rule.sets: rule.title for rule in RULES}
+        st.caption("Flags: " + ("; ".join(titles[f.value] for f in decided.flags) or "none"))

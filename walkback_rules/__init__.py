@@ -1,68 +1,45 @@
 """WalkBack CDS rules: turn a low back pain assessment into an explained walking recommendation.
 
-Decision support for physiotherapists, not a diagnosis. Names are loaded on first use, so
-importing the package costs nothing; the rules load pydantic, and the app, charts, handouts
-and store load their heavy libraries only when used.
+Decision support for physiotherapists, not a diagnosis. The reviewed clinical core is in
+`walkback_rules.core`; the app, charts, handouts, command line and store sit beside it and
+load their heavy libraries only when used.
 """
 
-from __future__ import annotations
-
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .cards import describe_dose
-    from .codes import RULESET_VERSION
-    from .engine import RuleTableError, recommend
-    from .evidence import SOURCES, Source
-    from .models import (
-        Assessment,
-        Card,
-        Decision,
-        Flag,
-        NextDose,
-        Recommendation,
-        Referral,
-        Span,
-        TraceEntry,
-    )
-    from .rules import DECISION_RULES, FLAG_RULES, RULES, DecisionRule, FlagRule
-    from .validation import FieldError, field_errors
-
-_HOME = {
-    "describe_dose": "cards",
-    "RULESET_VERSION": "codes",
-    "RuleTableError": "engine",
-    "recommend": "engine",
-    "SOURCES": "evidence",
-    "Source": "evidence",
-    **dict.fromkeys(
-        (
-            "Assessment",
-            "Card",
-            "Decision",
-            "Flag",
-            "NextDose",
-            "Recommendation",
-            "Referral",
-            "Span",
-            "TraceEntry",
-        ),
-        "models",
-    ),
-    **dict.fromkeys(("DECISION_RULES", "FLAG_RULES", "RULES", "DecisionRule", "FlagRule"), "rules"),
-    "FieldError": "validation",
-    "field_errors": "validation",
-}
+from .core.cards import describe_dose
+from .core.codes import RULESET_VERSION, Decision, Flag
+from .core.engine import Decided, RuleTableError, decide, recommend
+from .core.evidence import SOURCES, Source
+from .core.models import (
+    Assessment,
+    Card,
+    NextDose,
+    Recommendation,
+    Referral,
+    Span,
+    TraceEntry,
+)
+from .core.rules import DECISION_RULES, FLAG_RULES, RULES, DecisionRule, FlagRule
+from .core.screens import FEATURES, TIER_RULES, Screening, TierRule, screen
+from .core.validation import (
+    AssessmentError,
+    FieldError,
+    field_errors,
+    validate_assessment,
+    validate_assessment_json,
+)
 
 __all__ = [
     "DECISION_RULES",
+    "FEATURES",
     "FLAG_RULES",
     "RULES",
     "RULESET_VERSION",
     "SOURCES",
+    "TIER_RULES",
     "Assessment",
+    "AssessmentError",
     "Card",
+    "Decided",
     "Decision",
     "DecisionRule",
     "FieldError",
@@ -72,23 +49,16 @@ __all__ = [
     "Recommendation",
     "Referral",
     "RuleTableError",
+    "Screening",
     "Source",
     "Span",
+    "TierRule",
     "TraceEntry",
+    "decide",
     "describe_dose",
     "field_errors",
     "recommend",
+    "screen",
+    "validate_assessment",
+    "validate_assessment_json",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    """Load a public name from its module the first time it is asked for."""
-    if name not in _HOME:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{_HOME[name]}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return list(__all__)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .dosing import TARGET_WALKS, TARGET_WEEKLY_MINUTES
-from .evidence import TRIAL_ARMS
+from .core.dosing import TARGET_WALKS, TARGET_WEEKLY_MINUTES
+from .core.evidence import TRIAL_ARMS
 from .plan import Plan
 
 if TYPE_CHECKING:  # pragma: no cover

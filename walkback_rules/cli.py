@@ -13,13 +13,12 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from pydantic import ValidationError
-
-from .engine import recommend
+from .core.engine import Decided, decide, recommend
+from .core.models import Assessment, NextDose, Recommendation
+from .core.rules import RULES
+from .core.screens import CONDITION_INFO, FEATURES, TIER_RULES
+from .core.validation import ROOT, AssessmentError, FieldError, validate_assessment_json
 from .handouts.content import PAPERS, SECTIONS, HandoutOptions
-from .models import Assessment, Recommendation
-from .rules import RULES
-from .validation import ROOT, FieldError, field_errors
 
 if TYPE_CHECKING:  # pragma: no cover
     from .store import Store
@@ -54,9 +53,9 @@ def assessment_from_json(text: str) -> Assessment:
     if not text.strip():
         raise InputError([FieldError(ROOT, "empty input; expected one JSON object")])
     try:
-        return Assessment.model_validate_json(text)
-    except ValidationError as exc:
-        raise InputError(field_errors(exc)) from None
+        return validate_assessment_json(text)
+    except AssessmentError as exc:
+        raise InputError(exc.errors) from None
 
 
 def _is_single_value(text: str) -> bool:
@@ -67,25 +66,55 @@ def _is_single_value(text: str) -> bool:
     return True
 
 
-def _recommend_line(number: int, line: str) -> str:
+def _dose(dose: NextDose | None) -> dict[str, object] | None:
+    if dose is None:
+        return None
+    walks = dose.walks_per_week
+    return {
+        "walks_per_week": None if walks is None else {"min": walks.min, "max": walks.max},
+        "minutes_per_walk": {"min": dose.minutes_per_walk.min, "max": dose.minutes_per_walk.max},
+    }
+
+
+def brief(number: int, d: Decided) -> dict[str, object]:
+    """The compact batch line: decision, doses, referral, flags and review, with its line."""
+    return {
+        "line": number,
+        "decision": d.decision.value,
+        "next_dose": _dose(d.next_dose),
+        "resume_dose": _dose(d.resume_dose),
+        "referral": (
+            None if d.urgency is None else {"urgency": d.urgency, "conditions": d.conditions}
+        ),
+        "flags": [f.value for f in d.flags],
+        "review_in_days": d.review_in_days,
+    }
+
+
+def _recommend_line(number: int, line: str, short: bool) -> str:
     try:
-        return recommend(assessment_from_json(line)).model_dump_json()
+        assessment = assessment_from_json(line)
     except InputError as exc:
         errors = [str(e) for e in exc.errors]
         return json.dumps({"line": number, "error": errors}, ensure_ascii=False)
+    if short:
+        return json.dumps(brief(number, decide(assessment)), separators=(",", ":"))
+    return recommend(assessment).model_dump_json()
 
 
-def _recommend_chunk(chunk: tuple[int, list[str]]) -> str:
-    start, lines = chunk
-    return "".join(_recommend_line(start + i, line) + "\n" for i, line in enumerate(lines))
+def _recommend_chunk(chunk: tuple[int, list[str], bool]) -> str:
+    start, lines, short = chunk
+    return "".join(_recommend_line(start + i, line, short) + "\n" for i, line in enumerate(lines))
 
 
-def _chunks(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
+def _chunks(lines: list[str], short: bool) -> Iterator[tuple[int, list[str], bool]]:
     for start in range(0, len(lines), CHUNK_LINES):
-        yield start + 1, lines[start : start + CHUNK_LINES]
+        yield start + 1, lines[start : start + CHUNK_LINES], short
 
 
-def recommend_lines(lines: list[str], workers: int | None = None) -> Iterator[str]:
+def recommend_lines(
+    lines: list[str], workers: int | None = None, short: bool = False
+) -> Iterator[str]:
     """Blocks of output lines, in input order: per line a recommendation or the line's errors.
 
     A long batch is shared across the machine's cores (forked workers, results in order).
@@ -95,9 +124,9 @@ def recommend_lines(lines: list[str], workers: int | None = None) -> Iterator[st
         import multiprocessing
 
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield from pool.imap(_recommend_chunk, _chunks(lines))
+            yield from pool.imap(_recommend_chunk, _chunks(lines, short))
         return
-    yield from map(_recommend_chunk, _chunks(lines))
+    yield from map(_recommend_chunk, _chunks(lines, short))
 
 
 def _start_methods() -> list[str]:
@@ -111,16 +140,28 @@ def _print_errors(errors: list[FieldError], err: TextIO) -> None:
         print(e, file=err)
 
 
-def cmd_recommend(source: str, out: TextIO, err: TextIO) -> int:
+def split_lines(text: str) -> list[str]:
+    """JSON Lines: split on line feeds only (a CR before one is dropped), never on the other
+    characters Python counts as line breaks, so a result can never drift to another line."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
+def cmd_recommend(source: str, out: TextIO, err: TextIO, short: bool = False) -> int:
     """`walkback recommend`: one object in, one recommendation out; or JSON Lines."""
     text = _read(source)
-    lines = text.splitlines()
+    lines = split_lines(text)
     if len([line for line in lines if line.strip()]) <= 1 or _is_single_value(text):
-        recommendation = recommend(assessment_from_json(text))
-        out.write(recommendation.model_dump_json(indent=2) + "\n")
+        assessment = assessment_from_json(text)
+        if short:
+            out.write(json.dumps(brief(1, decide(assessment))) + "\n")
+            return 0
+        out.write(recommend(assessment).model_dump_json(indent=2) + "\n")
         return 0
     status = 0
-    for block in recommend_lines(lines):
+    for block in recommend_lines(lines, short=short):
         if '{"line": ' in block:
             status = 1
         out.write(block)
@@ -338,8 +379,27 @@ def schemas() -> dict[str, object]:
     }
 
 
+def screen_table_markdown() -> str:
+    """The screens' tier rules as Markdown: id, condition, when, tier, features read."""
+    rows = ["| id | condition | when | tier |", "|---|---|---|---|"]
+    for rule in TIER_RULES:
+        rows.append(
+            f"| {rule.id} | {CONDITION_INFO[rule.condition].name} (`{rule.condition}`) | "
+            f"{rule.when} | `{rule.tier}` |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def feature_table_markdown() -> str:
+    """Every feature a clinician ticks: code, condition, wording."""
+    rows = ["| code | condition | what the clinician ticks |", "|---|---|---|"]
+    for feature in FEATURES.values():
+        rows.append(f"| `{feature.code}` | `{feature.condition}` | {feature.wording} |")
+    return "\n".join(rows) + "\n"
+
+
 def rule_table_markdown() -> str:
-    """The rule table as Markdown: id, title, what it sets, evidence level, sources."""
+    """The decision and flag rules as Markdown: id, title, sets, evidence level, sources."""
     rows = [
         "| id | title | sets | evidence level | sources |",
         "|---|---|---|---|---|",
@@ -407,6 +467,11 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     rec.add_argument("file", nargs="?", default="-", metavar="FILE|-", help="input; - is stdin")
+    rec.add_argument(
+        "--brief",
+        action="store_true",
+        help="one compact line per record: decision, doses, referral, flags, review",
+    )
     handout = sub.add_parser(
         "handout",
         help="write the patient handout (PDF or HTML) for one assessment",
@@ -442,7 +507,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _patients_parser(sub)
     sub.add_parser("schema", help="print the JSON Schemas of the input and the output")
-    sub.add_parser("rules", help="print the rule table as Markdown")
+    sub.add_parser("rules", help="print the screen, decision and flag tables as Markdown")
     return parser
 
 
@@ -455,7 +520,7 @@ def main(
     args = build_parser().parse_args(argv)
     try:
         if args.command == "recommend":
-            return cmd_recommend(args.file, out, err)
+            return cmd_recommend(args.file, out, err, short=args.brief)
         if args.command == "handout":
             return cmd_handout(args, out)
         if args.command == "summary":
@@ -465,6 +530,7 @@ def main(
         if args.command == "schema":
             out.write(json.dumps(schemas(), indent=2, ensure_ascii=False) + "\n")
             return 0
+        out.write("## Screens\n\n" + screen_table_markdown() + "\n## Rules\n\n")
         out.write(rule_table_markdown())
         return 0
     except InputError as exc:

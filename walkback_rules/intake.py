@@ -1,101 +1,33 @@
-"""The consultation form: its fields, the red-flag checklist, and conversion to an Assessment.
+"""The consultation form: its fields, their labels, and conversion to and from an Assessment.
 
 The app keeps the form as a flat dict of plain values (so it survives page switches and is
 easy to prefill); this module turns it into assessment data, and back, and maps each
-validation error to the form field it belongs to. No UI code lives here.
+validation error to the form field it belongs to, in plain words. No UI code lives here.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .codes import RedFlagCode
+from .core.codes import CONDITIONS, Condition
+from .core.dosing import effective_level, implied_level
+from .core.models import Assessment
+from .core.screens import CONDITION_INFO, EXERCISE_FEATURES, RED_FLAG_FEATURES, Feature
+from .core.validation import AssessmentError, FieldError, validate_assessment
 
-if TYPE_CHECKING:
-    from .models import Assessment
-    from .validation import FieldError
-
-
-@dataclass(frozen=True, slots=True)
-class Feature:
-    """A clinical feature on the red-flag checklist and the code it sets."""
-
-    id: str
-    code: RedFlagCode
-    text: str
-
-
-# EVIDENCE.md §3, in the order a clinician screens for them.
-RED_FLAG_GROUPS: dict[RedFlagCode, tuple[str, str, tuple[str, ...]]] = {
-    "cauda_equina": (
-        "Possible cauda equina syndrome",
-        "Emergency: hospital now, to be seen within hours",
-        (
-            "New bladder retention or incontinence",
-            "Bowel incontinence or rectal numbness",
-            "Saddle, genital or anal numbness",
-            "New sexual dysfunction",
-            "Symptoms in both legs",
-        ),
-    ),
-    "progressive_neurological_deficit": (
-        "Progressive neurological deficit",
-        "Emergency or same-day specialist assessment",
-        (
-            "Worsening leg weakness or numbness",
-            "Foot drop",
-            "Gait disturbance",
-        ),
-    ),
-    "suspected_malignancy": (
-        "Possible malignancy",
-        "Urgent referral",
-        (
-            "History of cancer",
-            "Unexplained weight loss",
-            "New pain after age 50 or before 20",
-            "Constant or night pain",
-            "No improvement after a month",
-        ),
-    ),
-    "suspected_infection": (
-        "Possible spinal infection",
-        "Urgent referral",
-        (
-            "Fever or feeling systemically unwell",
-            "Immunosuppression",
-            "Intravenous drug use",
-            "Recent bacterial infection",
-        ),
-    ),
-    "suspected_fracture": (
-        "Possible fracture",
-        "Urgent referral",
-        (
-            "Significant trauma",
-            "Minor trauma with osteoporosis",
-            "Minor trauma with long-term steroid use",
-            "Structural deformity",
-        ),
-    ),
-    "suspected_inflammatory_disease": (
-        "Possible inflammatory back disease",
-        "Routine GP or rheumatology referral",
-        (
-            "Morning stiffness easing with exercise",
-            "Night waking with back pain",
-            "Onset under age 45",
-        ),
-    ),
+# The red-flag checklist grouped by condition, in the specification's order. Metastatic
+# cord compression has no features of its own: it is cancer history with new neurology.
+RED_FLAG_GROUPS: dict[Condition, tuple[Feature, ...]] = {
+    c: tuple(f for f in RED_FLAG_FEATURES if f.condition == c)
+    for c in CONDITIONS
+    if any(f.condition == c for f in RED_FLAG_FEATURES)
 }
-
-FEATURES: dict[str, Feature] = {
-    f"{code}.{i}": Feature(f"{code}.{i}", code, text)
-    for code, (_, _, texts) in RED_FLAG_GROUPS.items()
-    for i, text in enumerate(texts, start=1)
+GROUP_TITLES: dict[Condition, str] = {
+    c: CONDITION_INFO[c].name[0].upper() + CONDITION_INFO[c].name[1:] for c in CONDITIONS
 }
+EXERCISE_CHECKLIST: tuple[Feature, ...] = EXERCISE_FEATURES
 
 PHQ2_QUESTIONS = (
     "Little interest or pleasure in doing things",
@@ -110,35 +42,85 @@ LAST_STEP_CHOICES: dict[str, str] = {
     "settled": "Pain increased, settled within 24 hours",
     "not_settled": "Pain increased, not settled within 24 hours",
 }
+ADHERENCE_CHOICES: dict[str | None, str] = {
+    None: "Not asked",
+    "as_planned": "Did the walks planned",
+    "less_than_planned": "Did fewer walks than planned",
+}
+LEG_CHOICES = {
+    "none": "No leg symptoms",
+    "above_knee": "Above the knee",
+    "below_knee": "Below the knee",
+}
+TOLERANCE_CHOICES = {
+    "full": "Full",
+    "duration_limited": "Walk length limited (e.g. hip or knee arthritis)",
+    "not_tolerated": "Walking not tolerated",
+}
+# Yes-or-no questions about the person, in the form's order: field and the question.
+HISTORY_QUESTIONS: tuple[tuple[str, str], ...] = (
+    ("stable_neuro_deficit", "A known neurological deficit that is not getting worse"),
+    (
+        "neurogenic_claudication",
+        "Leg symptoms on walking or standing, eased by sitting or bending forward",
+    ),
+    ("pregnant_or_postpartum", "Pregnant, or gave birth in the last 12 months"),
+    ("spinal_surgery_within_6_months", "Spinal surgery in the last 6 months"),
+    ("falls_last_year", "One or more falls in the last 12 months"),
+)
+REVIEW_FIELDS = (
+    "baseline_walks_per_week",
+    "last_step",
+    "previous_dose_known",
+    "previous_walks",
+    "previous_minutes",
+    "returning_after_flare",
+    "adherence",
+    "new_lower_limb_pain",
+)
 
 FORM_DEFAULTS: dict[str, Any] = {
     "age": None,
     "visit": "initial",
     "previous_episodes": None,
+    "episode_weeks": None,
+    "usual_pain": None,
     "flare_level": "none",
     "pain_now": 0,
     "days_since_onset": None,
     "walks_per_week": 0,
     "minutes_per_walk": 0,
     "weeks_at_current_dose": None,
+    "baseline_walks_per_week": None,
     "last_step": "none",
     "previous_dose_known": False,
     "previous_walks": None,
     "previous_minutes": None,
-    "red_flag_features": [],
+    "returning_after_flare": False,
+    "adherence": None,
+    "new_lower_limb_pain": False,
+    "red_flags": [],
+    "exercise_screen": [],
+    "self_harm_concern": False,
     "phq2_interest": None,
     "phq2_mood": None,
+    "startback_total": None,
+    "startback_distress": None,
     "walking_tolerance": "full",
-    "cardiorespiratory_concern": False,
     "prefers_other_exercise": False,
+    "other_exercise_minutes_per_week": 0,
+    "leg_symptoms": "none",
+    **dict.fromkeys((field for field, _ in HISTORY_QUESTIONS), False),
 }
 
-# Each assessment field's place on the form, and its label in plain words.
+# Each assessment field's place on the form.
 FIELD_TO_FORM: dict[str, str] = {
     "assessment": "age",
     "age": "age",
     "visit": "visit",
     "previous_episodes": "previous_episodes",
+    "episode_weeks": "episode_weeks",
+    "usual_pain": "usual_pain",
     "flare": "flare_level",
     "flare.level": "flare_level",
     "flare.pain_now": "pain_now",
@@ -147,56 +129,76 @@ FIELD_TO_FORM: dict[str, str] = {
     "walking.walks_per_week": "walks_per_week",
     "walking.minutes_per_walk": "minutes_per_walk",
     "walking.weeks_at_current_dose": "weeks_at_current_dose",
+    "baseline_walks_per_week": "baseline_walks_per_week",
     "last_progression": "last_step",
     "last_progression.pain_increased": "last_step",
     "last_progression.settled_within_24h": "last_step",
     "last_progression.previous_dose": "previous_walks",
     "last_progression.previous_dose.walks_per_week": "previous_walks",
     "last_progression.previous_dose.minutes_per_walk": "previous_minutes",
-    "red_flags": "red_flag_features",
+    "returning_after_flare": "returning_after_flare",
+    "adherence": "adherence",
+    "new_lower_limb_pain": "new_lower_limb_pain",
+    "red_flags": "red_flags",
+    "exercise_screen": "exercise_screen",
+    "self_harm_concern": "self_harm_concern",
     "phq2": "phq2_interest",
+    "startback": "startback_total",
+    "startback.total": "startback_total",
+    "startback.distress": "startback_distress",
     "walking_tolerance": "walking_tolerance",
-    "cardiorespiratory_concern": "cardiorespiratory_concern",
     "prefers_other_exercise": "prefers_other_exercise",
+    "other_exercise_minutes_per_week": "other_exercise_minutes_per_week",
+    "leg_symptoms": "leg_symptoms",
+    **{field: field for field, _ in HISTORY_QUESTIONS},
 }
 
 LABELS: dict[str, str] = {
     "age": "Age",
     "visit": "Visit",
     "previous_episodes": "Previous episodes",
+    "episode_weeks": "Weeks this episode has lasted",
+    "usual_pain": "Usual pain between flares",
     "flare_level": "Flare level",
     "pain_now": "Pain now",
     "days_since_onset": "Days since the flare began",
     "walks_per_week": "Walks a week",
     "minutes_per_walk": "Minutes per walk",
     "weeks_at_current_dose": "Weeks at this dose",
+    "baseline_walks_per_week": "Walks a week at the first visit",
     "last_step": "Since the last step up",
     "previous_walks": "Walks a week before the last step",
     "previous_minutes": "Minutes per walk before the last step",
-    "red_flag_features": "Red flags",
+    "returning_after_flare": "Returning after a flare",
+    "adherence": "Walks done as planned",
+    "new_lower_limb_pain": "New hip, knee, shin or foot pain",
+    "red_flags": "Red flags",
+    "exercise_screen": "Exercise safety",
+    "self_harm_concern": "Self-harm concern",
     "phq2_interest": "PHQ-2",
+    "startback_total": "STarT Back total",
+    "startback_distress": "STarT Back distress",
     "walking_tolerance": "Walking tolerance",
-    "cardiorespiratory_concern": "Cardiorespiratory concern",
     "prefers_other_exercise": "Prefers another exercise",
+    "other_exercise_minutes_per_week": "Other exercise, minutes a week",
+    "leg_symptoms": "Leg symptoms",
+    **dict(HISTORY_QUESTIONS),
 }
 
-_PATH_WORDS = sorted(
-    ((path, LABELS[form].lower()) for path, form in FIELD_TO_FORM.items() if path != "assessment"),
-    key=lambda pair: -len(pair[0]),
+# Field paths in messages, put into the form's words in one pass (longest path first, so
+# "flare.level" is never read as "flare" followed by ".level").
+# Only names that cannot be ordinary words are replaced ("walking" in a sentence stays).
+_PATHS = sorted(
+    (p for p in FIELD_TO_FORM if "." in p or "_" in p or p in ("visit", "phq2")),
+    key=len,
+    reverse=True,
 )
+_PATH_RE = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, _PATHS)) + r")(?![\w.])")
 
 
 def plain(message: str) -> str:
     """A validation message with the field paths it mentions put into the form's words."""
-    for path, words in _PATH_WORDS:
-        message = message.replace(path, words)
-    return message
-
-
-def codes_for(feature_ids: list[str]) -> list[RedFlagCode]:
-    """The red-flag codes that a set of ticked features sets, in checklist order."""
-    ticked = {FEATURES[f].code for f in feature_ids if f in FEATURES}
-    return [code for code in RED_FLAG_GROUPS if code in ticked]
+    return _PATH_RE.sub(lambda m: LABELS[FIELD_TO_FORM[m.group(1)]].lower(), message)
 
 
 def phq2_total(form: Mapping[str, Any]) -> int | None:
@@ -205,6 +207,12 @@ def phq2_total(form: Mapping[str, Any]) -> int | None:
     if a is None and b is None:
         return None
     return int(a or 0) + int(b or 0)
+
+
+def asks_onset(form: Mapping[str, Any]) -> bool:
+    """Whether the form asks when the flare began: in a flare, entered or read from the pain."""
+    implied = implied_level(int(form.get("pain_now") or 0), form.get("usual_pain"))
+    return effective_level(form.get("flare_level") or "none", implied)[0] != "none"
 
 
 def last_progression_for(
@@ -230,60 +238,72 @@ def step_of(last: Mapping[str, Any] | None) -> str:
 
 
 def to_assessment_data(form: Mapping[str, Any]) -> dict[str, Any]:
-    """The assessment data a filled form describes (not yet validated)."""
-    level = form["flare_level"]
-    walks = form["walks_per_week"]
+    """The assessment data a filled form describes (not yet validated).
+
+    Review-only answers are sent only at a review, where the form shows them.
+    """
+    review = form["visit"] == "review"
+    total, distress = form.get("startback_total"), form.get("startback_distress")
     data: dict[str, Any] = {
         "age": form["age"],
         "visit": form["visit"],
         "previous_episodes": form["previous_episodes"],
+        "episode_weeks": form.get("episode_weeks"),
+        "usual_pain": form.get("usual_pain"),
         "flare": {
-            "level": level,
+            "level": form["flare_level"],
             "pain_now": form["pain_now"],
-            "days_since_onset": None if level == "none" else form["days_since_onset"],
+            "days_since_onset": form["days_since_onset"] if asks_onset(form) else None,
         },
         "walking": {
-            "walks_per_week": walks,
+            "walks_per_week": form["walks_per_week"],
             "minutes_per_walk": form["minutes_per_walk"],
             "weeks_at_current_dose": form["weeks_at_current_dose"],
         },
-        "red_flags": codes_for(list(form.get("red_flag_features") or [])),
+        "red_flags": list(form.get("red_flags") or []),
+        "exercise_screen": list(form.get("exercise_screen") or []),
+        "self_harm_concern": bool(form.get("self_harm_concern")),
         "phq2": phq2_total(form),
+        "startback": (
+            None if total is None or distress is None else {"total": total, "distress": distress}
+        ),
         "walking_tolerance": form["walking_tolerance"],
-        "cardiorespiratory_concern": bool(form["cardiorespiratory_concern"]),
         "prefers_other_exercise": bool(form["prefers_other_exercise"]),
+        "other_exercise_minutes_per_week": form.get("other_exercise_minutes_per_week"),
+        "leg_symptoms": form.get("leg_symptoms") or "none",
+        **{field: bool(form.get(field)) for field, _ in HISTORY_QUESTIONS},
     }
-    step = form.get("last_step") or "none"  # unanswered is reported by validate_form
-    if form["visit"] == "review" and step != "none":
-        previous = None
-        if form.get("previous_dose_known"):
-            previous = {
-                "walks_per_week": form.get("previous_walks"),
-                "minutes_per_walk": form.get("previous_minutes"),
-            }
-        data["last_progression"] = last_progression_for(step, previous)
+    if review:
+        data["baseline_walks_per_week"] = form.get("baseline_walks_per_week")
+        data["returning_after_flare"] = bool(form.get("returning_after_flare"))
+        data["adherence"] = form.get("adherence")
+        data["new_lower_limb_pain"] = bool(form.get("new_lower_limb_pain"))
+        step = form.get("last_step") or "none"  # unanswered is reported by validate_form
+        if step != "none":
+            previous = None
+            if form.get("previous_dose_known"):
+                previous = {
+                    "walks_per_week": form.get("previous_walks"),
+                    "minutes_per_walk": form.get("previous_minutes"),
+                }
+            data["last_progression"] = last_progression_for(step, previous)
     return data
 
 
 def validate_form(form: Mapping[str, Any]) -> tuple[Assessment | None, dict[str, list[str]]]:
     """The assessment, or the errors keyed by form field, each message in plain words."""
-    # Loaded here, on submit, so that the form itself draws without pydantic.
-    from pydantic import ValidationError
-
-    from .models import Assessment
-    from .validation import field_errors
-
     errors: dict[str, list[str]] = {}
-    one_item = (form.get("phq2_interest") is None) != (form.get("phq2_mood") is None)
-    if one_item:
+    if (form.get("phq2_interest") is None) != (form.get("phq2_mood") is None):
         errors["phq2_interest"] = ["PHQ-2: answer both questions, or neither if not asked"]
+    if (form.get("startback_total") is None) != (form.get("startback_distress") is None):
+        errors["startback_total"] = ["STarT Back: give both scores, or neither if not asked"]
     if form.get("visit") == "review" and form.get("last_step", "none") is None:
         # Left open on purpose after a step up, so the answer is never assumed.
         errors["last_step"] = [f"{LABELS['last_step']}: choose how the back responded"]
     try:
-        assessment = Assessment.model_validate(to_assessment_data(form))
-    except ValidationError as exc:
-        for problem in field_errors(exc):
+        assessment = validate_assessment(to_assessment_data(form))
+    except AssessmentError as exc:
+        for problem in exc.errors:
             _add(errors, problem)
         return None, errors
     return (None, errors) if errors else (assessment, {})
@@ -291,8 +311,40 @@ def validate_form(form: Mapping[str, Any]) -> tuple[Assessment | None, dict[str,
 
 def _add(errors: dict[str, list[str]], problem: FieldError) -> None:
     key = FIELD_TO_FORM.get(problem.field.split("[")[0], "age")
-    label = LABELS[key]
-    errors.setdefault(key, []).append(f"{label}: {plain(problem.message)}")
+    message = f"{LABELS[key]}: {plain(problem.message)}"
+    if message not in errors.get(key, []):
+        errors.setdefault(key, []).append(message)
+
+
+def form_from_assessment(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A form prefilled from assessment data (a demo case or a saved consultation)."""
+    flare = data.get("flare", {})
+    walking = data.get("walking", {})
+    last = data.get("last_progression")
+    previous = (last or {}).get("previous_dose")
+    phq2 = data.get("phq2")
+    startback = data.get("startback") or {}
+    return {
+        **FORM_DEFAULTS,
+        **{k: data[k] for k in FORM_DEFAULTS if k in data},
+        "flare_level": flare.get("level", "none"),
+        "pain_now": flare.get("pain_now", 0),
+        "days_since_onset": flare.get("days_since_onset"),
+        "walks_per_week": walking.get("walks_per_week", 0),
+        "minutes_per_walk": walking.get("minutes_per_walk", 0),
+        "weeks_at_current_dose": walking.get("weeks_at_current_dose"),
+        "last_step": step_of(last),
+        "previous_dose_known": previous is not None,
+        "previous_walks": (previous or {}).get("walks_per_week"),
+        "previous_minutes": (previous or {}).get("minutes_per_walk"),
+        "red_flags": list(data.get("red_flags", [])),
+        "exercise_screen": list(data.get("exercise_screen", [])),
+        # A stored total cannot be split back into its two answers; put it on the first.
+        "phq2_interest": None if phq2 is None else min(phq2, 3),
+        "phq2_mood": None if phq2 is None else phq2 - min(phq2, 3),
+        "startback_total": startback.get("total"),
+        "startback_distress": startback.get("distress"),
+    }
 
 
 def review_form(data: Mapping[str, Any], previous_dose: Mapping[str, int] | None) -> dict[str, Any]:
@@ -308,39 +360,3 @@ def review_form(data: Mapping[str, Any], previous_dose: Mapping[str, int] | None
         values["previous_minutes"] = previous_dose["minutes_per_walk"]
         values["last_step"] = None
     return values
-
-
-def form_from_assessment(data: Mapping[str, Any]) -> dict[str, Any]:
-    """A form prefilled from assessment data (a demo case or a saved consultation)."""
-    flare = data.get("flare", {})
-    walking = data.get("walking", {})
-    last = data.get("last_progression")
-    previous = (last or {}).get("previous_dose")
-    phq2 = data.get("phq2")
-    features = [
-        next(f.id for f in FEATURES.values() if f.code == code)
-        for code in data.get("red_flags", [])
-    ]
-    return {
-        **FORM_DEFAULTS,
-        "age": data.get("age"),
-        "visit": data.get("visit", "initial"),
-        "previous_episodes": data.get("previous_episodes"),
-        "flare_level": flare.get("level", "none"),
-        "pain_now": flare.get("pain_now", 0),
-        "days_since_onset": flare.get("days_since_onset"),
-        "walks_per_week": walking.get("walks_per_week", 0),
-        "minutes_per_walk": walking.get("minutes_per_walk", 0),
-        "weeks_at_current_dose": walking.get("weeks_at_current_dose"),
-        "last_step": step_of(last),
-        "previous_dose_known": previous is not None,
-        "previous_walks": (previous or {}).get("walks_per_week"),
-        "previous_minutes": (previous or {}).get("minutes_per_walk"),
-        "red_flag_features": features,
-        # A stored total cannot be split back into its two answers; put it on the first.
-        "phq2_interest": None if phq2 is None else min(phq2, 3),
-        "phq2_mood": None if phq2 is None else phq2 - min(phq2, 3),
-        "walking_tolerance": data.get("walking_tolerance", "full"),
-        "cardiorespiratory_concern": bool(data.get("cardiorespiratory_concern", False)),
-        "prefers_other_exercise": bool(data.get("prefers_other_exercise", False)),
-    }

@@ -4,40 +4,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .dosing import TARGET_MINUTES, TARGET_WALKS, Dose, progression_step, target_met
-from .models import Assessment, Decision, Recommendation
+from .core.codes import Decision
+from .core.dosing import TARGET_MINUTES, TARGET_WALKS, Dose, progression_step, target_met
+from .core.models import Assessment, Recommendation
 
 MAX_WEEKS = 26  # the trial's programme ran over six months
 
 # Why a decision has no walking plan, in the clinician's words.
 NO_PLAN: dict[Decision, str] = {
     Decision.EMERGENCY_REFERRAL: (
-        "Emergency referral: the person needs hospital assessment now. No walking plan until "
-        "a serious cause has been ruled out."
+        "Emergency referral: the person needs hospital care now. No walking plan until a "
+        "serious cause has been ruled out."
+    ),
+    Decision.SAME_DAY_REFERRAL: (
+        "Same-day referral: a doctor today. No exercise walking until the person has been seen."
     ),
     Decision.URGENT_REFERRAL: (
-        "Urgent referral: a possible serious cause must be assessed first. No walking plan "
-        "until then."
-    ),
-    Decision.ROUTINE_REFERRAL: (
-        "Routine referral for possible inflammatory back disease: the walking programme is "
-        "suspended until the GP or rheumatology assessment."
+        "Urgent referral: a possible serious cause is assessed first, within days. No new "
+        "programme until then."
     ),
     Decision.OUT_OF_SCOPE: "The programme is for adults; no plan is projected under 18.",
-    Decision.MEDICAL_CLEARANCE: (
-        "Medical clearance comes first; the plan starts once a doctor has cleared exercise."
-    ),
-    Decision.CHRONIC_PATHWAY: (
-        "Chronic low back pain: exercise and education are planned by the clinician under "
-        "chronic-pain guidance, not by this recurrence-prevention projection."
-    ),
     Decision.SEVERE_FLARE: (
         "Severe flare: no walking dose until it settles. Review in 2–3 days; the programme "
-        "resumes from the paused dose."
+        "restarts at the resume dose."
     ),
     Decision.MODERATE_FLARE: (
         "Moderate flare: short walks of 2–5 minutes as tolerated this week. The programme "
-        "resumes from the paused dose once the flare settles."
+        "restarts at the resume dose once the flare settles."
     ),
     Decision.ALTERNATIVE_EXERCISE: (
         "Another exercise replaces walking; build it up with the person in the same gradual way."

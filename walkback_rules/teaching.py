@@ -7,13 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
-
-from .engine import recommend
+from .core.engine import Decided, decide
+from .core.rules import DECISION_RULES, DecisionRule, FlagRule
+from .core.validation import AssessmentError, validate_assessment
 from .intake import last_progression_for, plain
-from .models import Assessment, Recommendation
-from .rules import DecisionRule, FlagRule
-from .validation import field_errors
 
 
 def rule_rows(rules: Sequence[DecisionRule | FlagRule], query: str = "") -> list[dict[str, str]]:
@@ -35,9 +32,9 @@ def rule_rows(rules: Sequence[DecisionRule | FlagRule], query: str = "") -> list
 
 @dataclass(frozen=True, slots=True)
 class Exploration:
-    """The explorer's result: a recommendation and its deciding rule, or the input errors."""
+    """The explorer's result: what the rules decide and the deciding rule, or input errors."""
 
-    recommendation: Recommendation | None
+    decided: Decided | None
     deciding_rule: str
     errors: tuple[str, ...]
 
@@ -56,11 +53,7 @@ def explore(
 ) -> Exploration:
     """Re-run the rules on `base` with the explorer's controls applied."""
     data = copy.deepcopy(base)
-    data["flare"] = {
-        "level": level,
-        "pain_now": pain,
-        "days_since_onset": None if level == "none" else days,
-    }
+    data["flare"] = {"level": level, "pain_now": pain, "days_since_onset": days}
     data["walking"] = {
         "walks_per_week": walks,
         "minutes_per_walk": minutes,
@@ -71,10 +64,12 @@ def explore(
     data["last_progression"] = last_progression_for(step, previous)
     if step != "none":
         data["visit"] = "review"
+    if walks == 0:
+        data["last_progression"] = None
     try:
-        assessment = Assessment.model_validate(data)
-    except ValidationError as exc:
-        return Exploration(None, "", tuple(plain(str(e)) for e in field_errors(exc)))
-    rec = recommend(assessment)
-    deciding = next(t for t in rec.trace if t.fired)
-    return Exploration(rec, f"{deciding.rule_id} · {deciding.title}", ())
+        assessment = validate_assessment(data)
+    except AssessmentError as exc:
+        return Exploration(None, "", tuple(plain(str(e)) for e in exc.errors))
+    result = decide(assessment)
+    titles = {r.id: r.title for r in DECISION_RULES}
+    return Exploration(result, f"{result.rule_id} · {titles[result.rule_id]}", ())

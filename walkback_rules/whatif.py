@@ -1,7 +1,9 @@
 """What would change this: the nearest changes of input that lead to a different decision.
 
-Computed by re-running the engine on single-field variations of the assessment, never
-hand-written: each alternative is what the rules actually say for the changed input.
+Computed by re-running the rules (`decide()`) on single-answer variations of the
+assessment, never hand-written. On the clinician's page it never offers to untick a
+finding, a screen item or a self-harm concern, nor to change the age: those are facts to
+confirm, not levers.
 """
 
 from __future__ import annotations
@@ -11,15 +13,19 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
-
-from .cards import short_dose
-from .codes import FLARE_LEVELS, WALKING_TOLERANCES
-from .engine import recommend
-from .intake import last_progression_for, step_of
-from .models import Assessment, Decision
+from .core.cards import DECISION_NAMES, short_dose
+from .core.codes import FLARE_LEVELS, WALKING_TOLERANCES, Decision
+from .core.engine import decide
+from .core.models import REFERRAL_DECISIONS, Assessment
+from .core.validation import AssessmentError, validate_assessment
+from .intake import LAST_STEP_CHOICES, last_progression_for, step_of
 
 Data = dict[str, Any]
+
+REFERRAL_NOTE = (
+    "A referral rests on the findings ticked. It changes only if your assessment no longer "
+    "confirms them; it is never changed by unticking a finding here."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,11 +40,9 @@ class Alternative:
 
     @property
     def outcome(self) -> str:
-        """The decision and its dose: "PROGRESS to 5 × 15 min"."""
-        if not self.dose:
-            return self.decision.value
-        joiner = ", " if self.dose.startswith("walks") else " to "
-        return f"{self.decision.value}{joiner}{self.dose}"
+        """The decision in words, with its dose: "Step up (5 × 15 min)"."""
+        name = DECISION_NAMES[self.decision]
+        return f"{name} ({self.dose})" if self.dose else name
 
     def __str__(self) -> str:
         return f"{self.change}: {self.outcome}"
@@ -57,14 +61,7 @@ _STEPS = {
     "settled": "had pain risen after the last step and settled within 24 hours",
     "not_settled": "had pain risen after the last step and not settled within 24 hours",
 }
-
-
-def _set_step(step: str) -> Callable[[Data], None]:
-    def apply(data: Data) -> None:
-        previous = (data.get("last_progression") or {}).get("previous_dose")
-        data["last_progression"] = last_progression_for(step, previous)
-
-    return apply
+assert set(_STEPS) == set(LAST_STEP_CHOICES)
 
 
 def _set(path: tuple[str, ...], value: Any) -> Callable[[Data], None]:
@@ -73,6 +70,14 @@ def _set(path: tuple[str, ...], value: Any) -> Callable[[Data], None]:
         for key in path[:-1]:
             target = target[key]
         target[path[-1]] = value
+
+    return apply
+
+
+def _set_step(step: str) -> Callable[[Data], None]:
+    def apply(data: Data) -> None:
+        previous = (data.get("last_progression") or {}).get("previous_dose")
+        data["last_progression"] = last_progression_for(step, previous)
 
     return apply
 
@@ -89,7 +94,7 @@ def _variations(data: Data) -> Iterator[_Variation]:
     for other in FLARE_LEVELS:
         if other == level:
             continue
-        onset = None if other == "none" else (days if days is not None else 1)
+        onset = days if days is not None else (None if other == "none" else 1)
         when = "" if other == "none" or days is not None else " (day 1)"
 
         def rejudge(d: Data, other: str = other, onset: int | None = onset) -> None:
@@ -97,28 +102,49 @@ def _variations(data: Data) -> Iterator[_Variation]:
 
         gap = abs(FLARE_LEVELS.index(other) - FLARE_LEVELS.index(level))
         yield _Variation(f"flare judged {other}{when} instead of {level}", gap, rejudge)
-    if level != "none" and days is not None:
-        for edge, text in ((8, "day 8"), (84, "day 84 (12 weeks)"), (7, "day 7"), (83, "day 83")):
-            if (edge in (8, 84) and days < edge) or (edge in (7, 83) and days > edge):
-                yield _Variation(
-                    f"{text} of the flare instead of day {days}",
-                    1,
-                    _set(("flare", "days_since_onset"), edge),
-                )
+    usual = data.get("usual_pain")
+    if usual is None and pain > 0:
+        yield _Variation(
+            f"usual pain {pain}/10 (this pain is the person's usual)",
+            1,
+            _set(("usual_pain",), pain),
+        )
     weeks = walking.get("weeks_at_current_dose")
     if weeks == 0:
         yield _Variation(
             "after a full week at this dose", 1, _set(("walking", "weeks_at_current_dose"), 1)
         )
-    else:
+    elif walking["walks_per_week"]:
         yield _Variation(
             "had this dose only just started", 1, _set(("walking", "weeks_at_current_dose"), 0)
         )
-    if data.get("visit") == "review":
+    review = data.get("visit") == "review"
+    if review and walking["walks_per_week"]:
         current = step_of(data.get("last_progression"))
         for step, change in _STEPS.items():
             if step != current:
                 yield _Variation(change, 1, _set_step(step))
+    if review:
+        back = bool(data.get("returning_after_flare"))
+        yield _Variation(
+            "if not returning after a flare" if back else "if returning after a flare",
+            1,
+            _set(("returning_after_flare",), not back),
+        )
+        fewer = data.get("adherence") == "less_than_planned"
+        yield _Variation(
+            "had the planned walks been done"
+            if fewer
+            else "had fewer walks than planned been done",
+            1,
+            _set(("adherence",), "as_planned" if fewer else "less_than_planned"),
+        )
+        limb = bool(data.get("new_lower_limb_pain"))
+        yield _Variation(
+            "without the new lower-limb pain" if limb else "with new lower-limb pain",
+            1,
+            _set(("new_lower_limb_pain",), not limb),
+        )
     walks, minutes = walking["walks_per_week"], walking["minutes_per_walk"]
     for new_walks in (walks + 1, walks - 1):
         if 0 <= new_walks <= 14:
@@ -154,39 +180,34 @@ def _variations(data: Data) -> Iterator[_Variation]:
         1,
         _set(("prefers_other_exercise",), not prefers),
     )
-    if data.get("cardiorespiratory_concern"):
-        yield _Variation(
-            "without the cardiorespiratory concern", 1, _set(("cardiorespiratory_concern",), False)
-        )
-    for code in data.get("red_flags", []):
-        rest = [c for c in data["red_flags"] if c != code]
-        yield _Variation(
-            f"without the {code.replace('_', ' ')} red flag", 1, _set(("red_flags",), rest)
-        )
-    if data["age"] < 18:
-        yield _Variation("at age 18", 18 - data["age"], _set(("age",), 18))
 
 
 def what_would_change(assessment: Assessment, limit: int = 6) -> list[Alternative]:
     """The nearest single changes of input that give a different decision, nearest first.
 
-    At most one alternative per decision (the nearest), and at most `limit` in all.
+    At most one alternative per decision (the nearest), and at most `limit` in all. A
+    referral decision offers none (see `REFERRAL_NOTE`).
     """
+    current = decide(assessment).decision
+    if current in REFERRAL_DECISIONS:
+        return []
     base = assessment.model_dump(mode="json")
-    current = recommend(assessment).decision
     found: dict[Decision, Alternative] = {}
     for variation in sorted(_variations(base), key=lambda v: v.distance):
         data = copy.deepcopy(base)
         variation.apply(data)
         try:
-            changed = Assessment.model_validate(data)
-        except ValidationError:
+            changed = validate_assessment(data)
+        except AssessmentError:
             continue  # that change alone would contradict another answer
-        rec = recommend(changed)
-        if rec.decision == current or rec.decision in found:
+        result = decide(changed)
+        if result.decision == current or result.decision in found:
             continue
-        deciding = next(t.rule_id for t in rec.trace if t.fired)
-        found[rec.decision] = Alternative(
-            variation.change, rec.decision, short_dose(rec.next_dose), deciding, variation.distance
+        found[result.decision] = Alternative(
+            variation.change,
+            result.decision,
+            short_dose(result.next_dose),
+            result.rule_id,
+            variation.distance,
         )
     return sorted(found.values(), key=lambda a: a.distance)[:limit]

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ..engine import recommend
-from ..models import Assessment, Recommendation
+from ..core.engine import recommend
+from ..core.models import Assessment, Recommendation
 from .content import (
     PAPERS,
     SECTION_TITLES,

@@ -15,9 +15,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from ..codes import RULESET_VERSION
-from ..dosing import TARGET_MINUTES, TARGET_WALKS
-from ..models import PROGRAMME_DECISIONS, REFERRAL_DECISIONS, Assessment, Decision, Recommendation
+from ..core.codes import RULESET_VERSION, Condition, Decision, Flag
+from ..core.dosing import TARGET_MINUTES, TARGET_WALKS, Dose, target_met
+from ..core.models import (
+    FLARE_DECISIONS,
+    PROGRAMME_DECISIONS,
+    REFERRAL_DECISIONS,
+    Assessment,
+    NextDose,
+    Recommendation,
+)
+from ..core.screens import screen
 from ..plan import Plan, project
 
 Paper = Literal["a4", "letter"]
@@ -208,37 +216,47 @@ def _times(n: int) -> str:
 
 
 def _span(lo: int, hi: int, unit: str) -> str:
-    return f"{lo} {unit}" if lo == hi else f"{lo} to {hi} {unit}"
+    """ "1 walk", "4 walks", "3 to 4 walks": `unit` is the singular."""
+    if lo == hi:
+        return f"{lo} {unit}" if lo == 1 else f"{lo} {unit}s"
+    return f"{lo} to {hi} {unit}s"
 
 
 # ---------------------------------------------------------------------------------------
 # The fixed sections (the same for every patient who gets them).
 
-UNDERSTANDING = Section(
-    "understanding",
-    SECTION_TITLES["understanding"],
-    (
-        Paragraph(
-            "Back pain is very common. It can hurt a lot, but hurt does not mean harm. "
-            "Your back is strong, and moving it is safe."
-        ),
-        Paragraph(
-            "Most people have a flare-up now and then. A flare-up is when the pain gets worse "
-            "for a few hours, days or weeks. Flare-ups are normal. They usually settle on "
-            "their own."
-        ),
-        Bullets(
-            (
-                "It brings more blood to the muscles and joints of your back.",
-                "It eases stiffness, so you can move more freely.",
-                "It lifts your mood and helps you sleep.",
-                "In a large study, people on a walking plan like this one went almost twice as "
-                "long before their back pain came back as people who did not walk.",
+
+def understanding_section(rec: Recommendation) -> Section:
+    """What back pain is, why walking helps, and the trial's result where it applies."""
+    reasons = [
+        "It eases stiffness, so you can move more freely.",
+        "It lifts your mood and helps you sleep.",
+    ]
+    if Flag.OUTSIDE_TRIAL_POPULATION not in rec.flags:
+        # EVIDENCE §2: the comparison group still walked; the programme was walking plus
+        # education. Printed only for people like those in the trial.
+        reasons.append(
+            "In a large study, people who had a walking and advice plan like this one went "
+            "almost twice as long before their back pain came back as people who did not get "
+            "the plan."
+        )
+    return Section(
+        "understanding",
+        SECTION_TITLES["understanding"],
+        (
+            Paragraph(
+                "Back pain is very common. It can hurt a lot, but hurt does not mean harm. "
+                "Your back is strong, and moving it is safe."
             ),
-            lead="Why walking helps:",
+            Paragraph(
+                "Most people have a flare-up now and then. A flare-up is when the pain gets "
+                "worse for a few hours, days or weeks. Flare-ups are normal. They usually "
+                "settle on their own."
+            ),
+            Bullets(tuple(reasons), lead="Why walking helps:"),
         ),
-    ),
-)
+    )
+
 
 SELF_CARE = Section(
     "self_care",
@@ -271,18 +289,23 @@ def help_section(clinic: str, phone: str) -> Section:
             HelpBox(
                 now=(
                     "You cannot pass urine, or you wet yourself and cannot stop it",
+                    "Passing urine changes: it is hard to start, the flow is weak, or you "
+                    "feel it less",
                     "You cannot control your bowels",
-                    "You feel numb around your bottom, your private parts or inner thighs",
+                    "You feel numb around your bottom, your private parts or inner thighs, "
+                    "or it feels different when you wipe",
                     "Your sex life changes in a new way, such as loss of feeling",
                     "Both legs feel weak, numb or painful",
+                    "A leg gets weaker or more numb, or a foot drags or slaps when you walk",
+                    "You have chest pain or tightness while you are resting: call an ambulance",
                 ),
                 now_action=(
                     "Go to a hospital emergency department now, or call an ambulance. "
                     "Do not wait to see if it gets better."
                 ),
                 soon=(
-                    "A leg gets weaker or more numb, or a foot drags when you walk",
                     "You have a fever or feel very unwell",
+                    "You get chest pain, or you faint or nearly faint, when you are active",
                     "You lose weight without trying",
                     "The pain is there all the time, even at night when you rest",
                     "You hurt your back in a fall or an accident",
@@ -303,9 +326,20 @@ def _walking_lines(walks: tuple[int, int] | None, minutes: tuple[int, int]) -> t
     how_often = (
         "As often as feels comfortable"
         if walks is None
-        else f"{_span(walks[0], walks[1], 'walks')} a week"
+        else f"{_span(walks[0], walks[1], 'walk')} a week"
     )
-    return how_often, f"{_span(minutes[0], minutes[1], 'minutes')} each walk"
+    return how_often, f"{_span(minutes[0], minutes[1], 'minute')} each walk"
+
+
+def walks_words(walks: int, minutes: int) -> str:
+    """A dose in a patient's words: "1 walk a week of 5 minutes", "4 walks a week of 10 minutes"."""
+    return f"{_span(walks, walks, 'walk')} a week of {_span(minutes, minutes, 'minute')}"
+
+
+def _exact(dose: NextDose | None) -> Dose | None:
+    if dose is None or dose.walks_per_week is None:
+        return None
+    return Dose(dose.walks_per_week.min, dose.minutes_per_walk.min)
 
 
 def _dose(rec: Recommendation) -> tuple[tuple[int, int] | None, tuple[int, int]] | None:
@@ -318,11 +352,6 @@ def _dose(rec: Recommendation) -> tuple[tuple[int, int] | None, tuple[int, int]]
     return walks, (dose.minutes_per_walk.min, dose.minutes_per_walk.max)
 
 
-def _current(assessment: Assessment) -> tuple[int, int] | None:
-    w = assessment.walking
-    return (w.walks_per_week, w.minutes_per_walk) if w.walks_per_week else None
-
-
 def walking_section(assessment: Assessment, rec: Recommendation, plan: Plan) -> Section:
     """This week's walks, the next step, what to do if the back gets worse, log and chart."""
     dose = _dose(rec)
@@ -330,13 +359,7 @@ def walking_section(assessment: Assessment, rec: Recommendation, plan: Plan) -> 
     walks, minutes = dose
     log = WalkingLog(LOG_WEEKS, LOG_DAYS)
     if rec.decision == Decision.MODERATE_FLARE:
-        current = _current(assessment)
-        back_to = (
-            f"When the flare-up settles, go back to {current[0]} walks a week of {current[1]} "
-            "minutes, the amount you did before."
-            if current
-            else "When the flare-up settles, we will plan your walks together."
-        )
+        back_to = _restart(rec)
         return Section(
             "walking",
             SECTION_TITLES["walking"],
@@ -347,6 +370,8 @@ def walking_section(assessment: Assessment, rec: Recommendation, plan: Plan) -> 
             ),
         )
     blocks: list[Block] = [DoseBox("This week", _walking_lines(walks, minutes))]
+    if Flag.CHRONIC_PAIN in rec.flags:
+        blocks.append(Paragraph(CHRONIC_TEXT))
     if rec.decision == Decision.STEP_BACK:
         blocks.append(
             Paragraph(
@@ -357,18 +382,20 @@ def walking_section(assessment: Assessment, rec: Recommendation, plan: Plan) -> 
     elif rec.decision == Decision.HOLD:
         blocks.append(Paragraph("Stay at this amount this week before the next step up."))
     next_week = plan.weeks[1] if len(plan.weeks) > 1 else None
-    if plan.weeks and plan.weeks[0].target_met:
+    this_week = _exact(rec.next_dose)
+    reached = rec.decision != Decision.STEP_BACK and this_week is not None and target_met(this_week)
+    if reached:
         blocks.append(
             Paragraph(
-                f"You have reached the goal of {TARGET_WALKS} walks a week, "
-                f"{TARGET_MINUTES} minutes each. Well done. Keep it up."
+                f"You have reached the goal of about {TARGET_WALKS} walks a week of "
+                f"{TARGET_MINUTES} minutes. Well done. Keep it up."
             )
         )
     elif next_week is not None:
         blocks.append(
             Paragraph(
                 "Next week, if your back has not become more painful, step up to "
-                f"{next_week.walks} walks of {next_week.minutes} minutes."
+                f"{walks_words(next_week.walks, next_week.minutes)}."
             )
         )
     blocks.append(
@@ -391,13 +418,6 @@ def walking_section(assessment: Assessment, rec: Recommendation, plan: Plan) -> 
 
 def flare_section(assessment: Assessment, rec: Recommendation) -> Section:
     """What to do in a mild, a moderate and a bad flare-up, and when to restart."""
-    current = _current(assessment)
-    restart = (
-        f"When the pain has settled, go back to {current[0]} walks a week of {current[1]} "
-        "minutes. That is where you were before the flare-up."
-        if current
-        else "When the pain has settled, start the walking plan your physiotherapist gives you."
-    )
     blocks: list[Block] = []
     if rec.decision == Decision.SEVERE_FLARE:
         blocks.append(
@@ -432,68 +452,142 @@ def flare_section(assessment: Assessment, rec: Recommendation) -> Section:
             (
                 "Rest more for a day or two, but keep moving gently.",
                 "Use a cold pack or a heat pack, whichever feels better. Wrap it in a towel "
-                "and use it for 15 to 20 minutes at a time.",
+                "and use it for 15 to 20 minutes at a time. Do not use it on skin that feels "
+                "numb, if you have poor blood flow or nerve damage, or while you sleep.",
                 "Talk to your GP or pharmacist about pain relief.",
                 "Call us if it does not start to ease in 2 to 3 days.",
             ),
             lead="A bad flare-up (the pain is very strong):",
         ),
-        Paragraph(restart),
     ]
+    if rec.decision in FLARE_DECISIONS:
+        blocks.append(Paragraph(_restart(rec)))
     return Section("flare", SECTION_TITLES["flare"], tuple(blocks))
 
 
+def _restart(rec: Recommendation) -> str:
+    """Where to restart after this flare: the recommendation's own resume dose."""
+    resume = _exact(rec.resume_dose)
+    if resume is None:
+        return "When the flare-up settles, we will plan your exercise together."
+    return (
+        f"When the flare-up settles, go back to {walks_words(*resume)}. Stay at that for a "
+        "week before you step up again."
+    )
+
+
+# What a referral is about, in a patient's words (never a diagnosis).
+CONDITION_WORDS: dict[Condition, str] = {
+    "cauda_equina": "signs that the nerves at the bottom of your back may be squeezed",
+    "progressive_neurological_deficit": "signs that a nerve in your back is getting worse",
+    "metastatic_cord_compression": "signs that, with your past cancer, need a scan today",
+    "aortic_aneurysm": "signs that may come from a large blood vessel in your belly",
+    "spinal_infection": "signs of a possible infection",
+    "malignancy": "signs that a doctor should check for other causes of back pain",
+    "fracture": "signs that a bone in your back may be hurt",
+    "axial_spondyloarthritis": (
+        "signs of a type of back pain that comes from inflammation in the spine"
+    ),
+    "cardiorespiratory": "chest pain, fainting or being short of breath when you are active",
+}
+
 REFERRAL_TEXT: dict[Decision, tuple[str, ...]] = {
     Decision.EMERGENCY_REFERRAL: (
-        "Some of the signs you told us about need to be checked in hospital today.",
-        "Please go to the emergency department now. Take this sheet with you.",
-        "Do not start the walking plan until a doctor has checked your back.",
+        "Please go to a hospital emergency department now. Take this sheet with you.",
+        "Do not start the walking plan until a doctor has checked you.",
+    ),
+    Decision.SAME_DAY_REFERRAL: (
+        "Please see a doctor today. Your GP or an urgent care clinic can see you. If you "
+        "feel very unwell, go to a hospital emergency department.",
+        "Do not go for exercise walks until a doctor has seen you. Gentle moving about "
+        "the house is fine.",
     ),
     Decision.URGENT_REFERRAL: (
-        "Some of the signs you told us about need a doctor to check them soon.",
-        "Please see a doctor in the next day or two. We will help you arrange it.",
+        "Please see a doctor in the next few days, this week. We will help you arrange it.",
         "Most of the time these signs turn out not to be serious, but they must be checked "
-        "first. Wait to start the walking plan until then.",
-    ),
-    Decision.ROUTINE_REFERRAL: (
-        "Some of the signs you told us about can come from a type of back problem caused by "
-        "swelling in the joints.",
-        "Please make an appointment with your GP in the next few weeks. They may send you to a "
-        "joint specialist.",
-        "Wait to start the walking plan until you have seen them. Keep gently active as usual.",
+        "first. Wait to start the walking plan until then. Keep gently active.",
     ),
 }
+AMBULANCE = (
+    "Call an ambulance now. Do not drive yourself. If the chest pain stops, still get "
+    "checked today."
+)
+ROUTINE_TEXT = (
+    "Please make an appointment with your GP in the next few weeks. They may send you to a "
+    "joint specialist (a rheumatologist).",
+    "Keep going with your walking plan while you wait. Walking and exercise help this kind "
+    "of back pain too.",
+)
+
+
+def referral_section(assessment: Assessment, rec: Recommendation) -> Section:
+    """Why the person is being sent to a doctor, where, and how soon."""
+    referral = rec.referral
+    assert referral is not None  # only referral decisions get this section
+    screening = screen(assessment.red_flags, assessment.exercise_screen)
+    top = [c for c in referral.conditions if screening.tier_of(c) == referral.urgency]
+    found = "; ".join(CONDITION_WORDS[c] for c in top)
+    blocks: list[Block] = [Paragraph(f"You told us about {found}.")]
+    if referral.urgency == "emergency" and "cardiorespiratory" in top:
+        blocks.append(Paragraph(AMBULANCE))
+    blocks.extend(Paragraph(t) for t in REFERRAL_TEXT[rec.decision])
+    if rec.decision is Decision.SAME_DAY_REFERRAL and "cardiorespiratory" in top:
+        blocks.append(Paragraph("If chest pain comes on while you are resting, call an ambulance."))
+    title = {
+        Decision.EMERGENCY_REFERRAL: "Go to hospital now",
+        Decision.SAME_DAY_REFERRAL: "See a doctor today",
+        Decision.URGENT_REFERRAL: "See a doctor this week",
+    }[rec.decision]
+    return Section("referral", title, tuple(blocks))
+
+
+def routine_section(rec: Recommendation) -> Section:
+    """The routine referral that rides along with the walking plan."""
+    assert rec.referral is not None
+    found = "; ".join(CONDITION_WORDS[c] for c in rec.referral.conditions)
+    return Section(
+        "referral",
+        "Seeing your GP",
+        (Paragraph(f"You told us about {found}."), *(Paragraph(t) for t in ROUTINE_TEXT)),
+    )
+
 
 OTHER_TEXT: dict[Decision, tuple[str, ...]] = {
     Decision.OUT_OF_SCOPE: (
         "This walking plan was made for adults. Your physiotherapist will plan your care with "
         "you and your family.",
     ),
-    Decision.MEDICAL_CLEARANCE: (
-        "Before you start a walking plan, please see your GP. They will check that your heart "
-        "and lungs are ready for more exercise.",
-        "When your GP says it is safe, come back and we will plan your walks together.",
-    ),
-    Decision.CHRONIC_PATHWAY: (
-        "Your back pain has lasted more than 3 months. Your physiotherapist will plan a "
-        "longer course of exercise and advice with you.",
-        "Keep gently active in the meantime. Walking is still good for you.",
-    ),
-    Decision.ALTERNATIVE_EXERCISE: (
+}
+ALTERNATIVE_TEXT = {
+    "prefers": (
         "You would rather do another kind of exercise than walk. That is fine: what matters is "
         "moving most days.",
+    ),
+    "cannot": (
+        "Walking is hard for you right now, so we will plan another kind of exercise with you. "
+        "What matters is moving most days.",
+    ),
+    "both": (
         "Yoga, Pilates or swimming are all good choices. Start small and build up a little "
         "each week, as long as your back is happy.",
     ),
 }
+CHRONIC_TEXT = (
+    "Your back pain has lasted more than 3 months. Walking is still good for you, and your "
+    "physiotherapist will add exercise and advice that suit long-lasting back pain."
+)
 
 
-def _title(decision: Decision) -> str:
-    if decision in REFERRAL_DECISIONS:
-        return "Your back: seeing a doctor"
-    if decision == Decision.SEVERE_FLARE:
+def _title(rec: Recommendation) -> str:
+    if rec.decision is Decision.EMERGENCY_REFERRAL:
+        return "Emergency: go to hospital now"
+    if rec.decision is Decision.SAME_DAY_REFERRAL:
+        return "Your back: see a doctor today"
+    if rec.decision is Decision.URGENT_REFERRAL:
+        return "Your back: see a doctor this week"
+    if rec.decision == Decision.SEVERE_FLARE:
         return "Your back: flare-up plan"
-    if decision in PROGRAMME_DECISIONS or decision == Decision.MODERATE_FLARE:
+    if rec.next_dose is not None:
         return "Your back: walking plan"
     return "Your back: your plan"
 
@@ -506,26 +600,39 @@ def _intro(rec: Recommendation) -> str:
     return "This sheet is your own plan. Keep it somewhere you will see it, like the fridge."
 
 
+def _plan_text(assessment: Assessment, rec: Recommendation) -> tuple[str, ...]:
+    """The short "Your plan" text of decisions with no walking dose of their own."""
+    if rec.decision is Decision.ALTERNATIVE_EXERCISE:
+        cannot = assessment.walking_tolerance == "not_tolerated"
+        return ALTERNATIVE_TEXT["cannot" if cannot else "prefers"] + ALTERNATIVE_TEXT["both"]
+    return OTHER_TEXT.get(rec.decision, ())
+
+
 def build_handout(
     assessment: Assessment, rec: Recommendation, options: HandoutOptions | None = None
 ) -> Handout:
-    """The handout for one consultation, with the sections the decision calls for."""
+    """The handout for one consultation, with the sections the decision calls for.
+
+    Every dose, tier and restart point is read from `rec`, never worked out again here.
+    """
     options = options or HandoutOptions()
     chosen = set(options.sections) | {"help"}  # the get-help box is always printed
     sections: list[Section] = []
     decision = rec.decision
     if decision in REFERRAL_DECISIONS:
-        text = REFERRAL_TEXT[decision]
-        sections.append(Section("referral", "Why we are sending you to a doctor", (
-            *(Paragraph(t) for t in text),
-        )))  # fmt: skip
+        sections.append(referral_section(assessment, rec))
+        if rec.ice_or_heat and "flare" in chosen:
+            sections.append(flare_section(assessment, rec))
     else:
-        if decision in OTHER_TEXT:
-            sections.append(
-                Section("plan", "Your plan", tuple(Paragraph(t) for t in OTHER_TEXT[decision]))
-            )
-        walking = decision in PROGRAMME_DECISIONS or decision == Decision.MODERATE_FLARE
-        order = ["flare", "walking"] if decision in _FLARE_FIRST else ["walking", "flare"]
+        plan_text = _plan_text(assessment, rec)
+        if plan_text:
+            sections.append(Section("plan", "Your plan", tuple(Paragraph(t) for t in plan_text)))
+        if rec.referral is not None:
+            sections.append(routine_section(rec))
+        walking = rec.next_dose is not None and (
+            decision in PROGRAMME_DECISIONS or decision is Decision.MODERATE_FLARE
+        )
+        order = ["flare", "walking"] if decision in FLARE_DECISIONS else ["walking", "flare"]
         for key in [*order, "understanding", "self_care"]:
             if key not in chosen:
                 continue
@@ -533,13 +640,13 @@ def build_handout(
                 sections.append(walking_section(assessment, rec, project(assessment, rec)))
             elif key == "flare" and decision != Decision.OUT_OF_SCOPE:
                 sections.append(flare_section(assessment, rec))
-            elif key == "understanding":
-                sections.append(UNDERSTANDING)
+            elif key == "understanding" and decision != Decision.OUT_OF_SCOPE:
+                sections.append(understanding_section(rec))
             elif key == "self_care":
                 sections.append(SELF_CARE)
     sections.append(help_section(options.clinic, options.phone))
     return Handout(
-        title=_title(decision),
+        title=_title(rec),
         intro=_intro(rec),
         sections=tuple(sections),
         clinic=options.clinic,
@@ -549,6 +656,3 @@ def build_handout(
         decision=decision,
         paper=options.paper,
     )
-
-
-_FLARE_FIRST = frozenset({Decision.SEVERE_FLARE, Decision.MODERATE_FLARE})

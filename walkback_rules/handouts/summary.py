@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from ..cards import describe_dose
-from ..evidence import SOURCES
-from ..models import Assessment, Recommendation
-from ..rules import RULES
+from ..core.cards import DECISION_NAMES, URGENCY_WORDS, describe_dose
+from ..core.evidence import SOURCES
+from ..core.models import Assessment, Recommendation
+from ..core.rules import RULES
+from ..core.screens import FEATURES
 from .content import Paper
 from .pdf import FONT, GREY, INK, new_pdf, text
 
@@ -22,43 +23,71 @@ if TYPE_CHECKING:  # pragma: no cover
 # Points: a record page for clinicians, dense but readable. A long record steps down a size
 # at a time until it fits on one page.
 SIZES = (9.0, 8.5, 8.0, 7.5, 7.0)
+LONG_VALUE = 34  # characters; a longer value gets a row of its own
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _or_dash(value: object) -> str:
+    return "—" if value is None else str(value)
 
 
 def assessment_rows(assessment: Assessment) -> list[tuple[str, str]]:
     """The assessment as entered, as (label, value) pairs in clinical words."""
     a = assessment
-    flare = a.flare
-    walking = a.walking
+    flare, walking = a.flare, a.walking
+    features = [FEATURES[c].wording for c in a.red_flags]
+    screen_items = [FEATURES[c].wording for c in a.exercise_screen]
     rows = [
         ("Age", str(a.age)),
         ("Visit", a.visit),
         ("Previous episodes", str(a.previous_episodes)),
-        ("Flare level", flare.level),
+        ("Episode (weeks)", _or_dash(a.episode_weeks)),
+        ("Usual pain (0–10)", _or_dash(a.usual_pain)),
+        ("Flare level entered", flare.level),
         ("Pain now (0–10)", str(flare.pain_now)),
-        (
-            "Days since onset",
-            "—" if flare.days_since_onset is None else str(flare.days_since_onset),
-        ),
-        ("Walks a week", str(walking.walks_per_week)),
-        ("Minutes per walk", str(walking.minutes_per_walk)),
-        (
-            "Weeks at this dose",
-            "—" if walking.weeks_at_current_dose is None else str(walking.weeks_at_current_dose),
-        ),
+        ("Days since onset", _or_dash(flare.days_since_onset)),
+        ("Walking now", f"{walking.walks_per_week} × {walking.minutes_per_walk} min"),
+        ("Weeks at this dose", _or_dash(walking.weeks_at_current_dose)),
         ("Walking tolerance", a.walking_tolerance.replace("_", " ")),
-        ("Red flags", ", ".join(a.red_flags) or "none"),
+        ("Prefers another exercise", _yes(a.prefers_other_exercise)),
+        ("Other exercise (min/week)", str(a.other_exercise_minutes_per_week)),
+        ("Leg symptoms", a.leg_symptoms.replace("_", " ")),
         ("PHQ-2 total", "not asked" if a.phq2 is None else str(a.phq2)),
-        ("Cardiorespiratory concern", "yes" if a.cardiorespiratory_concern else "no"),
-        ("Prefers another exercise", "yes" if a.prefers_other_exercise else "no"),
+        (
+            "STarT Back",
+            "not asked"
+            if a.startback is None
+            else f"total {a.startback.total}, distress {a.startback.distress}",
+        ),
+        ("Self-harm concern", _yes(a.self_harm_concern)),
     ]
+    for field, label in (
+        ("stable_neuro_deficit", "Stable neurological deficit"),
+        ("neurogenic_claudication", "Neurogenic claudication"),
+        ("pregnant_or_postpartum", "Pregnant or postpartum"),
+        ("spinal_surgery_within_6_months", "Spinal surgery < 6 months"),
+        ("falls_last_year", "Falls in the last year"),
+    ):
+        if getattr(a, field):
+            rows.append((label, "yes"))
+    if a.visit == "review":
+        rows.append(("Baseline walks a week", _or_dash(a.baseline_walks_per_week)))
+        rows.append(("Returning after a flare", _yes(a.returning_after_flare)))
+        rows.append(("Adherence", (a.adherence or "not asked").replace("_", " ")))
+        rows.append(("New lower-limb pain", _yes(a.new_lower_limb_pain)))
     last = a.last_progression
     if last is not None:
         settled = {True: "yes", False: "no", None: "—"}[last.settled_within_24h]
-        rows.append(("Pain rose after last step", "yes" if last.pain_increased else "no"))
+        rows.append(("Pain rose after last step", _yes(last.pain_increased)))
         rows.append(("Settled within 24 h", settled))
         if last.previous_dose is not None:
             p = last.previous_dose
             rows.append(("Dose before last step", f"{p.walks_per_week} × {p.minutes_per_walk} min"))
+    rows.append(("Red-flag features", "; ".join(features) or "none ticked"))
+    rows.append(("Exercise screen", "; ".join(screen_items) or "none ticked"))
     return rows
 
 
@@ -122,7 +151,9 @@ def _summary(
     pdf.ln(1.5)
 
     _heading(pdf, "Assessment as entered")
-    rows = assessment_rows(assessment)
+    every = assessment_rows(assessment)
+    rows = [r for r in every if len(r[1]) <= LONG_VALUE]
+    long_rows = [r for r in every if len(r[1]) > LONG_VALUE]
     half = (len(rows) + 1) // 2
     col = pdf.epw / 2
     label_w = 52.0
@@ -135,11 +166,18 @@ def _summary(
             pdf.cell(label_w, line, label)
             pdf.set_font(FONT, size=size)
             pdf.cell(col - label_w - 2, line, value, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_y(top + half * line + 1.5)
+    pdf.set_y(top + half * line)
+    for label, value in long_rows:  # lists of findings run the width of the page
+        pdf.set_font(FONT, "B", size)
+        pdf.cell(label_w, line, label)
+        pdf.set_font(FONT, size=size)
+        pdf.set_x(pdf.l_margin)
+        text(pdf, value, line, left=label_w)
+    pdf.ln(1.5)
 
     _heading(pdf, "Recommendation")
     pdf.set_font(FONT, "B", size + 2)
-    text(pdf, f"{rec.decision.value}: {rec.cards[0].summary}", line + 1)
+    text(pdf, f"{DECISION_NAMES[rec.decision]}: {rec.cards[0].summary}", line + 1)
     pdf.set_font(FONT, size=size)
     review = "after referral" if rec.review_in_days is None else f"in {rec.review_in_days} days"
     prompts = [
@@ -151,15 +189,21 @@ def _summary(
         if on
     ]
     referral = (
-        f"{rec.referral.urgency} — {rec.referral.reason}" if rec.referral is not None else "none"
+        f"{URGENCY_WORDS[rec.referral.urgency]} — {rec.referral.reason}"
+        if rec.referral is not None
+        else "none."
     )
-    for fact in (
-        f"Walking this week: {describe_dose(rec.next_dose)}.",
-        f"Referral: {referral}.",
+    titles = {r.sets: r.title for r in RULES}
+    facts = [
+        f"Walking until the next review: {describe_dose(rec.next_dose)}.",
+        f"Referral: {referral}",
         f"Review: {review}.",
         f"Prompts: {'; '.join(prompts) or 'none'}.",
-        f"Flags: {', '.join(f.value for f in rec.flags) or 'none'}.",
-    ):
+        f"Flags: {'; '.join(titles[f.value] for f in rec.flags) or 'none'}.",
+    ]
+    if rec.resume_dose is not None:
+        facts.insert(1, f"Once the flare settles, resume at: {describe_dose(rec.resume_dose)}.")
+    for fact in facts:
         text(pdf, fact, line)
     pdf.ln(1.5)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..dosing import TARGET_MINUTES, TARGET_WALKS
+from ..core.dosing import TARGET_MINUTES, TARGET_WALKS
 from .repo import Store
 
 SYSTEM = "urn:walkback-cds:patient"  # identifier system for the pseudonyms
@@ -19,6 +19,10 @@ PAIN = ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reporte
 PHQ2 = ("55758-7", "Patient Health Questionnaire 2 item (PHQ-2) total score [Reported]")
 SNOMED = "http://snomed.info/sct"
 WALKING = ("229065009", "Exercise therapy")
+REFERRAL = ("3457005", "Patient referral")
+# A referral's urgency as a FHIR request priority: an emergency is "stat" (now), the same
+# day "asap", within days "urgent", within weeks "routine".
+PRIORITY = {"emergency": "stat", "same_day": "asap", "urgent": "urgent", "routine": "routine"}
 
 
 def _ref(pid: str) -> dict[str, str]:
@@ -99,6 +103,27 @@ def patient_bundle(store: Store, pid: str) -> dict[str, Any]:
             }
         )
     for number, visit in enumerate(history, start=1):
+        referral = visit.recommendation.get("referral")
+        if referral:
+            conditions = referral.get("conditions") or []
+            resources.append(
+                {
+                    "resourceType": "ServiceRequest",
+                    "id": f"{pid}-{number}-referral",
+                    "status": "active" if visit is history[-1] else "completed",
+                    "intent": "order",
+                    "priority": PRIORITY[referral["urgency"]],
+                    "code": {
+                        "coding": [{"system": SNOMED, "code": REFERRAL[0], "display": REFERRAL[1]}],
+                        "text": f"Referral ({referral['urgency'].replace('_', ' ')})",
+                    },
+                    "subject": _ref(pid),
+                    "authoredOn": visit.recorded_at,
+                    "reasonCode": [{"text": c.replace("_", " ")} for c in conditions]
+                    or [{"text": "red-flag findings"}],
+                    "note": [{"text": referral["reason"]}],
+                }
+            )
         a = visit.assessment
         observations = [(PAIN, a["flare"]["pain_now"], "pain")]
         if a.get("phq2") is not None:

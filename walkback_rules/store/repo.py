@@ -20,11 +20,11 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-from ..codes import RULESET_VERSION
-from ..engine import recommend
+from ..core.codes import RULESET_VERSION
+from ..core.engine import recommend
+from ..core.models import FLARE_DECISIONS, Assessment, Recommendation
+from ..core.validation import FieldError
 from ..history import prescribed
-from ..models import Assessment, Decision, Recommendation
-from ..validation import FieldError
 from .schema import consultations, diary, patients
 from .transfer import (
     FORMAT,
@@ -68,11 +68,14 @@ class PatientSummary:
 
 @dataclass(frozen=True, slots=True)
 class Consultation:
+    """A saved consultation, exactly as recorded under its ruleset."""
+
     id: int
     patient_id: str
     recorded_at: str
     ruleset_version: str
     decision: str
+    referral_urgency: str | None
     assessment: dict[str, Any]
     recommendation: dict[str, Any]
 
@@ -298,6 +301,7 @@ class Store:
             "recorded_at": at or now(),
             "ruleset_version": RULESET_VERSION,
             "decision": rec.decision.value,
+            "referral_urgency": rec.referral.urgency if rec.referral else None,
             "assessment": assessment.model_dump(mode="json"),
             "recommendation": rec.model_dump(mode="json"),
         }
@@ -324,7 +328,7 @@ class Store:
         """Record (or correct) what the patient reports for one week."""
         from pydantic import ValidationError
 
-        from ..validation import field_errors
+        from ..core.validation import field_errors
         from .transfer import DiaryIn
 
         try:
@@ -432,6 +436,9 @@ class Store:
                     "recorded_at": c.recorded_at,
                     "ruleset_version": c.ruleset_version,
                     "decision": c.recommendation.decision.value,
+                    "referral_urgency": (
+                        c.recommendation.referral.urgency if c.recommendation.referral else None
+                    ),
                     "assessment": c.assessment.model_dump(mode="json"),
                     "recommendation": c.recommendation.model_dump(mode="json"),
                 }
@@ -475,21 +482,47 @@ class Prefill:
     """A review visit started from the last consultation.
 
     `data` is assessment data with no last step recorded: how the back took the last step
-    up is asked afresh, with the flare, red flags and PHQ-2. `previous_dose` is the dose
-    walked before the last step, when the last consultation stepped the walking up.
+    up is asked afresh, with the flare and both screens. `previous_dose` is the dose walked
+    before the last step, when the last consultation stepped the walking up.
     """
 
     data: dict[str, Any]
     previous_dose: dict[str, int] | None
     last_seen: str
     last_decision: str
+    last_ruleset: str
+    returning_after_flare: bool
+
+
+# What carries over from a consultation to the next review; everything else (the flare,
+# the red-flag and exercise screens, self-harm, PHQ-2, STarT Back) is asked afresh.
+_CARRIED = ("walking_tolerance", "prefers_other_exercise", "usual_pain")
+
+
+def _resume(rec: dict[str, Any]) -> tuple[int, int] | None:
+    dose = rec.get("resume_dose")
+    if not dose or not dose.get("walks_per_week"):
+        return None
+    return int(dose["walks_per_week"]["min"]), int(dose["minutes_per_walk"]["min"])
+
+
+def _baseline(history: Sequence[Consultation]) -> int | None:
+    """Walks a week at the first consultation, as the record holds it."""
+    first = history[0].assessment
+    if first.get("visit", "initial") == "initial":
+        return int(first["walking"]["walks_per_week"])
+    baseline = first.get("baseline_walks_per_week")
+    return None if baseline is None else int(baseline)
 
 
 def prefill(history: Sequence[Consultation], today: date | None = None) -> Prefill | None:
     """A review visit's starting values from the last consultation (None if there is none).
 
-    The last prescribed dose becomes the current dose (a range starts at its gentle end),
-    and full weeks at that dose come from the dates.
+    After a flare the stored resume dose becomes the walking dose, with
+    `returning_after_flare` set; the paused dose is never erased to 0 × 0. After a
+    programme decision the dose prescribed (a range starts at its gentle end); after a
+    referral the walking stands. A consultation made under ruleset 1.0 gives only what
+    carries over (age, episodes, walking dose and weeks, the dose prescribed).
     """
     if not history:
         return None
@@ -497,7 +530,13 @@ def prefill(history: Sequence[Consultation], today: date | None = None) -> Prefi
     before: dict[str, Any] = last.assessment
     rec = last.recommendation
     walking = dict(before["walking"])
-    if rec.get("next_dose") is not None:  # with no dose (a referral) the walking stands
+    flare_decision = last.ruleset_version == RULESET_VERSION and last.decision in {
+        d.value for d in FLARE_DECISIONS
+    }
+    resume = _resume(rec) if flare_decision else None
+    if resume is not None:
+        walking["walks_per_week"], walking["minutes_per_walk"] = resume
+    elif not flare_decision and rec.get("next_dose") is not None and prescribed(rec):
         walking["walks_per_week"], walking["minutes_per_walk"] = prescribed(rec) or (0, 0)
     today = today or datetime.now(UTC).date()
     seen = datetime.fromisoformat(last.recorded_at).date()
@@ -510,17 +549,21 @@ def prefill(history: Sequence[Consultation], today: date | None = None) -> Prefi
         "previous_episodes": before["previous_episodes"],
         "flare": {"level": "none", "pain_now": 0, "days_since_onset": None},
         "walking": walking,
-        "red_flags": [],
-        "phq2": None,
-        "walking_tolerance": before["walking_tolerance"],
-        "cardiorespiratory_concern": before["cardiorespiratory_concern"],
-        "prefers_other_exercise": before["prefers_other_exercise"],
+        "baseline_walks_per_week": _baseline(history),
+        "returning_after_flare": flare_decision,
     }
+    if last.ruleset_version == RULESET_VERSION:
+        data.update({k: before[k] for k in _CARRIED if k in before})
+    else:
+        data["walking_tolerance"] = before.get("walking_tolerance", "full")
+        data["prefers_other_exercise"] = bool(before.get("prefers_other_exercise", False))
     old = before["walking"]
-    stepped = last.decision == Decision.PROGRESS.value and bool(old["walks_per_week"])
+    stepped = last.decision == "PROGRESS" and bool(old["walks_per_week"])
     previous = (
         {"walks_per_week": old["walks_per_week"], "minutes_per_walk": old["minutes_per_walk"]}
         if stepped
         else None
     )
-    return Prefill(data, previous, last.recorded_at, last.decision)
+    return Prefill(
+        data, previous, last.recorded_at, last.decision, last.ruleset_version, flare_decision
+    )

@@ -31,6 +31,8 @@ consultations = sa.Table(
     sa.Column("recorded_at", sa.String(32), nullable=False),
     sa.Column("ruleset_version", sa.String(16), nullable=False),
     sa.Column("decision", sa.String(32), nullable=False),
+    # The referral's urgency as recorded (null without a referral): for lists and exports.
+    sa.Column("referral_urgency", sa.String(16), nullable=True),
     sa.Column("assessment", sa.JSON, nullable=False),
     sa.Column("recommendation", sa.JSON, nullable=False),
 )

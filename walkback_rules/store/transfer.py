@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..models import Assessment, Recommendation
-from ..validation import ROOT, FieldError, field_errors
+from ..core.codes import RELEASED_RULESETS
+from ..core.models import Assessment, Recommendation
+from ..core.validation import ROOT, FieldError, field_errors
+from . import ruleset_1_0
 
 FORMAT = "walkback-patient"
 VERSION = 1
@@ -22,6 +24,7 @@ ID_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read a
 ID_PATTERN = re.compile(rf"^P-[{ID_ALPHABET}]{{6}}$")
 LABEL_MAX = 60
 MAX_IMPORT_BYTES = 10 * 1024 * 1024  # a backup of thousands of patients is a few MB
+_RULESETS = "a ruleset this product has released: " + ", ".join(f'"{v}"' for v in RELEASED_RULESETS)
 
 _STRICT = ConfigDict(strict=True, extra="forbid", frozen=True)
 
@@ -71,15 +74,34 @@ class PatientIn(BaseModel):
     _created = field_validator("created_at")(_timestamp)
 
 
-class ConsultationIn(BaseModel):
+class _Visit(BaseModel):
     model_config = _STRICT
 
     recorded_at: str = _allowed("an ISO 8601 date and time with its UTC offset")
-    ruleset_version: str = _allowed('the ruleset version, such as "1.0"', max_length=16)
+
+    _recorded = field_validator("recorded_at")(_timestamp)
+
+
+class Consultation20In(_Visit):
+    """A consultation made under the current ruleset, checked with the core's own models."""
+
+    ruleset_version: Literal["2.0"] = _allowed(_RULESETS)
     assessment: Assessment
     recommendation: Recommendation
 
-    _recorded = field_validator("recorded_at")(_timestamp)
+
+class Consultation10In(_Visit):
+    """A consultation made under ruleset 1.0: checked with the frozen 1.0 contract, kept
+    exactly as recorded and never re-decided (spec §11)."""
+
+    ruleset_version: Literal["1.0"] = _allowed(_RULESETS)
+    assessment: ruleset_1_0.Assessment
+    recommendation: ruleset_1_0.Recommendation
+
+
+ConsultationIn = Annotated[
+    Consultation20In | Consultation10In, Field(discriminator="ruleset_version")
+]
 
 
 class DiaryIn(BaseModel):
@@ -160,9 +182,21 @@ def parse_import(raw: bytes) -> list[PatientFile]:
     return files
 
 
+_TAGS = tuple(f".{v}" for v in RELEASED_RULESETS)
+
+
+def _untagged(field: str) -> str:
+    """A field path without the ruleset tag the version's union adds ("x.2.0.y" → "x.y")."""
+    for tag in _TAGS:
+        field = field.replace(tag, "")
+    return field
+
+
 def _located(where: str, error: FieldError) -> FieldError:
+    if error.message.startswith(("Input tag", "Unable to extract tag")):
+        return FieldError(f"{where}{error.field}.ruleset_version", f"must be {_RULESETS}")
     if error.field != ROOT:
-        return FieldError(f"{where}{error.field}", error.message)
+        return FieldError(f"{where}{_untagged(error.field)}", error.message)
     message = error.message
     if not message.startswith("not valid JSON"):
         message = (

@@ -1,37 +1,43 @@
-"""The input and output contract of the rules: `Assessment` in, `Recommendation` out.
+"""The ruleset 1.0 contract, frozen: used only to check records made under 1.0 (spec §11).
 
-Field names and codes are exactly those of the clinical specification (ruleset 1.0, §2 and
-§6). Input models are strict: a wrong type is an error, never silently coerced, and an
-unknown field is an error so that a typo in a clinical form cannot pass unnoticed.
+A consultation saved under ruleset 1.0 is kept exactly as recorded: shown, exported and
+imported with its version, never re-decided and never converted. These models are the 1.0
+`Assessment` and `Recommendation` as they were released; nothing decides with them.
+Do not edit them: a record made under 1.0 must stay valid for as long as it is kept.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Any, Literal, Self, overload
+from typing import Annotated, Any, Literal, Self, get_args
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    PlainSerializer,
     field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
-from .codes import (
-    FLARE_LEVELS,
-    RED_FLAG_CODES,
-    VISITS,
-    WALKING_TOLERANCES,
-    FlareLevel,
-    RedFlagCode,
-    Visit,
-    WalkingTolerance,
-)
+FlareLevel = Literal["none", "mild", "moderate", "severe"]
+Visit = Literal["initial", "review"]
+WalkingTolerance = Literal["full", "duration_limited", "not_tolerated"]
+RedFlagCode = Literal[
+    "cauda_equina",
+    "progressive_neurological_deficit",
+    "suspected_malignancy",
+    "suspected_infection",
+    "suspected_fracture",
+    "suspected_inflammatory_disease",
+]
+
+# The same codes as tuples, in the specification's order, for forms and checks.
+FLARE_LEVELS: tuple[FlareLevel, ...] = get_args(FlareLevel)
+RED_FLAG_CODES: tuple[RedFlagCode, ...] = get_args(RedFlagCode)
+WALKING_TOLERANCES: tuple[WalkingTolerance, ...] = get_args(WalkingTolerance)
+VISITS: tuple[Visit, ...] = get_args(Visit)
 
 
 def _choices(values: tuple[str, ...]) -> str:
@@ -316,13 +322,6 @@ Indicator = Literal["critical", "warning", "info"]
 
 _OUTPUT = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
-# The records inside a Recommendation are plain dataclasses rather than models: the engine
-# builds about thirty of them per call, and a dataclass is several times cheaper to build
-# than a model. Pydantic still validates and serialises them as part of Recommendation.
-# Trace entries are not frozen because a frozen dataclass costs 3-4 times more to build and
-# there are 27 of them; nothing in the package changes them after they are built. Cards are
-# frozen: the modifier cards are shared between recommendations.
-
 
 @dataclass(frozen=True, slots=True)
 class Span:
@@ -358,7 +357,7 @@ class Card:
     source_ids: tuple[str, ...]
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class TraceEntry:
     """One rule's outcome for this patient, fired or not, with the reason."""
 
@@ -367,56 +366,6 @@ class TraceEntry:
     fired: bool
     reason: str
     source_ids: tuple[str, ...]
-
-
-def _as_list(trace: Sequence[TraceEntry]) -> list[TraceEntry]:
-    return trace if isinstance(trace, list) else list(trace)
-
-
-class LazyTrace(Sequence[TraceEntry]):
-    """The trace of a recommendation, built the first time it is read.
-
-    Most callers (the what-if explorer re-runs the engine many times a render) need only the
-    decision, dose and flags; explaining all rules in words is the larger part of the work.
-    It reads, compares, copies and serialises exactly like a list of entries.
-    """
-
-    __slots__ = ("_build", "_entries")
-
-    def __init__(self, build: Callable[[], list[TraceEntry]]) -> None:
-        self._build: Callable[[], list[TraceEntry]] | None = build
-        self._entries: list[TraceEntry] = []
-
-    def _list(self) -> list[TraceEntry]:
-        if self._build is not None:
-            self._entries, self._build = self._build(), None
-        return self._entries
-
-    @overload
-    def __getitem__(self, index: int) -> TraceEntry: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[TraceEntry]: ...
-    def __getitem__(self, index: int | slice) -> TraceEntry | list[TraceEntry]:
-        return self._list()[index]
-
-    def __len__(self) -> int:
-        return len(self._list())
-
-    def __iter__(self) -> Iterator[TraceEntry]:
-        return iter(self._list())
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Sequence):
-            return self._list() == list(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return repr(self._list())
-
-    def __reduce__(self) -> tuple[type[list[TraceEntry]], tuple[list[TraceEntry]]]:
-        return list, (self._list(),)
 
 
 class Recommendation(BaseModel):
@@ -433,22 +382,4 @@ class Recommendation(BaseModel):
     medication_discussion: bool
     review_in_days: int | None
     cards: list[Card]
-    trace: Annotated[Sequence[TraceEntry], PlainSerializer(_as_list, return_type=list[TraceEntry])]
-
-    @classmethod
-    def from_engine(cls, **fields: Any) -> Self:
-        """Wrap values the engine built and already checked, without validating them again.
-
-        `model_construct` does the same at about four times the cost; tests compare the
-        result with a full validation of its own JSON.
-        """
-        model = cls.__new__(cls)
-        _set = object.__setattr__
-        _set(model, "__dict__", fields)
-        _set(model, "__pydantic_fields_set__", _ALL_FIELDS)
-        _set(model, "__pydantic_extra__", None)
-        _set(model, "__pydantic_private__", None)
-        return model
-
-
-_ALL_FIELDS = frozenset(Recommendation.model_fields)
+    trace: list[TraceEntry]

@@ -124,6 +124,48 @@ SOURCES: dict[str, Source] = {
             "clinical model",
         ),
         Source(
+            "girft-ces-2023",
+            "GIRFT national cauda equina pathway 2023",
+            "Getting It Right First Time (NHS England). National suspected cauda equina "
+            "syndrome pathway (2023), supported by BASS, SBNS, CSP and others",
+            "national pathway",
+        ),
+        Source(
+            "nice-ng234",
+            "NICE NG234",
+            "NICE guideline NG234, Spinal metastases and metastatic spinal cord compression "
+            "(2023; replaces CG75)",
+            "guideline",
+        ),
+        Source(
+            "nice-ng65",
+            "NICE NG65",
+            "NICE guideline NG65, Spondyloarthritis in over 16s: diagnosis and management (2017)",
+            "guideline",
+        ),
+        Source(
+            "nice-cg95",
+            "NICE CG95",
+            "NICE guideline CG95, Recent-onset chest pain of suspected cardiac origin: "
+            "assessment and diagnosis (2010, updated 2016)",
+            "guideline",
+        ),
+        Source(
+            "nice-cg109",
+            "NICE CG109",
+            "NICE guideline CG109, Transient loss of consciousness ('blackouts') in over 16s "
+            "(2010, updated 2023)",
+            "guideline",
+        ),
+        Source(
+            "startback-hill-2011",
+            "STarT Back trial, Lancet 2011",
+            "Hill JC, Whitehurst DGT, Lewis M, et al. Comparison of stratified primary care "
+            "management for low back pain with current best practice (STarT Back): a "
+            "randomised controlled trial. Lancet 2011;378:1560–1571",
+            "randomised trial",
+        ),
+        Source(
             "team",
             "WalkBack CDS clinical lead",
             "Decision of this project's clinical lead, recorded with its rationale in the rule",
@@ -136,6 +178,12 @@ SOURCES: dict[str, Source] = {
 def cite(source_ids: tuple[str, ...] | list[str]) -> str:
     """Short citations for a list of source ids, joined for display."""
     return "; ".join(SOURCES[i].short for i in source_ids)
+
+
+def evidence_level(source_ids: tuple[str, ...]) -> str:
+    """The kinds of evidence behind a rule, from its sources ("guideline and team decision")."""
+    levels = list(dict.fromkeys(SOURCES[i].level for i in source_ids))
+    return levels[0] if len(levels) == 1 else ", ".join(levels[:-1]) + " and " + levels[-1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +200,7 @@ class Arm:
 # WalkBack trial (walkback-lancet-2024), EVIDENCE.md §2.
 TRIAL_ARMS = (
     Arm("Walking and education", 351, 208, 149, 295),
-    Arm("No treatment", 350, 112, 89, 140),
+    Arm("No programme", 350, 112, 89, 140),
 )
 TRIAL_FACTS: tuple[tuple[str, str], ...] = (
     ("Participants", "701 adults recently recovered from an episode of low back pain"),

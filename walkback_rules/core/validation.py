@@ -1,0 +1,212 @@
+"""Validate an assessment and turn every problem into one plain message per field.
+
+Each message names the field by its dotted path and says what is allowed. When a record has
+several problems all are reported: besides pydantic's own errors, the cross-field rules of
+§2 are checked on the raw data wherever the fields they read are themselves valid.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import NoneType, UnionType
+from typing import Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
+
+from .models import CROSS_FIELD_RULES, Assessment
+
+ROOT = "assessment"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One problem with the input: the field's dotted path and what is wrong or allowed."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+class AssessmentError(ValueError):
+    """An assessment that cannot be used; carries one `FieldError` per problem."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__("; ".join(map(str, errors)))
+        self.errors = errors
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text or ROOT
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if get_origin(annotation) in (Union, UnionType):
+        for arg in get_args(annotation):
+            if arg is not NoneType:
+                return _model_of(arg)
+    return None
+
+
+def _locate(
+    loc: tuple[int | str, ...], root: type[BaseModel]
+) -> tuple[FieldInfo | None, type[BaseModel] | None]:
+    """The field at `loc` and the model that holds it (None where the path leaves the models)."""
+    model: type[BaseModel] | None = root
+    info: FieldInfo | None = None
+    for part in loc:
+        if isinstance(part, int):
+            continue  # an item of a list field: the list field's text covers it
+        if model is None:
+            return None, None
+        holder = model
+        info = model.model_fields.get(part)
+        if info is None:
+            return None, holder
+        model = _model_of(info.annotation)
+        if part == loc[-1]:
+            return info, holder
+    return info, model
+
+
+def _allowed(info: FieldInfo | None) -> str | None:
+    extra = info.json_schema_extra if info is not None else None
+    if isinstance(extra, dict):
+        allowed = extra.get("allowed")
+        if isinstance(allowed, str):
+            return allowed
+    return None
+
+
+def _shown(value: Any) -> str:
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def field_errors(exc: ValidationError, model: type[BaseModel] = Assessment) -> list[FieldError]:
+    """One `FieldError` per problem, in the order pydantic found them."""
+    out: list[FieldError] = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        kind = err["type"]
+        ctx = err.get("ctx") or {}
+        if kind == "cross_field":
+            out.extend(FieldError(_prefixed(loc, f), m) for f, m in ctx["problems"])
+            continue
+        field = _path(loc)
+        info, holder = _locate(loc, model)
+        allowed = _allowed(info)
+        if kind == "json_invalid":
+            message = f"not valid JSON ({ctx.get('error', 'could not parse')})"
+        elif kind == "extra_forbidden":
+            names = ", ".join(holder.model_fields) if holder is not None else ""
+            message = f"unknown field; the fields allowed here are: {names}"
+        elif kind == "missing":
+            message = f"required: {allowed}" if allowed else "required"
+        elif kind in ("model_type", "model_attributes_type", "dict_type") and not loc:
+            message = f"must be a JSON object with the record's fields; got {_shown(err['input'])}"
+        elif kind == "duplicate_code":
+            message = err["msg"]
+        elif allowed:
+            message = f"must be {allowed}; got {_shown(err['input'])}"
+        else:
+            message = err["msg"]
+        out.append(FieldError(field, message))
+    return out
+
+
+def _prefixed(loc: tuple[int | str, ...], field: str) -> str:
+    """A cross-field problem's path, under the path of the assessment that holds it."""
+    return field if not loc else f"{_path(loc)}.{field}"
+
+
+# ----------------------------------------------------------------------------- raw checks
+
+
+class _Raw:
+    """Raw JSON data read through attributes, with each model's defaults for absent keys."""
+
+    __slots__ = ("_data", "_model")
+
+    def __init__(self, data: Mapping[str, Any], model: type[BaseModel]) -> None:
+        self._data = data
+        self._model = model
+
+    def __getattr__(self, name: str) -> Any:
+        info = self._model.model_fields[name]
+        if name in self._data:
+            value = self._data[name]
+        else:
+            value = info.get_default(call_default_factory=True)
+        inner = _model_of(info.annotation)
+        if inner is not None and isinstance(value, Mapping):
+            return _Raw(value, inner)
+        return value
+
+
+def _touches(path: str, bad: set[str]) -> bool:
+    """Whether `path` is, holds or lies inside a field that has an error."""
+    return any(
+        path == b or path.startswith(b + ".") or b.startswith(path + ".") or b == ROOT for b in bad
+    )
+
+
+def cross_field_errors(data: Any, errors: list[FieldError]) -> list[FieldError]:
+    """The cross-field problems of raw `data` that pydantic could not reach.
+
+    A rule is checked only when every field it reads is valid (`errors` names none of them),
+    so a problem is never reported twice or on a value that is itself wrong.
+    """
+    if not isinstance(data, Mapping):
+        return []
+    bad = {e.field.split("[")[0] for e in errors}
+    known = {(e.field, e.message) for e in errors}
+    raw = _Raw(data, Assessment)
+    found: list[FieldError] = []
+    for rule in CROSS_FIELD_RULES:
+        if any(_touches(p, bad) for p in rule.reads):
+            continue
+        try:
+            if not rule.broken(raw):
+                continue
+            problem = FieldError(rule.field, rule.message(raw))
+        except (AttributeError, KeyError, TypeError):
+            continue  # data of a shape the field errors already describe
+        if (problem.field, problem.message) not in known:
+            found.append(problem)
+    return found
+
+
+def validate_assessment(data: Any) -> Assessment:
+    """A validated `Assessment`, or `AssessmentError` with every problem of `data`."""
+    try:
+        return Assessment.model_validate(data)
+    except ValidationError as exc:
+        errors = field_errors(exc)
+        raise AssessmentError(errors + cross_field_errors(data, errors)) from None
+
+
+def validate_assessment_json(text: str | bytes) -> Assessment:
+    """`validate_assessment` for JSON text, parsed by pydantic's own parser."""
+    try:
+        return Assessment.model_validate_json(text)
+    except ValidationError as exc:
+        errors = field_errors(exc)
+        if any(e.message.startswith("not valid JSON") for e in errors):
+            raise AssessmentError(errors) from None
+        raise AssessmentError(errors + cross_field_errors(json.loads(text), errors)) from None
