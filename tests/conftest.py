@@ -8,7 +8,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, settings
 
-from walkback_rules import Assessment
+from walkback_rules import Assessment, validate_assessment
 
 # The tests never touch a clinician's own patient record: the app and every process the
 # tests start use a throwaway SQLite file instead.
@@ -43,14 +43,41 @@ def assessment_data(**overrides: Any) -> dict[str, Any]:
 
 def make_assessment(**overrides: Any) -> Assessment:
     """A validated assessment that differs from a plain review patient only by `overrides`."""
-    return Assessment.model_validate(assessment_data(**overrides))
+    return validate_assessment(assessment_data(**overrides))
+
+
+def first_visit(**overrides: Any) -> Assessment:
+    """The §10 default patient: initial visit, 1 previous episode, not walking, no flare."""
+    data: dict[str, Any] = {
+        "age": 50,
+        "visit": "initial",
+        "previous_episodes": 1,
+        "flare": {"level": "none", "pain_now": 0, "days_since_onset": None},
+        "walking": {"walks_per_week": 0, "minutes_per_walk": 0, "weeks_at_current_dose": None},
+    }
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(data.get(key), dict):
+            data[key] = {**data[key], **value}
+        else:
+            data[key] = value
+    return validate_assessment(data)
 
 
 def flare(level: str, pain: int, days: int | None = 3) -> dict[str, Any]:
-    """A flare entry; days is ignored (null) when the level is none."""
+    """A flare entry; days is null when the level is none."""
     return {"level": level, "pain_now": pain, "days_since_onset": None if level == "none" else days}
 
 
 def walking(walks: int, minutes: int, weeks: int | None = 1) -> dict[str, Any]:
     """A walking dose entry."""
     return {"walks_per_week": walks, "minutes_per_walk": minutes, "weeks_at_current_dose": weeks}
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """How many generated cases reached each safety property's antecedent (spec §9)."""
+    from .test_invariants import REACH
+
+    if REACH:
+        terminalreporter.section("safety properties: cases that reached each antecedent")
+        for name, (hit, total) in sorted(REACH.items()):
+            terminalreporter.write_line(f"{name}: {hit} of {total}")

@@ -48,7 +48,7 @@ def test_single_object_from_file(tmp_path: Path) -> None:
 
     status, out, _ = run(["recommend", str(path)])
 
-    assert status == 0 and json.loads(out)["ruleset_version"] == "1.0"
+    assert status == 0 and json.loads(out)["ruleset_version"] == "2.0"
 
 
 def test_pretty_multiline_object_is_single() -> None:
@@ -83,13 +83,13 @@ BAD_SINGLE: list[tuple[str, str, list[str]]] = [
     ),
     (
         "duplicate-red-flag",
-        json.dumps(assessment_data(red_flags=["cauda_equina", "cauda_equina"])),
+        json.dumps(assessment_data(red_flags=["ces_saddle", "ces_saddle"])),
         ["red_flags: each code may appear once"],
     ),
     (
         "cross-field",
         json.dumps(assessment_data(visit="initial", last_progression={"pain_increased": False})),
-        ['last_progression: must be null when visit is "initial"'],
+        ['last_progression: review only: must be null when visit is "initial"'],
     ),
     (
         "two-problems",
@@ -129,7 +129,7 @@ def test_json_lines_mixed_good_and_bad() -> None:
     lines = [
         GOOD,
         '{"age": "x"}',
-        json.dumps(assessment_data(red_flags=["cauda_equina"])),
+        json.dumps(assessment_data(red_flags=["ces_saddle"])),
         "not json",
         "",
         "[1]",
@@ -152,6 +152,103 @@ def test_json_lines_mixed_good_and_bad() -> None:
     assert got[5]["line"] == 6
     assert got[6]["decision"] == "START"
     assert all("\n" not in line for line in out.splitlines())
+
+
+def test_every_section_2_cross_field_rule_is_a_clear_error() -> None:
+    """Each cross-field rule of §2: status 2 and one line naming the field, no traceback."""
+
+    from walkback_rules.core.models import CROSS_FIELD_RULES
+
+    cases = [
+        assessment_data(flare={"level": "moderate", "pain_now": 5, "days_since_onset": None}),
+        assessment_data(walking={"walks_per_week": 0, "minutes_per_walk": 5}),
+        assessment_data(visit="initial", baseline_walks_per_week=2),
+        assessment_data(visit="initial", last_progression={"pain_increased": False}),
+        assessment_data(visit="initial", returning_after_flare=True),
+        assessment_data(visit="initial", adherence="as_planned"),
+        assessment_data(visit="initial", new_lower_limb_pain=True),
+        assessment_data(walking={"walks_per_week": 0, "minutes_per_walk": 0},
+                        last_progression={"pain_increased": False}),
+        assessment_data(last_progression={"pain_increased": True}),
+        assessment_data(last_progression={"pain_increased": False, "settled_within_24h": True}),
+        assessment_data(last_progression={"pain_increased": False, "previous_dose": {
+            "walks_per_week": 5, "minutes_per_walk": 5}}),
+        assessment_data(last_progression={"pain_increased": False, "previous_dose": {
+            "walks_per_week": 3, "minutes_per_walk": 15}}),
+        assessment_data(last_progression={"pain_increased": False, "previous_dose": {
+            "walks_per_week": 4, "minutes_per_walk": 10}}),
+        assessment_data(startback={"total": 2, "distress": 3}),
+        assessment_data(startback={"total": 9, "distress": 2}),
+    ]  # fmt: skip
+    seen = set()
+    for data in cases:
+        status, out, err = run(["recommend"], json.dumps(data))
+        assert (status, out) == (2, "")
+        assert "Traceback" not in err and err.count("\n") == 1, err
+        seen.add(err.split(":")[0])
+        line = run(["recommend"], json.dumps(data) + "\n" + GOOD + "\n")
+        assert line[0] == 1 and json.loads(line[1].splitlines()[0])["line"] == 1
+
+    assert seen == {r.field for r in CROSS_FIELD_RULES}
+
+
+def test_brief_prints_one_compact_line_per_record() -> None:
+    """--brief: decision, doses, referral, flags and review, with the input line number."""
+
+    lines = [
+        GOOD,
+        json.dumps(assessment_data(red_flags=["infection_fever", "infection_wound"])),
+        json.dumps(
+            assessment_data(
+                walking={"walks_per_week": 5, "minutes_per_walk": 20},
+                flare={"level": "moderate", "pain_now": 5, "days_since_onset": 2},
+            )
+        ),
+        "{}",
+    ]
+
+    status, out, _ = run(["recommend", "--brief"], "\n".join(lines) + "\n")
+    got = [json.loads(line) for line in out.splitlines()]
+
+    assert status == 1
+    assert got[0] == {
+        "line": 1,
+        "decision": "PROGRESS",
+        "next_dose": {
+            "walks_per_week": {"min": 5, "max": 5},
+            "minutes_per_walk": {"min": 10, "max": 10},
+        },
+        "resume_dose": None,
+        "referral": None,
+        "flags": [],
+        "review_in_days": 14,
+    }  # fmt: skip
+    assert got[1]["referral"] == {"urgency": "same_day", "conditions": ["spinal_infection"]}
+    assert got[2]["resume_dose"] == {
+        "walks_per_week": {"min": 5, "max": 5},
+        "minutes_per_walk": {"min": 20, "max": 20},
+    }
+    assert got[3]["line"] == 4 and "error" in got[3]
+    assert json.loads(run(["recommend", "--brief"], GOOD)[1])["line"] == 1
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\v", "\f", "\x1c", "\x85"])
+def test_json_lines_split_on_line_feeds_only(separator: str) -> None:
+    """A line separator other than LF never splits a record, so results never shift."""
+
+    odd = GOOD[:-1] + ', "note": "a' + separator + 'b"}'  # the separator raw, inside a string
+    text = "\n".join([GOOD, odd, json.dumps(assessment_data(red_flags=["ces_saddle"]))]) + "\r\n"
+
+    status, out, _ = run(["recommend", "--brief"], text)
+    got = [json.loads(line) for line in out.splitlines()]  # output escapes every separator
+
+    assert status == 1
+    assert [g["line"] for g in got] == [1, 2, 3]
+    assert (got[0]["decision"], "error" in got[1], got[2]["decision"]) == (
+        "PROGRESS",
+        True,
+        "EMERGENCY_REFERRAL",
+    )
 
 
 def test_json_lines_all_good_status_0() -> None:
@@ -197,8 +294,10 @@ def test_rules_prints_markdown_table() -> None:
     status, out, _ = run(["rules"])
     rows = [line for line in out.splitlines() if line.startswith("| WB-")]
 
-    assert status == 0 and len(rows) == 27
-    assert rows[0].startswith("| WB-R01 | Possible cauda equina")
+    assert status == 0 and len(rows) == 20 + 40
+    assert rows[0].startswith("| WB-S01 | possible cauda equina syndrome (`cauda_equina`)")
+    assert rows[20].startswith("| WB-R15 | Emergency: hospital now")
+    assert "## Screens" in out and "## Rules" in out
 
 
 @pytest.mark.parametrize(

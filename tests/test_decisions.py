@@ -1,4 +1,4 @@
-"""Case tables for each decision rule of spec §4, at their boundaries and in precedence."""
+"""Spec §5: each decision at its boundaries, its dose, resume dose and review interval."""
 
 from __future__ import annotations
 
@@ -6,298 +6,223 @@ from typing import Any
 
 import pytest
 
-from walkback_rules import Decision, recommend
+from walkback_rules import Decision, decide, recommend
+from walkback_rules.core.cards import short_dose
 
 from .conftest import flare, make_assessment, walking
 
 
-def decide(**overrides: Any) -> Decision:
-    return recommend(make_assessment(**overrides)).decision
+def outcome(**overrides: Any) -> tuple[str, str, str, int | None]:
+    """Decision, next dose, resume dose and review for a review patient with `overrides`."""
+    d = decide(make_assessment(**overrides))
+    return d.decision.value, short_dose(d.next_dose), short_dose(d.resume_dose), d.review_in_days
 
 
-def dose_of(**overrides: Any) -> tuple[Any, Any]:
-    d = recommend(make_assessment(**overrides)).next_dose
-    assert d is not None
-    w = None if d.walks_per_week is None else (d.walks_per_week.min, d.walks_per_week.max)
-    return w, (d.minutes_per_walk.min, d.minutes_per_walk.max)
+STEP_UP_UNSETTLED = {"pain_increased": True, "settled_within_24h": False}
+STEP_UP_SETTLED = {"pain_increased": True, "settled_within_24h": True}
 
 
 @pytest.mark.parametrize(
-    ("red_flags", "expected"),
+    ("overrides", "expected"),
     [
-        (["cauda_equina"], Decision.EMERGENCY_REFERRAL),
-        (["progressive_neurological_deficit"], Decision.EMERGENCY_REFERRAL),
-        (["suspected_malignancy"], Decision.URGENT_REFERRAL),
-        (["suspected_infection"], Decision.URGENT_REFERRAL),
-        (["suspected_fracture"], Decision.URGENT_REFERRAL),
-        (["suspected_inflammatory_disease"], Decision.ROUTINE_REFERRAL),
-        (["suspected_inflammatory_disease", "suspected_fracture"], Decision.URGENT_REFERRAL),
-        (["suspected_malignancy", "cauda_equina"], Decision.EMERGENCY_REFERRAL),
+        ({"red_flags": ["ces_bladder"]}, ("EMERGENCY_REFERRAL", "", "", None)),
+        (
+            {"red_flags": ["infection_fever", "infection_wound"]},
+            ("SAME_DAY_REFERRAL", "", "", None),
+        ),
+        ({"red_flags": ["infection_fever"]}, ("URGENT_REFERRAL", "", "", None)),
+        ({"age": 17}, ("OUT_OF_SCOPE", "", "", None)),
+        ({"age": 18}, ("PROGRESS", "5 × 10 min", "", 14)),
+        ({"flare": flare("severe", 8, 1)}, ("SEVERE_FLARE", "", "4 × 10 min", 2)),
+        (
+            {"flare": flare("moderate", 5, 1)},
+            ("MODERATE_FLARE", "walks of 2–5 min as tolerated", "4 × 10 min", 7),
+        ),
+        ({"prefers_other_exercise": True}, ("ALTERNATIVE_EXERCISE", "", "", 28)),
+        ({"walking_tolerance": "not_tolerated"}, ("ALTERNATIVE_EXERCISE", "", "", 28)),
+        ({"last_progression": STEP_UP_UNSETTLED}, ("STEP_BACK", "3 × 10 min", "", 7)),
+        ({"last_progression": STEP_UP_SETTLED}, ("HOLD", "4 × 10 min", "", 7)),
+        ({"walking": walking(0, 0)}, ("START", "3–4 × 5–10 min", "", 14)),
+        ({"walking": walking(5, 30)}, ("MAINTAIN", "5 × 30 min", "", 28)),
+        ({}, ("PROGRESS", "5 × 10 min", "", 14)),
     ],
+    ids=lambda v: v[0] if isinstance(v, tuple) else None,
 )
-def test_red_flags_refer_by_urgency(red_flags: list[str], expected: Decision) -> None:
-    """Each red flag sets its referral; the most urgent one wins."""
+def test_each_decision(
+    overrides: dict[str, Any], expected: tuple[str, str, str, int | None]
+) -> None:
+    """Each rule of the table, reached from a plain review at 4 × 10."""
 
-    assert decide(red_flags=red_flags) == expected
-
-
-def test_referral_carries_urgency() -> None:
-    """A referral decision carries its urgency and a reason, and nothing else."""
-
-    rec = recommend(make_assessment(red_flags=["cauda_equina"], flare=flare("severe", 9)))
-
-    assert rec.referral is not None
-    assert rec.referral.urgency == "emergency"
-    assert "within hours" in rec.referral.reason
-    assert (rec.next_dose, rec.flags, rec.ice_or_heat, rec.medication_discussion) == (
-        None,
-        [],
-        False,
-        False,
-    )
-    assert rec.cards[0].indicator == "critical"
+    assert outcome(**overrides) == expected
 
 
 @pytest.mark.parametrize(
-    ("age", "expected"),
-    [(17, Decision.OUT_OF_SCOPE), (18, Decision.PROGRESS), (0, Decision.OUT_OF_SCOPE)],
-    ids=["17-out", "18-in", "0-out"],
+    ("age", "decision"),
+    [(0, "OUT_OF_SCOPE"), (17, "OUT_OF_SCOPE"), (18, "PROGRESS"), (120, "PROGRESS")],
 )
-def test_adults_only(age: int, expected: Decision) -> None:
+def test_age_boundary(age: int, decision: str) -> None:
     """Under 18 is out of scope; 18 is in."""
 
-    assert decide(age=age) == expected
+    assert outcome(age=age)[0] == decision
 
 
-def test_red_flag_outranks_age() -> None:
-    """A red flag in a 16-year-old still refers: red flags always win."""
+def test_referral_outranks_out_of_scope() -> None:
+    """An emergency in a 16-year-old is still an emergency."""
 
-    assert decide(age=16, red_flags=["suspected_fracture"]) == Decision.URGENT_REFERRAL
-
-
-def test_out_of_scope_has_no_referral() -> None:
-    """Out of scope says the tool is for adults and makes no referral."""
-
-    rec = recommend(make_assessment(age=12))
-
-    assert rec.referral is None
-    assert rec.cards[0].indicator == "warning"
-    assert "adults" in rec.cards[0].summary
+    assert outcome(age=16, red_flags=["ces_saddle"])[0] == "EMERGENCY_REFERRAL"
 
 
-def test_cardiorespiratory_concern_needs_clearance() -> None:
-    """Chest pain, breathlessness or fainting on exertion: routine referral for clearance."""
+def test_flare_outranks_preference_and_tolerance_is_honoured_inside_it() -> None:
+    """A moderate flare comes before other exercise; with walking not tolerated, no walks."""
 
-    rec = recommend(make_assessment(cardiorespiratory_concern=True, flare=flare("severe", 8)))
-
-    assert rec.decision == Decision.MEDICAL_CLEARANCE
-    assert rec.referral is not None and rec.referral.urgency == "routine"
-    assert rec.flags == []
+    assert outcome(flare=flare("moderate", 5), prefers_other_exercise=True)[0] == "MODERATE_FLARE"
+    assert outcome(flare=flare("moderate", 5), walking_tolerance="not_tolerated") == (
+        "MODERATE_FLARE",
+        "",
+        "",
+        7,
+    )
 
 
 @pytest.mark.parametrize(
-    ("level", "pain", "days", "expected"),
+    ("pain", "usual", "entered", "decision"),
     [
-        ("mild", 2, 83, Decision.HOLD),
-        ("mild", 2, 84, Decision.CHRONIC_PATHWAY),
-        ("severe", 8, 84, Decision.CHRONIC_PATHWAY),
-        ("moderate", 5, 200, Decision.CHRONIC_PATHWAY),
-        ("severe", 8, 83, Decision.SEVERE_FLARE),
+        (5, 5, "none", "PROGRESS"),  # usual 5, now 5: no flare, can progress
+        (7, 5, "none", "PROGRESS"),  # rise 2 is mild, one band from none: none stands
+        (8, 5, "none", "PROGRESS"),  # rise 3 is mild: still one band
+        (9, 5, "none", "MODERATE_FLARE"),  # rise 4 is moderate: two bands, more severe
+        (5, None, "none", "MODERATE_FLARE"),  # usual not asked counts as 0
+        (9, 2, "none", "SEVERE_FLARE"),
+        (3, 5, "mild", "HOLD"),
     ],
-    ids=["mild-83", "mild-84", "severe-84", "moderate-200", "severe-83"],
 )
-def test_chronic_pathway_from_day_84(level: str, pain: int, days: int, expected: Decision) -> None:
-    """A flare of 84 days or more goes to the chronic pathway, whatever its level."""
+def test_implied_level_with_and_without_usual_pain(
+    pain: int, usual: int | None, entered: str, decision: str
+) -> None:
+    """A person whose usual pain is 5/10 is not in a flare for ever."""
 
-    assert decide(flare=flare(level, pain, days)) == expected
-
-
-def test_chronic_needs_a_known_onset() -> None:
-    """A flare raised from 'none' by the pain rating has no onset, so it is never chronic."""
-
-    assert decide(flare=flare("none", 8)) == Decision.SEVERE_FLARE
+    days = None if entered == "none" else 2
+    assert (
+        outcome(
+            usual_pain=usual, flare={"level": entered, "pain_now": pain, "days_since_onset": days}
+        )[0]
+        == decision
+    )
 
 
 @pytest.mark.parametrize(
-    ("entered", "pain", "expected"),
+    ("previous", "resume"),
     [
-        ("severe", 7, Decision.SEVERE_FLARE),
-        ("moderate", 6, Decision.MODERATE_FLARE),
-        ("moderate", 7, Decision.MODERATE_FLARE),  # one band apart: entry stands
-        ("mild", 6, Decision.HOLD),  # one band apart: mild stands
-        ("mild", 7, Decision.SEVERE_FLARE),  # two bands apart: severe used
-        ("none", 3, Decision.PROGRESS),  # one band apart: none stands
-        ("none", 4, Decision.MODERATE_FLARE),  # two bands apart: moderate used
-        ("none", 6, Decision.MODERATE_FLARE),
-        ("none", 7, Decision.SEVERE_FLARE),
-        ("severe", 3, Decision.SEVERE_FLARE),
+        ({"walks_per_week": 4, "minutes_per_walk": 5}, "4 × 5 min"),  # previous_dose given
+        (None, "3 × 10 min"),  # one step back from 4 × 10
     ],
+    ids=["previous-dose", "one-step-back"],
 )
-def test_flare_level_and_pain_bands(entered: str, pain: int, expected: Decision) -> None:
-    """The effective level decides between severe, moderate, mild and no flare."""
+@pytest.mark.parametrize("level", ["moderate", "severe"])
+def test_resume_dose_after_an_unsettled_step(
+    previous: dict[str, int] | None, resume: str, level: str
+) -> None:
+    """After an unsettled step the resume dose is the dose before it, or one step back."""
 
-    assert decide(flare=flare(entered, pain)) == expected
+    got = outcome(
+        flare=flare(level, 5 if level == "moderate" else 8, 2),
+        last_progression={**STEP_UP_UNSETTLED, "previous_dose": previous},
+    )
 
-
-def test_severe_flare_care() -> None:
-    """Severe flare: no dose, cold or heat, a pain-relief conversation, review in 2 days."""
-
-    rec = recommend(make_assessment(flare=flare("severe", 8, 1)))
-
-    assert rec.next_dose is None
-    assert rec.ice_or_heat and rec.medication_discussion
-    assert rec.review_in_days == 2
-    assert rec.cards[0].indicator == "warning"
-
-
-def test_moderate_flare_short_walks() -> None:
-    """Moderate flare: short walks of 2–5 minutes, walks open, cold or heat, no medicine talk."""
-
-    rec = recommend(make_assessment(flare=flare("moderate", 5)))
-
-    assert dose_of(flare=flare("moderate", 5)) == (None, (2, 5))
-    assert rec.ice_or_heat and not rec.medication_discussion
+    assert got[2] == resume
 
 
 @pytest.mark.parametrize(
-    ("overrides", "expected"),
+    ("overrides", "resume"),
     [
-        ({"walking_tolerance": "not_tolerated"}, Decision.ALTERNATIVE_EXERCISE),
-        ({"prefers_other_exercise": True}, Decision.ALTERNATIVE_EXERCISE),
-        (
-            {"prefers_other_exercise": True, "flare": flare("moderate", 5)},
-            Decision.MODERATE_FLARE,
-        ),
-        (
-            {"prefers_other_exercise": True, "flare": flare("mild", 2)},
-            Decision.ALTERNATIVE_EXERCISE,
-        ),
-        (
-            {
-                "prefers_other_exercise": True,
-                "last_progression": {"pain_increased": True, "settled_within_24h": False},
-            },
-            Decision.ALTERNATIVE_EXERCISE,
-        ),
+        ({}, "4 × 10 min"),  # the current dose, paused
+        ({"last_progression": STEP_UP_SETTLED}, "4 × 10 min"),
+        ({"walking": walking(0, 0)}, ""),  # not walking: nothing to resume
+        ({"walking_tolerance": "not_tolerated"}, ""),
     ],
-    ids=["not-tolerated", "prefers", "moderate-outranks", "mild-does-not", "before-step-back"],
 )
-def test_alternative_exercise(overrides: dict[str, Any], expected: Decision) -> None:
-    """Another exercise when walking does not suit, after severe and moderate flare care."""
+def test_resume_dose_otherwise(overrides: dict[str, Any], resume: str) -> None:
+    """Otherwise the current dose; none when not walking or walking is not tolerated."""
 
-    assert decide(**overrides) == expected
+    assert outcome(flare=flare("severe", 8, 1), **overrides)[2] == resume
+
+
+def test_resume_dose_only_for_flare_decisions() -> None:
+    """Every other decision has no resume dose."""
+
+    assert outcome(last_progression=STEP_UP_UNSETTLED)[2] == ""
+    assert outcome(red_flags=["infection_fever"], flare=flare("severe", 8, 1))[2] == ""
 
 
 @pytest.mark.parametrize(
-    ("last", "expected_dose"),
+    ("overrides", "reason"),
     [
-        (
-            {
-                "pain_increased": True,
-                "settled_within_24h": False,
-                "previous_dose": {"walks_per_week": 3, "minutes_per_walk": 10},
-            },
-            ((3, 3), (10, 10)),
-        ),
-        ({"pain_increased": True, "settled_within_24h": False}, ((3, 3), (10, 10))),
+        ({"flare": flare("mild", 2, 3)}, "mild flare"),
+        ({"last_progression": STEP_UP_SETTLED}, "settled"),
+        ({"walking": walking(4, 10, weeks=0)}, "0 weeks"),
+        ({"returning_after_flare": True}, "returning after a flare"),
+        ({"adherence": "less_than_planned"}, "fewer walks than planned"),
+        ({"new_lower_limb_pain": True}, "new lower-limb pain"),
     ],
-    ids=["previous-known", "one-step-back"],
 )
-def test_step_back_when_pain_did_not_settle(last: dict[str, Any], expected_dose: Any) -> None:
-    """Pain that had not settled in 24 hours: back to the previous dose, or one step back."""
+def test_each_reason_to_hold(overrides: dict[str, Any], reason: str) -> None:
+    """Each hold reason alone holds the current dose, and the reason says which."""
 
-    overrides = {"walking": walking(4, 10), "last_progression": last}
+    rec = recommend(make_assessment(**overrides))
+    held = next(t for t in rec.trace if t.fired)
 
-    assert decide(**overrides) == Decision.STEP_BACK
-    assert dose_of(**overrides) == expected_dose
+    assert (rec.decision, rec.trace.index(held)) == (Decision.HOLD, 8)
+    assert reason in held.reason
 
 
-def test_step_back_uses_the_known_previous_dose_over_the_rule() -> None:
-    """A known previous dose wins over the one-step rule (5×20 → 4×20, not 5×15)."""
+def test_zero_weeks_holds_only_while_the_dose_can_progress() -> None:
+    """At the target, 0 weeks does not hold: MAINTAIN."""
 
-    last = {
-        "pain_increased": True,
-        "settled_within_24h": False,
-        "previous_dose": {"walks_per_week": 4, "minutes_per_walk": 20},
-    }
-
-    assert dose_of(walking=walking(5, 20), last_progression=last) == ((4, 4), (20, 20))
+    assert outcome(walking=walking(5, 30, weeks=0))[0] == "MAINTAIN"
+    assert outcome(walking=walking(4, 10, weeks=None))[0] == "PROGRESS"  # unknown: established
 
 
 @pytest.mark.parametrize(
-    ("overrides", "expected"),
+    ("dose", "tolerance", "decision", "next_dose"),
     [
-        ({"flare": flare("mild", 2)}, Decision.HOLD),
-        ({"last_progression": {"pain_increased": True, "settled_within_24h": True}}, Decision.HOLD),
-        ({"walking": walking(4, 10, 0)}, Decision.HOLD),
-        ({"walking": walking(4, 10, 1)}, Decision.PROGRESS),
-        ({"walking": walking(4, 10, None)}, Decision.PROGRESS),  # unknown counts as established
-        ({"walking": walking(5, 30, 0)}, Decision.MAINTAIN),  # target met: not too soon
-        ({"walking": walking(0, 0), "flare": flare("mild", 2)}, Decision.START),
-    ],
-    ids=[
-        "mild",
-        "settled",
-        "0-weeks",
-        "1-week",
-        "unknown-weeks",
-        "0-weeks-target-met",
-        "mild-not-walking",
+        (walking(2, 75), "full", "PROGRESS", "3 × 75 min"),  # 150 minutes but 2 walks
+        (walking(3, 50), "full", "MAINTAIN", "3 × 50 min"),
+        (walking(2, 240), "full", "MAINTAIN", "2 × 240 min"),
+        (walking(5, 25), "full", "PROGRESS", "5 × 30 min"),
+        (walking(7, 10), "duration_limited", "MAINTAIN", "7 × 10 min"),
+        (walking(6, 10), "duration_limited", "PROGRESS", "7 × 10 min"),
     ],
 )
-def test_hold(overrides: dict[str, Any], expected: Decision) -> None:
-    """Hold for a mild flare, a settled pain rise, or 0 weeks at a dose below the target."""
+def test_target_and_can_progress(
+    dose: dict[str, Any], tolerance: str, decision: str, next_dose: str
+) -> None:
+    """The target rule at 2 × 75, 3 × 50 and 2 × 240, and the duration-limited cap."""
 
-    assert decide(**overrides) == expected
+    got = outcome(walking=dose, walking_tolerance=tolerance)
 
-
-def test_hold_keeps_the_dose_exactly() -> None:
-    """HOLD repeats the current dose."""
-
-    assert dose_of(flare=flare("mild", 2), walking=walking(4, 20)) == ((4, 4), (20, 20))
+    assert got[:2] == (decision, next_dose)
 
 
-def test_start_gently() -> None:
-    """Not walking yet: 3–4 walks a week of 5–10 minutes."""
+def test_step_back_to_the_dose_before_the_step() -> None:
+    """STEP_BACK's dose is previous_dose when given, and it takes precedence over HOLD."""
 
-    assert decide(walking=walking(0, 0, None)) == Decision.START
-    assert dose_of(walking=walking(0, 0, None)) == ((3, 4), (5, 10))
+    got = outcome(
+        flare=flare("mild", 2, 1),
+        walking=walking(5, 20),
+        last_progression={
+            **STEP_UP_UNSETTLED,
+            "previous_dose": {"walks_per_week": 5, "minutes_per_walk": 15},
+        },
+    )
 
-
-@pytest.mark.parametrize(
-    ("dose", "tolerance", "expected"),
-    [
-        ((5, 30), "full", Decision.MAINTAIN),
-        ((5, 29), "full", Decision.PROGRESS),
-        ((6, 25), "full", Decision.MAINTAIN),  # 150 minutes a week
-        ((3, 50), "full", Decision.MAINTAIN),
-        ((7, 10), "duration_limited", Decision.MAINTAIN),  # capped at 7 walks
-        ((6, 10), "duration_limited", Decision.PROGRESS),
-        ((7, 10), "full", Decision.PROGRESS),  # not capped when walk length is free
-    ],
-)
-def test_maintain(dose: tuple[int, int], tolerance: str, expected: Decision) -> None:
-    """Maintain at the target, or at 7 walks when walk length is limited."""
-
-    assert decide(walking=walking(*dose), walking_tolerance=tolerance) == expected
+    assert got[:2] == ("STEP_BACK", "5 × 15 min")
 
 
-def test_maintain_never_reduces() -> None:
-    """A dose above the target is kept as it is."""
+def test_trace_says_which_rule_decides_first() -> None:
+    """A later rule that also holds says which rule took precedence."""
 
-    assert dose_of(walking=walking(10, 60)) == ((10, 10), (60, 60))
+    rec = recommend(make_assessment(flare=flare("severe", 8, 1), walking=walking(0, 0)))
+    start = next(t for t in rec.trace if t.rule_id == "WB-R24")
 
-
-@pytest.mark.parametrize(
-    ("dose", "tolerance", "expected_dose"),
-    [
-        ((4, 10), "full", ((5, 5), (10, 10))),
-        ((5, 25), "full", ((5, 5), (30, 30))),
-        ((5, 27), "full", ((5, 5), (30, 30))),
-        ((6, 10), "duration_limited", ((7, 7), (10, 10))),
-    ],
-)
-def test_progress_one_step(dose: tuple[int, int], tolerance: str, expected_dose: Any) -> None:
-    """PROGRESS moves exactly one step, capped at 30 minutes and 7 walks."""
-
-    assert dose_of(walking=walking(*dose), walking_tolerance=tolerance) == expected_dose
+    assert start.fired is False
+    assert start.reason.endswith("— but WB-R19 (SEVERE_FLARE) decides first")

@@ -1,21 +1,34 @@
-"""The README stays true: its rule table is the table the engine runs."""
+"""The documents stay true: docs/RULES.md is the tables the engine runs."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
+
+from walkback_rules import DECISION_RULES, FLAG_RULES, TIER_RULES
+from walkback_rules.ruledoc import rules_document
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_readme_rule_table_is_current() -> None:
-    """The README's rule table equals `walkback rules` (run tools/update_readme.py if not)."""
+def test_rules_document_is_current() -> None:
+    """docs/RULES.md equals the document the tables give (run tools/update_docs.py if not)."""
 
-    spec = importlib.util.spec_from_file_location("update_readme", ROOT / "tools/update_readme.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert (ROOT / "docs" / "RULES.md").read_text(encoding="utf-8") == rules_document()
 
-    assert "<!-- rules:start -->" in text
-    assert module.rendered(text) == text
+
+def test_rules_document_holds_every_rule() -> None:
+    """Every screen, decision and flag rule appears in the document, by id."""
+
+    text = rules_document()
+
+    assert all(f"| {r.id} |" in text for r in (*TIER_RULES, *DECISION_RULES, *FLAG_RULES))
+
+
+def test_readme_points_to_the_rules_and_uses_uv_run() -> None:
+    """The README links the generated rules and writes every command as `uv run walkback`."""
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+
+    assert "docs/RULES.md" in readme
+    commands = [line for line in readme.splitlines() if line.lstrip().startswith("walkback ")]
+    assert commands == []

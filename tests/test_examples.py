@@ -1,4 +1,4 @@
-"""The worked examples of spec §8."""
+"""Spec §10: the worked examples, as one table."""
 
 from __future__ import annotations
 
@@ -6,141 +6,159 @@ from typing import Any
 
 import pytest
 
-from walkback_rules import Assessment, Decision, Flag, recommend
+from walkback_rules import recommend
+from walkback_rules.core.cards import short_dose
 
-EXAMPLES: list[tuple[str, dict[str, Any], Decision, Any, set[Flag]]] = [
+from .conftest import first_visit, flare, walking
+
+FLARE_AFTER_STEP = {
+    "pain_increased": True,
+    "settled_within_24h": False,
+}
+
+# patient, decision, next dose, resume, referral (urgency and conditions), flags, flare care
+Example = tuple[str, dict[str, Any], str, str, str, str, tuple[str, ...], tuple[bool, bool]]
+EXAMPLES: list[Example] = [
     (
-        "45y-start",
-        {
-            "age": 45,
-            "visit": "initial",
-            "previous_episodes": 4,
-            "flare": {"level": "none", "pain_now": 0},
-            "walking": {"walks_per_week": 0, "minutes_per_walk": 0},
-        },
-        Decision.START,
-        ((3, 4), (5, 10)),
-        {Flag.HIGH_RECURRENCE_RISK},
+        "45 y, 4 episodes, recovered, not walking",
+        {"age": 45, "previous_episodes": 4, "episode_weeks": 0},
+        "START", "3–4 × 5–10 min", "", "", ("HIGH_RECURRENCE_RISK",), (False, False),
     ),
     (
-        "52y-progress",
-        {
-            "age": 52,
-            "visit": "review",
-            "previous_episodes": 1,
-            "flare": {"level": "none", "pain_now": 1},
-            "walking": {"walks_per_week": 4, "minutes_per_walk": 10, "weeks_at_current_dose": 1},
-            "last_progression": {"pain_increased": False},
-        },
-        Decision.PROGRESS,
-        ((5, 5), (10, 10)),
-        set(),
+        "52 y, review, 4 × 10 for a week, no pain increase",
+        {"age": 52, "visit": "review", "walking": walking(4, 10, 1),
+         "last_progression": {"pain_increased": False}},
+        "PROGRESS", "5 × 10 min", "", "", (), (False, False),
     ),
     (
-        "52y-progress-high-risk",
-        {
-            "age": 52,
-            "visit": "review",
-            "previous_episodes": 3,
-            "flare": {"level": "none", "pain_now": 1},
-            "walking": {"walks_per_week": 4, "minutes_per_walk": 10, "weeks_at_current_dose": 1},
-            "last_progression": {"pain_increased": False},
-        },
-        Decision.PROGRESS,
-        ((5, 5), (10, 10)),
-        {Flag.HIGH_RECURRENCE_RISK},
+        "56 y, review, 5 × 25 for a week",
+        {"age": 56, "visit": "review", "walking": walking(5, 25, 1)},
+        "PROGRESS", "5 × 30 min", "", "", ("TARGET_REACHED_AFTER_THIS_STEP",), (False, False),
     ),
     (
-        "56y-target",
-        {
-            "age": 56,
-            "visit": "review",
-            "previous_episodes": 1,
-            "flare": {"level": "none", "pain_now": 0},
-            "walking": {"walks_per_week": 5, "minutes_per_walk": 25, "weeks_at_current_dose": 1},
-        },
-        Decision.PROGRESS,
-        ((5, 5), (30, 30)),
-        {Flag.TARGET_REACHED_AFTER_THIS_STEP},
+        "41 y, severe flare since yesterday, pain 8",
+        {"age": 41, "flare": flare("severe", 8, 1)},
+        "SEVERE_FLARE", "", "", "", ("OUTSIDE_TRIAL_POPULATION", "RED_FLAG_SAFETY_NET"),
+        (True, True),
     ),
     (
-        "41y-severe",
-        {
-            "age": 41,
-            "previous_episodes": 1,
-            "flare": {"level": "severe", "pain_now": 8, "days_since_onset": 1},
-            "walking": {"walks_per_week": 0, "minutes_per_walk": 0},
-        },
-        Decision.SEVERE_FLARE,
-        None,
-        {Flag.RED_FLAG_SAFETY_NET},
+        "50 y, moderate flare after 5 × 15 → 5 × 20, previous dose given",
+        {"age": 50, "visit": "review", "walking": walking(5, 20, None),
+         "last_progression": {**FLARE_AFTER_STEP,
+                              "previous_dose": {"walks_per_week": 5, "minutes_per_walk": 15}},
+         "flare": flare("moderate", 5, 2)},
+        "MODERATE_FLARE", "walks of 2–5 min as tolerated", "5 × 15 min", "",
+        ("RED_FLAG_SAFETY_NET",), (True, False),
     ),
     (
-        "58y-moderate-pilates",
-        {
-            "age": 58,
-            "visit": "review",
-            "previous_episodes": 1,
-            "flare": {"level": "moderate", "pain_now": 5, "days_since_onset": 3},
-            "walking": {"walks_per_week": 4, "minutes_per_walk": 20},
-            "prefers_other_exercise": True,
-        },
-        Decision.MODERATE_FLARE,
-        (None, (2, 5)),
-        {Flag.RED_FLAG_SAFETY_NET},
+        "50 y, moderate flare after 5 × 20 → 5 × 25, no previous dose",
+        {"age": 50, "visit": "review", "walking": walking(5, 25, None),
+         "last_progression": FLARE_AFTER_STEP, "flare": flare("moderate", 4, 1)},
+        "MODERATE_FLARE", "walks of 2–5 min as tolerated", "5 × 20 min", "",
+        ("RED_FLAG_SAFETY_NET",), (True, False),
     ),
     (
-        "saddle-numbness",
-        {
-            "age": 33,
-            "previous_episodes": 0,
-            "flare": {"level": "moderate", "pain_now": 6, "days_since_onset": 2},
-            "walking": {"walks_per_week": 3, "minutes_per_walk": 10},
-            "red_flags": ["cauda_equina"],
-        },
-        Decision.EMERGENCY_REFERRAL,
-        None,
-        set(),
+        "the same 50 y at the next review, returning after the flare",
+        {"age": 50, "visit": "review", "walking": walking(5, 15, None),
+         "returning_after_flare": True},
+        "HOLD", "5 × 15 min", "", "", ("RESUMING_AFTER_FLARE",), (False, False),
     ),
-]
+    (
+        "60 y, usual pain 5, pain 5, episode 20 weeks, 3 × 10 for 2 weeks",
+        {"age": 60, "visit": "review", "usual_pain": 5, "flare": flare("none", 5),
+         "episode_weeks": 20, "walking": walking(3, 10, 2)},
+        "PROGRESS", "4 × 10 min", "", "", ("CHRONIC_PAIN", "OUTSIDE_TRIAL_POPULATION"),
+        (False, False),
+    ),
+    (
+        "35 y, fever and injecting drug use",
+        {"age": 35, "red_flags": ["infection_fever", "infection_drug_injection"]},
+        "SAME_DAY_REFERRAL", "", "", "same_day: spinal_infection", (), (False, False),
+    ),
+    (
+        "35 y, fever only",
+        {"age": 35, "red_flags": ["infection_fever"]},
+        "URGENT_REFERRAL", "", "", "urgent: spinal_infection", (), (False, False),
+    ),
+    (
+        "55 y, only a first episode after 50",
+        {"age": 55, "red_flags": ["cancer_age"]},
+        "START", "3–4 × 5–10 min", "", "", ("RED_FLAG_FEATURES_NOTED", "RED_FLAG_SAFETY_NET"),
+        (False, False),
+    ),
+    (
+        "62 y, only a cancer history",
+        {"age": 62, "red_flags": ["cancer_history"]},
+        "START", "3–4 × 5–10 min", "", "", ("RED_FLAG_FEATURES_NOTED", "RED_FLAG_SAFETY_NET"),
+        (False, False),
+    ),
+    (
+        "62 y, cancer history and non-mechanical pain",
+        {"age": 62, "red_flags": ["cancer_history", "cancer_non_mechanical"]},
+        "URGENT_REFERRAL", "", "", "urgent: malignancy", (), (False, False),
+    ),
+    (
+        "68 y, cancer history, thoracic pain and worsening weakness",
+        {"age": 68, "red_flags": ["cancer_history", "cancer_thoracic",
+                                  "neuro_worsening_weakness"]},
+        "EMERGENCY_REFERRAL", "", "",
+        "emergency: progressive_neurological_deficit, metastatic_cord_compression, malignancy",
+        (), (False, False),
+    ),
+    (
+        "30 y, review, episode 20 weeks, axSpA gate and 4 criteria, 3 × 20 for 2 weeks",
+        {"age": 30, "visit": "review", "episode_weeks": 20, "walking": walking(3, 20, 2),
+         "red_flags": ["axspa_gate", "axspa_onset_before_35", "axspa_night_waking",
+                       "axspa_buttock", "axspa_movement"]},
+        "PROGRESS", "4 × 20 min", "", "routine: axial_spondyloarthritis",
+        ("CHRONIC_PAIN", "OUTSIDE_TRIAL_POPULATION"), (False, False),
+    ),
+    (
+        "60 y, review, 2 × 240 for 3 weeks",
+        {"age": 60, "visit": "review", "walking": walking(2, 240, 3)},
+        "MAINTAIN", "2 × 240 min", "", "", (), (False, False),
+    ),
+    (
+        "70 y, review, chest pain on exertion, severe flare day 2, pain 8",
+        {"age": 70, "visit": "review", "exercise_screen": ["chest_pain_on_exertion"],
+         "flare": flare("severe", 8, 2)},
+        "SAME_DAY_REFERRAL", "", "", "same_day: cardiorespiratory",
+        ("OLDER_ADULT", "RED_FLAG_SAFETY_NET"), (True, True),
+    ),
+    (
+        "any age, saddle numbness",
+        {"age": 50, "red_flags": ["ces_saddle"]},
+        "EMERGENCY_REFERRAL", "", "", "emergency: cauda_equina", (), (False, False),
+    ),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    ("data", "decision", "dose", "expected_flags"),
+    ("overrides", "decision", "dose", "resume", "referral", "flag_codes", "care"),
     [e[1:] for e in EXAMPLES],
     ids=[e[0] for e in EXAMPLES],
 )
 def test_worked_example(
-    data: dict[str, Any], decision: Decision, dose: Any, expected_flags: set[Flag]
+    overrides: dict[str, Any],
+    decision: str,
+    dose: str,
+    resume: str,
+    referral: str,
+    flag_codes: tuple[str, ...],
+    care: tuple[bool, bool],
 ) -> None:
-    """Each worked example of spec §8 gives its decision, dose and flags."""
+    """Each row of §10 gives exactly its decision, doses, referral, flags and flare care."""
 
-    rec = recommend(Assessment.model_validate(data))
-    got_dose = (
-        None
-        if rec.next_dose is None
-        else (
-            None
-            if rec.next_dose.walks_per_week is None
-            else (rec.next_dose.walks_per_week.min, rec.next_dose.walks_per_week.max),
-            (rec.next_dose.minutes_per_walk.min, rec.next_dose.minutes_per_walk.max),
-        )
+    rec = recommend(first_visit(**overrides))
+    got_referral = (
+        f"{rec.referral.urgency}: {', '.join(rec.referral.conditions)}" if rec.referral else ""
     )
 
-    assert (rec.decision, got_dose, set(rec.flags)) == (decision, dose, expected_flags)
-
-
-def test_severe_example_prompts_flare_care() -> None:
-    """The severe-flare example carries cold or heat and the pain-relief conversation."""
-
-    rec = recommend(Assessment.model_validate(EXAMPLES[4][1]))
-
-    assert rec.ice_or_heat and rec.medication_discussion
-
-
-def test_moderate_example_offers_cold_or_heat_only() -> None:
-    """The moderate-flare example offers cold or heat without a medicine conversation."""
-
-    rec = recommend(Assessment.model_validate(EXAMPLES[5][1]))
-
-    assert rec.ice_or_heat and not rec.medication_discussion
+    assert (
+        rec.decision.value,
+        short_dose(rec.next_dose),
+        short_dose(rec.resume_dose),
+        got_referral,
+        tuple(f.value for f in rec.flags),
+        (rec.ice_or_heat, rec.medication_discussion),
+    ) == (decision, dose, resume, referral, flag_codes, care)

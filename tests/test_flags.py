@@ -1,4 +1,4 @@
-"""Case tables for the modifier flags of spec §5, at their boundaries."""
+"""Spec §6 and §7: flare care, each flag's condition at its boundary, and what hides them."""
 
 from __future__ import annotations
 
@@ -6,181 +6,246 @@ from typing import Any
 
 import pytest
 
-from walkback_rules import Decision, Flag, recommend
+from walkback_rules import Flag, recommend
 
-from .conftest import flare, make_assessment, walking
+from .conftest import first_visit, flare, make_assessment, walking
 
 
-def flags(**overrides: Any) -> list[Flag]:
-    return recommend(make_assessment(**overrides)).flags
+def flags(**overrides: Any) -> set[str]:
+    return {f.value for f in recommend(make_assessment(**overrides)).flags}
+
+
+FLAG_CASES: list[tuple[dict[str, Any], str, bool]] = [
+        ({"self_harm_concern": True}, "SELF_HARM_CONCERN", True),
+        ({"red_flags": ["cancer_history"]}, "RED_FLAG_FEATURES_NOTED", True),
+        ({"red_flags": ["cancer_history", "cancer_age"]}, "RED_FLAG_FEATURES_NOTED", False),
+        ({"red_flags": ["fracture_deformity"]}, "RED_FLAG_SAFETY_NET", True),
+        ({"flare": flare("mild", 2)}, "RED_FLAG_SAFETY_NET", True),
+        ({}, "RED_FLAG_SAFETY_NET", False),
+        (
+            {"red_flags": ["axspa_gate", "axspa_buttock", "axspa_family", "axspa_psoriasis"]},
+            "AXSPA_POSSIBLE",
+            True,
+        ),
+        ({"episode_weeks": 12}, "CHRONIC_PAIN", True),
+        ({"episode_weeks": 11}, "CHRONIC_PAIN", False),
+        ({"flare": flare("mild", 2, 84)}, "CHRONIC_PAIN", True),
+        ({"flare": flare("mild", 2, 83)}, "CHRONIC_PAIN", False),
+        ({"flare": flare("none", 0), "episode_weeks": 11}, "CHRONIC_PAIN", False),
+        ({"flare": flare("mild", 2)}, "MILD_FLARE", True),
+        ({"returning_after_flare": True}, "RESUMING_AFTER_FLARE", True),
+        ({"last_progression": {"pain_increased": True, "settled_within_24h": True}},
+         "PAIN_SETTLED_AFTER_PROGRESSION", True),
+        ({"walking": walking(4, 10, weeks=0)}, "TOO_SOON_TO_PROGRESS", True),
+        ({"adherence": "less_than_planned"}, "ADHERENCE_BELOW_PLAN", True),
+        ({"adherence": "as_planned"}, "ADHERENCE_BELOW_PLAN", False),
+        ({"new_lower_limb_pain": True}, "NEW_LOWER_LIMB_PAIN", True),
+        ({"walking": walking(5, 25)}, "TARGET_REACHED_AFTER_THIS_STEP", True),
+        ({"walking": walking(5, 20)}, "TARGET_REACHED_AFTER_THIS_STEP", False),
+        ({"previous_episodes": 3}, "HIGH_RECURRENCE_RISK", True),
+        ({"previous_episodes": 2}, "HIGH_RECURRENCE_RISK", False),
+        ({"age": 65}, "OLDER_ADULT", True),
+        ({"age": 64}, "OLDER_ADULT", False),
+        ({"falls_last_year": True}, "FALLS_RISK", True),
+        ({"phq2": 3}, "DEPRESSION_SCREEN_POSITIVE", True),
+        ({"phq2": 2}, "DEPRESSION_SCREEN_POSITIVE", False),
+        ({"startback": {"total": 3, "distress": 3}}, "STARTBACK_LOW", True),
+        ({"startback": {"total": 4, "distress": 3}}, "STARTBACK_MEDIUM", True),
+        ({"startback": {"total": 4, "distress": 4}}, "STARTBACK_HIGH", True),
+        ({"startback": {"total": 4, "distress": 3}}, "STARTBACK_LOW", False),
+        ({"walking_tolerance": "duration_limited"}, "DURATION_LIMITED", True),
+        ({"leg_symptoms": "below_knee"}, "RADICULAR_PAIN", True),
+        ({"leg_symptoms": "above_knee"}, "RADICULAR_PAIN", False),
+        ({"stable_neuro_deficit": True}, "RADICULAR_PAIN", True),
+        ({"neurogenic_claudication": True}, "NEUROGENIC_CLAUDICATION", True),
+        ({"pregnant_or_postpartum": True}, "PREGNANCY_POSTPARTUM", True),
+        ({"spinal_surgery_within_6_months": True}, "RECENT_SPINAL_SURGERY", True),
+        ({"other_exercise_minutes_per_week": 150}, "ALREADY_ACTIVE", True),
+        ({"other_exercise_minutes_per_week": 149}, "ALREADY_ACTIVE", False),
+        ({"flare": flare("none", 7)}, "PAIN_LEVEL_MISMATCH", True),
+        ({"flare": flare("none", 3)}, "PAIN_LEVEL_MISMATCH", False),
+        ({"flare": flare("severe", 2, 1)}, "PAIN_LEVEL_MISMATCH", True),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("overrides", "flag", "raised"), FLAG_CASES)
+def test_each_flag_at_its_boundary(overrides: dict[str, Any], flag: str, raised: bool) -> None:
+    """Each flag is raised exactly when its condition of §7 holds."""
+
+    assert (flag in flags(**overrides)) is raised
 
 
 @pytest.mark.parametrize(
-    ("episodes", "raised"),
-    [(2, False), (3, True), (0, False), (1000, True)],
-    ids=["2", "3", "0", "1000"],
+    ("overrides", "raised"),
+    [
+        ({"flare": flare("severe", 8, 7)}, False),
+        ({"flare": flare("severe", 8, 8)}, True),  # severe beyond a week
+        ({"flare": flare("mild", 2, 42)}, False),
+        ({"flare": flare("mild", 2, 43)}, True),  # any flare beyond 6 weeks
+        ({"flare": flare("none", 7, None)}, True),  # raised by the pain with no onset day
+        ({"flare": {"level": "none", "pain_now": 7, "days_since_onset": 2}}, False),
+        ({"walking": walking(7, 10), "walking_tolerance": "duration_limited"}, True),
+        ({"walking": walking(7, 21), "walking_tolerance": "duration_limited"}, True),
+        ({"walking": walking(7, 22), "walking_tolerance": "duration_limited"}, False),  # 154 min
+        ({"walking": walking(7, 30), "walking_tolerance": "duration_limited"}, False),
+        (
+            {
+                "walking": walking(1, 5),
+                "last_progression": {"pain_increased": True, "settled_within_24h": False},
+            },
+            True,  # STEP_BACK with no smaller dose
+        ),
+        (
+            {
+                "walking": walking(1, 10),
+                "last_progression": {"pain_increased": True, "settled_within_24h": False},
+            },
+            False,
+        ),
+    ],
 )
-def test_high_recurrence_risk(episodes: int, raised: bool) -> None:
-    """More than 2 previous episodes raises HIGH_RECURRENCE_RISK; 2 does not."""
+def test_clinician_review(overrides: dict[str, Any], raised: bool) -> None:
+    """CLINICIAN_REVIEW at each of its five reasons, and the reason names which."""
 
-    assert (Flag.HIGH_RECURRENCE_RISK in flags(previous_episodes=episodes)) is raised
+    rec = recommend(make_assessment(**overrides))
+    entry = next(t for t in rec.trace if t.rule_id == "WB-F18")
+
+    assert (Flag.CLINICIAN_REVIEW in rec.flags) is raised
+    assert entry.fired is raised
+    if raised:
+        assert entry.reason and entry.reason in rec.cards[-1].detail + "".join(
+            c.detail for c in rec.cards
+        )
 
 
 @pytest.mark.parametrize(
-    ("age", "raised"), [(64, False), (65, True), (18, False)], ids=["64", "65", "18"]
+    ("assessment", "raised"),
+    [
+        (first_visit(), False),
+        (first_visit(walking=walking(3, 10)), True),  # already walking 3 times a week
+        (first_visit(walking=walking(2, 10)), False),
+        (first_visit(flare=flare("mild", 2)), True),  # initial visit in a flare
+        (make_assessment(flare=flare("mild", 2)), False),  # a review in a flare
+        (make_assessment(baseline_walks_per_week=3), True),
+        (make_assessment(baseline_walks_per_week=2), False),
+        (first_visit(walking_tolerance="not_tolerated"), True),
+        (first_visit(pregnant_or_postpartum=True), True),
+        (first_visit(spinal_surgery_within_6_months=True), True),
+        (first_visit(episode_weeks=12), True),
+    ],
 )
-def test_older_adult(age: int, raised: bool) -> None:
-    """Age 65 or over raises OLDER_ADULT; 64 does not."""
+def test_outside_trial_population(assessment: Any, raised: bool) -> None:
+    """Each reason the trial's figures may not apply."""
 
-    assert (Flag.OLDER_ADULT in flags(age=age)) is raised
+    assert (Flag.OUTSIDE_TRIAL_POPULATION in recommend(assessment).flags) is raised
 
 
 @pytest.mark.parametrize(
-    ("phq2", "raised"),
-    [(2, False), (3, True), (6, True), (None, False)],
-    ids=["2", "3", "6", "not-asked"],
+    ("level", "pain", "ice", "medication"),
+    [
+        ("none", 0, False, False),
+        ("mild", 2, False, False),
+        ("moderate", 5, True, False),
+        ("severe", 8, True, True),
+    ],
 )
-def test_depression_screen(phq2: int | None, raised: bool) -> None:
-    """PHQ-2 of 3 or more is a positive screen; 2 is not."""
+def test_flare_care(level: str, pain: int, ice: bool, medication: bool) -> None:
+    """Cold or heat in a moderate or severe flare; a pain-relief talk in a severe one."""
 
-    assert (Flag.DEPRESSION_SCREEN_POSITIVE in flags(phq2=phq2)) is raised
+    rec = recommend(make_assessment(flare=flare(level, pain)))
 
-
-@pytest.mark.parametrize(("days", "raised"), [(7, False), (8, True)], ids=["day-7", "day-8"])
-def test_long_severe_flare_needs_review(days: int, raised: bool) -> None:
-    """A severe flare beyond day 7 asks for clinician review."""
-
-    assert (Flag.CLINICIAN_REVIEW in flags(flare=flare("severe", 8, days))) is raised
+    assert (rec.ice_or_heat, rec.medication_discussion) == (ice, medication)
 
 
-def test_chronic_pathway_flags() -> None:
-    """The chronic pathway asks for review and is outside the trial population."""
+@pytest.mark.parametrize(
+    ("red_flags", "exercise", "ice"),
+    [
+        (["ces_saddle"], [], False),  # an emergency: nothing but the referral
+        (["infection_fever", "infection_wound"], [], True),  # same day keeps flare care
+        (["infection_fever"], [], True),
+        ([], ["chest_pain_on_exertion"], True),
+    ],
+)
+def test_flare_care_beside_referrals(red_flags: list[str], exercise: list[str], ice: bool) -> None:
+    """Flare care is withheld only for an emergency or out of scope."""
 
-    assert {Flag.CLINICIAN_REVIEW, Flag.OUTSIDE_TRIAL_POPULATION} <= set(
-        flags(flare=flare("mild", 2, 84))
+    rec = recommend(
+        make_assessment(flare=flare("severe", 8), red_flags=red_flags, exercise_screen=exercise)
     )
 
-
-def test_capped_maintenance_needs_review() -> None:
-    """Maintaining at 7 short walks below the target asks for clinician review."""
-
-    raised = flags(walking=walking(7, 10), walking_tolerance="duration_limited")
-
-    assert {Flag.CLINICIAN_REVIEW, Flag.DURATION_LIMITED} <= set(raised)
+    assert (rec.ice_or_heat, rec.medication_discussion) == (ice, ice)
 
 
-def test_capped_maintenance_at_target_needs_no_review() -> None:
-    """Duration-limited but at the target: no review needed."""
+def test_flare_care_withheld_out_of_scope() -> None:
+    rec = recommend(make_assessment(age=16, flare=flare("severe", 8)))
 
-    assert Flag.CLINICIAN_REVIEW not in flags(
-        walking=walking(7, 30), walking_tolerance="duration_limited"
-    )
+    assert (rec.ice_or_heat, rec.medication_discussion) == (False, False)
 
 
-@pytest.mark.parametrize(
-    ("visit", "walks", "raised"),
-    [("initial", 3, True), ("initial", 2, False), ("review", 3, False)],
-)
-def test_outside_trial_population(visit: str, walks: int, raised: bool) -> None:
-    """An initial visit already walking 3 or more times a week is outside the trial population."""
-
-    assert (
-        Flag.OUTSIDE_TRIAL_POPULATION in flags(visit=visit, walking=walking(walks, 10))
-    ) is raised
-
-
-@pytest.mark.parametrize(
-    ("level", "pain", "decision"),
-    [("severe", 8, Decision.SEVERE_FLARE), ("moderate", 5, Decision.MODERATE_FLARE)],
-)
-def test_resume_at_previous_dose(level: str, pain: int, decision: Decision) -> None:
-    """A flare after an unsettled pain rise: restart below the last step once settled."""
+def test_emergency_shows_only_self_harm() -> None:
+    """An emergency shows nothing but itself, and a self-harm concern."""
 
     rec = recommend(
         make_assessment(
-            flare=flare(level, pain),
-            last_progression={"pain_increased": True, "settled_within_24h": False},
+            age=80, red_flags=["ces_bowel"], self_harm_concern=True, phq2=6, flare=flare("mild", 2)
         )
     )
 
-    assert rec.decision == decision
-    assert Flag.RESUME_AT_PREVIOUS_DOSE in rec.flags
-
-
-def test_pain_settled_after_progression() -> None:
-    """A pain rise that settled: HOLD with PAIN_SETTLED_AFTER_PROGRESSION."""
-
-    assert Flag.PAIN_SETTLED_AFTER_PROGRESSION in flags(
-        last_progression={"pain_increased": True, "settled_within_24h": True}
+    assert rec.flags == (Flag.SELF_HARM_CONCERN,)
+    older = next(t for t in rec.trace if t.rule_id == "WB-F29")
+    assert (older.fired, older.reason) == (
+        False,
+        "not shown: EMERGENCY_REFERRAL shows only what is safe to show",
     )
 
 
-def test_too_soon_to_progress() -> None:
-    """0 weeks at a dose below the target: TOO_SOON_TO_PROGRESS."""
+def test_out_of_scope_shows_only_safety() -> None:
+    """Under 18: self-harm, features noted, the safety net and a mismatch only."""
 
-    assert Flag.TOO_SOON_TO_PROGRESS in flags(walking=walking(4, 10, 0))
-    assert Flag.TOO_SOON_TO_PROGRESS not in flags(walking=walking(4, 10, 1))
-
-
-@pytest.mark.parametrize(
-    ("dose", "raised"), [((5, 25), True), ((5, 20), False), ((4, 30), True), ((4, 29), False)]
-)
-def test_target_reached_after_this_step(dose: tuple[int, int], raised: bool) -> None:
-    """PROGRESS whose new dose meets the target says so."""
-
-    assert (Flag.TARGET_REACHED_AFTER_THIS_STEP in flags(walking=walking(*dose))) is raised
-
-
-@pytest.mark.parametrize(
-    ("entered", "pain", "raised"),
-    [
-        ("none", 3, False),
-        ("none", 4, True),
-        ("mild", 7, True),
-        ("mild", 6, False),
-        ("severe", 3, True),
-    ],
-)
-def test_pain_level_mismatch(entered: str, pain: int, raised: bool) -> None:
-    """Entered level and pain band two or more bands apart raise PAIN_LEVEL_MISMATCH."""
-
-    assert (Flag.PAIN_LEVEL_MISMATCH in flags(flare=flare(entered, pain))) is raised
-
-
-def test_several_flags_at_once_sorted() -> None:
-    """Every flag that holds is raised, sorted and unique."""
-
-    raised = flags(
-        age=70,
-        previous_episodes=5,
-        phq2=4,
-        flare=flare("mild", 2),
-        walking_tolerance="duration_limited",
+    rec = recommend(
+        make_assessment(
+            age=15,
+            red_flags=["cancer_age"],
+            self_harm_concern=True,
+            flare=flare("none", 7),
+            phq2=5,
+            falls_last_year=True,
+        )
     )
 
-    assert raised == sorted(
-        [
-            Flag.DEPRESSION_SCREEN_POSITIVE,
-            Flag.DURATION_LIMITED,
-            Flag.HIGH_RECURRENCE_RISK,
-            Flag.MILD_FLARE,
-            Flag.OLDER_ADULT,
-            Flag.RED_FLAG_SAFETY_NET,
-        ]
+    assert {f.value for f in rec.flags} == {
+        "SELF_HARM_CONCERN",
+        "RED_FLAG_FEATURES_NOTED",
+        "RED_FLAG_SAFETY_NET",
+        "PAIN_LEVEL_MISMATCH",
+    }
+
+
+def test_same_day_and_urgent_referrals_keep_their_flags() -> None:
+    """Flags are no longer hidden behind the same-day and urgent referrals."""
+
+    assert {"OLDER_ADULT", "DEPRESSION_SCREEN_POSITIVE"} <= flags(
+        age=70, phq2=4, exercise_screen=["chest_pain_on_exertion"]
     )
+    assert "HIGH_RECURRENCE_RISK" in flags(previous_episodes=9, red_flags=["infection_fever"])
 
 
-@pytest.mark.parametrize(
-    "overrides",
-    [
-        {"red_flags": ["suspected_infection"]},
-        {"age": 16},
-        {"cardiorespiratory_concern": True},
-        {"red_flags": ["suspected_inflammatory_disease"]},
-    ],
-    ids=["urgent", "out-of-scope", "clearance", "routine"],
-)
-def test_no_flags_with_referral_scope_or_clearance(overrides: dict[str, Any]) -> None:
-    """Decisions 1–5 show no flags, even when flag conditions hold."""
+def test_self_harm_never_changes_the_decision_and_has_a_critical_card() -> None:
+    """Self-harm concern is its own critical card, second after the decision."""
 
-    assert flags(age=overrides.pop("age", 70), previous_episodes=9, phq2=6, **overrides) == []
+    plain = recommend(make_assessment())
+    concerned = recommend(make_assessment(self_harm_concern=True))
+
+    assert (concerned.decision, concerned.next_dose, concerned.referral) == (
+        plain.decision,
+        plain.next_dose,
+        plain.referral,
+    )
+    assert concerned.cards[1].indicator == "critical"
+    assert "mental-health pathway" in concerned.cards[1].summary
+
+
+def test_flags_are_sorted_and_unique() -> None:
+    rec = recommend(make_assessment(age=70, phq2=5, previous_episodes=4, falls_last_year=True))
+
+    assert list(rec.flags) == sorted(set(rec.flags))

@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from walkback_rules import Assessment, Decision, recommend
+from walkback_rules import Assessment, Decision, Flag, recommend, validate_assessment
 from walkback_rules.cases import CASES, CASES_BY_ID
+from walkback_rules.core.cards import DECISION_NAMES, describe_dose
 from walkback_rules.core.models import REFERRAL_DECISIONS
 from walkback_rules.handouts import (
     PAPERS,
@@ -41,7 +43,12 @@ from walkback_rules.handouts.content import (
 from walkback_rules.handouts.readability import GRADE_LIMIT, Pronunciations, readings
 
 from .medicines import medicines_named
-from .strategies import assessments
+from .strategies import (
+    assessments,
+    steady_assessments,
+    step_back_assessments,
+    unscreened_assessments,
+)
 
 OPTIONS = HandoutOptions(
     clinic="Harbourside Physio",
@@ -53,7 +60,7 @@ ONE_PER_DECISION = {CASES_BY_ID[c.id].expected: c.id for c in reversed(CASES)}
 
 
 def case(case_id: str) -> Assessment:
-    return Assessment.model_validate(CASES_BY_ID[case_id].data)
+    return validate_assessment(CASES_BY_ID[case_id].data)
 
 
 @cache
@@ -117,7 +124,7 @@ def test_every_demo_case_fits_three_pages_and_names_no_medicine(c: object) -> No
 def test_pdf_shows_the_dose_the_log_the_help_box_and_the_phone() -> None:
     """A new walker's handout: their own dose, a log to tick, the warning signs, the phone."""
 
-    text = pdf_text(pdf_of("demo-01"))
+    text = pdf_text(pdf_of("demo-01")).replace("\n", " ")
 
     assert "3 to 4 walks a week" in text
     assert "5 to 10 minutes each walk" in text
@@ -126,6 +133,8 @@ def test_pdf_shows_the_dose_the_log_the_help_box_and_the_phone() -> None:
     assert "Go to hospital now if:" in text
     assert "See a doctor soon if:" in text
     assert "02 9555 0123" in text
+    assert "it feels different when you wipe" in text  # early cauda equina signs
+    assert "foot drags" in text.split("See a doctor soon if:")[0]  # an emergency sign
 
 
 def test_pdf_footer_on_every_page() -> None:
@@ -138,7 +147,7 @@ def test_pdf_footer_on_every_page() -> None:
         assert "Harbourside Physio" in text
         assert "For: Demo 01" in text
         assert "26 November 2026" in text
-        assert "ruleset 1.0" in text
+        assert "ruleset 2.0" in text
         assert f"Page {number} of {len(reader.pages)}" in text
 
 
@@ -210,7 +219,7 @@ def test_programme_handout_has_the_next_step_and_a_log() -> None:
     walking = handout.sections[0]
 
     assert walking.key == "walking"
-    assert "step up to 4 walks of 5 minutes" in walking.text()
+    assert "step up to 4 walks a week of 5 minutes" in walking.text()
     assert any(isinstance(b, WalkingLog) and b.weeks == 4 for b in walking.blocks)
 
 
@@ -241,6 +250,155 @@ def test_generated_patients_fit_three_pages(a: Assessment) -> None:
     data = handout_file(a, replace(OPTIONS, paper="letter"))
 
     assert 1 <= pages(data) <= 3
+
+
+def _numbers_in(text: str, dose: object) -> bool:
+    """Whether `text` states the exact dose (walks and minutes) in patient words."""
+    from walkback_rules.handouts.content import walks_words
+
+    d = dose
+    assert d is not None
+    w, m = d.walks_per_week.min, d.minutes_per_walk.min  # type: ignore[attr-defined]
+    return walks_words(w, m) in text
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(unscreened_assessments, step_back_assessments, steady_assessments))
+def test_card_summary_and_handout_state_the_same_doses(a: Assessment) -> None:
+    """The resume dose and the step-back dose are the same numbers on the card, the clinician
+    summary and the handout."""
+
+    rec = recommend(a)
+    handout = all_text(build_handout(a, rec, OPTIONS))
+    summary = pdf_text(summary_file(a, OPTIONS, rec)).replace("\n", " ")
+    card = rec.cards[0].detail
+
+    if rec.resume_dose is not None:
+        words = describe_dose(rec.resume_dose)
+        assert words in card and words in summary
+        assert _numbers_in(handout, rec.resume_dose)
+    if rec.decision is Decision.STEP_BACK:
+        assert rec.next_dose is not None
+        words = describe_dose(rec.next_dose)
+        assert words in card and words in summary
+        box = next(
+            b for s in build_handout(a, rec, OPTIONS).sections for b in s.blocks
+            if isinstance(b, DoseBox)
+        )  # fmt: skip
+        w, m = rec.next_dose.walks_per_week, rec.next_dose.minutes_per_walk  # type: ignore[union-attr]
+        assert box.lines[0].startswith(f"{w.min} walk") and box.lines[1].startswith(
+            f"{m.min} minute"
+        )
+
+
+def test_one_walk_is_singular() -> None:
+    """ "1 walk", never "1 walks"."""
+
+    a = validate_assessment(
+        {**CASES_BY_ID["demo-06"].data, "walking": {"walks_per_week": 2, "minutes_per_walk": 10,
+                                                    "weeks_at_current_dose": 1},
+         "last_progression": {"pain_increased": True, "settled_within_24h": False}}
+    )  # fmt: skip
+    text = all_text(build_handout(a, recommend(a), OPTIONS))
+
+    assert "1 walk a week" in text and "1 walks" not in text
+
+
+@pytest.mark.parametrize(
+    ("case_id", "title", "says"),
+    [
+        ("demo-15", "See a doctor today", "signs of a possible infection"),
+        ("demo-23", "See a doctor today", "Do not go for exercise walks"),
+        ("demo-24", "Go to hospital now", "Call an ambulance now"),
+        ("demo-20", "Go to hospital now", "emergency department now"),
+        ("demo-16", "See a doctor this week", "in the next few days"),
+    ],
+)
+def test_referral_sheets_say_where_and_how_soon(case_id: str, title: str, says: str) -> None:
+    """Same-day sheets for infection and exertional chest pain; an ambulance at rest."""
+
+    a = case(case_id)
+    handout = build_handout(a, recommend(a), OPTIONS)
+
+    assert handout.sections[0].title == title
+    assert says in handout.sections[0].text()
+    assert "walking plan" not in handout.sections[0].title
+
+
+def test_same_day_chest_pain_sheet_says_ambulance_if_it_comes_at_rest() -> None:
+    a = case("demo-23")
+    text = build_handout(a, recommend(a), OPTIONS).sections[0].text()
+
+    assert "If chest pain comes on while you are resting, call an ambulance." in text
+
+
+def test_routine_rheumatology_referral_is_printed_beside_the_walking_plan() -> None:
+    a = case("demo-21")
+    handout = build_handout(a, recommend(a), OPTIONS)
+    keys = [s.key for s in handout.sections]
+
+    assert keys[:2] == ["referral", "walking"]
+    assert "rheumatologist" in handout.sections[0].text()
+    assert "Keep going with your walking plan" in handout.sections[0].text()
+    assert "swelling in the joints" not in all_text(handout)
+
+
+def test_heat_and_cold_caution() -> None:
+    a = case("demo-09")
+    text = all_text(build_handout(a, recommend(a), OPTIONS))
+
+    assert "Do not use it on skin that feels numb" in text and "while you sleep" in text
+
+
+@pytest.mark.parametrize(("case_id", "inside"), [("demo-01", True), ("demo-12", False)])
+def test_trial_sentence_only_inside_the_trial_population(case_id: str, inside: bool) -> None:
+    """The trial's result is printed only for people like those in it, and said correctly."""
+
+    a = case(case_id)
+    rec = recommend(a)
+    text = all_text(build_handout(a, rec, OPTIONS))
+
+    assert (Flag.OUTSIDE_TRIAL_POPULATION not in rec.flags) is inside
+    assert ("people who did not get the plan" in text) is inside
+    assert "who did not walk" not in text
+    assert "more blood" not in text
+
+
+@pytest.mark.parametrize(
+    ("case_id", "reached"),
+    [("demo-04", True), ("demo-03", False), ("demo-06", False), ("demo-02", False)],
+)
+def test_goal_reached_only_when_the_target_is_met_and_never_after_a_step_back(
+    case_id: str, reached: bool
+) -> None:
+    a = case(case_id)
+    text = all_text(build_handout(a, recommend(a), OPTIONS))
+
+    assert ("You have reached the goal" in text) is reached
+    assert ("This step takes you to the goal" in text) is (case_id == "demo-03")
+
+
+def test_step_back_at_the_target_never_says_the_goal_is_reached() -> None:
+    a = validate_assessment(
+        {**CASES_BY_ID["demo-06"].data,
+         "walking": {"walks_per_week": 6, "minutes_per_walk": 40, "weeks_at_current_dose": 1},
+         "last_progression": {"pain_increased": True, "settled_within_24h": False}}
+    )  # fmt: skip
+    rec = recommend(a)
+
+    assert rec.decision is Decision.STEP_BACK
+    assert "You have reached the goal" not in all_text(build_handout(a, rec, OPTIONS))
+
+
+def test_flare_handouts_restart_at_the_resume_dose() -> None:
+    """After the flare that followed a step up, the sheet restarts below that step."""
+
+    a = case("demo-10")
+    rec = recommend(a)
+    text = all_text(build_handout(a, rec, OPTIONS))
+
+    assert "go back to 5 walks a week of 15 minutes" in text
+    assert "go back to 5 walks a week of 20 minutes" not in text
 
 
 # --- readability -------------------------------------------------------------------------
@@ -336,7 +494,7 @@ def test_summary_is_one_page_with_the_fired_rules_and_references(c: object) -> N
 
     assert pages(data) == 1
     assert medicines_named(text) == []
-    assert rec.decision.value in text
+    assert DECISION_NAMES[rec.decision] in text
     assert "Assessment as entered" in text
     for entry in rec.trace:
         assert (entry.rule_id in text) == entry.fired

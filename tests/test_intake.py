@@ -6,13 +6,15 @@ from typing import Any
 
 import pytest
 
+from walkback_rules import validate_assessment
 from walkback_rules.cases import CASES
 from walkback_rules.intake import (
-    FEATURES,
     FORM_DEFAULTS,
-    codes_for,
+    RED_FLAG_GROUPS,
+    asks_onset,
     form_from_assessment,
     phq2_total,
+    plain,
     to_assessment_data,
     validate_form,
 )
@@ -36,8 +38,19 @@ def test_empty_form_names_the_missing_fields() -> None:
 
     _, errors = validate_form(dict(FORM_DEFAULTS))
 
-    assert errors["age"] == ["Age: must be a whole number from 0 to 120; got null"]
-    assert errors["previous_episodes"][0].startswith("Previous episodes: must be a whole number")
+    assert errors["age"] == ["Age: required, a whole number from 0 to 120"]
+    assert errors["previous_episodes"] == [
+        "Previous episodes: required, a whole number from 0 to 1000"
+    ]
+    assert not any("null" in m for messages in errors.values() for m in messages)
+
+
+def test_paths_become_words_in_one_pass() -> None:
+    """Each field path is replaced once, never a part of one already replaced."""
+
+    assert plain('required when flare.level is "mild"') == 'required when flare level is "mild"'
+    assert plain("no step up without walking") == "no step up without walking"
+    assert plain("above walking.walks_per_week (4)") == "above walks a week (4)"
 
 
 @pytest.mark.parametrize(
@@ -46,7 +59,7 @@ def test_empty_form_names_the_missing_fields() -> None:
         (
             {"flare_level": "mild", "pain_now": 2},
             "days_since_onset",
-            "Days since the flare began: required",
+            'Days since the flare began: required when flare level is "mild": a whole number',
         ),
         (
             {"walks_per_week": 3},
@@ -67,8 +80,14 @@ def test_empty_form_names_the_missing_fields() -> None:
             "Walks a week before the last step: must not be above the current walks a week (4)",
         ),
         ({"phq2_interest": 2}, "phq2_interest", "PHQ-2: answer both questions"),
+        ({"startback_total": 2}, "startback_total", "STarT Back: give both scores"),
+        (
+            {"startback_total": 2, "startback_distress": 3},
+            "startback_distress",
+            "STarT Back distress: must not be above STarT Back total (2)",
+        ),
     ],
-    ids=["onset", "minutes", "previous-dose", "phq2-half"],
+    ids=["onset", "minutes", "previous-dose", "phq2-half", "startback-half", "startback"],
 )
 def test_errors_land_on_their_field(changes: dict[str, Any], field: str, message: str) -> None:
     """Each problem is keyed by the form field that must change, in the form's words."""
@@ -126,14 +145,53 @@ def test_last_step_choices(step: str, expected: dict[str, Any]) -> None:
     assert data["last_progression"] == expected
 
 
-def test_features_set_codes_in_checklist_order() -> None:
-    """Ticked features set their codes once each, in checklist order."""
+def test_red_flag_checklist_groups_every_feature_by_condition() -> None:
+    """The checklist shows each red-flag feature once, under its condition."""
 
-    assert codes_for(["suspected_fracture.1", "cauda_equina.3", "cauda_equina.1", "bogus"]) == [
-        "cauda_equina",
-        "suspected_fracture",
-    ]
-    assert len(FEATURES) == 24
+    from walkback_rules.core.codes import RED_FLAG_FEATURES
+
+    codes = [f.code for features in RED_FLAG_GROUPS.values() for f in features]
+
+    assert sorted(codes) == sorted(RED_FLAG_FEATURES)
+    assert "metastatic_cord_compression" not in RED_FLAG_GROUPS  # it has no features of its own
+
+
+def test_ticked_features_and_screen_items_reach_the_assessment() -> None:
+    """The form's checklists become the assessment's code lists."""
+
+    data = to_assessment_data(
+        filled(red_flags=["ces_saddle", "cancer_history"], exercise_screen=["fainting_on_exertion"])
+    )
+
+    assert (data["red_flags"], data["exercise_screen"]) == (
+        ["ces_saddle", "cancer_history"],
+        ["fainting_on_exertion"],
+    )
+
+
+def test_review_answers_are_sent_only_at_a_review() -> None:
+    """Review-only answers left over from a review are not sent at a first visit."""
+
+    left_over = filled(returning_after_flare=True, adherence="less_than_planned",
+                       new_lower_limb_pain=True, baseline_walks_per_week=3)  # fmt: skip
+
+    assert validate_form(left_over)[1] == {}
+    assert to_assessment_data({**left_over, "visit": "review"})["adherence"] == (
+        "less_than_planned"
+    )
+
+
+@pytest.mark.parametrize(
+    ("level", "pain", "usual", "asked"),
+    [("none", 0, None, False), ("mild", 2, None, True), ("none", 7, None, True),
+     ("none", 7, 5, False)],
+)  # fmt: skip
+def test_onset_is_asked_in_a_flare_entered_or_read_from_the_pain(
+    level: str, pain: int, usual: int | None, asked: bool
+) -> None:
+    """Days since onset is asked when the flare level used is not none."""
+
+    assert asks_onset({"flare_level": level, "pain_now": pain, "usual_pain": usual}) is asked
 
 
 @pytest.mark.parametrize(("a", "b", "total"), [(None, None, None), (1, 2, 3), (0, 0, 0), (3, 3, 6)])
@@ -152,7 +210,4 @@ def test_prefilled_form_round_trips(case: object) -> None:
 
     assert errors == {}
     assert assessment is not None
-    expected = {**assessment.model_dump(mode="json")}
-    from walkback_rules import Assessment
-
-    assert Assessment.model_validate(data).model_dump(mode="json") == expected
+    assert validate_assessment(data) == assessment

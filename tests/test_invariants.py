@@ -1,27 +1,152 @@
-"""The safety invariants of spec §7 as properties over generated valid assessments."""
+"""Spec §9: the safety invariants as properties, each aimed at its decision or tier.
+
+A property checks nothing on cases that never reach its antecedent, so each one counts
+the generated cases that reached it and fails if fewer than a quarter did. The counts are
+printed at the end of the run (see `conftest.pytest_terminal_summary`).
+"""
 
 from __future__ import annotations
 
-from hypothesis import given
+from collections.abc import Callable
+from typing import Any
 
-from walkback_rules import SOURCES, Assessment, Decision, recommend
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from walkback_rules import (
+    DECISION_RULES,
+    RULES,
+    SOURCES,
+    Assessment,
+    Decision,
+    decide,
+    recommend,
+)
+from walkback_rules.core.cards import short_dose
 from walkback_rules.core.dosing import Dose, progression_step
-from walkback_rules.core.models import PROGRAMME_DECISIONS, REFERRAL_DECISIONS, Recommendation
-from walkback_rules.core.rules import FLAGLESS_DECISIONS, RULES, derive
+from walkback_rules.core.models import PROGRAMME_DECISIONS, REFERRAL_DECISIONS, NextDose
+from walkback_rules.core.rules import derive
+from walkback_rules.core.screens import screen
 
+from . import strategies as s
 from .medicines import medicines_named
-from .strategies import assessments
+
+REACH: dict[str, tuple[int, int]] = {}  # property → (cases that reached it, cases run)
+RANK = {None: 0, "routine": 1, "urgent": 2, "same_day": 3, "emergency": 4}
 
 
-def _exact(rec: Recommendation) -> Dose:
-    d = rec.next_dose
-    assert d is not None and d.walks_per_week is not None
-    assert d.walks_per_week.min == d.walks_per_week.max
-    assert d.minutes_per_walk.min == d.minutes_per_walk.max
-    return Dose(d.walks_per_week.min, d.minutes_per_walk.min)
+def reaches(name: str, strategy: Any, prop: Callable[[Assessment], bool]) -> None:
+    """Run `prop` over `strategy`; it returns whether its antecedent held for the case."""
+    counts = [0, 0]
+
+    @given(strategy)
+    def run(a: Assessment) -> None:
+        counts[1] += 1
+        if prop(a):
+            counts[0] += 1
+
+    run()
+    REACH[name] = (counts[0], counts[1])
+    floor = settings().max_examples // 4
+    assert counts[0] >= floor, f"{name}: only {counts[0]} of {counts[1]} cases reached it"
 
 
-def _texts(rec: Recommendation) -> list[str]:
+def _exact(dose: NextDose | None) -> Dose:
+    assert dose is not None and dose.walks_per_week is not None
+    assert dose.walks_per_week.min == dose.walks_per_week.max
+    assert dose.minutes_per_walk.min == dose.minutes_per_walk.max
+    return Dose(dose.walks_per_week.min, dose.minutes_per_walk.min)
+
+
+def _current(a: Assessment) -> Dose:
+    return Dose(a.walking.walks_per_week, a.walking.minutes_per_walk)
+
+
+def test_1_emergency_shows_nothing_but_itself() -> None:
+    """1. An emergency tier: EMERGENCY_REFERRAL, no doses, no flare care, no review."""
+
+    def prop(a: Assessment) -> bool:
+        if screen(a.red_flags, a.exercise_screen).highest != "emergency":
+            return False
+        d = decide(a)
+        assert d.decision is Decision.EMERGENCY_REFERRAL
+        assert (d.next_dose, d.resume_dose, d.review_in_days) == (None, None, None)
+        assert (d.ice_or_heat, d.medication_discussion) == (False, False)
+        assert set(d.flags) <= {"SELF_HARM_CONCERN"}
+        return True
+
+    reaches("1 emergency", s.emergency_assessments, prop)
+
+
+def test_2_same_day_and_urgent_refer_with_no_dose() -> None:
+    """2. A same-day or urgent highest tier: its referral decision, no doses, no review."""
+
+    def prop(a: Assessment) -> bool:
+        tier = screen(a.red_flags, a.exercise_screen).highest
+        if tier not in ("same_day", "urgent"):
+            return False
+        rec = recommend(a)
+        expected = {"same_day": Decision.SAME_DAY_REFERRAL, "urgent": Decision.URGENT_REFERRAL}
+        assert rec.decision is expected[tier]
+        assert (rec.next_dose, rec.resume_dose, rec.review_in_days) == (None, None, None)
+        assert rec.referral is not None and rec.referral.urgency == tier
+        return True
+
+    reaches("2 same day or urgent", st.one_of(s.same_day_assessments, s.urgent_assessments), prop)
+
+
+def test_3_referral_exactly_when_a_condition_reaches_routine() -> None:
+    """3. referral null ⇔ nothing at routine or above; a referral decision ⇔ above routine."""
+
+    def prop(a: Assessment) -> bool:
+        screening = screen(a.red_flags, a.exercise_screen)
+        rec = recommend(a)
+        top = screening.highest
+        if top in (None, "monitor"):
+            assert rec.referral is None
+            assert rec.decision not in REFERRAL_DECISIONS
+            return False
+        assert rec.referral is not None and rec.referral.urgency == top
+        assert (rec.decision in REFERRAL_DECISIONS) is (top != "routine")
+        return True
+
+    reaches("3 referral iff routine or above", s.assessments, prop)
+
+
+def test_4_ticking_a_feature_never_lowers_the_urgency() -> None:
+    """4. Adding a red-flag feature or an exercise-screen item never lowers the urgency."""
+
+    def prop(case: tuple[Assessment, str]) -> bool:
+        a, code = case
+        data = a.model_dump(mode="json")
+        field = "exercise_screen" if code in s.EXERCISE_ITEMS else "red_flags"
+        if code in data[field]:
+            return False
+        data[field] = [*data[field], code]
+        before = decide(a).urgency
+        after = decide(s.as_assessment(data)).urgency
+        assert RANK[after] >= RANK[before]
+        return True
+
+    reaches("4 never lowers", st.tuples(s.assessments, s.extra_features), prop)  # type: ignore[arg-type]
+
+
+def test_5_a_single_monitor_feature_is_noted_not_referred() -> None:
+    """5. One monitor feature alone: no referral, RED_FLAG_FEATURES_NOTED."""
+
+    def prop(a: Assessment) -> bool:
+        if len(a.red_flags) != 1 or a.exercise_screen:
+            return False
+        rec = recommend(a)
+        assert rec.referral is None
+        assert "RED_FLAG_FEATURES_NOTED" in rec.flags
+        return True
+
+    reaches("5 single monitor feature", s.monitor_only_assessments, prop)
+
+
+def _texts(a: Assessment) -> list[str]:
+    rec = recommend(a)
     texts = [c.summary for c in rec.cards] + [c.detail for c in rec.cards]
     texts += [t.reason for t in rec.trace] + [t.title for t in rec.trace]
     if rec.referral is not None:
@@ -29,109 +154,146 @@ def _texts(rec: Recommendation) -> list[str]:
     return texts
 
 
-@given(assessments)
-def test_red_flag_always_wins(a: Assessment) -> None:
-    """1. Any red flag: a referral, no dose, no medicine talk, no flags."""
+def test_6_pain_relief_talk_only_in_a_severe_flare_and_no_medicine_named() -> None:
+    """6. medication_discussion ⇔ severe and not an emergency or out of scope; no medicine."""
 
-    rec = recommend(a)
+    def prop(a: Assessment) -> bool:
+        d = decide(a)
+        severe = derive(a).level == "severe"
+        withheld = d.decision in (Decision.EMERGENCY_REFERRAL, Decision.OUT_OF_SCOPE)
+        assert d.medication_discussion is (severe and not withheld)
+        assert [m for t in _texts(a) for m in medicines_named(t)] == []
+        return d.medication_discussion
 
-    if a.red_flags:
-        assert rec.decision in REFERRAL_DECISIONS
-        assert rec.referral is not None
-        assert rec.next_dose is None
-        assert rec.medication_discussion is False
-        assert rec.flags == []
-
-
-@given(assessments)
-def test_medication_only_in_severe_flare_and_never_named(a: Assessment) -> None:
-    """2. A pain-relief conversation only in a severe flare; no text names a medicine."""
-
-    rec = recommend(a)
-
-    if rec.medication_discussion:
-        assert rec.decision == Decision.SEVERE_FLARE
-    assert [m for t in _texts(rec) for m in medicines_named(t)] == []
+    reaches("6 pain-relief talk", s.unscreened_assessments, prop)
 
 
-@given(assessments)
-def test_progress_only_when_safe_and_by_one_step(a: Assessment) -> None:
-    """3. PROGRESS never in a flare, after a pain rise, or at 0 weeks; exactly one step."""
+def test_7_progress_only_when_safe_and_by_exactly_one_step() -> None:
+    """7. PROGRESS never in a flare, after a pain rise, at 0 weeks, back from a flare, below
+    plan, with new lower-limb pain, not walking, preferring other exercise, under 18, or above
+    a routine tier; it changes the dose by exactly one step."""
 
-    rec = recommend(a)
-
-    if rec.decision == Decision.PROGRESS:
-        facts = derive(a)
-        assert facts.level == "none"
-        assert not facts.pain_rose
+    def prop(a: Assessment) -> bool:
+        d = decide(a)
+        if d.decision is not Decision.PROGRESS:
+            return False
+        last = a.last_progression
+        assert derive(a).level == "none"
+        assert last is None or not last.pain_increased
         assert a.walking.weeks_at_current_dose != 0
-        current = Dose(a.walking.walks_per_week, a.walking.minutes_per_walk)
-        assert _exact(rec) == progression_step(current, a.walking_tolerance) != current
+        assert not a.returning_after_flare and not a.new_lower_limb_pain
+        assert a.adherence != "less_than_planned"
+        assert a.walking_tolerance != "not_tolerated" and not a.prefers_other_exercise
+        assert a.age >= 18 and d.urgency in (None, "routine")
+        now = _current(a)
+        assert _exact(d.next_dose) == progression_step(now, a.walking_tolerance) != now
+        return True
+
+    reaches("7 progress", st.one_of(s.steady_assessments, s.assessments), prop)
 
 
-@given(assessments)
-def test_only_step_back_lowers_and_flares_pause(a: Assessment) -> None:
-    """4. Only STEP_BACK lowers the dose (never raising); HOLD and MAINTAIN keep it exactly."""
+def test_8_only_step_back_lowers_and_hold_and_maintain_keep() -> None:
+    """8. Of the programme decisions only STEP_BACK lowers the dose, and it never raises one."""
 
-    before = a.model_dump()
-    rec = recommend(a)
-    current = Dose(a.walking.walks_per_week, a.walking.minutes_per_walk)
+    def prop(a: Assessment) -> bool:
+        d = decide(a)
+        if d.decision not in PROGRAMME_DECISIONS or d.decision is Decision.START:
+            return False
+        now, then = _current(a), _exact(d.next_dose)
+        if d.decision is Decision.STEP_BACK:
+            assert then.walks <= now.walks and then.minutes <= now.minutes
+        else:
+            assert then.walks >= now.walks and then.minutes >= now.minutes
+        if d.decision in (Decision.HOLD, Decision.MAINTAIN):
+            assert then == now
+        return True
 
-    assert a.model_dump() == before  # the input, and so the paused dose, is untouched
-    if rec.decision in (Decision.HOLD, Decision.MAINTAIN):
-        assert _exact(rec) == current
-    elif rec.decision == Decision.STEP_BACK:
-        new = _exact(rec)
-        assert new.walks <= current.walks and new.minutes <= current.minutes
-    elif rec.decision == Decision.PROGRESS:
-        new = _exact(rec)
-        assert new.walks >= current.walks and new.minutes >= current.minutes
-    elif rec.decision == Decision.START:
-        assert current.walks == 0
-
-
-@given(assessments)
-def test_progression_caps(a: Assessment) -> None:
-    """5. Progression never passes 7 walks or 30 minutes, and keeps a dose already above."""
-
-    rec = recommend(a)
-
-    if rec.decision == Decision.PROGRESS:
-        new = _exact(rec)
-        walks, minutes = a.walking.walks_per_week, a.walking.minutes_per_walk
-        assert new.walks <= max(7, walks) and new.minutes <= max(30, minutes)
-        if walks > 7:
-            assert new.walks == walks
-        if minutes > 30:
-            assert new.minutes == minutes
+    reaches(
+        "8 programme doses",
+        st.one_of(s.steady_assessments, s.step_back_assessments, s.settled_assessments),
+        prop,
+    )
 
 
-@given(assessments)
-def test_deterministic_complete_trace(a: Assessment) -> None:
-    """6. Same input, same output; every rule once in order; fired rules cite real sources."""
+def test_9_progression_never_beyond_7_walks_or_30_minutes() -> None:
+    """9. A step up never takes walks above 7 or minutes above 30; above them, kept."""
 
-    first, second = recommend(a), recommend(a)
+    def prop(a: Assessment) -> bool:
+        d = decide(a)
+        if d.decision is not Decision.PROGRESS:
+            return False
+        now, then = _current(a), _exact(d.next_dose)
+        assert then.walks <= max(7, now.walks) and then.minutes <= max(30, now.minutes)
+        return True
 
-    assert first.model_dump_json() == second.model_dump_json()
-    assert [t.rule_id for t in first.trace] == [r.id for r in RULES]
-    decided = [t for t in first.trace if t.fired and t.rule_id.startswith("WB-R")]
-    assert len(decided) == 1
-    for entry in first.trace:
-        assert entry.reason
-        if entry.fired:
-            assert entry.source_ids and all(s in SOURCES for s in entry.source_ids)
+    reaches("9 progression caps", s.steady_assessments, prop)
 
 
-@given(assessments)
-def test_output_shape(a: Assessment) -> None:
-    """Flags sorted and unique, none for decisions 1–5; cards short; the JSON round-trips."""
+def test_10_resume_dose_never_above_the_current_dose() -> None:
+    """10. resume_dose is on neither axis above the current dose; after an unsettled step
+    with previous_dose given, it is previous_dose."""
 
-    rec = recommend(a)
+    def prop(a: Assessment) -> bool:
+        d = decide(a)
+        if d.resume_dose is None:
+            return False
+        now, resume = _current(a), _exact(d.resume_dose)
+        assert resume.walks <= now.walks and resume.minutes <= now.minutes
+        last = a.last_progression
+        if (
+            last is not None
+            and last.pain_increased
+            and last.settled_within_24h is False
+            and last.previous_dose is not None
+        ):
+            previous = last.previous_dose
+            assert resume == Dose(previous.walks_per_week, previous.minutes_per_walk)
+        return True
 
-    assert rec.flags == sorted(set(rec.flags))
-    if rec.decision in FLAGLESS_DECISIONS:
-        assert rec.flags == []
-    assert all(len(c.summary) <= 140 for c in rec.cards)
-    assert Recommendation.model_validate_json(rec.model_dump_json()) == rec
-    if rec.decision in PROGRAMME_DECISIONS:
-        assert rec.next_dose is not None
+    flares = (
+        s.assessment_dicts(red_flags=st.just([]), exercise=st.just([]), adult=True)
+        .map(_flared)
+        .map(s.as_assessment)
+    )
+    reaches("10 resume dose", flares, prop)
+
+
+def _flared(d: dict[str, Any]) -> dict[str, Any]:
+    """The same case in a severe or moderate flare, walking."""
+    d = dict(d)
+    if d["walking"]["walks_per_week"] == 0:
+        d["walking"] = {**d["walking"], "walks_per_week": 3, "minutes_per_walk": 10}
+    if d["walking_tolerance"] == "not_tolerated":
+        d["walking_tolerance"] = "full"
+    d["usual_pain"] = None
+    pain = 8 if d["previous_episodes"] % 2 else 5
+    d["flare"] = {
+        "level": "severe" if pain == 8 else "moderate",
+        "pain_now": pain,
+        "days_since_onset": 2,
+    }
+    return d
+
+
+def test_11_deterministic_and_fully_traced() -> None:
+    """11. The same input gives the same output; every rule once, in order; sources exist."""
+
+    ids = [r.id for r in RULES]
+
+    def prop(a: Assessment) -> bool:
+        rec = recommend(a)
+        assert recommend(a) == rec
+        assert [t.rule_id for t in rec.trace] == ids
+        assert sum(t.fired for t in rec.trace[: len(DECISION_RULES)]) == 1
+        assert all(i in SOURCES for t in rec.trace if t.fired for i in t.source_ids)
+        d = decide(a)
+        assert (d.decision, d.next_dose, d.resume_dose, d.flags) == (
+            rec.decision,
+            rec.next_dose,
+            rec.resume_dose,
+            rec.flags,
+        )
+        assert short_dose(d.next_dose) == short_dose(rec.next_dose)
+        return True
+
+    reaches("11 determinism and trace", s.assessments, prop)

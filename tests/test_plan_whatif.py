@@ -61,12 +61,10 @@ def test_no_plan_says_why(decision: Decision) -> None:
     """Referral, flare and other no-dose decisions explain why there is no plan."""
 
     patients = {
-        Decision.EMERGENCY_REFERRAL: {"red_flags": ["cauda_equina"]},
-        Decision.URGENT_REFERRAL: {"red_flags": ["suspected_infection"]},
-        Decision.ROUTINE_REFERRAL: {"red_flags": ["suspected_inflammatory_disease"]},
+        Decision.EMERGENCY_REFERRAL: {"red_flags": ["ces_saddle"]},
+        Decision.SAME_DAY_REFERRAL: {"exercise_screen": ["fainting_on_exertion"]},
+        Decision.URGENT_REFERRAL: {"red_flags": ["infection_fever"]},
         Decision.OUT_OF_SCOPE: {"age": 12},
-        Decision.MEDICAL_CLEARANCE: {"cardiorespiratory_concern": True},
-        Decision.CHRONIC_PATHWAY: {"flare": flare("mild", 2, 90)},
         Decision.SEVERE_FLARE: {"flare": flare("severe", 9)},
         Decision.MODERATE_FLARE: {"flare": flare("moderate", 5)},
         Decision.ALTERNATIVE_EXERCISE: {"prefers_other_exercise": True},
@@ -101,20 +99,38 @@ def test_whatif_lists_nearest_changes_by_rerunning_rules() -> None:
 
     assert recommend(a).decision == Decision.HOLD
     assert str(by_decision[Decision.PROGRESS]) == (
-        "had pain not risen after the last step: PROGRESS to 5 × 20 min"
+        "had pain not risen after the last step: Step up (5 × 20 min)"
     )
     assert Decision.HOLD not in by_decision
     assert len(alternatives) <= 6
     assert [alt.distance for alt in alternatives] == sorted(alt.distance for alt in alternatives)
 
 
-def test_whatif_for_a_referral_removes_the_red_flag() -> None:
-    """For a red-flag referral, the nearest change is the flag itself."""
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"red_flags": ["fracture_major_trauma"]},
+        {"red_flags": ["ces_saddle"]},
+        {"exercise_screen": ["chest_pain_on_exertion"]},
+    ],
+)
+def test_whatif_never_offers_unticking_a_finding(overrides: dict[str, object]) -> None:
+    """For a referral nothing is offered: the finding is confirmed, never unticked here."""
 
-    alternatives = what_would_change(make_assessment(red_flags=["suspected_fracture"]))
+    assert what_would_change(make_assessment(**overrides)) == []
 
-    assert alternatives[0].change == "without the suspected fracture red flag"
-    assert alternatives[0].decision == Decision.PROGRESS
+
+def test_whatif_never_offers_findings_screens_self_harm_or_age() -> None:
+    """Outside a referral too, the changes offered are never facts to confirm."""
+
+    for a in (
+        make_assessment(red_flags=["cancer_history"], self_harm_concern=True),
+        make_assessment(age=16),
+        make_assessment(red_flags=["axspa_gate", "axspa_buttock", "axspa_family",
+                                   "axspa_psoriasis", "axspa_arthritis"]),
+    ):  # fmt: skip
+        for alt in what_would_change(a, limit=20):
+            assert not any(w in alt.change for w in ("red flag", "age ", "self-harm", "cancer"))
 
 
 def test_whatif_outcome_wording() -> None:
@@ -122,16 +138,18 @@ def test_whatif_outcome_wording() -> None:
 
     alternatives = {a.decision: a for a in what_would_change(make_assessment())}
 
-    assert alternatives[Decision.SEVERE_FLARE].outcome == "SEVERE_FLARE"
-    assert alternatives[Decision.MODERATE_FLARE].outcome.startswith("MODERATE_FLARE, walks of 2–5")
+    assert alternatives[Decision.SEVERE_FLARE].outcome == "Severe flare care"
+    assert alternatives[Decision.MODERATE_FLARE].outcome == (
+        "Moderate flare care (walks of 2–5 min as tolerated)"
+    )
 
 
 def test_rule_rows_search_every_word() -> None:
     """Searching keeps rules that contain every word, in any column."""
 
-    assert len(rule_rows(RULES)) == 27
-    assert [r["id"] for r in rule_rows(RULES, "PHQ")] == ["WB-F11"]
-    assert [r["id"] for r in rule_rows(RULES, "flare severe")][:1] == ["WB-R07"]
+    assert len(rule_rows(RULES)) == 40
+    assert [r["id"] for r in rule_rows(RULES, "PHQ")] == ["WB-F31"]
+    assert [r["id"] for r in rule_rows(RULES, "flare severe")][:1] == ["WB-R19"]
 
 
 def test_explore_applies_controls_and_reports_errors() -> None:
@@ -140,11 +158,11 @@ def test_explore_applies_controls_and_reports_errors() -> None:
     base = assessment_data()
     result = explore(base, pain=8, level="severe", days=2, walks=4, minutes=10, weeks=1,
                      step="none", phq2=0)  # fmt: skip
-    bad = explore(base, pain=0, level="none", days=None, walks=0, minutes=0, weeks=1,
-                  step="settled", phq2=0)  # fmt: skip
+    bad = explore(base, pain=0, level="none", days=None, walks=0, minutes=5, weeks=1,
+                  step="none", phq2=0)  # fmt: skip
 
-    assert result.recommendation is not None
-    assert result.recommendation.decision == Decision.SEVERE_FLARE
-    assert result.deciding_rule.startswith("WB-R07")
-    assert bad.recommendation is None
-    assert any("must be null when walks a week is 0" in e for e in bad.errors)
+    assert result.decided is not None
+    assert result.decided.decision == Decision.SEVERE_FLARE
+    assert result.deciding_rule.startswith("WB-R19")
+    assert bad.decided is None
+    assert any("must be 0 when walks a week is 0" in e for e in bad.errors)

@@ -1,258 +1,374 @@
-"""Assessment is strict about spec §2, and every error names its field and what is allowed."""
+"""Spec §2: the Assessment is strict, and every problem names its field and what is allowed."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
 
-from walkback_rules import Assessment, field_errors
+from walkback_rules import AssessmentError, validate_assessment, validate_assessment_json
+from walkback_rules.core.models import CROSS_FIELD_RULES
 
-from .conftest import assessment_data, flare, walking
-
-
-def errors(data: Any) -> list[str]:
-    with pytest.raises(ValidationError) as info:
-        Assessment.model_validate(data)
-    return [str(e) for e in field_errors(info.value)]
+from .conftest import assessment_data, make_assessment
 
 
-@pytest.mark.parametrize(
-    ("overrides", "expected"),
-    [
-        ({"age": 121}, "age: must be a whole number from 0 to 120; got 121"),
-        ({"age": -1}, "age: must be a whole number from 0 to 120; got -1"),
-        ({"age": 40.0}, "age: must be a whole number from 0 to 120; got 40.0"),
-        ({"age": "40"}, 'age: must be a whole number from 0 to 120; got "40"'),
-        ({"age": True}, "age: must be a whole number from 0 to 120; got true"),
-        ({"visit": "first"}, 'visit: must be one of "initial", "review"; got "first"'),
-        ({"previous_episodes": 1001}, "previous_episodes: must be a whole number from 0 to 1000"),
-        (
-            {"flare": {"pain_now": 11}},
-            "flare.pain_now: must be a whole number from 0 to 10; got 11",
-        ),
-        (
-            {"flare": {"level": "bad"}},
-            'flare.level: must be one of "none", "mild", "moderate", "severe"',
-        ),
-        (
-            {"walking": {"walks_per_week": 15}},
-            "walking.walks_per_week: must be a whole number from 0 to 14",
-        ),
-        (
-            {"walking": {"minutes_per_walk": 241}},
-            "walking.minutes_per_walk: must be a whole number from 0 to 240",
-        ),
-        (
-            {"walking": {"weeks_at_current_dose": -1}},
-            "walking.weeks_at_current_dose: must be a whole number of 0 or more",
-        ),
-        ({"phq2": 7}, "phq2: must be a whole number from 0 to 6, or null when not asked; got 7"),
-        (
-            {"walking_tolerance": "poor"},
-            'walking_tolerance: must be one of "full", "duration_limited", "not_tolerated"',
-        ),
-        (
-            {"cardiorespiratory_concern": "yes"},
-            'cardiorespiratory_concern: must be true or false; got "yes"',
-        ),
-        ({"prefers_other_exercise": 1}, "prefers_other_exercise: must be true or false; got 1"),
-        (
-            {"red_flags": ["saddle"]},
-            'red_flags[0]: must be a list of unique codes, each one of "cauda_equina"',
-        ),
-        ({"red_flags": "cauda_equina"}, "red_flags: must be a list of unique codes"),
-        (
-            {"red_flags": ["cauda_equina", "cauda_equina"]},
-            "red_flags: each code may appear once; repeated: cauda_equina",
-        ),
-        (
-            {"agee": 40},
-            "agee: unknown field; the fields allowed here are: age, visit, previous_episodes",
-        ),
-        (
-            {"flare": {"days": 3}},
-            "flare.days: unknown field; "
-            "the fields allowed here are: level, pain_now, days_since_onset",
-        ),
-        ({"flare": "mild"}, "flare: must be an object with level, pain_now and days_since_onset"),
-    ],
-    ids=lambda v: str(v)[:40] if isinstance(v, dict) else "",
-)
-def test_field_error_names_field_and_allowed(overrides: dict[str, Any], expected: str) -> None:
-    """Each bad value gets one message naming the field's dotted path and what is allowed."""
-
-    got = errors(assessment_data(**overrides))
-
-    assert any(e.startswith(expected) for e in got), got
+def problems(data: Any) -> dict[str, str]:
+    """Field → message for every problem `data` has (empty when it is valid)."""
+    try:
+        validate_assessment(data)
+    except AssessmentError as exc:
+        return {e.field: e.message for e in exc.errors}
+    return {}
 
 
-@pytest.mark.parametrize(
-    ("overrides", "expected"),
-    [
-        (
-            {"flare": flare("mild", 2, None)},
-            'flare.days_since_onset: required when flare.level is "mild"',
-        ),
-        (
-            {"flare": {"level": "none", "pain_now": 0, "days_since_onset": 3}},
-            'flare.days_since_onset: must be null when flare.level is "none"',
-        ),
-        (
-            {"walking": walking(0, 10)},
-            "walking.minutes_per_walk: must be 0 when walking.walks_per_week is 0",
-        ),
-        (
-            {"walking": walking(3, 0)},
-            "walking.minutes_per_walk: must be at least 1 when walking.walks_per_week is above 0",
-        ),
-        (
-            {"visit": "initial", "last_progression": {"pain_increased": False}},
-            'last_progression: must be null when visit is "initial"',
-        ),
-        (
-            {"walking": walking(0, 0), "last_progression": {"pain_increased": False}},
-            "last_progression: must be null when walking.walks_per_week is 0",
-        ),
-        (
-            {"last_progression": {"pain_increased": True}},
-            "last_progression.settled_within_24h: required (true or false)",
-        ),
-        (
-            {"last_progression": {"pain_increased": False, "settled_within_24h": True}},
-            "last_progression.settled_within_24h: "
-            "must be null when last_progression.pain_increased is false",
-        ),
-        (
-            {
-                "last_progression": {
-                    "pain_increased": False,
-                    "previous_dose": {"walks_per_week": 5, "minutes_per_walk": 10},
-                }
-            },
-            "last_progression.previous_dose.walks_per_week: "
-            "must not be above the current walking.walks_per_week (4); got 5",
-        ),
-        (
-            {
-                "last_progression": {
-                    "pain_increased": False,
-                    "previous_dose": {"walks_per_week": 4, "minutes_per_walk": 11},
-                }
-            },
-            "last_progression.previous_dose.minutes_per_walk: must not be above the current",
-        ),
-        (
-            {
-                "last_progression": {
-                    "pain_increased": False,
-                    "previous_dose": {"walks_per_week": 0, "minutes_per_walk": 10},
-                }
-            },
-            "last_progression.previous_dose.walks_per_week: must be a whole number from 1 to 14",
-        ),
-    ],
-    ids=[
-        "onset-required",
-        "onset-null",
-        "minutes-zero",
-        "minutes-nonzero",
-        "progression-initial",
-        "progression-not-walking",
-        "settled-required",
-        "settled-null",
-        "previous-walks-above",
-        "previous-minutes-above",
-        "previous-at-least-1",
-    ],
-)
-def test_cross_field_rules(overrides: dict[str, Any], expected: str) -> None:
-    """Each cross-field contradiction of spec §2 is an error naming the field to fix."""
+def test_defaults_of_every_optional_field() -> None:
+    """Left out, each optional field takes the default of spec §2."""
 
-    got = errors(assessment_data(**overrides))
+    a = make_assessment()
 
-    assert any(e.startswith(expected) for e in got), got
-
-
-def test_several_cross_field_problems_reported_together() -> None:
-    """All cross-field problems of one record are reported, one message each."""
-
-    got = errors(
-        assessment_data(
-            visit="initial",
-            last_progression={
-                "pain_increased": False,
-                "previous_dose": {"walks_per_week": 9, "minutes_per_walk": 50},
-            },
+    assert (a.episode_weeks, a.usual_pain, a.baseline_walks_per_week, a.adherence) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert (a.red_flags, a.exercise_screen, a.phq2, a.startback) == ([], [], None, None)
+    assert (a.walking_tolerance, a.leg_symptoms, a.other_exercise_minutes_per_week) == (
+        "full",
+        "none",
+        0,
+    )
+    assert not any(
+        (
+            a.returning_after_flare,
+            a.new_lower_limb_pain,
+            a.self_harm_concern,
+            a.prefers_other_exercise,
+            a.stable_neuro_deficit,
+            a.neurogenic_claudication,
+            a.pregnant_or_postpartum,
+            a.spinal_surgery_within_6_months,
+            a.falls_last_year,
         )
     )
 
-    assert [e.split(":")[0] for e in got] == [
-        "last_progression",
-        "last_progression.previous_dose.walks_per_week",
-        "last_progression.previous_dose.minutes_per_walk",
-    ]
+
+@pytest.mark.parametrize(
+    ("field", "value", "lo", "hi"),
+    [
+        ("age", 121, 0, 120),
+        ("previous_episodes", 1001, 0, 1000),
+        ("episode_weeks", 521, 0, 520),
+        ("usual_pain", 11, 0, 10),
+        ("phq2", 7, 0, 6),
+        ("other_exercise_minutes_per_week", 2001, 0, 2000),
+        ("baseline_walks_per_week", 15, 0, 14),
+        ("age", -1, 0, 120),
+    ],
+)
+def test_integers_out_of_range(field: str, value: int, lo: int, hi: int) -> None:
+    """An integer outside its range names the field and the range, and shows the value."""
+
+    assert problems(assessment_data(**{field: value})) == {
+        field: f"must be a whole number from {lo} to {hi}"
+        + (", or null when not known" if field in _NULLABLE else "")
+        + f"; got {value}"
+    }
 
 
-def test_missing_required_fields() -> None:
-    """Missing required fields are each named with what is allowed."""
-
-    got = errors({})
-
-    assert got == [
-        "age: required: a whole number from 0 to 120",
-        "previous_episodes: required: a whole number from 0 to 1000",
-        "flare: required: an object with level, pain_now and days_since_onset",
-        "walking: required: "
-        "an object with walks_per_week, minutes_per_walk and weeks_at_current_dose",
-    ]
+_NULLABLE = {"episode_weeks", "usual_pain", "phq2", "baseline_walks_per_week"}
 
 
-def test_not_an_object() -> None:
-    """A non-object input says an object is expected."""
+@pytest.mark.parametrize(
+    ("path", "value", "hi"),
+    [
+        (("flare", "pain_now"), 11, 10),
+        (("flare", "days_since_onset"), 3651, 3650),
+        (("walking", "walks_per_week"), 15, 14),
+        (("walking", "minutes_per_walk"), 241, 240),
+        (("walking", "weeks_at_current_dose"), 521, 520),
+    ],
+)
+def test_nested_integers_out_of_range(path: tuple[str, str], value: int, hi: int) -> None:
+    """A nested field's error names its dotted path."""
 
-    assert errors([1, 2]) == [
-        "assessment: must be a JSON object with the assessment's fields; got [1, 2]"
-    ]
+    data = assessment_data(flare={"level": "mild", "pain_now": 2, "days_since_onset": 1})
+    data[path[0]] = {**data[path[0]], path[1]: value}
+
+    found = problems(data)
+
+    assert f"{path[0]}.{path[1]}" in found
+    assert f"to {hi}" in found[f"{path[0]}.{path[1]}"]
 
 
-def test_invalid_json() -> None:
-    """Broken JSON names the input and says it is not JSON."""
+@pytest.mark.parametrize(
+    "value",
+    [3.0, "3", True, None],
+    ids=["float", "string", "bool", "null"],
+)
+def test_integers_are_json_integers_only(value: object) -> None:
+    """3.0, "3", true and null are not integers; nothing is coerced."""
 
-    with pytest.raises(ValidationError) as info:
-        Assessment.model_validate_json('{"age": ')
-
-    assert str(field_errors(info.value)[0]).startswith("assessment: not valid JSON")
+    assert "previous_episodes" in problems(assessment_data(previous_episodes=value))
 
 
-def test_defaults() -> None:
-    """Optional fields take the defaults of spec §2."""
+@pytest.mark.parametrize("field", ["visit", "walking_tolerance", "leg_symptoms", "red_flags"])
+def test_null_only_where_allowed(field: str) -> None:
+    """An explicit null is an error on a field that does not say "or null"."""
 
-    a = Assessment.model_validate(
-        {
-            "age": 40,
-            "previous_episodes": 0,
-            "flare": {"level": "none", "pain_now": 0},
-            "walking": {"walks_per_week": 0, "minutes_per_walk": 0},
+    assert field in problems(assessment_data(**{field: None}))
+
+
+def test_unknown_field_lists_the_allowed_ones() -> None:
+    """A typo is an unknown field, never ignored."""
+
+    found = problems(assessment_data(red_flag=["ces_saddle"]))
+
+    assert found["red_flag"].startswith("unknown field; the fields allowed here are: age, visit")
+
+
+def test_unknown_code_and_repeated_code() -> None:
+    """Codes are from §3 only, each at most once."""
+
+    assert "red_flags[0]" in problems(assessment_data(red_flags=["cauda_equina"]))
+    assert problems(assessment_data(exercise_screen=["chest_pain_at_rest"] * 2)) == {
+        "exercise_screen": "each code may appear once; repeated: chest_pain_at_rest"
+    }
+
+
+def test_required_fields() -> None:
+    """Age, previous episodes, the flare and the walking dose are required."""
+
+    found = problems({})
+
+    assert set(found) == {"age", "previous_episodes", "flare", "walking"}
+    assert found["age"] == "required: a whole number from 0 to 120"
+
+
+# ----------------------------------------------------------------------------- cross-field
+
+REVIEW_ONLY = [
+    ("baseline_walks_per_week", 3, "null"),
+    ("last_progression", {"pain_increased": False}, "null"),
+    ("returning_after_flare", True, "false"),
+    ("adherence", "as_planned", "null"),
+    ("new_lower_limb_pain", True, "false"),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "default"), REVIEW_ONLY)
+def test_review_only_fields_at_an_initial_visit(field: str, value: object, default: str) -> None:
+    """A review-only field must hold its default at an initial visit."""
+
+    assert problems(assessment_data(visit="initial", **{field: value})) == {
+        field: f'review only: must be {default} when visit is "initial"'
+    }
+
+
+@pytest.mark.parametrize(("field", "value", "default"), REVIEW_ONLY)
+def test_review_only_defaults_may_be_given(field: str, value: object, default: str) -> None:
+    """The key may be present at an initial visit with its default value."""
+
+    given = {"null": None, "false": False}[default]
+
+    assert problems(assessment_data(visit="initial", **{field: given})) == {}
+
+
+@pytest.mark.parametrize(
+    ("flare", "expected"),
+    [
+        ({"level": "mild", "pain_now": 2}, "required"),
+        ({"level": "mild", "pain_now": 2, "days_since_onset": None}, "required"),
+        ({"level": "none", "pain_now": 7, "days_since_onset": 3}, None),
+        ({"level": "none", "pain_now": 0, "days_since_onset": None}, None),
+    ],
+    ids=["mild-missing", "mild-null", "none-with-days", "none-null"],
+)
+def test_days_since_onset(flare: dict[str, object], expected: str | None) -> None:
+    """Onset is required in a flare; with no flare it may be given or left null."""
+
+    found = problems(assessment_data(flare=flare))
+
+    if expected is None:
+        assert found == {}
+    else:
+        assert found == {
+            "flare.days_since_onset": 'required when flare.level is "mild": a whole number '
+            "from 0 to 3650"
         }
+
+
+@pytest.mark.parametrize(
+    ("walks", "minutes", "message"),
+    [
+        (0, 5, "must be 0 when walking.walks_per_week is 0"),
+        (3, 0, "must be at least 1 when walking.walks_per_week is above 0"),
+        (0, 0, None),
+        (1, 1, None),
+    ],
+)
+def test_minutes_zero_exactly_when_not_walking(
+    walks: int, minutes: int, message: str | None
+) -> None:
+    """Minutes per walk is 0 exactly when walks per week is 0."""
+
+    found = problems(
+        assessment_data(walking={"walks_per_week": walks, "minutes_per_walk": minutes})
     )
 
-    assert (a.visit, a.red_flags, a.phq2, a.walking_tolerance, a.last_progression) == (
-        "initial",
-        [],
-        None,
-        "full",
-        None,
+    assert found == ({} if message is None else {"walking.minutes_per_walk": message})
+
+
+def test_last_progression_needs_walking() -> None:
+    """No step up is reported for someone not walking."""
+
+    found = problems(
+        assessment_data(
+            walking={"walks_per_week": 0, "minutes_per_walk": 0},
+            last_progression={"pain_increased": False},
+        )
     )
-    assert a.walking.weeks_at_current_dose is None
-    assert not a.cardiorespiratory_concern and not a.prefers_other_exercise
+
+    assert list(found) == ["last_progression"]
 
 
-def test_assessment_is_frozen() -> None:
-    """A validated assessment cannot be changed."""
+@pytest.mark.parametrize(
+    ("increased", "settled", "message"),
+    [
+        (True, None, "required (true or false) when last_progression.pain_increased is true"),
+        (False, True, "must be null when last_progression.pain_increased is false"),
+        (False, False, "must be null when last_progression.pain_increased is false"),
+        (True, False, None),
+        (False, None, None),
+    ],
+)
+def test_settled_within_24h(increased: bool, settled: bool | None, message: str | None) -> None:
+    """Settled is asked only after a pain increase."""
 
-    a = Assessment.model_validate(assessment_data())
+    found = problems(
+        assessment_data(
+            last_progression={"pain_increased": increased, "settled_within_24h": settled}
+        )
+    )
 
-    with pytest.raises(ValidationError):
-        a.age = 30  # type: ignore[misc]
+    assert found == ({} if message is None else {"last_progression.settled_within_24h": message})
+
+
+@pytest.mark.parametrize(
+    ("before", "fields"),
+    [
+        ((4, 10), {"last_progression.previous_dose"}),  # equal to the current 4 × 10
+        ((5, 5), {"last_progression.previous_dose.walks_per_week"}),
+        ((3, 15), {"last_progression.previous_dose.minutes_per_walk"}),
+        (
+            (5, 15),
+            {
+                "last_progression.previous_dose.walks_per_week",
+                "last_progression.previous_dose.minutes_per_walk",
+                "last_progression.previous_dose",
+            },
+        ),
+        ((3, 10), set()),
+        ((4, 5), set()),
+        ((0, 5), {"last_progression.previous_dose.walks_per_week"}),
+    ],
+)
+def test_previous_dose(before: tuple[int, int], fields: set[str]) -> None:
+    """The dose before a step up is never above the current dose and below it on one axis."""
+
+    found = problems(
+        assessment_data(
+            last_progression={
+                "pain_increased": False,
+                "previous_dose": {"walks_per_week": before[0], "minutes_per_walk": before[1]},
+            }
+        )
+    )
+
+    assert set(found) == fields
+
+
+@pytest.mark.parametrize(
+    ("total", "distress", "field"),
+    [
+        (3, 4, "startback.distress"),
+        (9, 4, "startback.total"),
+        (9, 5, None),
+        (0, 0, None),
+        (4, 0, None),
+        (5, 0, "startback.total"),
+    ],
+)
+def test_startback_scores(total: int, distress: int, field: str | None) -> None:
+    """distress ≤ total, and total − distress ≤ 4 (items 1–4 score at most 4)."""
+
+    found = problems(assessment_data(startback={"total": total, "distress": distress}))
+
+    assert set(found) == (set() if field is None else {field})
+
+
+def test_every_problem_of_a_record_is_reported() -> None:
+    """A bad field does not hide a cross-field problem elsewhere in the record."""
+
+    found = problems(
+        assessment_data(
+            age=200,
+            visit="initial",
+            returning_after_flare=True,
+            walking={"walks_per_week": 0, "minutes_per_walk": 5},
+            flare={"level": "severe", "pain_now": 8},
+            startback={"total": 2, "distress": 3},
+        )
+    )
+
+    assert set(found) == {
+        "age",
+        "returning_after_flare",
+        "walking.minutes_per_walk",
+        "flare.days_since_onset",
+        "startback.distress",
+    }
+
+
+def test_a_cross_field_rule_is_not_checked_on_an_invalid_field() -> None:
+    """When a field a rule reads is itself invalid, only that field's error is reported."""
+
+    found = problems(assessment_data(walking={"walks_per_week": 99, "minutes_per_walk": 0}))
+
+    assert set(found) == {"walking.walks_per_week"}
+
+
+def test_json_input_reports_the_same_problems() -> None:
+    """JSON text gets the same messages, cross-field ones included."""
+
+    import json
+
+    data = assessment_data(age=200, visit="initial", adherence="as_planned")
+    with pytest.raises(AssessmentError) as caught:
+        validate_assessment_json(json.dumps(data))
+
+    assert {e.field for e in caught.value.errors} == {"age", "adherence"}
+
+
+def test_not_json_and_not_an_object() -> None:
+    """Broken JSON, and JSON that is not an object, are plain errors on the record."""
+
+    with pytest.raises(AssessmentError) as broken:
+        validate_assessment_json("{")
+    with pytest.raises(AssessmentError) as listed:
+        validate_assessment_json("[]")
+
+    assert broken.value.errors[0].message.startswith("not valid JSON")
+    assert listed.value.errors[0].message.startswith("must be a JSON object")
+
+
+def test_cross_field_rules_name_real_fields() -> None:
+    """Every cross-field rule reports on, and reads, fields the model has."""
+
+    from walkback_rules import Assessment
+    from walkback_rules.core.validation import _locate
+
+    for rule in CROSS_FIELD_RULES:
+        for path in (rule.field, *rule.reads):
+            info, _ = _locate(tuple(path.split(".")), Assessment)
+            assert info is not None, path

@@ -96,7 +96,8 @@ def _recommend_line(number: int, line: str, short: bool) -> str:
         assessment = assessment_from_json(line)
     except InputError as exc:
         errors = [str(e) for e in exc.errors]
-        return json.dumps({"line": number, "error": errors}, ensure_ascii=False)
+        # ASCII only, so no character in an echoed value can break the output's lines.
+        return json.dumps({"line": number, "error": errors})
     if short:
         return json.dumps(brief(number, decide(assessment)), separators=(",", ":"))
     return recommend(assessment).model_dump_json()

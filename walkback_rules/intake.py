@@ -196,9 +196,14 @@ _PATHS = sorted(
 _PATH_RE = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, _PATHS)) + r")(?![\w.])")
 
 
+def _in_sentence(label: str) -> str:
+    """A label inside a sentence: "Walks a week" → "walks a week"; "STarT Back" stays."""
+    return label[0].lower() + label[1:] if label[1:2].islower() else label
+
+
 def plain(message: str) -> str:
     """A validation message with the field paths it mentions put into the form's words."""
-    return _PATH_RE.sub(lambda m: LABELS[FIELD_TO_FORM[m.group(1)]].lower(), message)
+    return _PATH_RE.sub(lambda m: _in_sentence(LABELS[FIELD_TO_FORM[m.group(1)]]), message)
 
 
 def phq2_total(form: Mapping[str, Any]) -> int | None:
@@ -311,7 +316,11 @@ def validate_form(form: Mapping[str, Any]) -> tuple[Assessment | None, dict[str,
 
 def _add(errors: dict[str, list[str]], problem: FieldError) -> None:
     key = FIELD_TO_FORM.get(problem.field.split("[")[0], "age")
-    message = f"{LABELS[key]}: {plain(problem.message)}"
+    text = problem.message
+    if text.startswith("must be ") and text.endswith("; got null"):
+        # An empty box on the form: say it is needed, not what JSON value arrived.
+        text = "required, " + text[len("must be ") : -len("; got null")]
+    message = f"{LABELS[key]}: {plain(text)}"
     if message not in errors.get(key, []):
         errors.setdefault(key, []).append(message)
 

@@ -383,8 +383,15 @@ def walking_section(assessment: Assessment, rec: Recommendation, plan: Plan) -> 
         blocks.append(Paragraph("Stay at this amount this week before the next step up."))
     next_week = plan.weeks[1] if len(plan.weeks) > 1 else None
     this_week = _exact(rec.next_dose)
-    reached = rec.decision != Decision.STEP_BACK and this_week is not None and target_met(this_week)
-    if reached:
+    at_goal = rec.decision != Decision.STEP_BACK and this_week is not None and target_met(this_week)
+    if at_goal and rec.decision is Decision.PROGRESS:
+        blocks.append(
+            Paragraph(
+                f"This step takes you to the goal of about {TARGET_WALKS} walks a week of "
+                f"{TARGET_MINUTES} minutes. After this week, the aim is to keep it up."
+            )
+        )
+    elif at_goal:
         blocks.append(
             Paragraph(
                 f"You have reached the goal of about {TARGET_WALKS} walks a week of "
