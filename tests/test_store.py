@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from walkback_rules import Assessment, Decision
+from walkback_rules import Assessment, Decision, validate_assessment
 from walkback_rules.cases import CASES_BY_ID
 from walkback_rules.store import (
     DiaryWeek,
@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def case(case_id: str) -> Assessment:
-    return Assessment.model_validate(CASES_BY_ID[case_id].data)
+    return validate_assessment(CASES_BY_ID[case_id].data)
 
 
 def pg_url() -> str:
@@ -105,7 +105,7 @@ def test_each_consultation_is_kept_whole_and_never_edited(store: Store) -> None:
     assert [c.decision for c in history] == ["START", "PROGRESS"]
     assert history[0].assessment == case("demo-01").model_dump(mode="json")
     assert history[0].recommendation == rec.model_dump(mode="json")
-    assert history[0].ruleset_version == "1.0"
+    assert history[0].ruleset_version == "2.0"
     assert datetime.fromisoformat(first.recorded_at).tzinfo is not None
 
 
@@ -163,7 +163,8 @@ def test_review_starts_from_the_last_prescribed_dose() -> None:
     assert start.data["visit"] == "review"
     assert start.data["flare"] == {"level": "none", "pain_now": 0, "days_since_onset": None}
     assert start.previous_dose is None  # START was not a step up
-    Assessment.model_validate(start.data)
+    assert start.data["baseline_walks_per_week"] == 0  # walks at the first consultation
+    validate_assessment(start.data)
 
 
 def test_review_after_a_step_up_knows_the_dose_before_it() -> None:
@@ -184,6 +185,200 @@ def test_review_after_a_step_up_knows_the_dose_before_it() -> None:
 
 def test_no_history_no_prefill() -> None:
     assert prefill([]) is None
+
+
+@pytest.mark.parametrize("case_id", ["demo-10", "demo-08", "demo-29"])
+def test_review_after_a_flare_resumes_at_the_stored_resume_dose(case_id: str) -> None:
+    """After a flare the walking dose is the stored resume dose, returning after a flare."""
+
+    with Store.open("sqlite://") as store:
+        p = store.new_patient()
+        _, rec = store.record(p.id, case(case_id))
+        start = prefill(store.consultations(p.id))
+
+    assert rec.resume_dose is not None and start is not None
+    walking = start.data["walking"]
+    assert (walking["walks_per_week"], walking["minutes_per_walk"]) == (
+        rec.resume_dose.walks_per_week.min,  # type: ignore[union-attr]
+        rec.resume_dose.minutes_per_walk.min,
+    )
+    assert walking["walks_per_week"] > 0  # never erased to 0 x 0
+    assert start.data["returning_after_flare"] is True and start.returning_after_flare
+    again = validate_assessment(start.data)
+    assert again.returning_after_flare
+
+
+def test_the_visit_after_a_flare_holds_before_stepping_up() -> None:
+    """Recorded, prefilled and decided: the visit after a flare holds the resume dose."""
+
+    from walkback_rules import recommend
+
+    with Store.open("sqlite://") as store:
+        p = store.new_patient()
+        store.record(p.id, case("demo-10"))  # flare after 5 x 15 -> 5 x 20
+        start = prefill(store.consultations(p.id))
+    assert start is not None
+    rec = recommend(validate_assessment(start.data))
+
+    assert rec.decision is Decision.HOLD
+    assert rec.next_dose is not None and rec.next_dose.minutes_per_walk.min == 15
+    assert "RESUMING_AFTER_FLARE" in rec.flags
+
+
+# --- records made under ruleset 1.0 -----------------------------------------------------
+
+V1_ASSESSMENT = {
+    "age": 58,
+    "visit": "review",
+    "previous_episodes": 3,
+    "flare": {"level": "none", "pain_now": 1, "days_since_onset": None},
+    "walking": {"walks_per_week": 4, "minutes_per_walk": 15, "weeks_at_current_dose": 2},
+    "last_progression": None,
+    "red_flags": [],
+    "phq2": None,
+    "walking_tolerance": "full",
+    "cardiorespiratory_concern": False,
+    "prefers_other_exercise": False,
+}
+V1_RECOMMENDATION = {
+    "ruleset_version": "1.0",
+    "decision": "PROGRESS",
+    "next_dose": {"walks_per_week": {"min": 5, "max": 5},
+                  "minutes_per_walk": {"min": 15, "max": 15}},
+    "flags": ["HIGH_RECURRENCE_RISK"],
+    "referral": None,
+    "ice_or_heat": False,
+    "medication_discussion": False,
+    "review_in_days": 7,
+    "cards": [{"summary": "Progress to 5 walks a week, 15 minutes each", "indicator": "info",
+               "detail": "**Why:** one step up.", "source_ids": ["team"]}],
+    "trace": [{"rule_id": "WB-R14", "title": "Step up by one step", "fired": True,
+               "reason": "one step up", "source_ids": ["team"]}],
+}  # fmt: skip
+V1_REFERRAL = {
+    **V1_RECOMMENDATION,
+    "decision": "MEDICAL_CLEARANCE",
+    "next_dose": None,
+    "referral": {"urgency": "routine", "reason": "Medical clearance first."},
+}
+
+
+def v1_file(pid: str = "P-2345AB", *recs: dict[str, object]) -> dict[str, object]:
+    """A patient file as ruleset 1.0 exported it."""
+    visits = [
+        {
+            "recorded_at": f"2026-0{n + 1}-01T09:00:00.000000+00:00",
+            "ruleset_version": "1.0",
+            "assessment": V1_ASSESSMENT,
+            "recommendation": rec,
+        }
+        for n, rec in enumerate(recs or (V1_RECOMMENDATION,))
+    ]
+    return {
+        "format": "walkback-patient",
+        "version": 1,
+        "patient": {"id": pid, "label": None, "created_at": "2026-01-01T09:00:00+00:00"},
+        "consultations": visits,
+        "diary": [],
+    }
+
+
+def test_a_1_0_record_is_kept_exactly_as_recorded(store: Store) -> None:
+    """Imported, shown and exported with its version, never re-decided or converted."""
+
+    raw = dumps(v1_file("P-2345AB", V1_RECOMMENDATION, V1_REFERRAL)).encode()
+
+    store.import_file(raw)
+    history = store.consultations("P-2345AB")
+
+    assert [c.ruleset_version for c in history] == ["1.0", "1.0"]
+    assert [c.decision for c in history] == ["PROGRESS", "MEDICAL_CLEARANCE"]
+    assert history[0].recommendation == V1_RECOMMENDATION
+    assert history[1].referral_urgency == "routine"
+    assert dumps(store.export("P-2345AB")).encode() == raw
+
+
+def test_a_review_after_a_1_0_consultation_starts_from_what_carries_over(store: Store) -> None:
+    """Age, episodes, the dose prescribed and weeks carry over; 2.0's inputs are asked."""
+
+    store.import_file(dumps(v1_file()).encode())
+    start = prefill(store.consultations("P-2345AB"), today=date(2026, 1, 29))
+
+    assert start is not None and start.last_ruleset == "1.0"
+    assert (start.data["age"], start.data["previous_episodes"]) == (58, 3)
+    assert start.data["walking"] == {
+        "walks_per_week": 5,
+        "minutes_per_walk": 15,
+        "weeks_at_current_dose": 4,
+    }
+    assert start.previous_dose == {"walks_per_week": 4, "minutes_per_walk": 15}
+    assert "cardiorespiratory_concern" not in start.data and "red_flags" not in start.data
+    validate_assessment(start.data)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"ruleset_version": "9.9"}, "consultations[0].ruleset_version"),
+        ({"ruleset_version": "2.0"}, "consultations[0].assessment"),  # 1.0 data as 2.0
+        ({"recommendation": {**V1_RECOMMENDATION, "decision": "SAME_DAY_REFERRAL"}},
+         "consultations[0].recommendation.decision"),
+    ],
+)  # fmt: skip
+def test_import_checks_each_record_against_its_own_ruleset(
+    store: Store, change: dict[str, object], field: str
+) -> None:
+    """A record names a released ruleset and matches that ruleset's contract."""
+
+    data = v1_file()
+    data["consultations"] = [{**data["consultations"][0], **change}]  # type: ignore[index]
+
+    with pytest.raises(ImportError_) as caught:
+        store.import_file(dumps(data).encode())
+
+    assert any(e.field.startswith(field) for e in caught.value.errors), caught.value.errors
+    assert rows(store, "patients") == 0
+
+
+def test_migration_takes_a_1_0_database_to_2_0_in_place(tmp_path: Path) -> None:
+    """A database made by the 1.0 schema, holding 1.0 records, is migrated where it stands."""
+
+    from alembic import command
+    from alembic.config import Config
+
+    from walkback_rules.store.repo import MIGRATIONS
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        conn.exec_driver_sql(
+            "INSERT INTO patients (id, label, created_at) VALUES "
+            "('P-2345AB', NULL, '2026-01-01T09:00:00+00:00')"
+        )
+        for rec in (V1_RECOMMENDATION, V1_REFERRAL):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO consultations (patient_id, recorded_at, ruleset_version, "
+                    "decision, assessment, recommendation) VALUES ('P-2345AB', "
+                    ":at, '1.0', :decision, :a, :r)"
+                ),
+                {"at": "2026-02-01T09:00:00+00:00", "decision": rec["decision"],
+                 "a": json.dumps(V1_ASSESSMENT), "r": json.dumps(rec)},
+            )  # fmt: skip
+    engine.dispose()
+
+    with Store.open(url) as store:
+        history = store.consultations("P-2345AB")
+        with store.engine.connect() as conn:
+            version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+    assert version == "0002"
+    assert [c.referral_urgency for c in history] == [None, "routine"]
+    assert [c.recommendation for c in history] == [V1_RECOMMENDATION, V1_REFERRAL]
 
 
 # --- the walking diary ------------------------------------------------------------------
@@ -354,6 +549,34 @@ def test_fhir_bundle_is_valid_r4b(store: Store) -> None:
     assert (timing["frequency"], timing["duration"], timing["periodUnit"]) == (5, 10, "wk")
 
 
+@pytest.mark.parametrize(
+    ("case_id", "priority"),
+    [("demo-20", "stat"), ("demo-15", "asap"), ("demo-16", "urgent"), ("demo-21", "routine")],
+)
+def test_fhir_referral_is_a_service_request_with_a_matching_priority(
+    store: Store, case_id: str, priority: str
+) -> None:
+    """A 2.0 referral is a ServiceRequest: emergency stat, same day asap, urgent, routine."""
+
+    from fhir.resources.R4B.bundle import Bundle
+
+    from walkback_rules.store.fhir import patient_bundle
+
+    p = store.new_patient()
+    _, rec = store.record(p.id, case(case_id))
+    data = patient_bundle(store, p.id)
+    Bundle.model_validate_json(json.dumps(data))
+    requests = [
+        e["resource"] for e in data["entry"] if e["resource"]["resourceType"] == "ServiceRequest"
+    ]
+
+    assert rec.referral is not None
+    assert [r["priority"] for r in requests] == [priority]
+    assert [c["text"] for c in requests[0]["reasonCode"]] == [
+        c.replace("_", " ") for c in rec.referral.conditions
+    ]
+
+
 # --- where the record lives, and migrations --------------------------------------------
 
 
@@ -383,7 +606,7 @@ def test_migrations_reach_head_and_sqlite_uses_wal(tmp_path: Path) -> None:
         version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one()
         mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar_one()
 
-    assert (version, mode) == ("0001", "wal")
+    assert (version, mode) == ("0002", "wal")
 
 
 # --- reliability: real processes ------------------------------------------------------------

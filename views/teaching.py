@@ -116,7 +116,7 @@ with whatif_tab:
         decided = result.decided
         assert decided is not None
         st.markdown(f"### {DECISION_NAMES[decided.decision]}")
-        d, r, u = st.columns(3)
+        d, u, r = st.columns(3)
         d.metric("Dose", short_dose(decided.next_dose) or "None")
         u.metric("Resume at", short_dose(decided.resume_dose) or "—")
         r.metric("Deciding rule", result.deciding_rule)

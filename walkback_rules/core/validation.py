@@ -120,7 +120,7 @@ def field_errors(exc: ValidationError, model: type[BaseModel] = Assessment) -> l
             message = f"required: {allowed}" if allowed else "required"
         elif kind in ("model_type", "model_attributes_type", "dict_type") and not loc:
             message = f"must be a JSON object with the record's fields; got {_shown(err['input'])}"
-        elif kind == "duplicate_code":
+        elif kind in ("duplicate_code", "union_tag_invalid", "union_tag_not_found"):
             message = err["msg"]
         elif allowed:
             message = f"must be {allowed}; got {_shown(err['input'])}"
