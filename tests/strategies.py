@@ -248,3 +248,28 @@ def _stepped(settled: bool | None) -> Any:
 steady_assessments = assessment_dicts().map(_steady).map(validate_assessment)
 step_back_assessments = assessment_dicts().map(_stepped(False)).map(validate_assessment)
 settled_assessments = assessment_dicts().map(_stepped(True)).map(validate_assessment)
+
+
+def _flared(d: dict[str, Any]) -> dict[str, Any]:
+    """The same case, walking, in a severe or a moderate flare."""
+    d = dict(d)
+    if d["walking"]["walks_per_week"] == 0:
+        d["walking"] = {**d["walking"], "walks_per_week": 3, "minutes_per_walk": 10}
+    if d["walking_tolerance"] == "not_tolerated":
+        d["walking_tolerance"] = "full"
+    d["usual_pain"] = None
+    pain = 5 if d["previous_episodes"] % 3 == 0 else 8  # two in three severe
+    d["flare"] = {
+        "level": "severe" if pain == 8 else "moderate",
+        "pain_now": pain,
+        "days_since_onset": 2,
+    }
+    return d
+
+
+# Walking adults with nothing ticked, in a severe or moderate flare.
+flare_assessments = (
+    assessment_dicts(red_flags=st.just([]), exercise=st.just([]), adult=True)
+    .map(_flared)
+    .map(validate_assessment)
+)

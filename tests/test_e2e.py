@@ -1,12 +1,15 @@
 """End to end in a real browser: Chromium drives `streamlit run app.py` on loopback.
 
-Saves a screenshot of each page under docs/screenshots (the README shows them).
+Saves a screenshot of each page in a temporary folder, or in the folder WALKBACK_SHOTS
+names: `tools/refresh_screenshots.py` points it at docs/screenshots, so a test run never
+changes the tracked files.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,9 +18,9 @@ import pytest
 from playwright.sync_api import Page
 from pypdf import PdfReader
 
-from .browser import CHROMIUM_ARGS, ROOT, chromium_path, streamlit_server
+from .browser import CHROMIUM_ARGS, chromium_path, streamlit_server
 
-SHOTS = ROOT / "docs" / "screenshots"
+SHOTS = Path(os.environ.get("WALKBACK_SHOTS") or tempfile.mkdtemp(prefix="walkback-shots-"))
 
 
 @pytest.fixture(scope="module")
@@ -55,10 +58,8 @@ def test_review_patient_end_to_end(page: Page) -> None:
     tab.get_by_role("spinbutton", name="Age (years)", exact=True).fill("52")
     tab.get_by_role("spinbutton", name="Age (years)", exact=True).press("Enter")
     settle(tab)
-    tab.get_by_role("spinbutton", name="Previous episodes of low back pain", exact=True).fill("4")
-    tab.get_by_role("spinbutton", name="Previous episodes of low back pain", exact=True).press(
-        "Enter"
-    )
+    tab.get_by_role("spinbutton", name="Previous episodes", exact=True).fill("4")
+    tab.get_by_role("spinbutton", name="Previous episodes", exact=True).press("Enter")
     settle(tab)
     tab.get_by_text("Review", exact=True).click()
     settle(tab)
@@ -96,6 +97,23 @@ def test_review_patient_end_to_end(page: Page) -> None:
     expect(tab.get_by_role("spinbutton", name="Age (years)", exact=True)).to_have_value("52")
     expect(tab.get_by_role("spinbutton", name="Walks a week", exact=True)).to_have_value("4")
     expect(tab.get_by_text("Back pain did not increase")).to_be_visible()
+
+
+def test_an_emergency_feature_shows_its_banner_on_tick(page: Page) -> None:
+    """Ticking saddle numbness shows the emergency banner with nothing else filled in."""
+
+    tab = page
+    expect = playwright_api.expect
+    tab.get_by_role("button", name="New patient").click()
+    settle(tab)
+    saddle = tab.get_by_text(re.compile("^Numbness or altered feeling in the saddle"))
+    saddle.click()
+    banner = tab.get_by_text(re.compile(r"^Emergency\. Emergency: possible cauda equina"))
+    expect(banner).to_be_visible()
+    settle(tab)
+    tab.screenshot(path=str(SHOTS / "consultation-emergency.png"))
+    saddle.click()
+    expect(banner).to_be_hidden()
 
 
 def test_teaching_and_evidence_pages(page: Page) -> None:
@@ -187,14 +205,14 @@ def test_patient_record_in_the_browser(page: Page) -> None:
     settle(tab)
     tab.get_by_role("button", name="Create and open").click()
     settle(tab)
-    assert "patient=P-" in tab.url
+    expect(tab).to_have_url(re.compile(r"patient=P-"))
 
     tab.get_by_role("link", name="Consultation", exact=True).first.click()
     expect(tab.get_by_text("no consultation yet")).to_be_visible()
     tab.get_by_role("spinbutton", name="Age (years)", exact=True).fill("61")
     tab.get_by_role("spinbutton", name="Age (years)", exact=True).press("Enter")
     settle(tab)
-    field = tab.get_by_role("spinbutton", name="Previous episodes of low back pain", exact=True)
+    field = tab.get_by_role("spinbutton", name="Previous episodes", exact=True)
     field.fill("3")
     field.press("Enter")
     settle(tab)
@@ -225,7 +243,7 @@ def _earlier_course(pid: str) -> None:
     """Five earlier consultations and twenty diary weeks for `pid`, in the test's record."""
     from datetime import date, timedelta
 
-    from walkback_rules import Assessment
+    from walkback_rules import validate_assessment
     from walkback_rules.cases import CASES_BY_ID
     from walkback_rules.store import DiaryWeek, Store
 
@@ -236,7 +254,7 @@ def _earlier_course(pid: str) -> None:
             day = start + timedelta(weeks=week)
             store.record(
                 pid,
-                Assessment.model_validate(CASES_BY_ID[case_id].data),
+                validate_assessment(CASES_BY_ID[case_id].data),
                 at=f"{day.isoformat()}T09:00:00+00:00",
             )
         for week in range(20):

@@ -309,7 +309,7 @@ def test_one_walk_is_singular() -> None:
     [
         ("demo-15", "See a doctor today", "signs of a possible infection"),
         ("demo-23", "See a doctor today", "Do not go for exercise walks"),
-        ("demo-24", "Go to hospital now", "Call an ambulance now"),
+        ("demo-24", "Call an ambulance now", "Call an ambulance now. Do not drive yourself"),
         ("demo-20", "Go to hospital now", "emergency department now"),
         ("demo-16", "See a doctor this week", "in the next few days"),
     ],

@@ -6,10 +6,12 @@ the committed document equal to what the tables say now (`tools/update_docs.py` 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .core.cards import DECISION_NAMES
 from .core.codes import RULESET_VERSION
 from .core.evidence import SOURCES
-from .core.rules import ALLOWED_FLAGS, DECISION_RULES, FLAG_RULES
+from .core.rules import ALLOWED_FLAGS, DECISION_RULES, FLAG_RULES, DecisionRule, FlagRule
 from .core.screens import CONDITION_INFO, FEATURES, TIER_RULES
 
 
@@ -24,6 +26,23 @@ def _table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
         *("| " + " | ".join(_cell(c) for c in row) + " |" for row in rows),
         "",
     ]
+
+
+def _rules_table(sets: str, rules: Sequence[DecisionRule | FlagRule]) -> list[str]:
+    """One row a rule: what it sets (code and words), its condition, evidence, rationale."""
+
+    def named(rule: DecisionRule | FlagRule) -> str:
+        if isinstance(rule, DecisionRule):
+            return f"`{rule.sets}` ({DECISION_NAMES[rule.decision]})"
+        return f"`{rule.sets}`"
+
+    return _table(
+        ("id", sets, "condition", "evidence", "sources", "rationale"),
+        [
+            (r.id, named(r), r.condition, r.evidence_level, ", ".join(r.source_ids), r.rationale)
+            for r in rules
+        ],
+    )
 
 
 def rules_document() -> str:
@@ -58,20 +77,7 @@ def rules_document() -> str:
         "",
         "The first rule whose condition holds decides.",
         "",
-        *_table(
-            ("id", "decision", "condition", "evidence", "sources", "rationale"),
-            [
-                (
-                    r.id,
-                    f"`{r.decision.value}` ({DECISION_NAMES[r.decision]})",
-                    r.condition,
-                    r.evidence_level,
-                    ", ".join(r.source_ids),
-                    r.rationale,
-                )
-                for r in DECISION_RULES
-            ],
-        ),
+        *_rules_table("decision", DECISION_RULES),
         "## 4. Flags",
         "",
         "Every flag whose condition holds is raised, except that "
@@ -81,20 +87,7 @@ def rules_document() -> str:
         )
         + ".",
         "",
-        *_table(
-            ("id", "flag", "condition", "evidence", "sources", "rationale"),
-            [
-                (
-                    r.id,
-                    f"`{r.flag.value}`",
-                    r.condition,
-                    r.evidence_level,
-                    ", ".join(r.source_ids),
-                    r.rationale,
-                )
-                for r in FLAG_RULES
-            ],
-        ),
+        *_rules_table("flag", FLAG_RULES),
         "## 5. Sources",
         "",
         *_table(

@@ -352,20 +352,23 @@ def _dose(rec: Recommendation) -> tuple[tuple[int, int] | None, tuple[int, int]]
     return walks, (dose.minutes_per_walk.min, dose.minutes_per_walk.max)
 
 
-def walking_section(assessment: Assessment, rec: Recommendation, plan: Plan) -> Section:
+def walking_section(
+    assessment: Assessment, rec: Recommendation, plan: Plan, with_restart: bool = True
+) -> Section:
     """This week's walks, the next step, what to do if the back gets worse, log and chart."""
     dose = _dose(rec)
     assert dose is not None  # only programme and moderate-flare decisions get this section
     walks, minutes = dose
     log = WalkingLog(LOG_WEEKS, LOG_DAYS)
     if rec.decision == Decision.MODERATE_FLARE:
-        back_to = _restart(rec)
+        # Where to restart is said once: in the flare-up plan, or here when that is left out.
+        restart = () if with_restart is False else (Paragraph(_restart(rec)),)
         return Section(
             "walking",
             SECTION_TITLES["walking"],
             (
                 DoseBox("While your back is flared up", _walking_lines(walks, minutes)),
-                Paragraph(back_to),
+                *restart,
                 log,
             ),
         )
@@ -515,6 +518,7 @@ REFERRAL_TEXT: dict[Decision, tuple[str, ...]] = {
         "first. Wait to start the walking plan until then. Keep gently active.",
     ),
 }
+CHEST_PAIN_AT_REST = "chest pain or tightness while you are resting"
 AMBULANCE = (
     "Call an ambulance now. Do not drive yourself. If the chest pain stops, still get "
     "checked today."
@@ -533,15 +537,23 @@ def referral_section(assessment: Assessment, rec: Recommendation) -> Section:
     assert referral is not None  # only referral decisions get this section
     screening = screen(assessment.red_flags, assessment.exercise_screen)
     top = [c for c in referral.conditions if screening.tier_of(c) == referral.urgency]
-    found = "; ".join(CONDITION_WORDS[c] for c in top)
+    ambulance = referral.urgency == "emergency" and "cardiorespiratory" in top
+    words = (
+        {**CONDITION_WORDS, "cardiorespiratory": CHEST_PAIN_AT_REST}
+        if ambulance
+        else CONDITION_WORDS
+    )
+    found = "; ".join(words[c] for c in top)
     blocks: list[Block] = [Paragraph(f"You told us about {found}.")]
-    if referral.urgency == "emergency" and "cardiorespiratory" in top:
-        blocks.append(Paragraph(AMBULANCE))
-    blocks.extend(Paragraph(t) for t in REFERRAL_TEXT[rec.decision])
+    if ambulance:
+        # An ambulance, not a drive to hospital: the sheet says only that, then the plan.
+        blocks += [Paragraph(AMBULANCE), Paragraph(REFERRAL_TEXT[rec.decision][-1])]
+    else:
+        blocks.extend(Paragraph(t) for t in REFERRAL_TEXT[rec.decision])
     if rec.decision is Decision.SAME_DAY_REFERRAL and "cardiorespiratory" in top:
         blocks.append(Paragraph("If chest pain comes on while you are resting, call an ambulance."))
     title = {
-        Decision.EMERGENCY_REFERRAL: "Go to hospital now",
+        Decision.EMERGENCY_REFERRAL: "Call an ambulance now" if ambulance else "Go to hospital now",
         Decision.SAME_DAY_REFERRAL: "See a doctor today",
         Decision.URGENT_REFERRAL: "See a doctor this week",
     }[rec.decision]
@@ -580,14 +592,14 @@ ALTERNATIVE_TEXT = {
     ),
 }
 CHRONIC_TEXT = (
-    "Your back pain has lasted more than 3 months. Walking is still good for you, and your "
+    "Your back pain has lasted 3 months or more. Walking is still good for you, and your "
     "physiotherapist will add exercise and advice that suit long-lasting back pain."
 )
 
 
-def _title(rec: Recommendation) -> str:
+def _title(rec: Recommendation, sections: list[Section]) -> str:
     if rec.decision is Decision.EMERGENCY_REFERRAL:
-        return "Emergency: go to hospital now"
+        return f"Emergency: {sections[0].title.lower()}"
     if rec.decision is Decision.SAME_DAY_REFERRAL:
         return "Your back: see a doctor today"
     if rec.decision is Decision.URGENT_REFERRAL:
@@ -644,7 +656,8 @@ def build_handout(
             if key not in chosen:
                 continue
             if key == "walking" and walking:
-                sections.append(walking_section(assessment, rec, project(assessment, rec)))
+                plan = project(assessment, rec)
+                sections.append(walking_section(assessment, rec, plan, "flare" not in chosen))
             elif key == "flare" and decision != Decision.OUT_OF_SCOPE:
                 sections.append(flare_section(assessment, rec))
             elif key == "understanding" and decision != Decision.OUT_OF_SCOPE:
@@ -653,7 +666,7 @@ def build_handout(
                 sections.append(SELF_CARE)
     sections.append(help_section(options.clinic, options.phone))
     return Handout(
-        title=_title(rec),
+        title=_title(rec, sections),
         intro=_intro(rec),
         sections=tuple(sections),
         clinic=options.clinic,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from ..core.cards import DECISION_NAMES, URGENCY_WORDS, describe_dose
+from ..core.cards import DECISION_NAMES, describe_dose
 from ..core.evidence import SOURCES
 from ..core.models import Assessment, Recommendation
 from ..core.rules import RULES
@@ -177,7 +177,9 @@ def _summary(
 
     _heading(pdf, "Recommendation")
     pdf.set_font(FONT, "B", size + 2)
-    text(pdf, f"{DECISION_NAMES[rec.decision]}: {rec.cards[0].summary}", line + 1)
+    name, summary = DECISION_NAMES[rec.decision], rec.cards[0].summary
+    headline = summary if summary.lower().startswith(name.lower()) else f"{name}: {summary}"
+    text(pdf, headline, line + 1)
     pdf.set_font(FONT, size=size)
     review = "after referral" if rec.review_in_days is None else f"in {rec.review_in_days} days"
     prompts = [
@@ -188,11 +190,7 @@ def _summary(
         )
         if on
     ]
-    referral = (
-        f"{URGENCY_WORDS[rec.referral.urgency]} — {rec.referral.reason}"
-        if rec.referral is not None
-        else "none."
-    )
+    referral = rec.referral.reason if rec.referral is not None else "none."
     titles = {r.sets: r.title for r in RULES}
     facts = [
         f"Walking until the next review: {describe_dose(rec.next_dose)}.",

@@ -1,0 +1,20 @@
+"""Refresh the committed screenshots in docs/screenshots from the end-to-end test.
+
+Run: uv run python tools/refresh_screenshots.py   (a plain test run writes them elsewhere)
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+if __name__ == "__main__":
+    shots = ROOT / "docs" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "WALKBACK_SHOTS": str(shots)}
+    command = [sys.executable, "-m", "pytest", "tests/test_e2e.py", "-q", "--no-cov"]
+    raise SystemExit(subprocess.call(command, cwd=ROOT, env=env))
