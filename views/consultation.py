@@ -36,7 +36,7 @@ if state.get(ui.NOTE):
 screening = screen(ui.ticked("red_flags"), ui.ticked("exercise_screen"))
 referral = referral_for(screening)
 if referral is not None and referral.urgency == "emergency":
-    st.error(f"**Emergency.** {referral.reason}", icon=":material/emergency:")
+    st.error(referral.reason, icon=":material/emergency:")
 
 left, right = st.columns(2, gap="large")
 with left:
@@ -232,7 +232,6 @@ with right:
             tuple(ADHERENCE_CHOICES),
             key=k("adherence"),
             format_func=ADHERENCE_CHOICES.get,
-            horizontal=True,
         )
         ui.errors_for("adherence")
         st.checkbox(

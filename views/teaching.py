@@ -119,6 +119,7 @@ with whatif_tab:
         d, u, r = st.columns(3)
         d.metric("Dose", short_dose(decided.next_dose) or "None")
         u.metric("Resume at", short_dose(decided.resume_dose) or "—")
-        r.metric("Deciding rule", result.deciding_rule)
+        r.metric("Deciding rule", decided.rule_id, help=result.deciding_rule)
+        st.caption(f"Deciding rule: {result.deciding_rule}")
         titles = {rule.sets: rule.title for rule in RULES}
         st.caption("Flags: " + ("; ".join(titles[f.value] for f in decided.flags) or "none"))

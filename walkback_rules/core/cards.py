@@ -17,6 +17,7 @@ from .screens import CONDITION_INFO, FEATURES, Screening
 # ----------------------------------------------------------------------------- doses
 
 
+@cache  # at most 15 × 241 doses; frozen, so one value is shared per dose
 def exact(dose: Dose) -> NextDose:
     """An exact dose: min equal to max on both axes."""
     return NextDose(

@@ -39,6 +39,7 @@ def split_table(rules: Sequence[DecisionRule | FlagRule]) -> Table:
 
 
 _DEFAULT_TABLE = split_table(RULES)
+_ALL_FIELDS = set(Recommendation.model_fields)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +165,10 @@ def recommend(
         screening,
         outcome.review_in_days,
     )
+    # Every value above was built by the engine from a validated assessment, so it is put
+    # together without validating again (model_construct, with every field set).
     return Recommendation.model_construct(
+        _ALL_FIELDS,
         ruleset_version=RULESET_VERSION,
         decision=decision,
         next_dose=outcome.next_dose,

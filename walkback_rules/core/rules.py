@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from .cards import describe_dose, exact
 from .codes import Decision, Flag
@@ -122,6 +123,7 @@ def derive(a: Assessment) -> Facts:
 # ----------------------------------------------------------------------------- words
 
 
+@cache  # a few thousand doses at most; the trace quotes the same dose several times
 def dose_words(dose: Dose) -> str:
     """A dose as a clinician says it: "4 walks a week, 10 minutes each"."""
     return describe_dose(exact(dose)) if dose.walks else "no walking yet"
