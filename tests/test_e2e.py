@@ -124,7 +124,7 @@ def test_teaching_and_evidence_pages(page: Page) -> None:
     tab.get_by_role("link", name="Teaching", exact=True).click()
     expect(tab.get_by_role("heading", name="Teaching", exact=True)).to_be_visible()
     tab.get_by_role("tab", name="What-if explorer").click()
-    expect(tab.get_by_text("Deciding rule")).to_be_visible()
+    expect(tab.get_by_text("Deciding rule", exact=True)).to_be_visible()
     settle(tab)
     tab.screenshot(path=str(SHOTS / "teaching.png"))
 
