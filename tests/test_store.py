@@ -728,3 +728,20 @@ def test_a_file_naming_one_patient_twice_writes_nothing(store: Store) -> None:
         store.import_file(f"{line}\n{line}\n".encode())
 
     assert rows(store, "patients") == 0
+
+
+def test_an_import_with_a_repeated_key_is_refused_naming_where(store: Store) -> None:
+    """A repeated key in a patient file is refused with its path, and nothing is written."""
+
+    p = store.new_patient()
+    store.record(p.id, case("demo-20"))
+    text = dumps(store.export(p.id))
+    store.delete_patient(p.id)
+    forged = text.replace('"red_flags":["ces_saddle"]', '"red_flags":["ces_saddle"],"red_flags":[]')
+    assert forged != text
+
+    with pytest.raises(ImportError_) as caught:
+        store.import_file(forged.encode())
+
+    assert [e.field for e in caught.value.errors] == ["consultations[0].assessment.red_flags"]
+    assert rows(store, "patients") == 0

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from .core.engine import Decided, decide, recommend
+from .core.jsontext import json_lines
 from .core.models import Assessment, NextDose, Recommendation
 from .core.rules import RULES
 from .core.screens import CONDITION_INFO, FEATURES, TIER_RULES
@@ -58,14 +59,6 @@ def assessment_from_json(text: str) -> Assessment:
         raise InputError(exc.errors) from None
 
 
-def _is_single_value(text: str) -> bool:
-    try:
-        json.loads(text)
-    except ValueError:
-        return False
-    return True
-
-
 def _dose(dose: NextDose | None) -> dict[str, object] | None:
     if dose is None:
         return None
@@ -92,6 +85,7 @@ def brief(number: int, d: Decided) -> dict[str, object]:
 
 
 def _recommend_line(number: int, line: str, short: bool) -> str:
+    """One JSON Lines answer, carrying its input line number whether good or bad."""
     try:
         assessment = assessment_from_json(line)
     except InputError as exc:
@@ -100,34 +94,36 @@ def _recommend_line(number: int, line: str, short: bool) -> str:
         return json.dumps({"line": number, "error": errors})
     if short:
         return json.dumps(brief(number, decide(assessment)), separators=(",", ":"))
-    return recommend(assessment).model_dump_json()
+    return f'{{"line":{number},' + recommend(assessment).model_dump_json()[1:]
 
 
-def _recommend_chunk(chunk: tuple[int, list[str], bool]) -> str:
-    start, lines, short = chunk
-    return "".join(_recommend_line(start + i, line, short) + "\n" for i, line in enumerate(lines))
+def _recommend_chunk(chunk: tuple[list[tuple[int, str]], bool]) -> str:
+    records, short = chunk
+    return "".join(_recommend_line(n, line, short) + "\n" for n, line in records)
 
 
-def _chunks(lines: list[str], short: bool) -> Iterator[tuple[int, list[str], bool]]:
-    for start in range(0, len(lines), CHUNK_LINES):
-        yield start + 1, lines[start : start + CHUNK_LINES], short
+def _chunks(
+    records: list[tuple[int, str]], short: bool
+) -> Iterator[tuple[list[tuple[int, str]], bool]]:
+    for start in range(0, len(records), CHUNK_LINES):
+        yield records[start : start + CHUNK_LINES], short
 
 
 def recommend_lines(
-    lines: list[str], workers: int | None = None, short: bool = False
+    records: list[tuple[int, str]], workers: int | None = None, short: bool = False
 ) -> Iterator[str]:
     """Blocks of output lines, in input order: per line a recommendation or the line's errors.
 
     A long batch is shared across the machine's cores (forked workers, results in order).
     """
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers > 1 and len(lines) >= PARALLEL_MIN_LINES and "fork" in _start_methods():
+    if workers > 1 and len(records) >= PARALLEL_MIN_LINES and "fork" in _start_methods():
         import multiprocessing
 
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield from pool.imap(_recommend_chunk, _chunks(lines, short))
+            yield from pool.imap(_recommend_chunk, _chunks(records, short))
         return
-    yield from map(_recommend_chunk, _chunks(lines, short))
+    yield from map(_recommend_chunk, _chunks(records, short))
 
 
 def _start_methods() -> list[str]:
@@ -141,20 +137,16 @@ def _print_errors(errors: list[FieldError], err: TextIO) -> None:
         print(e, file=err)
 
 
-def split_lines(text: str) -> list[str]:
-    """JSON Lines: split on line feeds only (a CR before one is dropped), never on the other
-    characters Python counts as line breaks, so a result can never drift to another line."""
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return [line[:-1] if line.endswith("\r") else line for line in lines]
-
-
 def cmd_recommend(source: str, out: TextIO, err: TextIO, short: bool = False) -> int:
     """`walkback recommend`: one object in, one recommendation out; or JSON Lines."""
     text = _read(source)
-    lines = split_lines(text)
-    if len([line for line in lines if line.strip()]) <= 1 or _is_single_value(text):
+    if not text.strip():
+        raise InputError([FieldError(ROOT, "empty input; expected one JSON object")])
+    try:
+        records = json_lines(text)
+    except AssessmentError as exc:
+        raise InputError(exc.errors) from None
+    if records is None:
         assessment = assessment_from_json(text)
         if short:
             out.write(json.dumps(brief(1, decide(assessment))) + "\n")
@@ -162,8 +154,8 @@ def cmd_recommend(source: str, out: TextIO, err: TextIO, short: bool = False) ->
         out.write(recommend(assessment).model_dump_json(indent=2) + "\n")
         return 0
     status = 0
-    for block in recommend_lines(lines, short=short):
-        if '{"line": ' in block:
+    for block in recommend_lines(records, short=short):
+        if '"error": ' in block:
             status = 1
         out.write(block)
     return status

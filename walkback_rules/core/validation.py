@@ -201,12 +201,9 @@ def validate_assessment(data: Any) -> Assessment:
         raise AssessmentError(errors + cross_field_errors(data, errors)) from None
 
 
-def validate_assessment_json(text: str | bytes) -> Assessment:
-    """`validate_assessment` for JSON text, parsed by pydantic's own parser."""
-    try:
-        return Assessment.model_validate_json(text)
-    except ValidationError as exc:
-        errors = field_errors(exc)
-        if any(e.message.startswith("not valid JSON") for e in errors):
-            raise AssessmentError(errors) from None
-        raise AssessmentError(errors + cross_field_errors(json.loads(text), errors)) from None
+def validate_assessment_json(text: str) -> Assessment:
+    """`validate_assessment` for JSON text, read strictly (`jsontext.parse_json`): a repeated
+    key, NaN or a runaway nesting is an error, never quietly resolved."""
+    from .jsontext import parse_json
+
+    return validate_assessment(parse_json(text))

@@ -14,8 +14,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..core.codes import RELEASED_RULESETS
+from ..core.jsontext import json_lines, parse_json
 from ..core.models import Assessment, Recommendation
-from ..core.validation import ROOT, FieldError, field_errors
+from ..core.validation import ROOT, AssessmentError, FieldError, field_errors
 from . import ruleset_1_0
 
 FORMAT = "walkback-patient"
@@ -161,20 +162,21 @@ def parse_import(raw: bytes) -> list[PatientFile]:
         raise ImportError_([FieldError("FILE", "not UTF-8 text")]) from None
     if not text.strip():
         raise ImportError_([FieldError("FILE", "empty; expected a WalkBack patient export")])
-    documents: list[tuple[int | None, str]]
     try:
-        json.loads(text)
-        documents = [(None, text)]
-    except ValueError:
-        documents = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
-        if len(documents) == 1:
-            documents = [(None, text)]  # one broken document, not a backup
+        lines = json_lines(text)
+    except AssessmentError as exc:
+        raise ImportError_([_located("", e) for e in exc.errors]) from None
+    documents: list[tuple[int | None, str]] = (
+        [(None, text)] if lines is None else [(n, line) for n, line in lines]
+    )
     files: list[PatientFile] = []
     errors: list[FieldError] = []
     for number, document in documents:
         where = "" if number is None else f"line {number}: "
         try:
-            files.append(PatientFile.model_validate_json(document))
+            files.append(PatientFile.model_validate(parse_json(document)))
+        except AssessmentError as exc:  # repeated keys, runaway nesting: never resolved
+            errors += [_located(where, e) for e in exc.errors]
         except ValidationError as exc:
             errors += [_located(where, e) for e in field_errors(exc, PatientFile)]
     if errors:
