@@ -1,10 +1,14 @@
 """WalkBack CDS: the Streamlit entrypoint (page setup, navigation, shared sidebar)."""
 
+from pathlib import Path
+
 import streamlit as st
 
 import ui
 
-st.set_page_config(page_title="WalkBack CDS", page_icon=":material/directions_walk:", layout="wide")
+# The page icon is bundled with the app, so no page load fetches anything from outside.
+ICON = Path(__file__).parent / "assets" / "walkback-icon.png"
+st.set_page_config(page_title="WalkBack CDS", page_icon=str(ICON), layout="wide")
 
 navigation = st.navigation(
     {

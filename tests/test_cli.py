@@ -402,7 +402,7 @@ def test_handout_writes_a_pdf(tmp_path: Path) -> None:
 
     assert (status, out, err) == (0, "", "")
     assert target.read_bytes().startswith(b"%PDF-")
-    assert oct(target.stat().st_mode & 0o777) != oct(0o600)  # an ordinary file
+    assert oct(target.stat().st_mode & 0o777) == oct(0o600)  # private to its owner
 
 
 def test_handout_html_by_extension_and_letter_paper(tmp_path: Path) -> None:
@@ -581,3 +581,48 @@ def test_patients_record_bad_assessment_gives_recommend_errors(record: str) -> N
 
     assert status == 2 and err == run(["recommend", "-"], bad)[2]
     assert json.loads(run(["patients", "list", "--json"])[1])[0]["consultations"] == 0
+
+
+def _assessment_file(tmp_path: Path) -> Path:
+    path = tmp_path / "a.json"
+    path.write_text(GOOD, encoding="utf-8")
+    return path
+
+
+def test_output_is_private_and_never_overwritten_without_force(tmp_path: Path) -> None:
+    """-o writes 0600; an existing file needs --force, and keeps 0600 when replaced."""
+
+    source = _assessment_file(tmp_path)
+    target = tmp_path / "plan.pdf"
+    target.write_bytes(b"keep me")
+    target.chmod(0o644)
+
+    refused = run(["handout", str(source), "-o", str(target)])
+    assert refused[0] == 2 and "exists; add --force" in refused[2]
+    assert target.read_bytes() == b"keep me"
+
+    assert run(["handout", str(source), "-o", str(target), "--force"])[0] == 0
+    assert target.read_bytes().startswith(b"%PDF-")
+    assert target.stat().st_mode & 0o777 == 0o600
+
+    fresh = tmp_path / "summary.pdf"
+    assert run(["summary", str(source), "-o", str(fresh)])[0] == 0
+    assert fresh.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize("target", ["input", "/dev/null", "folder"])
+def test_output_refuses_the_input_and_what_is_not_a_regular_file(
+    tmp_path: Path, target: str
+) -> None:
+    """The input itself, a device or a folder is refused, and nothing changes."""
+
+    source = _assessment_file(tmp_path)
+    (tmp_path / "folder").mkdir()
+    path = {"input": str(source), "folder": str(tmp_path / "folder")}.get(target, target)
+
+    status, out, err = run(["summary", str(source), "-o", path, "--force"])
+
+    assert (status, out) == (2, "")
+    assert "input file" in err or "not a regular file" in err
+    assert source.read_text(encoding="utf-8") == GOOD

@@ -21,6 +21,9 @@ from pypdf import PdfReader
 from .browser import CHROMIUM_ARGS, chromium_path, streamlit_server
 
 SHOTS = Path(os.environ.get("WALKBACK_SHOTS") or tempfile.mkdtemp(prefix="walkback-shots-"))
+# Every request the app's pages make in these tests, and the origin they must all go to.
+REQUESTS: list[str] = []
+ORIGIN: list[str] = []
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +37,8 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
             browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
             tab = browser.new_page(viewport={"width": 1400, "height": 1800})
             tab.set_default_timeout(30_000)
+            ORIGIN.append(url)
+            tab.on("request", lambda request: REQUESTS.append(request.url))
             tab.goto(url)
             tab.get_by_role("heading", name="Consultation").wait_for()
             yield tab
@@ -267,3 +272,12 @@ def _earlier_course(pid: str) -> None:
                     max(1, 6 - week // 3) if week not in (8, 9) else 7,
                 ),
             )
+
+
+def test_every_request_stays_on_the_apps_own_origin(page: Page) -> None:
+    """Across every page above, nothing was fetched from outside the machine (run last)."""
+
+    foreign = [u for u in REQUESTS if not u.startswith((ORIGIN[0], "data:", "blob:", "about:"))]
+
+    assert len(REQUESTS) > 20
+    assert foreign == []

@@ -745,3 +745,37 @@ def test_an_import_with_a_repeated_key_is_refused_naming_where(store: Store) -> 
 
     assert [e.field for e in caught.value.errors] == ["consultations[0].assessment.red_flags"]
     assert rows(store, "patients") == 0
+
+
+def test_search_terms_are_matched_literally(store: Store) -> None:
+    """% and _ in a search are characters, not wildcards."""
+
+    store.new_patient("Tuesday runner")
+    store.new_patient("50% better")
+
+    assert [p.label for p in store.patients("%")] == ["50% better"]
+    assert store.patients("_") == []
+    assert len(store.patients("")) == 2
+
+
+def test_the_sqlite_record_is_private(tmp_path: Path) -> None:
+    """The database file and its write-ahead log are readable by their owner only."""
+
+    path = tmp_path / "record.db"
+    with Store.open(f"sqlite:///{path}") as store:
+        store.new_patient()
+        modes = {p.name: p.stat().st_mode & 0o777 for p in tmp_path.iterdir()}
+
+    assert modes["record.db"] == 0o600
+    assert all(mode == 0o600 for mode in modes.values()), modes
+
+
+def test_the_about_page_never_shows_a_server_url() -> None:
+    """Where the record is, without the user, database name or password."""
+
+    from walkback_rules.store import describe_url
+
+    shown = describe_url("postgresql+psycopg://clinic:secret@db.example/walkback")
+
+    assert shown == "a postgresql database server on db.example"
+    assert describe_url("sqlite:////tmp/x/record.db") == "/tmp/x/record.db"

@@ -161,8 +161,28 @@ def cmd_recommend(source: str, out: TextIO, err: TextIO, short: bool = False) ->
     return status
 
 
+def check_output(target: str, force: bool, sources: Sequence[str] = ()) -> None:
+    """Refuse an output that would lose something: an existing file without --force, the
+    input itself, or anything that is not a regular file (`-` is stdout)."""
+    if target == "-":
+        return
+    path = os.path.abspath(target)
+    if not os.path.lexists(path):
+        return
+    if any(s != "-" and os.path.exists(s) and os.path.samefile(s, path) for s in sources):
+        raise InputError([FieldError("OUT", f"{target!r} is the input file; write elsewhere")])
+    if not os.path.isfile(path) or os.path.islink(path):
+        problem = f"{target!r} is not a regular file; name a file, or - for stdout"
+        raise InputError([FieldError("OUT", problem)])
+    if not force:
+        raise InputError([FieldError("OUT", f"{target!r} exists; add --force to replace it")])
+
+
 def _write(target: str, data: bytes, out: TextIO) -> None:
-    """Write a file whole or not at all (a temporary file, then a rename); - is stdout."""
+    """Write a file whole or not at all (a temporary file, then a rename); - is stdout.
+
+    The file is private to its owner (0600), also when it replaces an older one.
+    """
     if target == "-":
         buffer = getattr(out, "buffer", None)
         if buffer is not None:
@@ -181,15 +201,16 @@ def _write(target: str, data: bytes, out: TextIO) -> None:
             [FieldError("OUT", f"cannot write to {folder!r}: {exc.strerror}")]
         ) from exc
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with os.fdopen(fd, "wb") as handle:  # mkstemp makes it 0600, and the rename keeps it
             handle.write(data)
-        umask = os.umask(0o022)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)  # an ordinary file, not the temporary file's 0600
         os.replace(temp, target)
-    except OSError as exc:
+    except BaseException as exc:
         os.unlink(temp)
-        raise InputError([FieldError("OUT", f"cannot write {target!r}: {exc.strerror}")]) from exc
+        if isinstance(exc, OSError):
+            raise InputError(
+                [FieldError("OUT", f"cannot write {target!r}: {exc.strerror}")]
+            ) from exc
+        raise
 
 
 def _handout_options(args: argparse.Namespace) -> HandoutOptions:
@@ -216,6 +237,7 @@ def cmd_handout(args: argparse.Namespace, out: TextIO) -> int:
     from .handouts import Format, handout_file
 
     options = _handout_options(args)
+    check_output(args.output, args.force, [args.file])
     assessment = assessment_from_json(_read(args.file))
     fmt: Format = args.format or (
         "html" if args.output.lower().endswith((".html", ".htm")) else "pdf"
@@ -229,6 +251,7 @@ def cmd_summary(args: argparse.Namespace, out: TextIO) -> int:
     from .handouts import summary_file
 
     options = _handout_options(args)
+    check_output(args.output, args.force, [args.file])
     assessment = assessment_from_json(_read(args.file))
     _write(args.output, summary_file(assessment, options), out)
     return 0
@@ -324,6 +347,7 @@ def _patients(store: Store, args: argparse.Namespace, out: TextIO) -> int:
             raise InputError(
                 [FieldError("ID", "give one patient ID, or --all (JSON Lines; not with --fhir)")]
             )
+        check_output(args.output, args.force)
         if args.all:
             data = "".join(dumps(p) + "\n" for p in store.export_all())
         elif args.fhir:
@@ -432,6 +456,7 @@ def _patients_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     export.add_argument("--all", action="store_true", help="every patient, as JSON Lines")
     export.add_argument("--fhir", action="store_true", help="a FHIR R4B Bundle")
     export.add_argument("-o", "--output", default="-", metavar="FILE", help="default: stdout")
+    export.add_argument("--force", action="store_true", help="replace FILE if it exists")
     imports = actions.add_parser(
         "import", help="import a patient file or a JSON Lines backup (all or nothing)"
     )
@@ -483,6 +508,7 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument(
             "-o", "--output", required=True, metavar="OUT", help="file to write; - is stdout"
         )
+        command.add_argument("--force", action="store_true", help="replace OUT if it exists")
         command.add_argument("--paper", choices=PAPERS, default="a4", help="paper size")
         command.add_argument("--clinic", default="", metavar="NAME", help="clinic name")
         command.add_argument("--phone", default="", metavar="NUMBER", help="clinic phone")

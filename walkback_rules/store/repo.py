@@ -96,20 +96,32 @@ def default_url() -> str:
     from platformdirs import user_data_dir
 
     folder = Path(user_data_dir("walkback-cds", appauthor=False))
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return f"sqlite:///{folder / 'walkback.db'}"
 
 
 def describe_url(url: str) -> str:
-    """Where the record lives, for the About page: a file path, or the URL without password."""
+    """Where the record lives, for the About page: a file path, or the kind of server and its
+    host, never a URL with its user, database or password."""
     parsed = sa.engine.make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return parsed.database or "(in memory)"
-    return parsed.render_as_string(hide_password=True)
+    return f"a {parsed.get_backend_name()} database server on {parsed.host or 'this machine'}"
 
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _private_file(url: str) -> None:
+    """Create a SQLite record file readable by its owner only (0600), before SQLite does;
+    SQLite gives its write-ahead log and shared-memory files the same mode."""
+    parsed = sa.engine.make_url(url)
+    path = parsed.database if parsed.get_backend_name() == "sqlite" else None
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    os.chmod(path, 0o600)  # an older record made before this, too
 
 
 def _engine(url: str) -> Engine:
@@ -200,6 +212,7 @@ class Store:
     @classmethod
     def open(cls, url: str | None = None) -> Store:
         url = url or default_url()
+        _private_file(url)
         engine = _engine(url)
         _migrate(engine)
         return cls(engine, url)
@@ -254,11 +267,13 @@ class Store:
         )
         query = query.strip()
         if query:
-            like = f"%{query.lower()}%"
+            # Matched literally: % and _ in the search are characters, not wildcards.
+            literal = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            like = f"%{literal}%"
             stmt = stmt.where(
                 sa.or_(
-                    sa.func.lower(patients.c.id).like(like),
-                    sa.func.lower(sa.func.coalesce(patients.c.label, "")).like(like),
+                    sa.func.lower(patients.c.id).like(like, escape="\\"),
+                    sa.func.lower(sa.func.coalesce(patients.c.label, "")).like(like, escape="\\"),
                 )
             )
         with self.engine.connect() as conn:
