@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from dataclasses import asdict
 from typing import TYPE_CHECKING, TextIO
 
 from .core.engine import Decided, decide, recommend
@@ -60,13 +61,8 @@ def assessment_from_json(text: str) -> Assessment:
 
 
 def _dose(dose: NextDose | None) -> dict[str, object] | None:
-    if dose is None:
-        return None
-    walks = dose.walks_per_week
-    return {
-        "walks_per_week": None if walks is None else {"min": walks.min, "max": walks.max},
-        "minutes_per_walk": {"min": dose.minutes_per_walk.min, "max": dose.minutes_per_walk.max},
-    }
+    """A dose as the full output writes it: {walks_per_week, minutes_per_walk} of {min, max}."""
+    return None if dose is None else asdict(dose)
 
 
 def brief(number: int, d: Decided) -> dict[str, object]:

@@ -31,10 +31,11 @@ class Timeline:
     weeks: list[dict[str, Any]]  # one per diary week
 
 
-def prescribed(recommendation: dict[str, Any]) -> tuple[int, int] | None:
-    """Walks a week and minutes a walk a stored recommendation prescribes, a range taken at
-    its gentle end (as the plan starts it); None with no dose or open-ended walks."""
-    dose = recommendation.get("next_dose")
+def prescribed(recommendation: dict[str, Any], field: str = "next_dose") -> tuple[int, int] | None:
+    """Walks a week and minutes a walk a stored recommendation prescribes (`next_dose`, or
+    `resume_dose` after a flare), a range taken at its gentle end (as the plan starts it);
+    None with no dose or open-ended walks."""
+    dose = recommendation.get(field)
     if not dose or not dose.get("walks_per_week"):
         return None
     return int(dose["walks_per_week"]["min"]), int(dose["minutes_per_walk"]["min"])

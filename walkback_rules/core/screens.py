@@ -419,6 +419,13 @@ class Screening:
 
 
 _FORM_ORDER = {code: i for i, code in enumerate(FEATURES)}
+_TABLE_ORDER = {c: i for i, c in enumerate(CONDITIONS)}  # within a tier, 3.1 then 3.2
+# The features each condition reads (its own, and a cancer history's part in cord
+# compression), named in the referral's reason when ticked.
+_CONDITION_READS: dict[Condition, frozenset[str]] = {
+    c: frozenset().union(*(r.reads for r in TIER_RULES if r.condition == c)) for c in CONDITIONS
+}
+_CONDITION_READS["axial_spondyloarthritis"] = AXSPA_CRITERIA | {"axspa_gate"}
 _EMPTY = Screening((), 0, False)
 
 
@@ -432,26 +439,15 @@ def screen(red_flags: Iterable[str], exercise_screen: Iterable[str] = ()) -> Scr
         held = best.get(rule.condition)
         if (held is None or _TIER_RANK[rule.tier] < _TIER_RANK[held.tier]) and rule.holds(ticked):
             best[rule.condition] = rule
-    order = {c: i for i, c in enumerate(CONDITIONS)}
     tiers = tuple(
         ConditionTier(
             c,
             rule.tier,
             rule.id,
-            tuple(sorted(ticked & _reads_of(c), key=_FORM_ORDER.__getitem__)),
+            tuple(sorted(ticked & _CONDITION_READS[c], key=_FORM_ORDER.__getitem__)),
         )
         for c, rule in sorted(
-            best.items(), key=lambda item: (_TIER_RANK[item[1].tier], order[item[0]])
+            best.items(), key=lambda item: (_TIER_RANK[item[1].tier], _TABLE_ORDER[item[0]])
         )
     )
     return Screening(tiers, _n(ticked, AXSPA_CRITERIA), "axspa_gate" in ticked)
-
-
-def _reads_of(condition: Condition) -> frozenset[str]:
-    return _CONDITION_READS[condition]
-
-
-_CONDITION_READS: dict[Condition, frozenset[str]] = {
-    c: frozenset().union(*(r.reads for r in TIER_RULES if r.condition == c)) for c in CONDITIONS
-}
-_CONDITION_READS["axial_spondyloarthritis"] = AXSPA_CRITERIA | {"axspa_gate"}

@@ -514,13 +514,6 @@ class Prefill:
 _CARRIED = ("walking_tolerance", "prefers_other_exercise", "usual_pain")
 
 
-def _resume(rec: dict[str, Any]) -> tuple[int, int] | None:
-    dose = rec.get("resume_dose")
-    if not dose or not dose.get("walks_per_week"):
-        return None
-    return int(dose["walks_per_week"]["min"]), int(dose["minutes_per_walk"]["min"])
-
-
 def _baseline(history: Sequence[Consultation]) -> int | None:
     """Walks a week at the first consultation, as the record holds it."""
     first = history[0].assessment
@@ -548,11 +541,11 @@ def prefill(history: Sequence[Consultation], today: date | None = None) -> Prefi
     flare_decision = last.ruleset_version == RULESET_VERSION and last.decision in {
         d.value for d in FLARE_DECISIONS
     }
-    resume = _resume(rec) if flare_decision else None
-    if resume is not None:
-        walking["walks_per_week"], walking["minutes_per_walk"] = resume
-    elif not flare_decision and rec.get("next_dose") is not None and prescribed(rec):
-        walking["walks_per_week"], walking["minutes_per_walk"] = prescribed(rec) or (0, 0)
+    # After a flare the dose to resume at; otherwise the dose prescribed. With neither (a
+    # referral, or a flare with nothing to resume) the walking stands as it was.
+    dose = prescribed(rec, "resume_dose" if flare_decision else "next_dose")
+    if dose is not None:
+        walking["walks_per_week"], walking["minutes_per_walk"] = dose
     today = today or datetime.now(UTC).date()
     seen = datetime.fromisoformat(last.recorded_at).date()
     walking["weeks_at_current_dose"] = (
