@@ -779,3 +779,213 @@ def test_the_about_page_never_shows_a_server_url() -> None:
 
     assert shown == "a postgresql database server on db.example"
     assert describe_url("sqlite:////tmp/x/record.db") == "/tmp/x/record.db"
+
+
+# --- an import never trusts a stored recommendation -----------------------------------
+
+
+def exported(store: Store, case_id: str) -> dict[str, object]:
+    """A patient file holding one consultation of `case_id`, with the store left empty."""
+    p = store.new_patient()
+    store.record(p.id, case(case_id), at="2026-10-01T09:00:00+00:00")
+    data = store.export(p.id)
+    store.delete_patient(p.id)
+    return data
+
+
+def _forge(data: dict[str, object], change: object) -> dict[str, object]:
+    forged = json.loads(dumps(data))
+    visit = forged["consultations"][0]
+    change(visit)  # type: ignore[operator]
+    return forged  # type: ignore[no-any-return]
+
+
+def _emergency_shown_as_progress(visit: dict[str, object]) -> None:
+    """The cauda equina assessment, with a steady review's PROGRESS recommendation."""
+    visit["assessment"] = CASES_BY_ID["demo-20"].data
+
+
+FORGERIES = {
+    "a cauda equina stored as PROGRESS": (_emergency_shown_as_progress, "recommendation.decision"),
+    "a million walks": (
+        lambda v: v["recommendation"]["next_dose"]["walks_per_week"].update(max=1_000_000),
+        "recommendation.next_dose",
+    ),
+    "negative review days": (
+        lambda v: v["recommendation"].update(review_in_days=-3),
+        "recommendation.review_in_days",
+    ),
+    "a flag added": (
+        lambda v: v["recommendation"].update(flags=["CHRONIC_PAIN"]),
+        "recommendation.flags",
+    ),
+    "a rule outcome flipped": (
+        lambda v: v["recommendation"]["trace"][0].update(fired=True),
+        "recommendation.trace",
+    ),
+    "no cards": (lambda v: v["recommendation"].update(cards=[]), "recommendation.cards"),
+    "another ruleset inside": (
+        lambda v: v["recommendation"].update(ruleset_version="2.1"),
+        "recommendation.ruleset_version",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", FORGERIES)
+def test_an_import_decides_2_0_records_again_and_refuses_a_forgery(store: Store, kind: str) -> None:
+    """The stored recommendation must be what the rules give; the difference is named."""
+
+    change, field = FORGERIES[kind]
+    data = _forge(exported(store, "demo-02"), change)
+
+    with pytest.raises(ImportError_) as caught:
+        store.import_file(dumps(data).encode())
+
+    fields = [e.field for e in caught.value.errors]
+    assert f"consultations[0].{field}" in fields, caught.value.errors
+    assert rows(store, "patients") == 0 and rows(store, "consultations") == 0
+
+
+def test_a_forged_emergency_names_both_decisions(store: Store) -> None:
+    data = _forge(exported(store, "demo-02"), _emergency_shown_as_progress)
+
+    with pytest.raises(ImportError_) as caught:
+        store.import_file(dumps(data).encode())
+
+    decision = next(e for e in caught.value.errors if e.field.endswith(".decision"))
+    assert "stored as PROGRESS" in decision.message
+    assert "the rules give EMERGENCY_REFERRAL" in decision.message
+
+
+def test_card_wording_is_kept_as_recorded(store: Store) -> None:
+    """Wording is not part of the decision: a record from another release of 2.0 imports."""
+
+    data = _forge(
+        exported(store, "demo-02"),
+        lambda v: v["recommendation"]["cards"][0].update(detail="Worded by another release."),
+    )
+
+    [pid] = store.import_file(dumps(data).encode())
+
+    [visit] = store.consultations(pid)
+    assert visit.recommendation["cards"][0]["detail"] == "Worded by another release."
+
+
+V1_UNSOUND = {
+    "no cards": ({"cards": []}, "recommendation.cards"),
+    "no trace": ({"trace": []}, "recommendation.trace"),
+    "a million walks": (
+        {"next_dose": {"walks_per_week": {"min": 5, "max": 1_000_000},
+                       "minutes_per_walk": {"min": 15, "max": 15}}},
+        "recommendation.next_dose.walks_per_week",
+    ),
+    "a range backwards": (
+        {"next_dose": {"walks_per_week": None, "minutes_per_walk": {"min": 20, "max": 10}}},
+        "recommendation.next_dose.minutes_per_walk",
+    ),
+    "negative review days": ({"review_in_days": -3}, "recommendation.review_in_days"),
+    "another ruleset inside": ({"ruleset_version": "2.0"}, "recommendation.ruleset_version"),
+    "a referral with a dose": (
+        {"decision": "URGENT_REFERRAL", "referral": None}, "recommendation.referral"
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", V1_UNSOUND)
+def test_a_1_0_record_must_be_sound_to_import(store: Store, kind: str) -> None:
+    change, field = V1_UNSOUND[kind]
+    data = v1_file("P-2345AB", {**V1_RECOMMENDATION, **change})
+
+    with pytest.raises(ImportError_) as caught:
+        store.import_file(dumps(data).encode())
+
+    assert f"consultations[0].{field}" in [e.field for e in caught.value.errors]
+    assert rows(store, "patients") == 0
+
+
+@pytest.mark.parametrize(
+    ("stamp", "why"),
+    [
+        ("2026-02-01T09:00:00.000000000000000000000000+00:00", "at most 32 characters"),
+        ("2999-02-01T09:00:00+00:00", "between 2000-01-01 and today"),
+        ("1970-01-01T00:00:00+00:00", "between 2000-01-01 and today"),
+        ("2026-02-01T09:00:00", "with its UTC offset"),
+    ],
+)
+def test_a_stored_time_must_fit_its_column_and_the_calendar(
+    store: Store, stamp: str, why: str
+) -> None:
+    """A long timestamp failed inside PostgreSQL with a traceback; now it is a field error."""
+
+    data = v1_file()
+    data["consultations"][0]["recorded_at"] = stamp  # type: ignore[index]
+
+    with pytest.raises(ImportError_) as caught:
+        store.import_file(dumps(data).encode())
+
+    [error] = caught.value.errors
+    assert error.field == "consultations[0].recorded_at" and why in error.message
+    assert rows(store, "patients") == 0
+
+
+def test_a_diary_week_given_twice_is_refused_by_name(store: Store) -> None:
+    data = v1_file()
+    week = {"week_start": "2026-01-05", "walks": 3, "minutes": 30, "worst_pain": 2}
+    data["diary"] = [week, {**week, "walks": 4}]
+
+    with pytest.raises(ImportError_) as caught:
+        store.import_file(dumps(data).encode())
+
+    assert [str(e) for e in caught.value.errors] == [
+        "diary[1].week_start: 2026-01-05 is given twice; give each week once"
+    ]
+    assert rows(store, "patients") == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["label\x00with a NUL", "bidi \u202eevil", "line\u2028break", "zero\u200bwidth"],
+    ids=["NUL", "bidi override", "line separator", "zero width"],
+)
+def test_a_label_with_control_or_bidi_characters_is_refused(store: Store, text: str) -> None:
+    """A NUL failed inside PostgreSQL; a bidi override reorders what the clinician reads."""
+
+    data = v1_file()
+    data["patient"]["label"] = text  # type: ignore[index]
+
+    with pytest.raises(ImportError_, match=r"patient\.label: "):
+        store.import_file(dumps(data).encode())
+    with pytest.raises(StoreError, match="label: "):
+        store.new_patient(text)
+
+    assert rows(store, "patients") == 0
+
+
+def test_stored_text_with_a_nul_is_refused_not_a_database_error(store: Store) -> None:
+    """Card text in a 1.0 record is kept as recorded, but never with a NUL in it."""
+
+    card = {**V1_RECOMMENDATION["cards"][0], "detail": "Why:\x00 hidden"}  # type: ignore[index]
+    data = v1_file("P-2345AB", {**V1_RECOMMENDATION, "cards": [card]})
+
+    with pytest.raises(ImportError_) as caught:
+        store.import_file(dumps(data).encode())
+
+    assert [e.field for e in caught.value.errors] == [
+        "consultations[0].recommendation.cards[0].detail"
+    ]
+    assert rows(store, "patients") == 0
+
+
+def test_an_import_of_a_million_bad_entries_stops_with_a_count(store: Store) -> None:
+    """Errors are capped per record and per file, so the message stays short."""
+
+    line = dumps({**v1_file(), "diary": [0] * 1_999})
+    many = "\n".join(line.replace("P-2345AB", f"P-2345A{c}") for c in "BCDEFGHJKMN")
+
+    with pytest.raises(ImportError_) as caught:
+        store.import_file(many.encode())
+
+    errors = [str(e) for e in caught.value.errors]
+    assert len(errors) <= 110
+    assert "line 1: record: and 1,979 more problems; fix these first" in errors
+    assert errors[-1].endswith("fix these and import again")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TextIO
 from .core.engine import Decided, decide, recommend
 from .core.jsontext import json_lines
 from .core.models import Assessment, NextDose, Recommendation
+from .core.plaintext import escaped
 from .core.rules import RULES
 from .core.screens import CONDITION_INFO, FEATURES, TIER_RULES
 from .core.validation import ROOT, AssessmentError, FieldError, validate_assessment_json
@@ -130,7 +131,7 @@ def _start_methods() -> list[str]:
 
 def _print_errors(errors: list[FieldError], err: TextIO) -> None:
     for e in errors:
-        print(e, file=err)
+        print(escaped(str(e)), file=err)
 
 
 def cmd_recommend(source: str, out: TextIO, err: TextIO, short: bool = False) -> int:
@@ -273,7 +274,7 @@ def cmd_patients(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except ImportError_ as exc:
         _print_errors(exc.errors, err)
     except StoreError as exc:
-        print(f"{getattr(args, 'id', None) or 'patients'}: {exc}", file=err)
+        print(escaped(f"{getattr(args, 'id', None) or 'patients'}: {exc}"), file=err)
     except ModuleNotFoundError as exc:
         if exc.name and exc.name.startswith("fhir"):
             print("--fhir: needs the optional extra: pip install 'walkback-cds[fhir]'", file=err)
@@ -316,15 +317,16 @@ def _patients(store: Store, args: argparse.Namespace, out: TextIO) -> int:
             for r in rows:
                 out.write(
                     f"{r.id}  {r.consultations:>3} visits  {_date(r.last_seen):16}  "
-                    f"{r.last_decision or '':20}  {r.label or ''}\n"
+                    f"{r.last_decision or '':20}  {escaped(r.label or '')}\n"
                 )
     elif action == "show":
         patient = store.patient(args.id)
         history = store.consultations(args.id)
-        label = patient.label or "(no label)"
+        label = escaped(patient.label or "(no label)")
         out.write(f"{patient.id}  {label}  since {_date(patient.created_at)}\n")
         for number, c in enumerate(history, start=1):
-            summary = c.recommendation["cards"][0]["summary"]
+            cards = c.recommendation.get("cards") or [{"summary": "(no card recorded)"}]
+            summary = escaped(str(cards[0].get("summary", "")))
             out.write(f"  {number}. {_date(c.recorded_at)}  {c.decision}: {summary}\n")
         for week in store.diary(args.id):
             out.write(

@@ -2,20 +2,25 @@
 
 A duplicate key is refused, never resolved by letting one value win: `{"red_flags":
 ["ces_saddle"], "red_flags": []}` must not quietly become a patient with no red flags.
-Also refused: nesting beyond a small depth, NaN and Infinity, and integers longer than any
-field allows. A leading byte-order mark is accepted. Every problem is a `FieldError` that
-names where it is (a field path, or the line and column of broken JSON).
+Also refused: nesting beyond a small depth, NaN and Infinity, integers longer than any
+field allows, and objects or arrays far larger than any record holds (so a small file can
+never make a million errors). A leading byte-order mark is accepted. Every problem is a
+`FieldError` that names where it is (a field path, or the line and column of broken JSON).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
-from .validation import ROOT, AssessmentError, FieldError
+from .plaintext import escaped
+from .validation import ROOT, AssessmentError, FieldError, capped
 
 MAX_DEPTH = 16  # the deepest record (a patient file) nests 7 levels
 MAX_INT_DIGITS = 12
+MAX_MEMBERS = 100  # the widest record (an assessment) has 21 fields
+MAX_ITEMS = 2000  # the longest list (a patient's consultations or diary weeks) is far shorter
 BOM = "\ufeff"
 
 
@@ -27,6 +32,16 @@ class _Repeated(dict[str, Any]):
     def __init__(self, pairs: list[tuple[str, Any]], repeated: list[str]) -> None:
         super().__init__(pairs)
         self.repeated = repeated
+
+
+class _Wide(dict[str, Any]):
+    """An object with more members than any record has; its members are dropped unread."""
+
+    __slots__ = ("members",)
+
+    def __init__(self, members: int) -> None:
+        super().__init__()
+        self.members = members
 
 
 def _constant(name: str) -> Any:
@@ -42,6 +57,8 @@ def _integer(text: str) -> int:
 def _path(parts: list[str | int]) -> str:
     text = ""
     for part in parts:
+        if isinstance(part, str):
+            part = escaped(part)
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
     return text or ROOT
 
@@ -55,7 +72,15 @@ def _problems(value: Any) -> list[FieldError]:
         if len(where) > MAX_DEPTH:
             found.append(FieldError(_path(where), f"nested more than {MAX_DEPTH} levels deep"))
             continue
-        if isinstance(item, dict):
+        if isinstance(item, _Wide):
+            found.append(
+                FieldError(
+                    _path(where),
+                    f"an object of {item.members:,} fields is larger than any record "
+                    f"(at most {MAX_MEMBERS})",
+                )
+            )
+        elif isinstance(item, dict):
             if isinstance(item, _Repeated):
                 for key in item.repeated:
                     found.append(
@@ -66,6 +91,15 @@ def _problems(value: Any) -> list[FieldError]:
                     )
             stack.extend((v, [*where, k]) for k, v in item.items())
         elif isinstance(item, list):
+            if len(item) > MAX_ITEMS:
+                found.append(
+                    FieldError(
+                        _path(where),
+                        f"a list of {len(item):,} items is longer than any field allows "
+                        f"(at most {MAX_ITEMS:,})",
+                    )
+                )
+                continue
             stack.extend((v, [*where, i]) for i, v in enumerate(item))
     return sorted(found, key=lambda e: e.field)
 
@@ -74,14 +108,17 @@ def parse_json(text: str) -> Any:
     """The value of one JSON text, read strictly; `AssessmentError` names every problem."""
     if text.startswith(BOM):
         text = text[len(BOM) :]
-    repeated = False
+    suspect = False
 
     def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        nonlocal repeated
+        nonlocal suspect
+        if len(pairs) > MAX_MEMBERS:
+            suspect = True
+            return _Wide(len(pairs))
         value = dict(pairs)
         if len(value) == len(pairs):
             return value
-        repeated = True
+        suspect = True
         keys = [k for k, _ in pairs]
         return _Repeated(pairs, sorted({k for k in keys if keys.count(k) > 1}))
 
@@ -99,12 +136,12 @@ def parse_json(text: str) -> Any:
         raise AssessmentError(
             [FieldError(ROOT, f"not valid JSON: nested more than {MAX_DEPTH} levels deep")]
         ) from None
-    # Walk the value only when it could hold a problem: a repeated key, or enough brackets
-    # to nest too deep.
-    if repeated or text.count("{") + text.count("[") > MAX_DEPTH:
+    # Walk the value only when it could hold a problem: a repeated key or a huge object,
+    # enough brackets to nest too deep, or enough commas for a huge array.
+    if suspect or text.count("{") + text.count("[") > MAX_DEPTH or text.count(",") > MAX_ITEMS:
         problems = _problems(value)
         if problems:
-            raise AssessmentError(problems)
+            raise AssessmentError(capped(problems))
     return value
 
 
@@ -124,11 +161,7 @@ def json_lines(text: str) -> list[tuple[int, str]] | None:
         pass
     else:
         return None
-    lines = [
-        (n, line[:-1] if line.endswith("\r") else line)
-        for n, line in enumerate(text.split("\n"), start=1)
-    ]
-    records = [(n, line) for n, line in lines if line.strip()]
+    records = [(n, line) for n, line in _lines(text) if line.strip()]
     if len(records) > 1:
         try:
             for _, line in records:
@@ -139,3 +172,16 @@ def json_lines(text: str) -> list[tuple[int, str]] | None:
             return records
     parse_json(text)  # raises, naming the line and column
     raise AssertionError("unreachable: the text did not parse as a whole")  # pragma: no cover
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    """The lines of `text` with their numbers, split on line feeds only (a CR before one
+    dropped), one at a time: a file of millions of short lines is never held twice."""
+    start, number = 0, 1
+    while True:
+        end = text.find("\n", start)
+        line = text[start:] if end < 0 else text[start:end]
+        yield number, line[:-1] if line.endswith("\r") else line
+        if end < 0:
+            return
+        start, number = end + 1, number + 1

@@ -202,11 +202,13 @@ class Assessment(BaseModel):
         "a list of unique codes, each " + _choices(RED_FLAG_FEATURES),
         "Red-flag features the clinician has found (possible serious causes, to confirm).",
         default_factory=list,
+        max_length=len(RED_FLAG_FEATURES),  # unique codes: a longer list repeats one
     )
     exercise_screen: list[ExerciseItem] = _field(
         "a list of unique codes, each " + _choices(EXERCISE_ITEMS),
         "Exercise-safety findings: chest pain, fainting, breathlessness.",
         default_factory=list,
+        max_length=len(EXERCISE_ITEMS),
     )
     self_harm_concern: bool = _flag("Concern about thoughts of self-harm or suicide.")
     phq2: int | None = _int(0, 6, "PHQ-2 total (two items, 0–3 each).", null=True, default=None)

@@ -17,8 +17,10 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from .models import CROSS_FIELD_RULES, Assessment
+from .plaintext import escaped
 
 ROOT = "assessment"
+MAX_ERRORS = 20  # per record: enough to fix, never a flood
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,12 +42,24 @@ class AssessmentError(ValueError):
         self.errors = errors
 
 
+def capped(errors: list[FieldError], where: str = ROOT) -> list[FieldError]:
+    """The first `MAX_ERRORS` problems, then one line saying how many more there are."""
+    if len(errors) <= MAX_ERRORS:
+        return errors
+    more = len(errors) - MAX_ERRORS
+    noun = "problem" if more == 1 else "problems"
+    return [*errors[:MAX_ERRORS], FieldError(where, f"and {more:,} more {noun}; fix these first")]
+
+
 def _path(loc: tuple[int | str, ...]) -> str:
+    """A dotted path; a key's control or invisible characters are written as escapes, so a
+    key can never forge a line of output or reorder one."""
     text = ""
     for part in loc:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
+            part = escaped(part)
             text += f".{part}" if text else part
     return text or ROOT
 
@@ -92,7 +106,7 @@ def _allowed(info: FieldInfo | None) -> str | None:
 
 def _shown(value: Any) -> str:
     try:
-        text = json.dumps(value, ensure_ascii=False)
+        text = escaped(json.dumps(value, ensure_ascii=False))
     except (TypeError, ValueError):
         text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
@@ -198,7 +212,7 @@ def validate_assessment(data: Any) -> Assessment:
         return Assessment.model_validate(data)
     except ValidationError as exc:
         errors = field_errors(exc)
-        raise AssessmentError(errors + cross_field_errors(data, errors)) from None
+        raise AssessmentError(capped(errors + cross_field_errors(data, errors))) from None
 
 
 def validate_assessment_json(text: str) -> Assessment:

@@ -2,21 +2,30 @@
 
 A file is validated whole before anything is written. Every error names its field by
 dotted path (with the line, for JSON Lines) and says what is allowed.
+
+An import never trusts a stored recommendation. A consultation made under the current
+ruleset is decided again, and one whose stored decision, doses, referral, flags or rule
+outcomes differ from what the rules give is refused. A consultation made under an older
+ruleset is kept exactly as recorded, but only when it is sound: its cards are there, its
+doses and review are in range, and it says the ruleset it was made under.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime
+from collections.abc import Iterator, Sequence
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..core.codes import RELEASED_RULESETS
+from ..core.cards import describe_dose
+from ..core.codes import RELEASED_RULESETS, RULESET_VERSION
 from ..core.jsontext import json_lines, parse_json
 from ..core.models import Assessment, Recommendation
-from ..core.validation import ROOT, AssessmentError, FieldError, field_errors
+from ..core.plaintext import unsafe_character
+from ..core.validation import ROOT, AssessmentError, FieldError, capped, field_errors
 from . import ruleset_1_0
 
 FORMAT = "walkback-patient"
@@ -25,6 +34,9 @@ ID_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read a
 ID_PATTERN = re.compile(rf"^P-[{ID_ALPHABET}]{{6}}$")
 LABEL_MAX = 60
 MAX_IMPORT_BYTES = 10 * 1024 * 1024  # a backup of thousands of patients is a few MB
+MAX_FILE_ERRORS = 100  # an import stops checking after this many problems
+STAMP_MAX = 32  # characters: the record's time columns
+EARLIEST = date(2000, 1, 1)  # no record of this product is older
 _RULESETS = "a ruleset this product has released: " + ", ".join(f'"{v}"' for v in RELEASED_RULESETS)
 
 _STRICT = ConfigDict(strict=True, extra="forbid", frozen=True)
@@ -40,20 +52,32 @@ def label_problem(label: str | None) -> str | None:
         return None
     if len(label) > LABEL_MAX:
         return f"at most {LABEL_MAX} characters"
-    if any(ord(c) < 32 or ord(c) == 127 for c in label):
-        return "text on one line, without control characters"
+    char = unsafe_character(label)
+    if char is not None:
+        return f"text on one line, without control or invisible characters (it holds {char})"
     if "<" in label or ">" in label:
         return "plain text without < or > (a label is never markup)"
     return None
 
 
+_STAMP = "an ISO 8601 date and time with its UTC offset"
+
+
+def _latest() -> date:
+    """The latest date a record may carry: tomorrow, for a clock a little ahead."""
+    return datetime.now(UTC).date() + timedelta(days=1)
+
+
 def _timestamp(value: str) -> str:
+    """A stored time: ISO 8601 with its offset, fitting its column, from 2000 to tomorrow."""
     try:
-        parsed = datetime.fromisoformat(value)
+        parsed = datetime.fromisoformat(value) if len(value) <= STAMP_MAX else None
     except ValueError:
-        raise ValueError("an ISO 8601 date and time with its UTC offset") from None
-    if parsed.tzinfo is None:
-        raise ValueError("an ISO 8601 date and time with its UTC offset")
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise ValueError(f"{_STAMP}, at most {STAMP_MAX} characters")
+    if not EARLIEST <= parsed.astimezone(UTC).date() <= _latest():
+        raise ValueError(f"{_STAMP}, between {EARLIEST.isoformat()} and today")
     return value
 
 
@@ -122,6 +146,8 @@ class DiaryIn(BaseModel):
             raise ValueError("the Monday that starts the week, as YYYY-MM-DD") from None
         if day.weekday() != 0 or day.isoformat() != value:
             raise ValueError("the Monday that starts the week, as YYYY-MM-DD")
+        if not EARLIEST <= day <= _latest():
+            raise ValueError(f"a Monday between {EARLIEST.isoformat()} and this week")
         return value
 
 
@@ -166,22 +192,167 @@ def parse_import(raw: bytes) -> list[PatientFile]:
         lines = json_lines(text)
     except AssessmentError as exc:
         raise ImportError_([_located("", e) for e in exc.errors]) from None
-    documents: list[tuple[int | None, str]] = (
-        [(None, text)] if lines is None else [(n, line) for n, line in lines]
-    )
+    documents: Sequence[tuple[int | None, str]] = [(None, text)] if lines is None else lines
     files: list[PatientFile] = []
     errors: list[FieldError] = []
     for number, document in documents:
         where = "" if number is None else f"line {number}: "
         try:
-            files.append(PatientFile.model_validate(parse_json(document)))
+            file = PatientFile.model_validate(parse_json(document))
         except AssessmentError as exc:  # repeated keys, runaway nesting: never resolved
-            errors += [_located(where, e) for e in exc.errors]
+            found = [_located(where, e) for e in exc.errors]
         except ValidationError as exc:
-            errors += [_located(where, e) for e in field_errors(exc, PatientFile)]
+            found = [_located(where, e) for e in field_errors(exc, PatientFile)]
+        else:
+            found = [_located(where, e) for e in verify(file)]
+            files.append(file)
+        errors += capped(found, f"{where}record")
+        if len(errors) >= MAX_FILE_ERRORS and number is not None:
+            errors.append(
+                FieldError(
+                    f"{where}record",
+                    f"checking stopped here after {len(errors):,} problems; "
+                    "fix these and import again",
+                )
+            )
+            break
     if errors:
         raise ImportError_(errors)
     return files
+
+
+# --------------------------------------------------------------------- verification
+
+
+def verify(file: PatientFile) -> list[FieldError]:
+    """What is unsound in a validated patient file, each problem naming its consultation.
+
+    The current ruleset's consultations are decided again; older ones are checked for shape.
+    """
+    found: list[FieldError] = []
+    weeks = [w.week_start for w in file.diary]
+    for i, week in enumerate(weeks):
+        if week in weeks[:i]:
+            found.append(
+                FieldError(f"diary[{i}].week_start", f"{week} is given twice; give each week once")
+            )
+    for i, visit in enumerate(file.consultations):
+        at = f"consultations[{i}]"
+        found += [
+            FieldError(f"{at}.recommendation{where}", f"must be plain text; it holds {char}")
+            for where, char in _unsafe_text(visit.recommendation.model_dump(mode="json"))
+        ]
+        if isinstance(visit, Consultation20In):
+            found += [
+                FieldError(f"{at}.recommendation.{field}", message)
+                for field, message in _differences(visit.assessment, visit.recommendation)
+            ]
+        else:
+            found += [
+                FieldError(f"{at}.recommendation.{field}", message)
+                for field, message in _unsound_1_0(visit.recommendation)
+            ]
+    return found
+
+
+def _text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _differences(assessment: Assessment, stored: Recommendation) -> list[tuple[str, str]]:
+    """Where a stored 2.0 recommendation differs from what the rules give for its assessment.
+
+    Decision, doses, referral, flags, flare care, review and each rule's outcome are
+    compared; the wording of cards and reasons is kept as recorded and not compared.
+    """
+    from ..core.engine import recommend
+
+    if stored.ruleset_version != RULESET_VERSION:
+        return [("ruleset_version", f'must be "{RULESET_VERSION}", as the consultation says')]
+    rules = recommend(assessment)
+    out: list[tuple[str, str]] = []
+
+    def differs(field: str, was: Any, gives: Any, shown: Any = _text) -> None:
+        if was != gives:
+            out.append(
+                (
+                    field,
+                    f"stored as {shown(was)}, but the rules give {shown(gives)} for this "
+                    "assessment; a stored recommendation must be what the rules decide",
+                )
+            )
+
+    differs("decision", stored.decision.value, rules.decision.value, str)
+    differs("next_dose", stored.next_dose, rules.next_dose, describe_dose)
+    differs("resume_dose", stored.resume_dose, rules.resume_dose, describe_dose)
+    differs("referral", _referral(stored), _referral(rules))
+    differs("flags", sorted(f.value for f in stored.flags), [f.value for f in rules.flags])
+    differs("ice_or_heat", stored.ice_or_heat, rules.ice_or_heat)
+    differs("medication_discussion", stored.medication_discussion, rules.medication_discussion)
+    differs("review_in_days", stored.review_in_days, rules.review_in_days)
+    was = [(t.rule_id, t.fired) for t in stored.trace]
+    gives = [(t.rule_id, t.fired) for t in rules.trace]
+    if was != gives:
+        if [r for r, _ in was] != [r for r, _ in gives]:
+            message = "must list every rule of ruleset 2.0 in order, as the rules give them"
+        else:
+            changed = ", ".join(r for (r, a), (_, b) in zip(was, gives, strict=True) if a != b)
+            message = f"stored rule outcomes differ from what the rules give at {changed}"
+        out.append(("trace", message))
+    if not stored.cards:
+        out.append(("cards", "must hold the cards shown to the clinician; the list is empty"))
+    return out
+
+
+def _unsafe_text(value: Any, where: str = "") -> Iterator[tuple[str, str]]:
+    """Every string in stored output holding a refused character: (path, code point)."""
+    if isinstance(value, str):
+        char = unsafe_character(value, prose=True)
+        if char is not None:
+            yield where, char
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _unsafe_text(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for n, item in enumerate(value):
+            yield from _unsafe_text(item, f"{where}[{n}]")
+
+
+def _referral(rec: Recommendation) -> dict[str, Any] | None:
+    r = rec.referral
+    return None if r is None else {"urgency": r.urgency, "conditions": list(r.conditions)}
+
+
+def _unsound_1_0(rec: ruleset_1_0.Recommendation) -> list[tuple[str, str]]:
+    """What makes a stored 1.0 recommendation unfit to show as recorded."""
+    out: list[tuple[str, str]] = []
+    if rec.ruleset_version != "1.0":
+        out.append(("ruleset_version", 'must be "1.0", as the consultation says'))
+    if not rec.cards:
+        out.append(("cards", "must hold the cards shown to the clinician; the list is empty"))
+    if not rec.trace:
+        out.append(("trace", "must hold the rule outcomes; the list is empty"))
+    dose = rec.next_dose
+    if dose is not None:
+        spans = [("minutes_per_walk", dose.minutes_per_walk, 1, 240)]
+        if dose.walks_per_week is not None:
+            spans.append(("walks_per_week", dose.walks_per_week, 0, 14))
+        for name, span, lo, hi in spans:
+            if not lo <= span.min <= span.max <= hi:
+                out.append(
+                    (
+                        f"next_dose.{name}",
+                        f"must run from min to max within {lo}–{hi}; "
+                        f"stored as {span.min}–{span.max}",
+                    )
+                )
+    if rec.decision in ruleset_1_0.REFERRAL_DECISIONS and (rec.referral is None or dose):
+        out.append(("referral", f"{rec.decision.value} needs a referral and no walking dose"))
+    if rec.review_in_days is not None and not 1 <= rec.review_in_days <= 365:
+        out.append(
+            ("review_in_days", f"must be 1–365 days or null; stored as {rec.review_in_days}")
+        )
+    return out
 
 
 _TAGS = tuple(f".{v}" for v in RELEASED_RULESETS)
