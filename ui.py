@@ -182,11 +182,29 @@ def _close_record() -> None:
 
 
 @st.cache_resource(show_spinner=False)
-def store() -> Store:
-    """The patient record, opened (and migrated) once per app process."""
+def _opened() -> Store:
+    """The patient record, opened (and migrated if behind) once per app process."""
     from walkback_rules.store import Store
 
     return Store.open()
+
+
+def store() -> Store:
+    """The patient record; when it cannot be opened, the page says why and stops there
+    (it is tried again on the next page, once the problem is fixed)."""
+    from walkback_rules.store import StoreError
+
+    try:
+        return _opened()
+    except StoreError as exc:
+        st.error(
+            f"The patient record cannot be used. {_capital(str(exc))}", icon=":material/error:"
+        )
+        st.stop()
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def open_patient(pid: str) -> None:
@@ -232,12 +250,15 @@ def restore_patient() -> None:
         st.query_params[PATIENT] = open_now
         return
     if pid and open_now != pid:
-        from walkback_rules.store import StoreError
+        from walkback_rules.store import NotFound, StoreError
 
         try:
             open_patient(pid)
-        except StoreError:
+        except NotFound:
             st.query_params.pop(PATIENT, None)
+        except StoreError as exc:
+            st.query_params.pop(PATIENT, None)
+            st.toast(f"{pid} could not be opened: {exc}", icon=":material/error:")
 
 
 def save_consultation() -> None:

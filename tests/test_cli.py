@@ -626,3 +626,64 @@ def test_output_refuses_the_input_and_what_is_not_a_regular_file(
     assert (status, out) == (2, "")
     assert "input file" in err or "not a regular file" in err
     assert source.read_text(encoding="utf-8") == GOOD
+
+
+# --- output that cannot be written, text that is not text --------------------------------
+
+
+def test_stdout_on_a_full_disk_is_a_plain_error() -> None:
+    """Writing the rule table to a full device: exit 2 and one line, no traceback."""
+
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "walkback_rules", "rules"],
+            stdout=full, stderr=subprocess.PIPE, text=True, check=False,
+        )  # fmt: skip
+
+    assert done.returncode == 2
+    assert done.stderr == "OUT: cannot write the output: No space left on device\n"
+
+
+def test_a_label_that_is_not_utf8_is_refused_by_name(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable.encode(), b"-m", b"walkback_rules", b"patients", b"new", b"--label",
+         b"caf\xe9 runner"],
+        capture_output=True, check=False,
+        env={"WALKBACK_DB_URL": f"sqlite:///{tmp_path / 'record.db'}", "PATH": "/usr/bin"},
+    )  # fmt: skip
+
+    assert done.returncode == 2 and done.stdout == b""
+    assert done.stderr == b"patients: label: UTF-8 text (it holds bytes that are not UTF-8)\n"
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["\x1b[2J\x1b[31mred", "age\nassessment: forged line", "bidi\u202eoverride", "c1\x9bcsi"],
+    ids=["terminal escape", "newline", "bidi override", "C1 control"],
+)
+def test_keys_and_values_reach_the_terminal_escaped(key: str) -> None:
+    """A key cannot clear the screen, recolour it, forge an error line or reorder one."""
+
+    status, out, err = run(["recommend", "-"], json.dumps({**assessment_data(), key: key}))
+
+    assert status == 2 and out == ""
+    [line] = err.splitlines()  # a newline in the key forged no second line
+    assert not any(c in line for c in "\x1b\x9b\u202e")
+    assert "unknown field" in line
+
+
+def test_a_stored_label_with_an_escape_is_shown_escaped(tmp_path: Path, monkeypatch: Any) -> None:
+    """A record made before labels were checked still cannot drive the terminal."""
+
+    from walkback_rules.store import Store
+
+    url = f"sqlite:///{tmp_path / 'record.db'}"
+    monkeypatch.setenv("WALKBACK_DB_URL", url)
+    with Store.open(url) as store:
+        pid = store.new_patient().id
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE patients SET label = 'x\x1b[2Jy'")
+
+    for args in (["patients", "list"], ["patients", "show", pid]):
+        status, out, _ = run(args)
+        assert status == 0 and "x\\x1b[2Jy" in out and "\x1b" not in out

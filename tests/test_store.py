@@ -989,3 +989,139 @@ def test_an_import_of_a_million_bad_entries_stops_with_a_count(store: Store) -> 
     assert len(errors) <= 110
     assert "line 1: record: and 1,979 more problems; fix these first" in errors
     assert errors[-1].endswith("fix these and import again")
+
+
+# --- the store never blocks a reader, and says plainly what is wrong -------------------
+
+
+def test_head_names_the_newest_migration() -> None:
+    from walkback_rules.store.repo import HEAD, MIGRATIONS
+
+    newest = max(p.name for p in (MIGRATIONS / "versions").glob("[0-9]*.py"))
+    assert newest.startswith(HEAD + "_")
+
+
+def _hold_write_lock(path: Path) -> subprocess.Popen[str]:
+    """Another process that takes the record's write lock and keeps it until stopped."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sqlite3, sys\n"
+         f"db = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
+         "db.execute('BEGIN IMMEDIATE')\n"
+         "db.execute(\"UPDATE patients SET label = 'held' WHERE 0\")\n"
+         "print('locked', flush=True)\n"
+         "sys.stdin.read()\n"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+    return holder
+
+
+def test_readers_never_wait_for_a_writer(tmp_path: Path) -> None:
+    """Opening, listing, showing and exporting go ahead while another process writes; a
+    write gives up with a message naming the file, not a 32-second wait and a traceback."""
+
+    path = tmp_path / "record.db"
+    with Store.open(f"sqlite:///{path}") as store:
+        pid = filled(store)
+    holder = _hold_write_lock(path)
+    try:
+        started = time.monotonic()
+        env = {**os.environ, "WALKBACK_DB_URL": f"sqlite:///{path}"}
+        for args in (["list"], ["show", pid], ["export", pid], ["export", "--all"]):
+            done = subprocess.run(
+                [sys.executable, "-m", "walkback_rules.cli", "patients", *args],
+                capture_output=True, text=True, env=env, timeout=60, check=False,
+            )  # fmt: skip
+            assert done.returncode == 0, done.stderr
+        readers = time.monotonic() - started
+        with Store.open(f"sqlite:///{path}", wait=0.2) as store:
+            assert len(store.consultations(pid)) == 2
+            with pytest.raises(StoreError) as caught:
+                store.new_patient()
+    finally:
+        holder.communicate("")
+    print(f"four reads with the write lock held: {readers:.2f} s")
+    assert str(caught.value) == (
+        f"the patient record ({path}) is busy: another program is writing to it. "
+        "Try again in a moment."
+    )
+
+
+def test_a_read_only_record_can_be_read_and_says_why_it_cannot_be_written(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "record.db"
+    with Store.open(f"sqlite:///{path}") as store:
+        pid = filled(store)
+    read_only = f"sqlite:///file:{path}?mode=ro&uri=true"
+
+    with Store.open(read_only) as store:
+        assert len(store.consultations(pid)) == 2
+        with pytest.raises(StoreError, match=r"is read-only: nothing can be saved"):
+            store.set_diary(pid, DiaryWeek("2026-11-23", 4, 40, 3))
+
+
+def test_a_full_disk_is_named_and_nothing_is_half_written(tmp_path: Path) -> None:
+    """SQLite's page limit stands in for a full disk: the import fails whole, plainly."""
+
+    path = tmp_path / "record.db"
+    with Store.open(f"sqlite:///{path}") as store:
+        line = dumps(store.export(filled(store)))
+        wipe(store)
+        with store.engine.connect() as conn:
+            pages = conn.exec_driver_sql("PRAGMA page_count").scalar()
+        ids = [f"P-2345{a}{b}" for a in "ABCDEFGH" for b in "JKMNPQRSTU"]
+        backup = "".join(line.replace(json.loads(line)["patient"]["id"], i) + "\n" for i in ids)
+
+        @sa.event.listens_for(store.engine, "connect")
+        def _small(dbapi: object, _record: object) -> None:
+            dbapi.execute(f"PRAGMA max_page_count={pages}")  # type: ignore[attr-defined]
+
+        store.engine.dispose()
+        with pytest.raises(StoreError) as caught:
+            store.import_file(backup.encode())
+
+    assert str(caught.value).startswith(f"the disk holding the patient record ({path}) is full")
+    assert "[SQL" not in str(caught.value) and "parameters" not in str(caught.value)
+    with Store.open(f"sqlite:///{path}") as store:
+        assert rows(store, "patients") == 0 and rows(store, "consultations") == 0
+
+
+def test_sql_parameters_never_reach_a_message_or_the_log(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A database error's text carries no patient data, even for a developer's log."""
+
+    import logging
+
+    caplog.set_level(logging.DEBUG, logger="sqlalchemy")
+    pid = filled(store)
+    with pytest.raises(sa.exc.IntegrityError) as caught, store.engine.begin() as conn:
+        conn.execute(
+            sa.text("INSERT INTO patients (id, label, created_at) VALUES (:id, :label, :at)"),
+            {"id": pid, "label": "Tuesday runner", "at": "2026-01-01T00:00:00+00:00"},
+        )
+
+    assert "Tuesday runner" not in str(caught.value)
+    assert "Tuesday runner" not in caplog.text and "parameters hidden" in str(caught.value)
+
+
+def test_a_refused_write_says_so_without_the_servers_text(tmp_path: Path) -> None:
+    """The server's own detail can name a key ("Key (id)=(P-…) already exists"), so the
+    store's message never passes it on: it says what happened, and that nothing was saved."""
+
+    with Store.open(f"sqlite:///{tmp_path / 'record.db'}") as store:
+        pid = store.new_patient("Tuesday runner").id
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql(
+                "CREATE TRIGGER refuse BEFORE INSERT ON consultations "
+                f"BEGIN SELECT RAISE(ABORT, 'refused for {pid} Tuesday runner'); END"
+            )
+        with pytest.raises(StoreError) as caught:
+            store.record(pid, case("demo-01"))
+
+    assert str(caught.value) == (
+        f"the patient record ({tmp_path / 'record.db'}) refused the change; nothing was saved "
+        "(IntegrityError)."
+    )

@@ -7,7 +7,14 @@ import streamlit as st
 import ui
 from walkback_rules.charts import history_chart
 from walkback_rules.history import timeline
-from walkback_rules.store import DiaryWeek, ImportError_, StoreError, dumps, label_problem
+from walkback_rules.store import (
+    DiaryWeek,
+    ImportError_,
+    NotFound,
+    StoreError,
+    dumps,
+    label_problem,
+)
 
 record = ui.store()
 
@@ -61,7 +68,7 @@ if pid is None:
 else:
     try:
         patient = record.patient(pid)
-    except StoreError:
+    except NotFound:  # deleted elsewhere since it was opened
         ui.new_patient()
         st.rerun()
     visits = record.consultations(pid)

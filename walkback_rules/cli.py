@@ -7,6 +7,7 @@ place); 2 when the input as a whole, or the command line, is unusable.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -536,27 +537,46 @@ def main(
     err = err or sys.stderr
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "recommend":
-            return cmd_recommend(args.file, out, err, short=args.brief)
-        if args.command == "handout":
-            return cmd_handout(args, out)
-        if args.command == "summary":
-            return cmd_summary(args, out)
-        if args.command == "patients":
-            return cmd_patients(args, out, err)
-        if args.command == "schema":
-            out.write(json.dumps(schemas(), indent=2, ensure_ascii=False) + "\n")
-            return 0
-        out.write("## Screens\n\n" + screen_table_markdown() + "\n## Rules\n\n")
-        out.write(rule_table_markdown())
-        return 0
+        status = _run(args, out, err)
+        out.flush()
+        return status
     except InputError as exc:
         _print_errors(exc.errors, err)
         return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
+        _quiet(out)
         return 0
+    except OSError as exc:  # the output could not be written: a full disk, a closed stream
+        _quiet(out)
+        _print_errors([FieldError("OUT", f"cannot write the output: {exc.strerror or exc}")], err)
+        return 2
+
+
+def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.command == "recommend":
+        return cmd_recommend(args.file, out, err, short=args.brief)
+    if args.command == "handout":
+        return cmd_handout(args, out)
+    if args.command == "summary":
+        return cmd_summary(args, out)
+    if args.command == "patients":
+        return cmd_patients(args, out, err)
+    if args.command == "schema":
+        out.write(json.dumps(schemas(), indent=2, ensure_ascii=False) + "\n")
+        return 0
+    out.write("## Screens\n\n" + screen_table_markdown() + "\n## Rules\n\n")
+    out.write(rule_table_markdown())
+    return 0
+
+
+def _quiet(out: TextIO) -> None:
+    """After a failed write to stdout, point it at the null device, so that the flush at
+    exit does not fail a second time with a traceback."""
+    if out is sys.stdout:
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,20 +1,27 @@
 """The patient record on a real database: patients, their consultations and walking diary.
 
 SQLite in a per-user folder by default; `WALKBACK_DB_URL` takes any SQLAlchemy URL (a clinic
-can point several app instances at one PostgreSQL server). Migrations run on open. Every
-write is one transaction: it happens whole or not at all.
+can point several app instances at one PostgreSQL server). Every write is one transaction:
+it happens whole or not at all.
+
+Readers never wait for writers. Opening the record reads its schema version and migrates
+only when it is behind, in a short transaction of its own; reads then take no write lock.
+A database that is busy, read-only, full or unreachable is a `StoreError` that names the
+problem and where the record is, never a traceback. SQL parameters (patient IDs and data)
+are kept out of every message and log.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -38,6 +45,9 @@ from .transfer import (
 
 ENV_URL = "WALKBACK_DB_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
+HEAD = "0002"  # the newest migration; a test keeps it in step with the migrations folder
+WAIT_SECONDS = 10.0  # how long a write waits for another writer before it gives up
+_WRITE = "walkback_write"  # the execution option that marks a writing transaction
 
 
 class StoreError(Exception):
@@ -124,29 +134,85 @@ def _private_file(url: str) -> None:
     os.chmod(path, 0o600)  # an older record made before this, too
 
 
-def _engine(url: str) -> Engine:
+def _engine(url: str, wait: float) -> Engine:
     parsed = sa.engine.make_url(url)
+    # hide_parameters: a failed statement's message and the log never carry patient data.
     if parsed.get_backend_name() != "sqlite":
-        return sa.create_engine(url, pool_pre_ping=True)
-    engine = sa.create_engine(url, connect_args={"timeout": 30})
+        return sa.create_engine(
+            url,
+            pool_pre_ping=True,
+            hide_parameters=True,
+            connect_args={"connect_timeout": max(1, int(wait))},
+        )
+    engine = sa.create_engine(url, connect_args={"timeout": wait}, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi: Any, _record: Any) -> None:
         dbapi.isolation_level = None  # SQLAlchemy, not the driver, begins transactions
         cursor = dbapi.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            cursor.execute("PRAGMA journal_mode=WAL")  # once: it needs a write
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA secure_delete=ON")  # deleted patients are overwritten, not left
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
-        # Take the write lock at the start, so two writers queue instead of failing.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A write takes the lock at its start, so two writers queue instead of failing
+        # half-way; a read takes none, so it never waits for a writer (WAL).
+        writing = conn.get_execution_options().get(_WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
     return engine
+
+
+def _plain(exc: sa.exc.DBAPIError, where: str) -> StoreError:
+    """A database failure in words a clinician can act on, naming where the record is."""
+    text = str(exc.orig).lower()
+    if "locked" in text or "busy" in text:
+        return StoreError(
+            f"the patient record ({where}) is busy: another program is writing to it. "
+            "Try again in a moment."
+        )
+    if "readonly" in text or "read-only" in text or "read only" in text:
+        return StoreError(
+            f"the patient record ({where}) is read-only: nothing can be saved. Ask whoever "
+            "looks after this computer to let this account write to it."
+        )
+    if "disk is full" in text or "no space" in text or "disk full" in text:
+        return StoreError(
+            f"the disk holding the patient record ({where}) is full: nothing was saved. "
+            "Free some space and try again."
+        )
+    if "unable to open" in text or "connection" in text or "could not connect" in text:
+        return StoreError(f"the patient record ({where}) cannot be opened or reached.")
+    if "not a database" in text or "malformed" in text:
+        return StoreError(f"the patient record ({where}) is damaged or is not a WalkBack record.")
+    return StoreError(
+        f"the patient record ({where}) refused the change; nothing was saved "
+        f"({type(exc.orig).__name__})."
+    )
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _plain_errors(method: Callable[P, R]) -> Callable[P, R]:
+    """Turn a database failure inside a store method into a plain `StoreError`."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except sa.exc.DBAPIError as exc:
+            store = args[0]
+            assert isinstance(store, Store)
+            raise _plain(exc, describe_url(store.url)) from None
+
+    return wrapper
 
 
 def _remove(conn: Connection, pid: str) -> int:
@@ -188,13 +254,22 @@ def _patient_file(
     }
 
 
+def _revision(engine: Engine) -> str | None:
+    """The record's schema version, read without any lock (None for a new record)."""
+    with engine.connect() as conn:
+        if not sa.inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
 def _migrate(engine: Engine) -> None:
+    """Bring the schema to `HEAD` in one short writing transaction."""
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
+    with engine.execution_options(**{_WRITE: True}).begin() as conn:
         if conn.dialect.name == "postgresql":
             # One migrator at a time when several app instances start together.
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(4242)")
@@ -208,13 +283,28 @@ class Store:
     def __init__(self, engine: Engine, url: str) -> None:
         self.engine = engine
         self.url = url
+        self._writer = engine.execution_options(**{_WRITE: True})
 
     @classmethod
-    def open(cls, url: str | None = None) -> Store:
+    def open(cls, url: str | None = None, wait: float = WAIT_SECONDS) -> Store:
+        """Open the record, migrating it first only when its schema is behind.
+
+        `wait` is how long a write waits for another writer before giving up.
+        """
         url = url or default_url()
-        _private_file(url)
-        engine = _engine(url)
-        _migrate(engine)
+        where = describe_url(url)
+        try:
+            _private_file(url)
+        except OSError as exc:
+            why = (exc.strerror or str(exc)).lower()
+            raise StoreError(f"the patient record ({where}) cannot be opened: {why}.") from None
+        engine = _engine(url, wait)
+        try:
+            if _revision(engine) != HEAD:
+                _migrate(engine)
+        except sa.exc.DBAPIError as exc:
+            engine.dispose()
+            raise _plain(exc, where) from None
         return cls(engine, url)
 
     def close(self) -> None:
@@ -228,13 +318,14 @@ class Store:
 
     # --- patients -------------------------------------------------------------------
 
+    @_plain_errors
     def new_patient(self, label: str | None = None) -> Patient:
         """A new patient with a fresh random pseudonym."""
         label = (label or "").strip() or None
         problem = label_problem(label)
         if problem:
             raise StoreError(f"label: {problem}")
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             while True:
                 pid = "P-" + "".join(secrets.choice(ID_ALPHABET) for _ in range(6))
                 exists = conn.execute(sa.select(patients.c.id).where(patients.c.id == pid))
@@ -244,6 +335,7 @@ class Store:
             conn.execute(patients.insert().values(id=pid, label=label, created_at=created))
         return Patient(pid, label, created)
 
+    @_plain_errors
     def patient(self, pid: str) -> Patient:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(patients).where(patients.c.id == pid)).first()
@@ -251,6 +343,7 @@ class Store:
             raise NotFound(f"no patient {pid}")
         return Patient(row.id, row.label, row.created_at)
 
+    @_plain_errors
     def patients(self, query: str = "") -> list[PatientSummary]:
         """Patients whose ID or label contains `query` (any case), most recently seen first."""
         counts = (
@@ -290,9 +383,10 @@ class Store:
         out = [PatientSummary(r.id, r.label, r.n or 0, r.last_seen, last.get(r.id)) for r in rows]
         return sorted(out, key=lambda p: (p.last_seen or "", p.id), reverse=True)
 
+    @_plain_errors
     def delete_patient(self, pid: str) -> int:
         """Delete a patient and everything recorded for them; return the consultations gone."""
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             self._require(conn, pid)
             gone = _remove(conn, pid)
         if self.engine.dialect.name == "sqlite":
@@ -306,6 +400,7 @@ class Store:
 
     # --- consultations ----------------------------------------------------------------
 
+    @_plain_errors
     def record(
         self, pid: str, assessment: Assessment, at: str | None = None
     ) -> tuple[Consultation, Recommendation]:
@@ -320,12 +415,13 @@ class Store:
             "assessment": assessment.model_dump(mode="json"),
             "recommendation": rec.model_dump(mode="json"),
         }
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             self._require(conn, pid)
             new_id = conn.execute(consultations.insert().values(**values)).inserted_primary_key
         assert new_id is not None
         return Consultation(id=int(new_id[0]), **values), rec  # type: ignore[arg-type]
 
+    @_plain_errors
     def consultations(self, pid: str) -> list[Consultation]:
         """A patient's consultations, oldest first."""
         with self.engine.connect() as conn:
@@ -339,6 +435,7 @@ class Store:
 
     # --- diary -------------------------------------------------------------------------
 
+    @_plain_errors
     def set_diary(self, pid: str, week: DiaryWeek) -> None:
         """Record (or correct) what the patient reports for one week."""
         from pydantic import ValidationError
@@ -357,7 +454,7 @@ class Store:
             )
         except ValidationError as exc:
             raise StoreError("; ".join(map(str, field_errors(exc, DiaryIn)))) from None
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             self._require(conn, pid)
             conn.execute(
                 diary.delete().where(
@@ -374,6 +471,7 @@ class Store:
                 )
             )
 
+    @_plain_errors
     def diary(self, pid: str) -> list[DiaryWeek]:
         with self.engine.connect() as conn:
             self._require(conn, pid)
@@ -384,6 +482,7 @@ class Store:
 
     # --- export and import -------------------------------------------------------------
 
+    @_plain_errors
     def export(self, pid: str) -> dict[str, Any]:
         """One patient's whole record as a JSON-ready dict (see `transfer.PatientFile`)."""
         p = self.patient(pid)
@@ -393,10 +492,12 @@ class Store:
             [_week_out(w) for w in self.diary(pid)],
         )
 
+    @_plain_errors
     def export_all(self) -> Iterator[dict[str, Any]]:
         """Every patient's record, one dict each, in ID order (a JSON Lines backup).
 
-        Reads each table once, so a backup of thousands of patients stays quick.
+        Reads each table once, so a backup of thousands of patients stays quick; the reading
+        is done before the first record is given.
         """
         visits: dict[str, list[dict[str, Any]]] = {}
         weeks: dict[str, list[dict[str, Any]]] = {}
@@ -410,8 +511,7 @@ class Store:
             by_week = sa.select(diary).order_by(diary.c.patient_id, diary.c.week_start)
             for w in conn.execute(by_week):
                 weeks.setdefault(w.patient_id, []).append(_week_out(w))
-        for p in people:
-            yield _patient_file(p, visits.get(p.id, []), weeks.get(p.id, []))
+        return (_patient_file(p, visits.get(p.id, []), weeks.get(p.id, [])) for p in people)
 
     def import_file(self, raw: bytes, replace: bool = False) -> list[str]:
         """Import one patient file or a JSON Lines backup; return the IDs imported.
@@ -422,13 +522,14 @@ class Store:
         files = parse_import(raw)
         return self.import_records(files, replace)
 
+    @_plain_errors
     def import_records(self, files: Sequence[PatientFile], replace: bool = False) -> list[str]:
         ids = [f.patient.id for f in files]
         twice = sorted(pid for pid, n in Counter(ids).items() if n > 1)
         if twice:
             again = "appears more than once in the file"
             raise ImportError_([FieldError("patient.id", f"{pid} {again}") for pid in twice])
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             existing = set(
                 conn.execute(sa.select(patients.c.id).where(patients.c.id.in_(ids))).scalars()
             )
@@ -469,6 +570,7 @@ class Store:
 
     # --- checks ----------------------------------------------------------------------------
 
+    @_plain_errors
     def integrity(self) -> list[str]:
         """Problems found by the database's own check and by counting orphans (empty: sound)."""
         problems: list[str] = []
