@@ -1,38 +1,66 @@
-"""WalkBack CDS: the Streamlit entrypoint (page setup, navigation, shared sidebar)."""
+"""WalkBack CDS: the Streamlit entrypoint (page setup, navigation, shared sidebar).
+
+`streamlit run app.py` finds `app` below and serves this file through it, so every HTTP
+request and WebSocket passes the Host check first (walkback_rules/hostcheck.py). Each page
+run then executes this file as the script, as `__main__`, which draws the app.
+"""
 
 from pathlib import Path
 
 import streamlit as st
 
-import ui
-
 # The page icon is bundled with the app, so no page load fetches anything from outside.
 ICON = Path(__file__).parent / "assets" / "walkback-icon.png"
-st.set_page_config(page_title="WalkBack CDS", page_icon=str(ICON), layout="wide")
 
-navigation = st.navigation(
-    {
-        "Consultation": [
-            st.Page(
-                ui.PAGES["consultation"],
-                title="Consultation",
-                icon=":material/edit_note:",
-                default=True,
-            ),
-            st.Page(
-                ui.PAGES["recommendation"], title="Recommendation", icon=":material/assignment:"
-            ),
-            st.Page(ui.PAGES["plan"], title="Plan", icon=":material/trending_up:"),
-            st.Page(ui.PAGES["handouts"], title="Handouts", icon=":material/print:"),
-            st.Page(ui.PAGES["patients"], title="Patients", icon=":material/folder_shared:"),
-        ],
-        "Learn": [
-            st.Page(ui.PAGES["teaching"], title="Teaching", icon=":material/school:"),
-            st.Page(ui.PAGES["evidence"], title="Evidence", icon=":material/menu_book:"),
-            st.Page(ui.PAGES["about"], title="About", icon=":material/info:"),
-        ],
-    }
-)
-ui.restore_patient()
-ui.sidebar()
-navigation.run()
+
+def _allowed_hosts() -> list[str]:
+    return list(st.get_option("server.allowedHosts"))
+
+
+def main() -> None:
+    import ui
+
+    st.set_page_config(page_title="WalkBack CDS", page_icon=str(ICON), layout="wide")
+    navigation = st.navigation(
+        {
+            "Consultation": [
+                st.Page(
+                    ui.PAGES["consultation"],
+                    title="Consultation",
+                    icon=":material/edit_note:",
+                    default=True,
+                ),
+                st.Page(
+                    ui.PAGES["recommendation"],
+                    title="Recommendation",
+                    icon=":material/assignment:",
+                ),
+                st.Page(ui.PAGES["plan"], title="Plan", icon=":material/trending_up:"),
+                st.Page(ui.PAGES["handouts"], title="Handouts", icon=":material/print:"),
+                st.Page(ui.PAGES["patients"], title="Patients", icon=":material/folder_shared:"),
+            ],
+            "Learn": [
+                st.Page(ui.PAGES["teaching"], title="Teaching", icon=":material/school:"),
+                st.Page(ui.PAGES["evidence"], title="Evidence", icon=":material/menu_book:"),
+                st.Page(ui.PAGES["about"], title="About", icon=":material/info:"),
+            ],
+        }
+    )
+    ui.restore_patient()
+    ui.sidebar()
+    navigation.run()
+
+
+if __name__ == "__main__":
+    main()
+else:  # imported by the server: the app, behind its Host check
+    from starlette.middleware import Middleware
+    from streamlit import net_util
+
+    from walkback_rules.hostcheck import HostCheck
+
+    # Never ask a web service for this machine's external address: Streamlit would, to
+    # judge a foreign Origin. The Host check has refused foreign names before that point.
+    net_util._external_ip = "127.0.0.1"
+
+    app = st.App(__file__, middleware=[Middleware(HostCheck, hosts=_allowed_hosts)])

@@ -1,0 +1,88 @@
+"""Refuse requests whose Host header is not this server's own name (DNS rebinding).
+
+A page on a rebinding domain runs in the clinician's own browser and reaches the loopback
+server under the attacker's name: the Host header is the only thing that tells them apart.
+This ASGI middleware checks it on every HTTP request and WebSocket, before Streamlit sees
+either. The names allowed are Streamlit's `server.allowedHosts` (loopback by default in
+this app's config); a clinic server lists its own name there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from typing import Any
+from urllib.parse import urlsplit
+
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+def host_name(header: str | None) -> str | None:
+    """The name in a Host header, lower case, without its port (None when malformed)."""
+    if not header:
+        return None
+    try:
+        parts = urlsplit(f"//{header}")
+        _ = parts.port  # a port that is not a number is malformed
+    except ValueError:
+        return None
+    if parts.username is not None or parts.password is not None or parts.path or parts.query:
+        return None
+    return (parts.hostname or "").rstrip(".") or None
+
+
+def allowed(name: str | None, patterns: Iterable[str]) -> bool:
+    """Whether a host name matches one of `patterns` ("clinic.example", "*.example")."""
+    if name is None:
+        return False
+    for pattern in patterns:
+        pattern = pattern.strip().lower().rstrip(".")
+        if pattern.startswith("[") and pattern.endswith("]"):
+            pattern = pattern[1:-1]
+        if pattern == "*" or name == pattern:
+            return True
+        if pattern.startswith("*.") and name.endswith(pattern[1:]):
+            return True
+    return False
+
+
+class HostCheck:
+    """ASGI middleware: answer 421 (HTTP) or close (WebSocket) for a foreign Host."""
+
+    def __init__(self, app: ASGIApp, hosts: Callable[[], Iterable[str]]) -> None:
+        self.app = app
+        self.hosts = hosts  # read on each request, so a config change applies
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        header = next(
+            (v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"host"), None
+        )
+        if allowed(host_name(header), list(self.hosts()) or LOOPBACK):
+            await self.app(scope, receive, send)
+            return
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        body = (
+            b"This WalkBack CDS server does not answer to that host name. A clinic server "
+            b"names its own host names in the server.allowedHosts setting.\n"
+        )
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 421,
+                "headers": [
+                    (b"content-type", b"text/plain; charset=utf-8"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
