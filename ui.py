@@ -198,7 +198,8 @@ def store() -> Store:
         return _opened()
     except StoreError as exc:
         st.error(
-            f"The patient record cannot be used. {_capital(str(exc))}", icon=":material/error:"
+            f"The patient record cannot be used. {md_text(_capital(str(exc)))}",
+            icon=":material/error:",
         )
         st.stop()
 
@@ -258,7 +259,7 @@ def restore_patient() -> None:
             st.query_params.pop(PATIENT, None)
         except StoreError as exc:
             st.query_params.pop(PATIENT, None)
-            st.toast(f"{pid} could not be opened: {exc}", icon=":material/error:")
+            st.toast(f"{pid} could not be opened: {md_text(str(exc))}", icon=":material/error:")
 
 
 def save_consultation() -> None:
@@ -273,7 +274,7 @@ def save_consultation() -> None:
         consultation, _ = store().record(pid, assessment)
     except StoreError as exc:
         st.session_state[SAVED] = None
-        st.toast(f"Not saved: {exc}", icon=":material/error:")
+        st.toast(f"Not saved: {md_text(str(exc))}", icon=":material/error:")
         return
     st.session_state[SAVED] = assessment
     st.toast(f"Saved to {pid} at {consultation.recorded_at[11:16]} UTC", icon=":material/save:")

@@ -501,3 +501,26 @@ def test_about_page_says_where_the_record_is() -> None:
 
     assert not at.exception
     assert "record.db" in at.code[0].value
+
+
+@pytest.mark.parametrize("page", ["patients", "about"])
+def test_an_unusable_record_is_named_on_the_page_not_a_traceback(
+    page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file that is not a database: the page says so, names the file, and stops."""
+
+    bad = tmp_path / "record.db"
+    bad.write_bytes(b"this is not a database, just some text " * 200)
+    monkeypatch.setenv("WALKBACK_DB_URL", f"sqlite:///{bad}")
+    ui._opened.clear()
+    try:
+        at = app()
+        at.switch_page(ui.PAGES[page]).run()
+    finally:
+        ui._opened.clear()
+
+    assert not at.exception
+    [error] = at.error
+    assert error.value == "The patient record cannot be used. " + ui.md_text(
+        f"The patient record ({bad}) is damaged or is not a WalkBack record."
+    )

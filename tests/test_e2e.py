@@ -281,3 +281,22 @@ def test_every_request_stays_on_the_apps_own_origin(page: Page) -> None:
 
     assert len(REQUESTS) > 20
     assert foreign == []
+
+
+def test_a_url_typed_in_a_label_stays_plain_text(page: Page) -> None:
+    """Typed text is never a link: a label holding addresses shows them as text only."""
+
+    tab = page
+    expect = playwright_api.expect
+    label = "see https://attacker.example/x or www.attacker.example"
+    tab.get_by_role("link", name="Patients", exact=True).click()
+    field = tab.get_by_label("Label (optional, not identifying)")
+    field.fill(label)
+    field.press("Enter")
+    settle(tab)
+    tab.get_by_role("button", name="Create and open").click()
+    settle(tab)
+    expect(tab.get_by_text(label).first).to_be_visible()
+
+    assert tab.locator("a[href*='attacker.example']").count() == 0
+    assert tab.get_by_role("link", name=re.compile("attacker")).count() == 0

@@ -6,6 +6,7 @@ import streamlit as st
 
 import ui
 from walkback_rules.charts import history_chart
+from walkback_rules.csvtext import csv_text
 from walkback_rules.history import timeline
 from walkback_rules.store import (
     DiaryWeek,
@@ -94,7 +95,17 @@ else:
     )
     with history_tab:
         if course.visits:
-            st.dataframe(course.visits, hide_index=True, width="stretch")
+            # A static table, with a CSV download whose cells cannot run as formulas
+            # (the interactive table's own CSV download writes text as it is).
+            st.table(course.visits, hide_index=True)
+            st.download_button(
+                "Download as CSV",
+                data=csv_text(course.visits),
+                file_name=f"{pid}-consultations.csv",
+                mime="text/csv",
+                icon=":material/download:",
+                key="p_visits_csv",
+            )
         else:
             st.caption("No consultation saved yet: save one from the Recommendation page.")
     with diary_tab:
@@ -117,9 +128,17 @@ else:
                     st.toast(f"Week of {start.isoformat()} saved", icon=":material/save:")
                     st.rerun()
                 except StoreError as exc:
-                    st.error(str(exc), icon=":material/error:")
+                    st.error(ui.md_text(str(exc)), icon=":material/error:")
         if course.weeks:
-            st.dataframe(course.weeks, hide_index=True, width="stretch")
+            st.table(course.weeks, hide_index=True)
+            st.download_button(
+                "Download as CSV",
+                data=csv_text(course.weeks),
+                file_name=f"{pid}-diary.csv",
+                mime="text/csv",
+                icon=":material/download:",
+                key="p_weeks_csv",
+            )
     with transfer_tab:
         left, right = st.columns(2, gap="large")
         with left:
