@@ -524,3 +524,44 @@ def test_an_unusable_record_is_named_on_the_page_not_a_traceback(
     assert error.value == "The patient record cannot be used. " + ui.md_text(
         f"The patient record ({bad}) is damaged or is not a WalkBack record."
     )
+
+
+def _accepted_records() -> dict[str, bytes]:
+    """Patient files of each kind an import accepts: 1.0 as recorded, 2.0 as decided."""
+    from walkback_rules.store import dumps
+
+    from .test_store import V1_RECOMMENDATION, V1_REFERRAL, v1_file
+
+    files = {
+        "1.0 progress": v1_file("P-2345AB", V1_RECOMMENDATION),
+        "1.0 referral": v1_file("P-2345AC", V1_REFERRAL),
+        "1.0 open walks": v1_file(
+            "P-2345AD",
+            {**V1_RECOMMENDATION,
+             "next_dose": {"walks_per_week": None, "minutes_per_walk": {"min": 5, "max": 10}}},
+        ),
+    }  # fmt: skip
+    record = ui.store()
+    for case_id in ("demo-20", "demo-02", "demo-01"):
+        p = record.new_patient()
+        record.record(p.id, validate_assessment(CASES_BY_ID[case_id].data))
+        files[f"2.0 {case_id}"] = record.export(p.id)
+        record.delete_patient(p.id)
+    return {kind: dumps(data).encode() for kind, data in files.items()}
+
+
+ACCEPTED = _accepted_records()
+
+
+@pytest.mark.parametrize("kind", ACCEPTED)
+@pytest.mark.parametrize("page", ["patients", "consultation", "plan"])
+def test_every_display_copes_with_any_record_import_accepts(kind: str, page: str) -> None:
+    record = ui.store()
+    [pid] = record.import_file(ACCEPTED[kind], replace=True)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params[ui.PATIENT] = pid
+    at.run()
+    at.switch_page(ui.PAGES[page]).run()
+
+    assert not at.exception
+    assert at.session_state[ui.PATIENT] == pid

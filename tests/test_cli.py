@@ -687,3 +687,25 @@ def test_a_stored_label_with_an_escape_is_shown_escaped(tmp_path: Path, monkeypa
     for args in (["patients", "list"], ["patients", "show", pid]):
         status, out, _ = run(args)
         assert status == 0 and "x\\x1b[2Jy" in out and "\x1b" not in out
+
+
+def test_every_command_copes_with_any_record_import_accepts(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """1.0 records as recorded, 2.0 records as decided: show, list and export all work."""
+
+    from walkback_rules.store import dumps
+
+    from .test_store import V1_RECOMMENDATION, V1_REFERRAL, v1_file
+
+    monkeypatch.setenv("WALKBACK_DB_URL", f"sqlite:///{tmp_path / 'record.db'}")
+    files = [v1_file("P-2345AB", V1_RECOMMENDATION, V1_REFERRAL)]
+    source = tmp_path / "backup.jsonl"
+    source.write_text("".join(dumps(f) + "\n" for f in files))
+
+    assert run(["patients", "import", str(source)])[0] == 0
+    for args in (["show", "P-2345AB"], ["list"], ["export", "P-2345AB"], ["export", "--all"]):
+        status, out, err = run(["patients", *args])
+        assert (status, err) == (0, ""), args
+    status, out, _ = run(["patients", "show", "P-2345AB"])
+    assert "1. 2026-01-01 09:00  PROGRESS: Progress to 5 walks a week, 15 minutes each" in out

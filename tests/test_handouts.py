@@ -511,6 +511,13 @@ def test_summary_is_one_page_with_the_fired_rules_and_references(c: object) -> N
         ("", "call us", "", "phone"),
         ("", "1" * 31, "", "phone"),
         ("", "", "p" * 41, "patient"),
+        # Control and bidi characters: a terminal escape, a right-to-left override that
+        # would print the phone number backwards, a zero-width space, a line separator.
+        ("Harbourside\x1b[2J", "", "", "clinic"),
+        ("Harbourside \u202e3210 5559", "", "", "clinic"),
+        ("", "", "P-7K2\u200bQF9", "patient"),
+        ("", "", "P-7K2QF9\u2028Jane", "patient"),
+        ("", "02 9555\x000123", "", "phone"),
     ],
 )
 def test_option_errors_name_the_field_and_what_is_allowed(
