@@ -6,7 +6,9 @@ Prints, as medians:
     as the Patients page does it (record read, timeline, chart spec, the page's whole run
     in Streamlit's test harness): target at most 300 ms;
   - exporting 1,000 patients (6 consultations and 12 diary weeks each) as a JSON Lines
-    backup: target at most 5 s.
+    backup: target at most 5 s;
+  - importing a backup as large as an import takes (10 MB), and the share of that spent
+    checking it and deciding each 2.0 consultation again.
 
 Run: uv run python bench/bench_store.py [--pg postgresql+psycopg://...]
 """
@@ -82,7 +84,7 @@ def bench_open(store: Store) -> tuple[float, float]:
         json.dumps(history_spec(course.visits, course.weeks))
         direct.append(time.perf_counter() - start)
     os.environ["WALKBACK_DB_URL"] = store.url
-    ui.store.clear()  # the app's cached record must be this one
+    ui._opened.clear()  # the app's cached record must be this one
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state[ui.PATIENT] = pid
     at.switch_page(ui.PAGES["patients"]).run()  # warm: imports and the page's first run
@@ -121,6 +123,25 @@ def bench_export(store: Store, patients: int = 1000) -> float:
     return statistics.median(times)
 
 
+def bench_import(store: Store) -> tuple[int, int, float, float]:
+    """A backup as large as an import takes (10 MB): checked, then imported whole."""
+    from walkback_rules.store.transfer import MAX_IMPORT_BYTES, parse_import
+
+    lines = [dumps(record) + "\n" for record in store.export_all()]
+    size = len(lines[0].encode())
+    lines = lines[: MAX_IMPORT_BYTES // size]
+    raw = "".join(lines).encode()
+    checks, imports = [], []
+    for _ in range(3):
+        start = time.perf_counter()
+        parse_import(raw)
+        checks.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        store.import_file(raw, replace=True)
+        imports.append(time.perf_counter() - start)
+    return len(lines), len(raw), statistics.median(checks), statistics.median(imports)
+
+
 def run(url: str, name: str) -> None:
     with Store.open(url) as store:
         wipe(store)
@@ -129,12 +150,17 @@ def run(url: str, name: str) -> None:
         direct, page = bench_open(store)
         wipe(store)
         export = bench_export(store)
+        patients, size, check, imported = bench_import(store)
         wipe(store)
     print(f"{name}:")
     print(f"  save one consultation             {ms(save)}   (target <= 20 ms)")
     print(f"  open 50 consultations + chart spec {ms(direct)}")
     print(f"  Patients page run, patient open   {ms(page)}   (target <= 300 ms)")
     print(f"  export 1,000 patients (JSON Lines) {ms(export)}   (target <= 5000 ms)")
+    print(
+        f"  import {patients} patients ({size / 1e6:.1f} MB, 6 visits each): "
+        f"{ms(imported)}, of which checking and deciding again {ms(check)}"
+    )
 
 
 def main() -> None:
