@@ -206,5 +206,7 @@ with restore:
                 + "\n".join(f"- {ui.md_text(str(e))}" for e in exc.errors),
                 icon=":material/error:",
             )
+        except StoreError as exc:  # busy, read-only or full: nothing was written
+            st.error(f"Nothing was imported: {ui.md_text(str(exc))}", icon=":material/error:")
         else:
             st.success(f"Imported {len(ids)}: {', '.join(ids)}", icon=":material/task_alt:")

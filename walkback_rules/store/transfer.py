@@ -219,8 +219,44 @@ def parse_import(raw: bytes) -> list[PatientFile]:
             )
             break
     if errors:
-        raise ImportError_(errors)
+        raise ImportError_(_grouped(errors))
     return files
+
+
+_LINE = re.compile(r"^line (\d+): ")
+
+
+def _grouped(errors: list[FieldError]) -> list[FieldError]:
+    """The same problem on many lines of a backup, said once with its lines."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    order: list[FieldError | tuple[str, str]] = []
+    for error in errors:
+        found = _LINE.match(error.field)
+        if found is None:
+            order.append(error)
+            continue
+        key = (error.field[found.end() :], error.message)
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(int(found.group(1)))
+    out: list[FieldError] = []
+    for item in order:
+        if isinstance(item, FieldError):
+            out.append(item)
+            continue
+        field, message = item
+        out.append(FieldError(f"{_lines_text(groups[item])}: {field}", message))
+    return out
+
+
+def _lines_text(numbers: list[int]) -> str:
+    if len(numbers) == 1:
+        return f"line {numbers[0]}"
+    if numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"lines {numbers[0]}–{numbers[-1]}"
+    shown = ", ".join(map(str, numbers[:10]))
+    return f"lines {shown}" + (f" and {len(numbers) - 10} more" if len(numbers) > 10 else "")
 
 
 # --------------------------------------------------------------------- verification
