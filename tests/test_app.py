@@ -145,6 +145,38 @@ def test_bad_entry_shows_error_beside_field_and_keeps_values() -> None:
     assert ui.ASSESSMENT not in at.session_state
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("age", 130, "Age must be a whole number from 0 to 120; you entered 130"),
+        ("previous_episodes", 1001,
+         "Previous episodes must be a whole number from 0 to 1000; you entered 1001"),
+        ("minutes_per_walk", 500, None),
+        ("walks_per_week", 20, None),
+    ],
+)  # fmt: skip
+def test_what_is_typed_is_what_is_checked_never_a_clamped_value(
+    field: str, value: int, message: str | None
+) -> None:
+    """Age 130 typed over 15 ran as age 15, and minutes 500 over 10 ran as 10."""
+
+    at = app()
+    at.number_input(key="c_age").set_value(15)
+    at.number_input(key="c_previous_episodes").set_value(2)
+    at.number_input(key="c_walks_per_week").set_value(3)
+    at.number_input(key="c_minutes_per_walk").set_value(10)
+    at.run()
+    at.number_input(key=f"c_{field}").set_value(value).run()
+    next(b for b in at.button if b.label == "Get recommendation").click().run()
+
+    assert at.title[0].value == "Consultation" and ui.ASSESSMENT not in at.session_state
+    assert at.number_input(key=f"c_{field}").value == value
+    errors = [e.value for e in at.error]
+    assert any(m.endswith(f"; you entered {value}") for m in errors), errors
+    assert message is None or message in errors
+    assert not any("null" in m or "got" in m for m in errors)
+
+
 def test_good_entry_goes_to_the_recommendation() -> None:
     """A complete consultation moves on to its recommendation."""
 

@@ -10,6 +10,7 @@ from walkback_rules import validate_assessment
 from walkback_rules.cases import CASES
 from walkback_rules.intake import (
     FORM_DEFAULTS,
+    LABELS,
     RED_FLAG_GROUPS,
     asks_onset,
     form_from_assessment,
@@ -38,9 +39,9 @@ def test_empty_form_names_the_missing_fields() -> None:
 
     _, errors = validate_form(dict(FORM_DEFAULTS))
 
-    assert errors["age"] == ["Age: required, a whole number from 0 to 120"]
+    assert errors["age"] == ["Age is required: a whole number from 0 to 120"]
     assert errors["previous_episodes"] == [
-        "Previous episodes: required, a whole number from 0 to 1000"
+        "Previous episodes is required: a whole number from 0 to 1000"
     ]
     assert not any("null" in m for messages in errors.values() for m in messages)
 
@@ -211,3 +212,41 @@ def test_prefilled_form_round_trips(case: object) -> None:
     assert errors == {}
     assert assessment is not None
     assert validate_assessment(data) == assessment
+
+
+# Every number box of the form, with a value just outside its range on each side. What is
+# typed is what is checked: never clamped, never replaced by the last valid value.
+OUT_OF_RANGE = [
+    ("age", {}, 121, "Age must be a whole number from 0 to 120; you entered 121"),
+    ("age", {}, -1, "Age must be a whole number from 0 to 120; you entered -1"),
+    ("previous_episodes", {}, 1001,
+     "Previous episodes must be a whole number from 0 to 1000; you entered 1001"),
+    ("episode_weeks", {}, 521, None),
+    ("usual_pain", {}, 11, None),
+    ("usual_pain", {}, -1, None),
+    ("walks_per_week", {"minutes_per_walk": 10}, 15, None),
+    ("minutes_per_walk", {"walks_per_week": 3}, 241, None),
+    ("weeks_at_current_dose", {"walks_per_week": 3, "minutes_per_walk": 10}, 521, None),
+    ("other_exercise_minutes_per_week", {}, 2001, None),
+    ("days_since_onset", {"flare_level": "mild", "pain_now": 3}, 3651, None),
+    ("startback_total", {"startback_distress": 3}, 10, None),
+    ("startback_distress", {"startback_total": 5}, 6, None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("field", "context", "value", "message"),
+    OUT_OF_RANGE,
+    ids=[f"{f}={v}" for f, _, v, _ in OUT_OF_RANGE],
+)
+def test_a_number_out_of_range_is_an_error_in_plain_words_beside_its_field(
+    field: str, context: dict[str, object], value: int, message: str | None
+) -> None:
+    assessment, errors = validate_form(filled(**context, **{field: value}))
+
+    assert assessment is None
+    [text] = errors[field]
+    assert text.startswith(f"{LABELS[field]} must be ")
+    assert text.endswith(f"; you entered {value}")
+    assert message is None or text == message
+    assert "null" not in text and "." not in text.split(" must be ")[0]

@@ -43,8 +43,6 @@ with left:
     st.subheader("The person")
     st.number_input(
         "Age (years)",
-        min_value=0,
-        max_value=120,
         step=1,
         key=k("age"),
         placeholder="e.g. 52",
@@ -63,8 +61,6 @@ with left:
     with episodes_col:
         st.number_input(
             "Previous episodes",
-            min_value=0,
-            max_value=1000,
             step=1,
             key=k("previous_episodes"),
             placeholder="e.g. 2",
@@ -74,8 +70,6 @@ with left:
     with weeks_col:
         st.number_input(
             "Weeks this episode has lasted",
-            min_value=0,
-            max_value=520,
             step=1,
             key=k("episode_weeks"),
             placeholder="not asked",
@@ -96,8 +90,6 @@ with left:
         ui.errors_for("flare_level")
         st.number_input(
             "Usual pain between flares (0–10)",
-            min_value=0,
-            max_value=10,
             step=1,
             key=k("usual_pain"),
             placeholder="not asked",
@@ -120,8 +112,6 @@ with left:
     if asks_onset({"flare_level": level, "pain_now": pain, "usual_pain": state[k("usual_pain")]}):
         st.number_input(
             "Days since this flare began",
-            min_value=0,
-            max_value=3650,
             step=1,
             key=k("days_since_onset"),
             placeholder="e.g. 3",
@@ -134,8 +124,6 @@ with right:
     with walks_col:
         st.number_input(
             "Walks a week",
-            min_value=0,
-            max_value=14,
             step=1,
             key=k("walks_per_week"),
             help="At a review, the programme dose (kept, not erased, during a flare).",
@@ -144,8 +132,6 @@ with right:
     with minutes_col:
         st.number_input(
             "Minutes per walk",
-            min_value=0,
-            max_value=240,
             step=5,
             key=k("minutes_per_walk"),
             help="0 exactly when not walking.",
@@ -154,8 +140,6 @@ with right:
     with weeks_col:
         st.number_input(
             "Full weeks at this dose",
-            min_value=0,
-            max_value=520,
             step=1,
             key=k("weeks_at_current_dose"),
             placeholder="unknown",
@@ -175,8 +159,6 @@ with right:
     )
     st.number_input(
         "Other moderate exercise, minutes a week (not walking)",
-        min_value=0,
-        max_value=2000,
         step=10,
         key=k("other_exercise_minutes_per_week"),
     )
@@ -186,8 +168,6 @@ with right:
         st.subheader("Since the last visit")
         st.number_input(
             "Walks a week at the first consultation",
-            min_value=0,
-            max_value=14,
             step=1,
             key=k("baseline_walks_per_week"),
             placeholder="not known",
@@ -207,8 +187,6 @@ with right:
                 with before_w:
                     st.number_input(
                         "Walks a week before",
-                        min_value=1,
-                        max_value=14,
                         step=1,
                         key=k("previous_walks"),
                     )
@@ -216,8 +194,6 @@ with right:
                 with before_m:
                     st.number_input(
                         "Minutes per walk before",
-                        min_value=1,
-                        max_value=240,
                         step=5,
                         key=k("previous_minutes"),
                     )
@@ -308,8 +284,6 @@ with mood_col:
     with total_col:
         st.number_input(
             "STarT Back total (0–9)",
-            min_value=0,
-            max_value=9,
             step=1,
             key=k("startback_total"),
             placeholder="not asked",
@@ -318,8 +292,6 @@ with mood_col:
     with distress_col:
         st.number_input(
             "STarT Back distress (items 5–9, 0–5)",
-            min_value=0,
-            max_value=5,
             step=1,
             key=k("startback_distress"),
             placeholder="not asked",

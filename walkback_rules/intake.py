@@ -314,13 +314,24 @@ def validate_form(form: Mapping[str, Any]) -> tuple[Assessment | None, dict[str,
     return (None, errors) if errors else (assessment, {})
 
 
+_NULL = re.compile(r"\bnull\b")
+
+
 def _add(errors: dict[str, list[str]], problem: FieldError) -> None:
+    """One problem in the form's words, beside its field: "Age must be a whole number from
+    0 to 120; you entered 130", "Previous episodes is required: …". Never a field path, a
+    JSON value such as null, or a value other than the one typed."""
     key = FIELD_TO_FORM.get(problem.field.split("[")[0], "age")
-    text = problem.message
-    if text.startswith("must be ") and text.endswith("; got null"):
-        # An empty box on the form: say it is needed, not what JSON value arrived.
-        text = "required, " + text[len("must be ") : -len("; got null")]
-    message = f"{LABELS[key]}: {plain(text)}"
+    label, text = LABELS[key], problem.message
+    allowed, told, got = text.removeprefix("must be ").rpartition("; got ")
+    typed = text.startswith("must be ") and told
+    if typed and got == "null":  # an empty box
+        message = f"{label} is required: {plain(allowed)}"
+    elif typed:
+        message = f"{label} must be {plain(allowed)}; you entered {got}"
+    else:
+        message = f"{label}: {plain(text)}"
+    message = _NULL.sub("empty", message)  # on the form, JSON's null is an empty box
     if message not in errors.get(key, []):
         errors.setdefault(key, []).append(message)
 
