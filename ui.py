@@ -226,16 +226,18 @@ def open_patient(pid: str) -> None:
         st.session_state[FORM] = review_form(start.data, start.previous_dose)
         if start.returning_after_flare:
             dose = "the walking dose is the one set to resume at after the flare"
+        elif start.plan_week is not None:
+            dose = f"the walking dose is the one planned for week {start.plan_week} of it"
         else:
             dose = "this week's dose is the one prescribed then"
         note = (
             f"Review started from the consultation of {start.last_seen[:10]} "
             f"({DECISION_WORDS.get(start.last_decision, start.last_decision)}, ruleset "
-            f"{start.last_ruleset}): {dose}. Ask afresh about the flare, both screens, mood "
-            "and self-harm."
+            f"{start.last_ruleset}): {dose}. It is what was planned: change it to what the "
+            "person actually did. Ask afresh about the flare, both screens, mood and self-harm."
         )
         if start.previous_dose is not None:
-            note += " The walking was stepped up then: ask how the back took the step."
+            note += " The plan stepped the walking up since: ask how the back took the step."
         st.session_state[NOTE] = note
     st.session_state[PATIENT] = pid
     st.session_state[LOADED] = pid + (f" · {patient.label}" if patient.label else "")

@@ -461,7 +461,7 @@ def test_opening_a_patient_prefills_their_review() -> None:
     next(b for b in at.button if b.key == f"p_open_{pid}").click().run()
 
     assert at.title[0].value == "Consultation"
-    assert "stepped up" in at.info[0].value
+    assert "stepped the walking up" in at.info[0].value
     assert at.radio(key="c_visit").value == "review"
     assert at.number_input(key="c_walks_per_week").value == 5
     before = CASES_BY_ID["demo-02"].data["walking"]

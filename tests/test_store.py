@@ -147,24 +147,81 @@ def test_delete_removes_every_row(store: Store) -> None:
 # --- the review visit ---------------------------------------------------------------------
 
 
-def test_review_starts_from_the_last_prescribed_dose() -> None:
-    """The prescribed dose becomes the current one; weeks come from the dates."""
+@pytest.mark.parametrize(
+    ("days", "week", "full_weeks"),
+    [(0, 1, 0), (6, 1, 0), (7, 1, 1), (8, 2, 0), (14, 2, 1), (15, 3, 0), (21, 3, 1),
+     (200, None, None)],
+)  # fmt: skip
+def test_a_review_starts_from_the_week_of_the_plan_the_person_is_in(
+    days: int, week: int | None, full_weeks: int | None
+) -> None:
+    """After a start the handout says to step up weekly while the back is happy, so the
+    review's dose is the plan's dose for the week the person is in now. Week 1 begins on
+    the visit day; each week's step is due on its first day, which the review decides."""
+
+    from walkback_rules.plan import project
 
     with Store.open("sqlite://") as store:
         p = store.new_patient()
         seen = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
-        store.record(p.id, case("demo-01"), at=seen.isoformat())  # START 3-4 x 5-10
-        start = prefill(store.consultations(p.id), today=date(2026, 11, 16))
+        _, rec = store.record(p.id, case("demo-01"), at=seen.isoformat())  # START 3-4 x 5-10
+        start = prefill(store.consultations(p.id), today=seen.date() + timedelta(days=days))
+    plan = project(case("demo-01"), rec)
+    week = week or len(plan.weeks)  # past the plan's end the dose stays at its last week
+    full_weeks = full_weeks if full_weeks is not None else (days - (week - 1) * 7) // 7
 
-    assert start is not None
+    assert start is not None and start.plan_week == week
     walking = start.data["walking"]
-    assert (walking["walks_per_week"], walking["minutes_per_walk"]) == (3, 5)
-    assert walking["weeks_at_current_dose"] == 2
+    planned = plan.weeks[week - 1]
+    assert (walking["walks_per_week"], walking["minutes_per_walk"]) == (
+        planned.walks,
+        planned.minutes,
+    )
+    assert walking["weeks_at_current_dose"] == full_weeks
+    if week == 1:
+        assert start.previous_dose is None  # START was not a step up
+    else:
+        earlier = plan.weeks[week - 2]
+        assert start.previous_dose == {
+            "walks_per_week": earlier.walks,
+            "minutes_per_walk": earlier.minutes,
+        }
     assert start.data["visit"] == "review"
     assert start.data["flare"] == {"level": "none", "pain_now": 0, "days_since_onset": None}
-    assert start.previous_dose is None  # START was not a step up
     assert start.data["baseline_walks_per_week"] == 0  # walks at the first consultation
     validate_assessment(start.data)
+
+
+def test_five_fortnightly_reviews_reach_the_target_not_four_walks_of_five() -> None:
+    """The trial's course: a review every two weeks, each prefilled from the plan and
+    decided again. The dose climbs; it no longer sits at the first prescription."""
+
+    from walkback_rules import recommend
+
+    with Store.open("sqlite://") as store:
+        p = store.new_patient()
+        day = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+        store.record(p.id, case("demo-01"), at=day.isoformat())
+        for _ in range(5):
+            day += timedelta(days=14)
+            start = prefill(store.consultations(p.id), today=day.date())
+            assert start is not None
+            data = start.data
+            if start.previous_dose is not None:
+                data["last_progression"] = {"pain_increased": False,
+                                            "previous_dose": start.previous_dose}  # fmt: skip
+            store.record(p.id, validate_assessment(data), at=day.isoformat())
+        last = store.consultations(p.id)[-1]
+    rec = recommend(validate_assessment(last.assessment))
+
+    from walkback_rules.core.dosing import TARGET_MINUTES, TARGET_WALKS
+
+    walking = last.assessment["walking"]  # was 4 x 5 at every review: the first prescription
+    assert (walking["walks_per_week"], walking["minutes_per_walk"]) == (
+        TARGET_WALKS,
+        TARGET_MINUTES,
+    )
+    assert rec.decision is Decision.MAINTAIN
 
 
 def test_review_after_a_step_up_knows_the_dose_before_it() -> None:

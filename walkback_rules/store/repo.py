@@ -600,7 +600,9 @@ class Prefill:
 
     `data` is assessment data with no last step recorded: how the back took the last step
     up is asked afresh, with the flare and both screens. `previous_dose` is the dose walked
-    before the last step, when the last consultation stepped the walking up.
+    before the last step up, when there was one since (or at) the last consultation.
+    `plan_week` is the week of the last visit's plan the person is in now, when the dose
+    comes from that plan.
     """
 
     data: dict[str, Any]
@@ -609,11 +611,15 @@ class Prefill:
     last_decision: str
     last_ruleset: str
     returning_after_flare: bool
+    plan_week: int | None = None
 
 
 # What carries over from a consultation to the next review; everything else (the flare,
 # the red-flag and exercise screens, self-harm, PHQ-2, STarT Back) is asked afresh.
 _CARRIED = ("walking_tolerance", "prefers_other_exercise", "usual_pain")
+# Decisions whose handout tells the person to step up once a week while the back is happy:
+# the review starts from the week of that plan they are in now.
+_WEEKLY = frozenset({"START", "PROGRESS", "MAINTAIN"})
 
 
 def _baseline(history: Sequence[Consultation]) -> int | None:
@@ -625,14 +631,51 @@ def _baseline(history: Sequence[Consultation]) -> int | None:
     return None if baseline is None else int(baseline)
 
 
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    week: int  # the week of the plan the person is in now (1 is the week of the visit)
+    dose: tuple[int, int]
+    before: tuple[int, int] | None  # the dose before the last step up of the plan
+    full_weeks: int  # full weeks at `dose` so far
+
+
+def _plan_week(last: Consultation, days: int) -> _Planned | None:
+    """Where the last visit's weekly plan has taken the person after `days` days.
+
+    Week 1 starts on the visit day, and each week's step is due on its first day, which
+    the review decides: on day 7 the person is still in week 1, on day 8 in week 2. After
+    the plan's last week (the target, or walk length's limit) the dose stays.
+    """
+    from ..plan import project
+
+    assessment = Assessment.model_validate(last.assessment)
+    plan = project(assessment, Recommendation.model_validate(last.recommendation))
+    if not plan.weeks:
+        return None
+    week = min(max(1, (days - 1) // 7 + 1), len(plan.weeks))
+    now = plan.weeks[week - 1]
+    if week > 1:
+        earlier = plan.weeks[week - 2]
+        before = (earlier.walks, earlier.minutes)
+    elif last.decision == "PROGRESS" and assessment.walking.walks_per_week:
+        before = (assessment.walking.walks_per_week, assessment.walking.minutes_per_walk)
+    else:
+        before = None  # a start from no walking, or a dose already at the target
+    if before == (now.walks, now.minutes):
+        before = None
+    return _Planned(week, (now.walks, now.minutes), before, max(0, days - (week - 1) * 7) // 7)
+
+
 def prefill(history: Sequence[Consultation], today: date | None = None) -> Prefill | None:
     """A review visit's starting values from the last consultation (None if there is none).
 
-    After a flare the stored resume dose becomes the walking dose, with
-    `returning_after_flare` set; the paused dose is never erased to 0 × 0. After a
-    programme decision the dose prescribed (a range starts at its gentle end); after a
-    referral the walking stands. A consultation made under ruleset 1.0 gives only what
-    carries over (age, episodes, walking dose and weeks, the dose prescribed).
+    After a start, step up or maintain, the dose the plan set for the week the person is
+    in now, counting weeks from the visit date (the handout told them to step up weekly
+    while their back was happy). After a flare the stored resume dose becomes the walking
+    dose, with `returning_after_flare` set; the paused dose is never erased to 0 × 0.
+    After a step back or hold, that dose; after a referral the walking stands. A
+    consultation made under ruleset 1.0 gives only what carries over (age, episodes,
+    walking dose and weeks, the dose prescribed).
     """
     if not history:
         return None
@@ -640,19 +683,34 @@ def prefill(history: Sequence[Consultation], today: date | None = None) -> Prefi
     before: dict[str, Any] = last.assessment
     rec = last.recommendation
     walking = dict(before["walking"])
-    flare_decision = last.ruleset_version == RULESET_VERSION and last.decision in {
-        d.value for d in FLARE_DECISIONS
-    }
-    # After a flare the dose to resume at; otherwise the dose prescribed. With neither (a
-    # referral, or a flare with nothing to resume) the walking stands as it was.
-    dose = prescribed(rec, "resume_dose" if flare_decision else "next_dose")
-    if dose is not None:
-        walking["walks_per_week"], walking["minutes_per_walk"] = dose
+    current = last.ruleset_version == RULESET_VERSION
+    flare_decision = current and last.decision in {d.value for d in FLARE_DECISIONS}
     today = today or datetime.now(UTC).date()
     seen = datetime.fromisoformat(last.recorded_at).date()
-    walking["weeks_at_current_dose"] = (
-        max(0, (today - seen).days // 7) if walking["walks_per_week"] else None
-    )
+    days = max(0, (today - seen).days)
+    planned = _plan_week(last, days) if current and last.decision in _WEEKLY else None
+    old = before["walking"]
+    if planned is not None:
+        walking["walks_per_week"], walking["minutes_per_walk"] = planned.dose
+        walking["weeks_at_current_dose"] = planned.full_weeks
+        previous = (
+            None
+            if planned.before is None
+            else {"walks_per_week": planned.before[0], "minutes_per_walk": planned.before[1]}
+        )
+    else:
+        # After a flare the dose to resume at; otherwise the dose prescribed. With neither
+        # (a referral, or a flare with nothing to resume) the walking stands as it was.
+        dose = prescribed(rec, "resume_dose" if flare_decision else "next_dose")
+        if dose is not None:
+            walking["walks_per_week"], walking["minutes_per_walk"] = dose
+        walking["weeks_at_current_dose"] = days // 7 if walking["walks_per_week"] else None
+        stepped = last.decision == "PROGRESS" and bool(old["walks_per_week"])
+        previous = (
+            {"walks_per_week": old["walks_per_week"], "minutes_per_walk": old["minutes_per_walk"]}
+            if stepped
+            else None
+        )
     data: dict[str, Any] = {
         "age": before["age"],
         "visit": "review",
@@ -662,18 +720,17 @@ def prefill(history: Sequence[Consultation], today: date | None = None) -> Prefi
         "baseline_walks_per_week": _baseline(history),
         "returning_after_flare": flare_decision,
     }
-    if last.ruleset_version == RULESET_VERSION:
+    if current:
         data.update({k: before[k] for k in _CARRIED if k in before})
     else:
         data["walking_tolerance"] = before.get("walking_tolerance", "full")
         data["prefers_other_exercise"] = bool(before.get("prefers_other_exercise", False))
-    old = before["walking"]
-    stepped = last.decision == "PROGRESS" and bool(old["walks_per_week"])
-    previous = (
-        {"walks_per_week": old["walks_per_week"], "minutes_per_walk": old["minutes_per_walk"]}
-        if stepped
-        else None
-    )
     return Prefill(
-        data, previous, last.recorded_at, last.decision, last.ruleset_version, flare_decision
+        data,
+        previous,
+        last.recorded_at,
+        last.decision,
+        last.ruleset_version,
+        flare_decision,
+        None if planned is None else planned.week,
     )
