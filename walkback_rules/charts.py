@@ -215,13 +215,26 @@ def history_spec(
                 },
             },
             {
+                # Each visit's plan as a level from that visit to the next (or its review).
                 "data": {"name": "visits"},
-                "mark": {"type": "line", "interpolate": "step-after", "color": INK,
-                         "point": {"color": INK}},
+                "transform": [{"filter": "isValid(datum['Planned minutes a week'])"}],
+                "mark": {"type": "rule", "color": INK, "strokeWidth": 2},
                 "encoding": {
                     "x": time,
+                    "x2": {"field": "Until"},
                     "y": {"field": "Planned minutes a week", "type": "quantitative"},
+                    "tooltip": [{"field": "Date", "type": "temporal"},
+                                {"field": "Planned walking", "type": "nominal"}],
                 },
+            },
+            {
+                # Short walks "as tolerated" (a moderate flare) have no weekly total: said,
+                # not drawn as 0.
+                "data": {"name": "visits"},
+                "transform": [{"filter": "!isValid(datum['Planned minutes a week'])"}],
+                "mark": {"type": "text", "align": "left", "dx": 6, "dy": -10, "color": INK,
+                         "fontSize": 10},
+                "encoding": {"x": time, "y": {"value": 200}, "text": {"value": "short walks"}},
             },
             {
                 "data": {"name": "visits"},

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any, Protocol
+
+from .core.cards import DECISION_NAMES, describe_dose
+from .core.models import NextDose, Span
+
+_NAMES = {d.value: name for d, name in DECISION_NAMES.items()}
 
 
 class _Visit(Protocol):
@@ -41,10 +47,38 @@ def prescribed(recommendation: dict[str, Any], field: str = "next_dose") -> tupl
     return int(dose["walks_per_week"]["min"]), int(dose["minutes_per_walk"]["min"])
 
 
-def planned_minutes(recommendation: dict[str, Any]) -> int:
-    """Minutes a week the recommendation prescribes (0 if none)."""
-    dose = prescribed(recommendation)
-    return 0 if dose is None else dose[0] * dose[1]
+def planned_minutes(recommendation: dict[str, Any]) -> int | None:
+    """Minutes a week the recommendation prescribes: 0 with no walking dose, None for short
+    walks "as tolerated" (a moderate flare), which have no weekly total to draw."""
+    dose = recommendation.get("next_dose")
+    if dose and not dose.get("walks_per_week"):
+        return None
+    planned = prescribed(recommendation)
+    return 0 if planned is None else planned[0] * planned[1]
+
+
+def decision_words(code: str) -> str:
+    """A stored decision in words ("Step up"); a 1.0 decision from its code."""
+    return _NAMES.get(code) or code.replace("_", " ").capitalize()
+
+
+def planned_walking(recommendation: dict[str, Any]) -> str:
+    """The walking a stored recommendation prescribes, in words."""
+    dose = recommendation.get("next_dose")
+    if not dose:
+        return "no walking dose"
+    walks = dose.get("walks_per_week")
+    return describe_dose(
+        NextDose(None if not walks else Span(**walks), Span(**dose["minutes_per_walk"]))
+    )
+
+
+def _until(visits: Sequence[_Visit], number: int) -> str:
+    """Until when a visit's plan held: the next visit, or the review it asked for."""
+    if number < len(visits):
+        return visits[number].recorded_at[:10]
+    days = visits[number - 1].recommendation.get("review_in_days") or 14
+    return (date.fromisoformat(visits[number - 1].recorded_at[:10]) + timedelta(days)).isoformat()
 
 
 def timeline(visits: Sequence[_Visit], weeks: Sequence[_Week]) -> Timeline:
@@ -52,12 +86,15 @@ def timeline(visits: Sequence[_Visit], weeks: Sequence[_Week]) -> Timeline:
     rows = []
     for number, v in enumerate(visits, start=1):
         flare = v.assessment["flare"]
+        cards = v.recommendation.get("cards") or [{"summary": ""}]
         rows.append(
             {
                 "Visit": number,
                 "Date": v.recorded_at[:10],
-                "Decision": v.decision,
-                "Summary": v.recommendation["cards"][0]["summary"],
+                "Until": _until(visits, number),
+                "Decision": decision_words(v.decision),
+                "Summary": cards[0].get("summary", ""),
+                "Planned walking": planned_walking(v.recommendation),
                 "Planned minutes a week": planned_minutes(v.recommendation),
                 "Flare": flare["level"],
                 "Pain at visit": flare["pain_now"],
