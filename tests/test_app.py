@@ -574,7 +574,7 @@ def _accepted_records() -> dict[str, bytes]:
         ),
     }  # fmt: skip
     record = ui.store()
-    for case_id in ("demo-20", "demo-02", "demo-01"):
+    for case_id in ("demo-20", "demo-02", "demo-01", "demo-08"):
         p = record.new_patient()
         record.record(p.id, validate_assessment(CASES_BY_ID[case_id].data))
         files[f"2.0 {case_id}"] = record.export(p.id)

@@ -7,7 +7,7 @@ import streamlit as st
 import ui
 from walkback_rules.charts import history_chart
 from walkback_rules.csvtext import csv_text
-from walkback_rules.history import timeline
+from walkback_rules.history import decision_words, timeline
 from walkback_rules.store import (
     DiaryWeek,
     ImportError_,
@@ -18,6 +18,12 @@ from walkback_rules.store import (
 )
 
 record = ui.store()
+
+
+def _blank(value: object) -> str:
+    """A number column that may be empty, as text (one type per column)."""
+    return "" if value is None else str(value)
+
 
 st.title("Patients")
 st.caption(
@@ -54,7 +60,11 @@ with find:
         row[1].text(p.label or "")
         row[2].caption(
             f"{p.consultations} consultation{'s' if p.consultations != 1 else ''}"
-            + (f" · last {p.last_seen[:10]} · {p.last_decision}" if p.last_seen else "")
+            + (
+                f" · last {p.last_seen[:10]} · {decision_words(p.last_decision)}"
+                if p.last_seen and p.last_decision
+                else ""
+            )
         )
         if row[3].button("Open", key=f"p_open_{p.id}"):
             ui.open_patient(p.id)
@@ -97,7 +107,12 @@ else:
         if course.visits:
             # A static table, with a CSV download whose cells cannot run as formulas
             # (the interactive table's own CSV download writes text as it is).
-            st.table(course.visits, hide_index=True)
+            # Short walks have no weekly total: an empty cell, not a number column of floats.
+            shown = [
+                {**row, "Planned minutes a week": _blank(row["Planned minutes a week"])}
+                for row in course.visits
+            ]
+            st.table(shown, hide_index=True)
             st.download_button(
                 "Download as CSV",
                 data=csv_text(course.visits),
