@@ -597,3 +597,21 @@ def test_every_display_copes_with_any_record_import_accepts(kind: str, page: str
 
     assert not at.exception
     assert at.session_state[ui.PATIENT] == pid
+
+
+def test_a_diary_week_out_of_range_is_said_in_words_and_not_saved() -> None:
+    """The diary form had its own ranges too, so 40 walks typed over 4 saved 4."""
+
+    pid = ui.store().new_patient().id
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params[ui.PATIENT] = pid
+    at.run()
+    at.switch_page(ui.PAGES["patients"]).run()
+    next(n for n in at.number_input if n.label == "Walks").set_value(40)
+    next(b for b in at.button if b.label == "Save the week").click().run()
+
+    assert not at.exception
+    assert "Walks must be a whole number from 0 to 28; you entered 40" in [
+        e.value.replace("\\", "") for e in at.error
+    ]
+    assert ui.store().diary(pid) == []

@@ -129,11 +129,10 @@ else:
         with st.form("p_diary", clear_on_submit=True, border=True):
             cols = st.columns(4)
             week = cols[0].date_input("Week starting (Monday)", value=monday, max_value=monday)
-            walks = cols[1].number_input("Walks", min_value=0, max_value=28, value=0)
-            minutes = cols[2].number_input(
-                "Minutes in the week", min_value=0, max_value=2000, value=0, step=5
-            )
-            pain = cols[3].number_input("Worst pain (0–10)", min_value=0, max_value=10, value=0)
+            # No ranges here: what is typed is checked by the record, and said in words.
+            walks = cols[1].number_input("Walks", value=0, step=1)
+            minutes = cols[2].number_input("Minutes in the week", value=0, step=5)
+            pain = cols[3].number_input("Worst pain (0–10)", value=0, step=1)
             if st.form_submit_button("Save the week", icon=":material/save:"):
                 start = week - timedelta(days=week.weekday())  # any day counts for its week
                 try:

@@ -15,7 +15,7 @@ from .core.codes import CONDITIONS, Condition
 from .core.dosing import effective_level, implied_level
 from .core.models import Assessment
 from .core.screens import CONDITION_INFO, EXERCISE_FEATURES, RED_FLAG_FEATURES, Feature
-from .core.validation import AssessmentError, FieldError, validate_assessment
+from .core.validation import AssessmentError, FieldError, in_words, validate_assessment
 
 # The red-flag checklist grouped by condition, in the specification's order. Metastatic
 # cord compression has no features of its own: it is cancer history with new neurology.
@@ -314,24 +314,11 @@ def validate_form(form: Mapping[str, Any]) -> tuple[Assessment | None, dict[str,
     return (None, errors) if errors else (assessment, {})
 
 
-_NULL = re.compile(r"\bnull\b")
-
-
 def _add(errors: dict[str, list[str]], problem: FieldError) -> None:
-    """One problem in the form's words, beside its field: "Age must be a whole number from
-    0 to 120; you entered 130", "Previous episodes is required: …". Never a field path, a
-    JSON value such as null, or a value other than the one typed."""
+    """One problem in the form's words, beside its field (`validation.in_words`): never a
+    field path, a JSON value such as null, or a value other than the one typed."""
     key = FIELD_TO_FORM.get(problem.field.split("[")[0], "age")
-    label, text = LABELS[key], problem.message
-    allowed, told, got = text.removeprefix("must be ").rpartition("; got ")
-    typed = text.startswith("must be ") and told
-    if typed and got == "null":  # an empty box
-        message = f"{label} is required: {plain(allowed)}"
-    elif typed:
-        message = f"{label} must be {plain(allowed)}; you entered {got}"
-    else:
-        message = f"{label}: {plain(text)}"
-    message = _NULL.sub("empty", message)  # on the form, JSON's null is an empty box
+    message = in_words(LABELS[key], plain(problem.message))
     if message not in errors.get(key, []):
         errors.setdefault(key, []).append(message)
 

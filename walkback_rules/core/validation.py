@@ -8,6 +8,7 @@ several problems all are reported: besides pydantic's own errors, the cross-fiel
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import NoneType, UnionType
@@ -49,6 +50,23 @@ def capped(errors: list[FieldError], where: str = ROOT) -> list[FieldError]:
     more = len(errors) - MAX_ERRORS
     noun = "problem" if more == 1 else "problems"
     return [*errors[:MAX_ERRORS], FieldError(where, f"and {more:,} more {noun}; fix these first")]
+
+
+_NULL = re.compile(r"\bnull\b")
+
+
+def in_words(label: str, message: str) -> str:
+    """A field's problem as a sentence for someone at a form: "Age must be a whole number
+    from 0 to 120; you entered 130", "Age is required: …". JSON's null is an empty box."""
+    allowed, told, got = message.removeprefix("must be ").rpartition("; got ")
+    typed = message.startswith("must be ") and told
+    if typed and got == "null":
+        text = f"{label} is required: {allowed}"
+    elif typed:
+        text = f"{label} must be {allowed}; you entered {got}"
+    else:
+        text = f"{label}: {message}"
+    return _NULL.sub("empty", text)
 
 
 def _path(loc: tuple[int | str, ...]) -> str:

@@ -90,6 +90,15 @@ class Consultation:
     recommendation: dict[str, Any]
 
 
+# A diary week's fields as the diary form names them.
+DIARY_LABELS = {
+    "week_start": "Week starting",
+    "walks": "Walks",
+    "minutes": "Minutes in the week",
+    "worst_pain": "Worst pain",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class DiaryWeek:
     week_start: str
@@ -440,7 +449,7 @@ class Store:
         """Record (or correct) what the patient reports for one week."""
         from pydantic import ValidationError
 
-        from ..core.validation import field_errors
+        from ..core.validation import field_errors, in_words
         from .transfer import DiaryIn
 
         try:
@@ -453,7 +462,11 @@ class Store:
                 }
             )
         except ValidationError as exc:
-            raise StoreError("; ".join(map(str, field_errors(exc, DiaryIn)))) from None
+            raise StoreError(
+                "; ".join(
+                    in_words(DIARY_LABELS[e.field], e.message) for e in field_errors(exc, DiaryIn)
+                )
+            ) from None
         with self._writer.begin() as conn:
             self._require(conn, pid)
             conn.execute(
