@@ -514,14 +514,19 @@ def test_delete_needs_the_id_typed_and_really_deletes() -> None:
     assert pid not in [p.id for p in record.patients()]
 
 
+def with_patient(pid: str, page: str) -> AppTest:
+    """A fresh session opened on `pid` (as from its address), then showing `page`."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params[ui.PATIENT] = pid
+    at.run()
+    return at.switch_page(ui.PAGES[page]).run()
+
+
 def test_a_demo_case_closes_the_open_record() -> None:
     """Loading a demo case never lets it be saved into a real patient's record."""
 
     pid = ui.store().new_patient().id
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params[ui.PATIENT] = pid
-    at.run()
-    at.switch_page(ui.PAGES["teaching"]).run()
+    at = with_patient(pid, "teaching")
     next(b for b in at.button if b.key == "t_load_demo-01").click().run()
 
     assert ui.PATIENT not in at.session_state
@@ -590,10 +595,7 @@ ACCEPTED = _accepted_records()
 def test_every_display_copes_with_any_record_import_accepts(kind: str, page: str) -> None:
     record = ui.store()
     [pid] = record.import_file(ACCEPTED[kind], replace=True)
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params[ui.PATIENT] = pid
-    at.run()
-    at.switch_page(ui.PAGES[page]).run()
+    at = with_patient(pid, page)
 
     assert not at.exception
     assert at.session_state[ui.PATIENT] == pid
@@ -603,10 +605,7 @@ def test_a_diary_week_out_of_range_is_said_in_words_and_not_saved() -> None:
     """The diary form had its own ranges too, so 40 walks typed over 4 saved 4."""
 
     pid = ui.store().new_patient().id
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params[ui.PATIENT] = pid
-    at.run()
-    at.switch_page(ui.PAGES["patients"]).run()
+    at = with_patient(pid, "patients")
     next(n for n in at.number_input if n.label == "Walks").set_value(40)
     next(b for b in at.button if b.label == "Save the week").click().run()
 

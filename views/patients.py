@@ -20,6 +20,22 @@ from walkback_rules.store import (
 record = ui.store()
 
 
+def _table_with_csv(
+    shown: list[dict[str, object]], rows: list[dict[str, object]], name: str
+) -> None:
+    """A static table, with a CSV download whose cells cannot run as formulas (the
+    interactive table's own CSV download writes text as it is)."""
+    st.table(shown, hide_index=True)
+    st.download_button(
+        "Download as CSV",
+        data=csv_text(rows),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key=f"p_csv_{name}",
+    )
+
+
 def _blank(value: object) -> str:
     """A number column that may be empty, as text (one type per column)."""
     return "" if value is None else str(value)
@@ -105,22 +121,12 @@ else:
     )
     with history_tab:
         if course.visits:
-            # A static table, with a CSV download whose cells cannot run as formulas
-            # (the interactive table's own CSV download writes text as it is).
             # Short walks have no weekly total: an empty cell, not a number column of floats.
             shown = [
                 {**row, "Planned minutes a week": _blank(row["Planned minutes a week"])}
                 for row in course.visits
             ]
-            st.table(shown, hide_index=True)
-            st.download_button(
-                "Download as CSV",
-                data=csv_text(course.visits),
-                file_name=f"{pid}-consultations.csv",
-                mime="text/csv",
-                icon=":material/download:",
-                key="p_visits_csv",
-            )
+            _table_with_csv(shown, course.visits, f"{pid}-consultations")
         else:
             st.caption("No consultation saved yet: save one from the Recommendation page.")
     with diary_tab:
@@ -144,15 +150,7 @@ else:
                 except StoreError as exc:
                     st.error(ui.md_text(str(exc)), icon=":material/error:")
         if course.weeks:
-            st.table(course.weeks, hide_index=True)
-            st.download_button(
-                "Download as CSV",
-                data=csv_text(course.weeks),
-                file_name=f"{pid}-diary.csv",
-                mime="text/csv",
-                icon=":material/download:",
-                key="p_weeks_csv",
-            )
+            _table_with_csv(course.weeks, course.weeks, f"{pid}-diary")
     with transfer_tab:
         left, right = st.columns(2, gap="large")
         with left:

@@ -52,9 +52,9 @@ def label_problem(label: str | None) -> str | None:
         return None
     if len(label) > LABEL_MAX:
         return f"at most {LABEL_MAX} characters"
-    char = unsafe_character(label)
-    if char is not None and "\ud800" <= chr(int(char[2:], 16)) <= "\udfff":
+    if any("\ud800" <= c <= "\udfff" for c in label):  # undecodable bytes, as surrogates
         return "UTF-8 text (it holds bytes that are not UTF-8)"
+    char = unsafe_character(label)
     if char is not None:
         return f"text on one line, without control or invisible characters (it holds {char})"
     if "<" in label or ">" in label:
