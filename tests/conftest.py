@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 from walkback_rules import Assessment, validate_assessment
@@ -71,6 +74,29 @@ def flare(level: str, pain: int, days: int | None = 3) -> dict[str, Any]:
 def walking(walks: int, minutes: int, weeks: int | None = 1) -> dict[str, Any]:
     """A walking dose entry."""
     return {"walks_per_week": walks, "minutes_per_walk": minutes, "weeks_at_current_dose": weeks}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A record's URL: a new SQLite file, then the PostgreSQL test server."""
+    from .stores import pg_url
+
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'record.db'}"
+    return pg_url()
+
+
+@pytest.fixture
+def store(url: str) -> Iterator[Any]:
+    """An empty record on each database."""
+    from walkback_rules.store import Store
+
+    from .stores import wipe
+
+    s = Store.open(url)
+    wipe(s)
+    yield s
+    s.close()
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -31,50 +30,17 @@ from walkback_rules.store import (
     dumps,
     prefill,
 )
+from walkback_rules.store.repo import HEAD
 from walkback_rules.store.transfer import ID_PATTERN, MAX_IMPORT_BYTES
 
 from .conftest import assessment_data
-from .needs import unavailable
+from .stores import rows, wipe
 
-PG_ENV = "WALKBACK_TEST_PG_URL"
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def case(case_id: str) -> Assessment:
     return validate_assessment(CASES_BY_ID[case_id].data)
-
-
-def pg_url() -> str:
-    url = os.environ.get(PG_ENV)
-    if not url:
-        unavailable(f"PostgreSQL tests need {PG_ENV} (a SQLAlchemy URL); .ci/run starts a server")
-    return url
-
-
-def wipe(store: Store) -> None:
-    with store.engine.begin() as conn:
-        for table in ("diary", "consultations", "patients"):
-            conn.exec_driver_sql(f"DELETE FROM {table}")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'record.db'}"
-    return pg_url()
-
-
-@pytest.fixture
-def store(url: str) -> Iterator[Store]:
-    s = Store.open(url)
-    wipe(s)
-    yield s
-    s.close()
-
-
-def rows(store: Store, table: str) -> int:
-    with store.engine.connect() as conn:
-        return int(conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one())
 
 
 # --- patients and consultations ---------------------------------------------------------
@@ -433,7 +399,7 @@ def test_migration_takes_a_1_0_database_to_2_0_in_place(tmp_path: Path) -> None:
         with store.engine.connect() as conn:
             version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
-    assert version == "0002"
+    assert version == HEAD
     assert [c.referral_urgency for c in history] == [None, "routine"]
     assert [c.recommendation for c in history] == [V1_RECOMMENDATION, V1_REFERRAL]
 
@@ -671,7 +637,7 @@ def test_migrations_reach_head_and_sqlite_uses_wal(tmp_path: Path) -> None:
         version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one()
         mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar_one()
 
-    assert (version, mode) == ("0002", "wal")
+    assert (version, mode) == (HEAD, "wal")
 
 
 # --- reliability: real processes ------------------------------------------------------------

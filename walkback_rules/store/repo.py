@@ -32,7 +32,8 @@ from ..core.engine import recommend
 from ..core.models import FLARE_DECISIONS, Assessment, Recommendation
 from ..core.validation import FieldError
 from ..history import prescribed
-from .schema import consultations, diary, patients
+from ..visit import VisitDetails, details_problems, screen_status
+from .schema import browsers, consultations, diary, diary_changes, drafts, patients, printouts
 from .transfer import (
     FORMAT,
     ID_ALPHABET,
@@ -45,7 +46,7 @@ from .transfer import (
 
 ENV_URL = "WALKBACK_DB_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD = "0002"  # the newest migration; a test keeps it in step with the migrations folder
+HEAD = "0003"  # the newest migration; a test keeps it in step with the migrations folder
 WAIT_SECONDS = 10.0  # how long a write waits for another writer before it gives up
 _WRITE = "walkback_write"  # the execution option that marks a writing transaction
 
@@ -88,6 +89,42 @@ class Consultation:
     referral_urgency: str | None
     assessment: dict[str, Any]
     recommendation: dict[str, Any]
+    visit_date: str = ""
+    review_date: str | None = None
+    details: dict[str, Any] | None = None  # `visit.VisitDetails`; None before they were kept
+
+    def visit(self) -> VisitDetails | None:
+        return None if self.details is None else VisitDetails.model_validate(self.details)
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A consultation being typed, as the form holds it."""
+
+    token: str
+    patient_id: str | None
+    form: dict[str, Any]
+    updated_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Printout:
+    """A handout or summary printed from a saved consultation, with the options it used."""
+
+    kind: str
+    options: dict[str, Any]
+    printed_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class DiaryChange:
+    """A diary week corrected or removed, with what it held before (and after)."""
+
+    week_start: str
+    change: str  # "corrected" or "removed"
+    before: dict[str, int]
+    after: dict[str, int] | None
+    changed_at: str
 
 
 # A diary week's fields as the diary form names them.
@@ -226,20 +263,78 @@ def _plain_errors(method: Callable[P, R]) -> Callable[P, R]:
 
 def _remove(conn: Connection, pid: str) -> int:
     """Delete one patient's rows from every table; return how many consultations went."""
+    visits = sa.select(consultations.c.id).where(consultations.c.patient_id == pid)
+    conn.execute(printouts.delete().where(printouts.c.consultation_id.in_(visits)))
     gone = conn.execute(consultations.delete().where(consultations.c.patient_id == pid))
     conn.execute(diary.delete().where(diary.c.patient_id == pid))
+    conn.execute(diary_changes.delete().where(diary_changes.c.patient_id == pid))
+    conn.execute(drafts.delete().where(drafts.c.patient_id == pid))
     conn.execute(patients.delete().where(patients.c.id == pid))
     return int(gone.rowcount)
 
 
-def _visit_out(c: Any) -> dict[str, Any]:
-    """A consultation as the patient file holds it (stored row or `Consultation`)."""
-    return {
+def _draft_row(token: str, pid: str | None) -> Any:
+    """The drafts table narrowed to one browser's draft for one patient (or for none)."""
+    where = (drafts.c.token == token) & (drafts.c.patient_id == (pid or ""))
+    return _Narrowed(where)
+
+
+class _Narrowed:
+    """select/update/delete of the drafts table with one WHERE clause."""
+
+    def __init__(self, where: Any) -> None:
+        self.where = where
+
+    def select(self) -> Any:
+        return sa.select(drafts).where(self.where)
+
+    def update(self) -> Any:
+        return drafts.update().where(self.where)
+
+    def delete(self) -> Any:
+        return drafts.delete().where(self.where)
+
+
+def _draft(row: Any) -> Draft:
+    return Draft(row.token, row.patient_id or None, dict(row.form), row.updated_at)
+
+
+def _visit_out(c: Any, printed: Sequence[Printout] = ()) -> dict[str, Any]:
+    """A consultation as the patient file holds it (stored row or `Consultation`): its
+    details and prints only when it has them, so older files and exports read the same."""
+    out: dict[str, Any] = {
         "recorded_at": c.recorded_at,
         "ruleset_version": c.ruleset_version,
         "assessment": c.assessment,
         "recommendation": c.recommendation,
     }
+    if c.details is not None:
+        out["details"] = c.details
+    if printed:
+        out["printed"] = [
+            {"kind": p.kind, "options": p.options, "printed_at": p.printed_at} for p in printed
+        ]
+    return out
+
+
+def _change_out(c: Any) -> dict[str, Any]:
+    return {
+        "week_start": c.week_start,
+        "change": c.change,
+        "before": c.before,
+        "after": c.after,
+        "changed_at": c.changed_at,
+    }
+
+
+def _counts(w: DiaryWeek) -> dict[str, int]:
+    return {"walks": w.walks, "minutes": w.minutes, "worst_pain": w.worst_pain}
+
+
+def _delete_week(conn: Connection, pid: str, week_start: str) -> None:
+    conn.execute(
+        diary.delete().where((diary.c.patient_id == pid) & (diary.c.week_start == week_start))
+    )
 
 
 def _week_out(w: Any) -> dict[str, Any]:
@@ -252,15 +347,21 @@ def _week_out(w: Any) -> dict[str, Any]:
 
 
 def _patient_file(
-    p: Any, visits: list[dict[str, Any]], weeks: list[dict[str, Any]]
+    p: Any,
+    visits: list[dict[str, Any]],
+    weeks: list[dict[str, Any]],
+    changes: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    return {
+    out = {
         "format": FORMAT,
         "version": VERSION,
         "patient": {"id": p.id, "label": p.label, "created_at": p.created_at},
         "consultations": visits,
         "diary": weeks,
     }
+    if changes:
+        out["diary_changes"] = changes
+    return out
 
 
 def _revision(engine: Engine) -> str | None:
@@ -411,36 +512,173 @@ class Store:
 
     @_plain_errors
     def record(
-        self, pid: str, assessment: Assessment, at: str | None = None
+        self,
+        pid: str,
+        assessment: Assessment,
+        at: str | None = None,
+        details: VisitDetails | None = None,
+        draft: str | None = None,
     ) -> tuple[Consultation, Recommendation]:
-        """Save a consultation with its recommendation. Never edits one: corrections are new."""
+        """Save a consultation with its recommendation and the visit's details. Never edits
+        one: a correction is a new consultation whose details name the one it corrects.
+
+        Without details, the visit is dated the day it is recorded and each screen is
+        positive when something was found and otherwise not asked (never "negative").
+        `draft` is the browser's token: its draft for this patient goes in the same
+        transaction, so a failed save keeps the draft and a saved one leaves none.
+        """
         rec = recommend(assessment)
+        at = at or now()
+        if details is None:
+            details = VisitDetails(
+                visit_date=at[:10], screens=screen_status(assessment, None, None)
+            )
+        _, problems = details_problems(details.model_dump(), datetime.fromisoformat(at).date())
+        if problems:
+            raise StoreError("; ".join(problems.values()))
         values = {
             "patient_id": pid,
-            "recorded_at": at or now(),
+            "recorded_at": at,
             "ruleset_version": RULESET_VERSION,
             "decision": rec.decision.value,
             "referral_urgency": rec.referral.urgency if rec.referral else None,
             "assessment": assessment.model_dump(mode="json"),
             "recommendation": rec.model_dump(mode="json"),
+            "visit_date": details.visit_date,
+            "review_date": details.review_date,
+            "details": details.model_dump(mode="json"),
         }
         with self._writer.begin() as conn:
             self._require(conn, pid)
+            if details.corrects is not None:
+                corrected = conn.execute(
+                    sa.select(consultations.c.id).where(
+                        (consultations.c.patient_id == pid)
+                        & (consultations.c.recorded_at == details.corrects)
+                    )
+                ).first()
+                if corrected is None:
+                    raise StoreError(
+                        f"the consultation to correct ({details.corrects}) is not in {pid}'s record"
+                    )
             new_id = conn.execute(consultations.insert().values(**values)).inserted_primary_key
+            if draft is not None:
+                conn.execute(_draft_row(draft, pid).delete())
         assert new_id is not None
         return Consultation(id=int(new_id[0]), **values), rec  # type: ignore[arg-type]
 
     @_plain_errors
     def consultations(self, pid: str) -> list[Consultation]:
-        """A patient's consultations, oldest first."""
+        """A patient's consultations in the order of their visits (then of recording)."""
         with self.engine.connect() as conn:
             self._require(conn, pid)
             rows = conn.execute(
                 sa.select(consultations)
                 .where(consultations.c.patient_id == pid)
-                .order_by(consultations.c.recorded_at, consultations.c.id)
+                .order_by(
+                    consultations.c.visit_date, consultations.c.recorded_at, consultations.c.id
+                )
             ).all()
         return [Consultation(**row._mapping) for row in rows]
+
+    @_plain_errors
+    def consultation(self, cid: int) -> Consultation:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(consultations).where(consultations.c.id == cid)).first()
+        if row is None:
+            raise NotFound(f"no consultation {cid}")
+        return Consultation(**row._mapping)
+
+    # --- printouts --------------------------------------------------------------------
+
+    @_plain_errors
+    def record_print(self, cid: int, kind: str, options: dict[str, Any]) -> Printout:
+        """Note that a handout or summary was printed from a saved consultation, with the
+        options it used; a reprint uses the first print's options."""
+        printed = now()
+        with self._writer.begin() as conn:
+            if (
+                conn.execute(sa.select(consultations.c.id).where(consultations.c.id == cid)).first()
+                is None
+            ):
+                raise NotFound(f"no consultation {cid}")
+            conn.execute(
+                printouts.insert().values(
+                    consultation_id=cid, kind=kind, options=options, printed_at=printed
+                )
+            )
+        return Printout(kind, options, printed)
+
+    @_plain_errors
+    def printouts(self, cid: int) -> list[Printout]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(printouts)
+                .where(printouts.c.consultation_id == cid)
+                .order_by(printouts.c.printed_at, printouts.c.id)
+            ).all()
+        return [Printout(r.kind, r.options, r.printed_at) for r in rows]
+
+    # --- drafts -------------------------------------------------------------------------
+
+    @_plain_errors
+    def save_draft(self, token: str, pid: str | None, form: dict[str, Any]) -> str:
+        """Keep the consultation being typed (one per browser and patient); return its time."""
+        at = now()
+        with self._writer.begin() as conn:
+            conn.execute(_draft_row(token, pid).delete())
+            conn.execute(
+                drafts.insert().values(token=token, patient_id=pid or "", form=form, updated_at=at)
+            )
+        return at
+
+    @_plain_errors
+    def draft(self, token: str, pid: str | None) -> Draft | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(_draft_row(token, pid).select()).first()
+        return None if row is None else _draft(row)
+
+    @_plain_errors
+    def drafts(self, token: str) -> list[Draft]:
+        """A browser's unsaved consultations, newest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(drafts)
+                .where(drafts.c.token == token)
+                .order_by(drafts.c.updated_at.desc())
+            ).all()
+        return [_draft(r) for r in rows]
+
+    @_plain_errors
+    def discard_draft(self, token: str, pid: str | None) -> None:
+        with self._writer.begin() as conn:
+            conn.execute(_draft_row(token, pid).delete())
+
+    @_plain_errors
+    def move_draft(self, token: str, pid: str) -> bool:
+        """Give the draft typed before a patient was open to that patient (when they have
+        none of their own in this browser); return whether it moved."""
+        with self._writer.begin() as conn:
+            if conn.execute(_draft_row(token, pid).select()).first() is not None:
+                return False
+            moved = conn.execute(
+                _draft_row(token, None).update().values(patient_id=pid, updated_at=now())
+            )
+        return bool(moved.rowcount)
+
+    @_plain_errors
+    def clinician(self, token: str) -> str | None:
+        """The clinician's name or initials this browser last used."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(browsers.c.clinician).where(browsers.c.token == token)
+            ).scalar()
+
+    @_plain_errors
+    def remember_clinician(self, token: str, name: str | None) -> None:
+        with self._writer.begin() as conn:
+            conn.execute(browsers.delete().where(browsers.c.token == token))
+            conn.execute(browsers.insert().values(token=token, clinician=name, seen_at=now()))
 
     # --- diary -------------------------------------------------------------------------
 
@@ -469,20 +707,64 @@ class Store:
             ) from None
         with self._writer.begin() as conn:
             self._require(conn, pid)
-            conn.execute(
-                diary.delete().where(
-                    (diary.c.patient_id == pid) & (diary.c.week_start == week.week_start)
+            before = self._week(conn, pid, week.week_start)
+            if before is not None:
+                if before == week:
+                    return
+                _delete_week(conn, pid, week.week_start)
+                conn.execute(
+                    diary_changes.insert().values(
+                        patient_id=pid,
+                        week_start=week.week_start,
+                        change="corrected",
+                        before=_counts(before),
+                        after=_counts(week),
+                        changed_at=now(),
+                    )
                 )
-            )
+            conn.execute(diary.insert().values(patient_id=pid, **_week_out(week)))
+
+    @_plain_errors
+    def remove_diary(self, pid: str, week_start: str) -> None:
+        """Remove one diary week; what it held is kept in the record of changes."""
+        with self._writer.begin() as conn:
+            self._require(conn, pid)
+            before = self._week(conn, pid, week_start)
+            if before is None:
+                raise NotFound(f"no diary week starting {week_start} for {pid}")
+            _delete_week(conn, pid, week_start)
             conn.execute(
-                diary.insert().values(
+                diary_changes.insert().values(
                     patient_id=pid,
-                    week_start=week.week_start,
-                    walks=week.walks,
-                    minutes=week.minutes,
-                    worst_pain=week.worst_pain,
+                    week_start=week_start,
+                    change="removed",
+                    before=_counts(before),
+                    after=None,
+                    changed_at=now(),
                 )
             )
+
+    @_plain_errors
+    def diary_changes(self, pid: str) -> list[DiaryChange]:
+        """Every correction and removal of a diary week, oldest first."""
+        with self.engine.connect() as conn:
+            self._require(conn, pid)
+            rows = conn.execute(
+                sa.select(diary_changes)
+                .where(diary_changes.c.patient_id == pid)
+                .order_by(diary_changes.c.changed_at, diary_changes.c.id)
+            ).all()
+        return [DiaryChange(r.week_start, r.change, r.before, r.after, r.changed_at) for r in rows]
+
+    def _week(self, conn: Connection, pid: str, week_start: str) -> DiaryWeek | None:
+        row = conn.execute(
+            sa.select(diary).where((diary.c.patient_id == pid) & (diary.c.week_start == week_start))
+        ).first()
+        return (
+            None
+            if row is None
+            else DiaryWeek(row.week_start, row.walks, row.minutes, row.worst_pain)
+        )
 
     @_plain_errors
     def diary(self, pid: str) -> list[DiaryWeek]:
@@ -501,8 +783,9 @@ class Store:
         p = self.patient(pid)
         return _patient_file(
             p,
-            [_visit_out(c) for c in self.consultations(pid)],
+            [_visit_out(c, self.printouts(c.id)) for c in self.consultations(pid)],
             [_week_out(w) for w in self.diary(pid)],
+            [_change_out(c) for c in self.diary_changes(pid)],
         )
 
     @_plain_errors
@@ -514,17 +797,34 @@ class Store:
         """
         visits: dict[str, list[dict[str, Any]]] = {}
         weeks: dict[str, list[dict[str, Any]]] = {}
+        changes: dict[str, list[dict[str, Any]]] = {}
+        printed: dict[int, list[Printout]] = {}
         with self.engine.connect() as conn:
             people = conn.execute(sa.select(patients).order_by(patients.c.id)).all()
+            for r in conn.execute(sa.select(printouts).order_by(printouts.c.printed_at)):
+                printed.setdefault(r.consultation_id, []).append(
+                    Printout(r.kind, r.options, r.printed_at)
+                )
             by_time = sa.select(consultations).order_by(
-                consultations.c.patient_id, consultations.c.recorded_at, consultations.c.id
+                consultations.c.patient_id,
+                consultations.c.visit_date,
+                consultations.c.recorded_at,
+                consultations.c.id,
             )
             for c in conn.execute(by_time):
-                visits.setdefault(c.patient_id, []).append(_visit_out(c))
+                visits.setdefault(c.patient_id, []).append(_visit_out(c, printed.get(c.id, ())))
             by_week = sa.select(diary).order_by(diary.c.patient_id, diary.c.week_start)
             for w in conn.execute(by_week):
                 weeks.setdefault(w.patient_id, []).append(_week_out(w))
-        return (_patient_file(p, visits.get(p.id, []), weeks.get(p.id, [])) for p in people)
+            by_change = sa.select(diary_changes).order_by(
+                diary_changes.c.patient_id, diary_changes.c.changed_at, diary_changes.c.id
+            )
+            for c in conn.execute(by_change):
+                changes.setdefault(c.patient_id, []).append(_change_out(c))
+        return (
+            _patient_file(p, visits.get(p.id, []), weeks.get(p.id, []), changes.get(p.id))
+            for p in people
+        )
 
     def import_file(self, raw: bytes, replace: bool = False) -> list[str]:
         """Import one patient file or a JSON Lines backup; return the IDs imported.
@@ -559,26 +859,43 @@ class Store:
                 patients.insert(),
                 [f.patient.model_dump() for f in files],
             )
-            visits = [
-                {
-                    "patient_id": f.patient.id,
-                    "recorded_at": c.recorded_at,
-                    "ruleset_version": c.ruleset_version,
-                    "decision": c.recommendation.decision.value,
-                    "referral_urgency": (
-                        c.recommendation.referral.urgency if c.recommendation.referral else None
-                    ),
-                    "assessment": c.assessment.model_dump(mode="json"),
-                    "recommendation": c.recommendation.model_dump(mode="json"),
-                }
-                for f in files
-                for c in f.consultations
-            ]
-            if visits:
-                conn.execute(consultations.insert(), visits)
+            for f in files:
+                for c in f.consultations:
+                    details = c.details
+                    new_id = conn.execute(
+                        consultations.insert().values(
+                            patient_id=f.patient.id,
+                            recorded_at=c.recorded_at,
+                            ruleset_version=c.ruleset_version,
+                            decision=c.recommendation.decision.value,
+                            referral_urgency=(
+                                c.recommendation.referral.urgency
+                                if c.recommendation.referral
+                                else None
+                            ),
+                            assessment=c.assessment.model_dump(mode="json"),
+                            recommendation=c.recommendation.model_dump(mode="json"),
+                            visit_date=details.visit_date if details else c.recorded_at[:10],
+                            review_date=details.review_date if details else None,
+                            details=details.model_dump(mode="json") if details else None,
+                        )
+                    ).inserted_primary_key
+                    assert new_id is not None
+                    if c.printed:
+                        conn.execute(
+                            printouts.insert(),
+                            [{"consultation_id": new_id[0], **p.model_dump()} for p in c.printed],
+                        )
             weeks = [{"patient_id": f.patient.id, **w.model_dump()} for f in files for w in f.diary]
             if weeks:
                 conn.execute(diary.insert(), weeks)
+            changes = [
+                {"patient_id": f.patient.id, **c.model_dump()}
+                for f in files
+                for c in f.diary_changes
+            ]
+            if changes:
+                conn.execute(diary_changes.insert(), changes)
         return ids
 
     # --- checks ----------------------------------------------------------------------------
@@ -629,6 +946,7 @@ class Prefill:
 
 # What carries over from a consultation to the next review; everything else (the flare,
 # the red-flag and exercise screens, self-harm, PHQ-2, STarT Back) is asked afresh.
+EPISODE_WEEKS_MAX = 520  # spec §2: episode_weeks 0–520
 _CARRIED = ("walking_tolerance", "prefers_other_exercise", "usual_pain")
 # Decisions whose handout tells the person to step up once a week while the back is happy:
 # the review starts from the week of that plan they are in now.
@@ -699,7 +1017,11 @@ def prefill(history: Sequence[Consultation], today: date | None = None) -> Prefi
     current = last.ruleset_version == RULESET_VERSION
     flare_decision = current and last.decision in {d.value for d in FLARE_DECISIONS}
     today = today or datetime.now(UTC).date()
-    seen = datetime.fromisoformat(last.recorded_at).date()
+    seen = (
+        date.fromisoformat(last.visit_date)
+        if last.visit_date
+        else datetime.fromisoformat(last.recorded_at).date()
+    )
     days = max(0, (today - seen).days)
     planned = _plan_week(last, days) if current and last.decision in _WEEKLY else None
     old = before["walking"]
@@ -735,6 +1057,10 @@ def prefill(history: Sequence[Consultation], today: date | None = None) -> Prefi
     }
     if current:
         data.update({k: before[k] for k in _CARRIED if k in before})
+        # The episode has gone on since the last visit (0, recovered, stays until asked).
+        weeks_then = before.get("episode_weeks")
+        if weeks_then:
+            data["episode_weeks"] = min(EPISODE_WEEKS_MAX, int(weeks_then) + days // 7)
     else:
         data["walking_tolerance"] = before.get("walking_tolerance", "full")
         data["prefers_other_exercise"] = bool(before.get("prefers_other_exercise", False))

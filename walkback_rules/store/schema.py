@@ -35,6 +35,12 @@ consultations = sa.Table(
     sa.Column("referral_urgency", sa.String(16), nullable=True),
     sa.Column("assessment", sa.JSON, nullable=False),
     sa.Column("recommendation", sa.JSON, nullable=False),
+    # The day of the visit (earlier than recorded_at when written up later), the next
+    # review date, and the visit's details (`visit.VisitDetails`; null for a consultation
+    # saved before details were kept).
+    sa.Column("visit_date", sa.String(10), nullable=False),
+    sa.Column("review_date", sa.String(10), nullable=True),
+    sa.Column("details", sa.JSON, nullable=True),
 )
 
 diary = sa.Table(
@@ -50,4 +56,60 @@ diary = sa.Table(
     sa.Column("walks", sa.Integer, nullable=False),
     sa.Column("minutes", sa.Integer, nullable=False),  # minutes walked in the week
     sa.Column("worst_pain", sa.Integer, nullable=False),  # 0-10
+)
+
+# A consultation being typed, kept on every change: one per browser (its token) and patient.
+drafts = sa.Table(
+    "drafts",
+    metadata,
+    sa.Column("token", sa.String(32), primary_key=True),
+    sa.Column("patient_id", sa.String(8), primary_key=True),  # "" before a patient is open
+    sa.Column("form", sa.JSON, nullable=False),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+)
+
+# What a browser remembers: the clinician's name or initials.
+browsers = sa.Table(
+    "browsers",
+    metadata,
+    sa.Column("token", sa.String(32), primary_key=True),
+    sa.Column("clinician", sa.String(60), nullable=True),
+    sa.Column("seen_at", sa.String(32), nullable=False),
+)
+
+# Each handout or summary printed from a saved consultation, with the options it used, so
+# it can be printed again exactly.
+printouts = sa.Table(
+    "printouts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "consultation_id",
+        sa.Integer,
+        sa.ForeignKey("consultations.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("options", sa.JSON, nullable=False),
+    sa.Column("printed_at", sa.String(32), nullable=False),
+)
+
+# Every correction or removal of a diary week, with what it held before.
+diary_changes = sa.Table(
+    "diary_changes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "patient_id",
+        sa.String(8),
+        sa.ForeignKey("patients.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("week_start", sa.String(10), nullable=False),
+    sa.Column("change", sa.String(16), nullable=False),  # corrected or removed
+    sa.Column("before", sa.JSON, nullable=False),
+    sa.Column("after", sa.JSON, nullable=True),
+    sa.Column("changed_at", sa.String(32), nullable=False),
 )

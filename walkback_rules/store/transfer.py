@@ -26,6 +26,7 @@ from ..core.jsontext import json_lines, parse_json
 from ..core.models import Assessment, Recommendation
 from ..core.plaintext import unsafe_character
 from ..core.validation import ROOT, AssessmentError, FieldError, capped, field_errors
+from ..visit import VisitDetails
 from . import ruleset_1_0
 
 FORMAT = "walkback-patient"
@@ -101,10 +102,25 @@ class PatientIn(BaseModel):
     _created = field_validator("created_at")(_timestamp)
 
 
+class PrintIn(BaseModel):
+    """A handout or summary printed from the consultation, with the options it used."""
+
+    model_config = _STRICT
+
+    kind: Literal["handout", "summary"] = _allowed('"handout" or "summary"')
+    options: dict[str, Any] = _allowed("the print options as an object")
+    printed_at: str = _allowed("an ISO 8601 date and time with its UTC offset")
+
+    _printed = field_validator("printed_at")(_timestamp)
+
+
 class _Visit(BaseModel):
     model_config = _STRICT
 
     recorded_at: str = _allowed("an ISO 8601 date and time with its UTC offset")
+    # Absent from files of consultations saved before visit details were kept.
+    details: VisitDetails | None = _allowed("null or the visit's details", default=None)
+    printed: list[PrintIn] = _allowed("a list of prints", default=[])
 
     _recorded = field_validator("recorded_at")(_timestamp)
 
@@ -153,6 +169,18 @@ class DiaryIn(BaseModel):
         return value
 
 
+class DiaryChangeIn(BaseModel):
+    model_config = _STRICT
+
+    week_start: str = _allowed("the Monday that starts the week, as YYYY-MM-DD")
+    change: Literal["corrected", "removed"] = _allowed('"corrected" or "removed"')
+    before: dict[str, int] = _allowed("the week's walks, minutes and worst pain before")
+    after: dict[str, int] | None = _allowed("null or the week's walks, minutes and worst pain")
+    changed_at: str = _allowed("an ISO 8601 date and time with its UTC offset")
+
+    _changed = field_validator("changed_at")(_timestamp)
+
+
 class PatientFile(BaseModel):
     """One patient's whole record, as exported."""
 
@@ -163,6 +191,7 @@ class PatientFile(BaseModel):
     patient: PatientIn
     consultations: list[ConsultationIn] = _allowed("a list of consultations")
     diary: list[DiaryIn] = _allowed("a list of diary weeks")
+    diary_changes: list[DiaryChangeIn] = _allowed("a list of diary changes", default=[])
 
 
 class ImportError_(Exception):
@@ -274,8 +303,26 @@ def verify(file: PatientFile) -> list[FieldError]:
             found.append(
                 FieldError(f"diary[{i}].week_start", f"{week} is given twice; give each week once")
             )
+    times = [v.recorded_at for v in file.consultations]
     for i, visit in enumerate(file.consultations):
         at = f"consultations[{i}]"
+        if visit.details is not None:
+            recorded = datetime.fromisoformat(visit.recorded_at).date()
+            if date.fromisoformat(visit.details.visit_date) > recorded:
+                found.append(
+                    FieldError(
+                        f"{at}.details.visit_date",
+                        f"{visit.details.visit_date} is after the day it was recorded",
+                    )
+                )
+            corrects = visit.details.corrects
+            if corrects is not None and corrects not in times[:i] + times[i + 1 :]:
+                found.append(
+                    FieldError(
+                        f"{at}.details.corrects",
+                        "must be the recorded time of another consultation in this file",
+                    )
+                )
         found += [
             FieldError(f"{at}.recommendation{where}", f"must be plain text; it holds {char}")
             for where, char in _unsafe_text(visit.recommendation.model_dump(mode="json"))

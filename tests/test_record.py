@@ -1,0 +1,377 @@
+"""The consultation as a clinical record: visit details, corrections, drafts, prints, diary
+changes, and the migration that brings older records to them (on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from walkback_rules import recommend
+from walkback_rules.store import DiaryWeek, ImportError_, NotFound, Store, StoreError, dumps
+from walkback_rules.store.repo import HEAD, MIGRATIONS
+from walkback_rules.visit import VisitDetails, details_problems, screen_status, screens_line
+
+from .conftest import make_assessment
+from .stores import rows
+
+TODAY = date.today()
+
+
+def details(**changes: object) -> VisitDetails:
+    data: dict[str, object] = {
+        "visit_date": TODAY.isoformat(),
+        "clinician": "JS",
+        "note": "Walks the dog daily.\nKeen to get back to golf.",
+        "screens": {
+            "red_flags": "negative",
+            "exercise_screen": "negative",
+            "phq2": "not_asked",
+            "startback": "not_asked",
+        },
+        "review_date": (TODAY + timedelta(days=14)).isoformat(),
+        **changes,
+    }
+    return VisitDetails.model_validate(data)
+
+
+# --- screens: negative, positive, not asked ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "asked", "expected"),
+    [
+        ({}, (None, None), ("not_asked", "not_asked", "not_asked", "not_asked")),
+        ({}, ("none_present", "not_asked"), ("negative", "not_asked", "not_asked", "not_asked")),
+        ({"red_flags": ["ces_saddle"]}, ("not_asked", None),
+         ("positive", "not_asked", "not_asked", "not_asked")),
+        ({"exercise_screen": ["chest_pain_on_exertion"]}, ("none_present", "none_present"),
+         ("negative", "positive", "not_asked", "not_asked")),
+        ({"phq2": 2}, (None, None), ("not_asked", "not_asked", "negative", "not_asked")),
+        ({"phq2": 3}, (None, None), ("not_asked", "not_asked", "positive", "not_asked")),
+        ({"startback": {"total": 3, "distress": 1}}, (None, None),
+         ("not_asked", "not_asked", "not_asked", "negative")),
+        ({"startback": {"total": 4, "distress": 1}}, (None, None),
+         ("not_asked", "not_asked", "not_asked", "positive")),
+    ],
+)  # fmt: skip
+def test_each_screen_is_negative_positive_or_not_asked(
+    changes: dict[str, object], asked: tuple[str | None, str | None], expected: tuple[str, ...]
+) -> None:
+    """An empty checklist is negative only when the clinician said none was present; a
+    score not entered is not asked, and PHQ-2 3 and STarT Back 4 are the boundaries."""
+
+    status = screen_status(make_assessment(**changes), *asked)
+
+    assert tuple(status.values()) == expected
+
+
+def test_screens_in_words_never_say_none_for_not_asked() -> None:
+    line = screens_line(details().screens)
+
+    assert line == (
+        "Red flags: screened, negative · Exercise safety: screened, negative · "
+        "PHQ-2: not asked · STarT Back: not asked"
+    )
+    assert "not recorded" in screens_line(None)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"visit_date": (TODAY + timedelta(days=1)).isoformat()}, "visit_date",
+         "Visit date must be today or earlier; you entered"),
+        ({"review_date": TODAY.isoformat()}, "review_date",
+         "Next review must be after the visit date and within a year of it"),
+        ({"review_date": (TODAY + timedelta(days=366)).isoformat()}, "review_date",
+         "Next review must be after the visit date and within a year of it"),
+        ({"clinician": "x" * 61}, "clinician", "Clinician must be at most 60 characters"),
+        ({"note": "fine\n\u202eevil"}, "note", "Clinical note must be"),
+        ({"visit_date": "2026-13-01"}, "visit_date", "Visit date must be a date as YYYY-MM-DD"),
+    ],
+)  # fmt: skip
+def test_bad_visit_details_name_the_field(
+    changes: dict[str, object], field: str, message: str
+) -> None:
+    data = {**details().model_dump(), **changes}
+
+    found, problems = details_problems(data, TODAY)
+
+    assert found is None
+    assert problems[field].startswith(message), problems
+
+
+def test_a_visit_written_up_later_and_a_review_a_year_on_are_allowed() -> None:
+    data = {
+        **details().model_dump(),
+        "visit_date": (TODAY - timedelta(days=3)).isoformat(),
+        "review_date": (TODAY - timedelta(days=3) + timedelta(days=365)).isoformat(),
+    }
+
+    found, problems = details_problems(data, TODAY)
+
+    assert problems == {} and found is not None
+
+
+# --- saving a visit ------------------------------------------------------------------------
+
+
+def test_a_consultation_keeps_its_visit_details(store: Store) -> None:
+    p = store.new_patient()
+    written_up = details(visit_date=(TODAY - timedelta(days=2)).isoformat())
+
+    saved, _ = store.record(p.id, make_assessment(), details=written_up)
+    again = store.consultations(p.id)[0]
+
+    assert again.visit() == written_up
+    assert again.visit_date == written_up.visit_date
+    assert again.review_date == written_up.review_date
+    assert saved == again
+
+
+def test_without_details_nothing_is_recorded_as_negative(store: Store) -> None:
+    """A consultation saved without details (the command line) says what it knows: the
+    day, and each screen positive or not asked."""
+    p = store.new_patient()
+
+    saved, _ = store.record(p.id, make_assessment(red_flags=["ces_saddle"]))
+
+    visit = saved.visit()
+    assert visit is not None
+    assert visit.screens == {
+        "red_flags": "positive",
+        "exercise_screen": "not_asked",
+        "phq2": "not_asked",
+        "startback": "not_asked",
+    }
+
+
+def test_a_correction_is_a_new_consultation_naming_the_one_it_corrects(store: Store) -> None:
+    p = store.new_patient()
+    first, _ = store.record(p.id, make_assessment(age=50), details=details())
+
+    fixed, _ = store.record(
+        p.id, make_assessment(age=51), details=details(corrects=first.recorded_at)
+    )
+
+    history = store.consultations(p.id)
+    assert [c.assessment["age"] for c in history] == [50, 51]  # the first is untouched
+    assert history[1].visit().corrects == first.recorded_at  # type: ignore[union-attr]
+    with pytest.raises(StoreError, match="to correct"):
+        store.record(p.id, make_assessment(), details=details(corrects="2001-01-01T00:00:00+00:00"))
+    assert rows(store, "consultations") == 2
+    assert fixed.id != first.id
+
+
+def test_a_visit_in_the_future_is_refused_and_nothing_is_written(store: Store) -> None:
+    p = store.new_patient()
+
+    with pytest.raises(StoreError, match="Visit date must be today or earlier"):
+        store.record(
+            p.id,
+            make_assessment(),
+            details=details(visit_date=(TODAY + timedelta(days=1)).isoformat(), review_date=None),
+        )
+
+    assert rows(store, "consultations") == 0
+
+
+def test_visits_are_in_the_order_they_happened(store: Store) -> None:
+    """A visit written up later takes its place by its visit date."""
+    p = store.new_patient()
+    store.record(p.id, make_assessment(age=60), details=details(review_date=None))
+    store.record(
+        p.id,
+        make_assessment(age=59),
+        details=details(visit_date=(TODAY - timedelta(days=14)).isoformat(), review_date=None),
+    )
+
+    assert [c.assessment["age"] for c in store.consultations(p.id)] == [59, 60]
+
+
+# --- drafts ----------------------------------------------------------------------------------
+
+
+def test_a_draft_is_kept_per_browser_and_patient_and_goes_when_saved(store: Store) -> None:
+    p = store.new_patient()
+    store.save_draft("browser-a", None, {"age": 70})
+    store.save_draft("browser-b", None, {"age": 30})
+
+    assert store.move_draft("browser-a", p.id)
+    assert store.draft("browser-a", None) is None
+    assert store.draft("browser-a", p.id).form == {"age": 70}  # type: ignore[union-attr]
+    assert store.draft("browser-b", None).form == {"age": 30}  # type: ignore[union-attr]
+
+    store.record(p.id, make_assessment(), draft="browser-a")
+
+    assert store.draft("browser-a", p.id) is None
+    assert store.draft("browser-b", None) is not None
+
+
+def test_a_draft_never_overwrites_the_patients_own(store: Store) -> None:
+    p = store.new_patient()
+    store.save_draft("b", p.id, {"age": 41})
+    store.save_draft("b", None, {"age": 42})
+
+    assert not store.move_draft("b", p.id)
+    assert [d.form["age"] for d in store.drafts("b")] == [42, 41]
+
+
+def test_a_failed_save_keeps_the_draft(store: Store) -> None:
+    p = store.new_patient()
+    store.save_draft("b", p.id, {"age": 41})
+
+    with pytest.raises(StoreError):
+        store.record(p.id, make_assessment(), details=details(corrects="nope"), draft="b")
+
+    assert store.draft("b", p.id) is not None
+
+
+def test_deleting_a_patient_removes_their_drafts_and_prints(store: Store) -> None:
+    p = store.new_patient()
+    saved, _ = store.record(p.id, make_assessment())
+    store.record_print(saved.id, "handout", {"clinic": "x"})
+    store.save_draft("b", p.id, {"age": 41})
+    store.set_diary(p.id, DiaryWeek("2026-11-23", 3, 30, 2))
+    store.remove_diary(p.id, "2026-11-23")
+
+    store.delete_patient(p.id)
+
+    for table in ("drafts", "printouts", "diary_changes", "consultations"):
+        assert rows(store, table) == 0, table
+
+
+def test_the_clinician_is_remembered_per_browser(store: Store) -> None:
+    store.remember_clinician("a", "JS")
+    store.remember_clinician("a", "J. Smith")
+
+    assert store.clinician("a") == "J. Smith"
+    assert store.clinician("b") is None
+
+
+# --- the diary's changes ---------------------------------------------------------------------
+
+
+def test_diary_corrections_and_removals_are_kept(store: Store) -> None:
+    p = store.new_patient()
+    store.set_diary(p.id, DiaryWeek("2026-11-23", 3, 30, 2))
+    store.set_diary(p.id, DiaryWeek("2026-11-23", 3, 30, 2))  # the same again: no change
+    store.set_diary(p.id, DiaryWeek("2026-11-23", 4, 45, 2))
+    store.remove_diary(p.id, "2026-11-23")
+
+    changes = store.diary_changes(p.id)
+    assert [(c.change, c.before, c.after) for c in changes] == [
+        ("corrected", {"walks": 3, "minutes": 30, "worst_pain": 2},
+         {"walks": 4, "minutes": 45, "worst_pain": 2}),
+        ("removed", {"walks": 4, "minutes": 45, "worst_pain": 2}, None),
+    ]  # fmt: skip
+    assert store.diary(p.id) == []
+    with pytest.raises(NotFound):
+        store.remove_diary(p.id, "2026-11-23")
+
+
+# --- export and import -----------------------------------------------------------------------
+
+
+def test_details_prints_and_diary_changes_survive_export_and_import(store: Store) -> None:
+    p = store.new_patient()
+    saved, _ = store.record(p.id, make_assessment(), details=details())
+    store.record_print(saved.id, "handout", {"clinic": "Northside", "paper": "a4"})
+    store.set_diary(p.id, DiaryWeek("2026-11-23", 3, 30, 2))
+    store.set_diary(p.id, DiaryWeek("2026-11-23", 4, 30, 2))
+    exported = store.export(p.id)
+    store.delete_patient(p.id)
+
+    store.import_file(dumps(exported).encode())
+
+    assert store.export(p.id) == exported
+    again = store.consultations(p.id)[0]
+    assert again.visit() == details()
+    assert [x.options for x in store.printouts(again.id)] == [
+        {"clinic": "Northside", "paper": "a4"}
+    ]
+
+
+def test_an_import_refuses_a_correction_of_nothing_and_a_visit_after_its_recording(
+    store: Store,
+) -> None:
+    p = store.new_patient()
+    store.record(p.id, make_assessment(), details=details())
+    exported = store.export(p.id)
+    store.delete_patient(p.id)
+    visit = exported["consultations"][0]
+    visit["details"] = {**visit["details"], "corrects": "2026-01-01T00:00:00+00:00"}
+    exported["consultations"].append(
+        {**visit, "details": {**visit["details"], "corrects": None, "visit_date": "2099-01-01"}}
+    )
+
+    with pytest.raises(ImportError_) as caught:
+        store.import_file(dumps(exported).encode())
+
+    fields = [e.field for e in caught.value.errors]
+    assert "consultations[0].details.corrects" in fields
+    assert "consultations[1].details.visit_date" in fields
+    assert rows(store, "patients") == 0
+
+
+# --- migration -------------------------------------------------------------------------------
+
+
+def test_migration_keeps_records_made_before_visit_details(tmp_path: Path) -> None:
+    """A database at 0002 holding 2.0 consultations: after migration each keeps its
+    assessment and recommendation, takes its recording day as its visit date, and has no
+    details (nothing says a screen was negative); new consultations then save beside them."""
+
+    from alembic import command
+    from alembic.config import Config
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    engine = sa.create_engine(url)
+    assessment = make_assessment()
+    rec = recommend(assessment)
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
+        conn.exec_driver_sql(
+            "INSERT INTO patients (id, label, created_at) VALUES "
+            "('P-2345AB', NULL, '2026-01-01T09:00:00+00:00')"
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO consultations (patient_id, recorded_at, ruleset_version, decision, "
+                "referral_urgency, assessment, recommendation) VALUES ('P-2345AB', "
+                "'2026-02-03T23:30:00+00:00', '2.0', :d, NULL, :a, :r)"
+            ),
+            {
+                "d": rec.decision.value,
+                "a": json.dumps(assessment.model_dump(mode="json")),
+                "r": json.dumps(rec.model_dump(mode="json")),
+            },
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO diary (patient_id, week_start, walks, minutes, worst_pain) VALUES "
+            "('P-2345AB', '2026-02-02', 3, 30, 2)"
+        )
+    engine.dispose()
+
+    with Store.open(url) as store:
+        with store.engine.connect() as conn:
+            version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        old = store.consultations("P-2345AB")[0]
+        store.record("P-2345AB", make_assessment(), details=details())
+        history = store.consultations("P-2345AB")
+        exported = store.export("P-2345AB")
+
+    assert version == HEAD == "0003"
+    assert old.visit_date == "2026-02-03" and old.details is None and old.visit() is None
+    assert old.recommendation == rec.model_dump(mode="json")
+    assert [c.visit_date for c in history] == ["2026-02-03", TODAY.isoformat()]
+    assert "details" not in exported["consultations"][0]
+    assert exported["diary"] == [
+        {"week_start": "2026-02-02", "walks": 3, "minutes": 30, "worst_pain": 2}
+    ]

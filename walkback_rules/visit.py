@@ -1,0 +1,207 @@
+"""A visit as a clinical record: its date, the clinician, a short note, which screens were
+done, what it corrects, and the next review date.
+
+These are kept beside the assessment, never inside it: the rules never read them, and a
+record made before they were kept simply has none. A screen is recorded as screened
+negative, positive or not asked, and "not asked" is never turned into "negative".
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .core.models import Assessment, Recommendation
+from .core.plaintext import unsafe_character
+from .core.rules import PHQ2_POSITIVE, STARTBACK_LOW_MAX
+from .core.validation import FieldError, field_errors, in_words
+
+Screen = Literal["red_flags", "exercise_screen", "phq2", "startback"]
+Status = Literal["negative", "positive", "not_asked"]
+SCREENS: tuple[Screen, ...] = ("red_flags", "exercise_screen", "phq2", "startback")
+SCREEN_NAMES: dict[Screen, str] = {
+    "red_flags": "Red flags",
+    "exercise_screen": "Exercise safety",
+    "phq2": "PHQ-2",
+    "startback": "STarT Back",
+}
+STATUS_WORDS: dict[Status, str] = {
+    "negative": "screened, negative",
+    "positive": "positive",
+    "not_asked": "not asked",
+}
+# How a checklist with nothing ticked was answered on the form.
+ASKED_CHOICES: dict[str, str] = {
+    "none_present": "Asked: none present",
+    "not_asked": "Not asked at this visit",
+}
+CLINICIAN_MAX = 60
+NOTE_MAX = 2000
+REVIEW_MAX_DAYS = 365  # a review date at most a year after the visit
+
+_STRICT = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+def _day(value: str) -> date:
+    day = date.fromisoformat(value)
+    if day.isoformat() != value:
+        raise ValueError
+    return day
+
+
+class VisitDetails(BaseModel):
+    """What makes a consultation a record, as saved and exported."""
+
+    model_config = _STRICT
+
+    visit_date: str = Field(json_schema_extra={"allowed": "a date as YYYY-MM-DD"})
+    clinician: str | None = Field(
+        None, json_schema_extra={"allowed": f"at most {CLINICIAN_MAX} characters"}
+    )
+    note: str | None = Field(None, json_schema_extra={"allowed": f"at most {NOTE_MAX} characters"})
+    screens: dict[Screen, Status] = Field(
+        json_schema_extra={"allowed": "each screen as negative, positive or not_asked"}
+    )
+    corrects: str | None = Field(
+        None, json_schema_extra={"allowed": "null or the time of the consultation it corrects"}
+    )
+    review_date: str | None = Field(
+        None, json_schema_extra={"allowed": "null or a date as YYYY-MM-DD"}
+    )
+
+    @field_validator("visit_date", "review_date")
+    @classmethod
+    def _date(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            _day(value)
+        except ValueError:
+            raise ValueError("a date as YYYY-MM-DD") from None
+        return value
+
+    @field_validator("clinician")
+    @classmethod
+    def _clinician(cls, value: str | None) -> str | None:
+        return _text(value, CLINICIAN_MAX, one_line=True)
+
+    @field_validator("note")
+    @classmethod
+    def _note(cls, value: str | None) -> str | None:
+        return _text(value, NOTE_MAX, one_line=False)
+
+    @field_validator("screens")
+    @classmethod
+    def _every_screen(cls, value: dict[Screen, Status]) -> dict[Screen, Status]:
+        missing = [SCREEN_NAMES[s] for s in SCREENS if s not in value]
+        if missing:
+            raise ValueError("each screen recorded; missing: " + ", ".join(missing))
+        return value
+
+    def day(self) -> date:
+        return _day(self.visit_date)
+
+    def review_day(self) -> date | None:
+        return None if self.review_date is None else _day(self.review_date)
+
+
+def _text(value: str | None, limit: int, one_line: bool) -> str | None:
+    if value is None:
+        return None
+    if len(value) > limit:
+        raise ValueError(f"at most {limit} characters (this has {len(value)})")
+    lines = value.split("\n") if not one_line else [value]
+    for line in lines:
+        char = unsafe_character(line)
+        if char is not None:
+            raise ValueError(f"plain text, without control or invisible characters ({char})")
+    return value
+
+
+LABELS = {
+    "visit_date": "Visit date",
+    "clinician": "Clinician",
+    "note": "Clinical note",
+    "screens": "Screens",
+    "corrects": "Corrects",
+    "review_date": "Next review",
+}
+
+
+def screen_status(
+    assessment: Assessment, red_flags_asked: str | None, exercise_asked: str | None
+) -> dict[Screen, Status]:
+    """Each screen's status. A ticked checklist is positive; an empty one is negative only
+    when the clinician said none was present, and otherwise not asked. PHQ-2 and STarT Back
+    are not asked when their scores were not entered."""
+
+    def checklist(found: object, asked: str | None) -> Status:
+        if found:
+            return "positive"
+        return "negative" if asked == "none_present" else "not_asked"
+
+    phq2, startback = assessment.phq2, assessment.startback
+    return {
+        "red_flags": checklist(assessment.red_flags, red_flags_asked),
+        "exercise_screen": checklist(assessment.exercise_screen, exercise_asked),
+        "phq2": (
+            "not_asked" if phq2 is None else ("positive" if phq2 >= PHQ2_POSITIVE else "negative")
+        ),
+        "startback": (
+            "not_asked"
+            if startback is None
+            else ("positive" if startback.total > STARTBACK_LOW_MAX else "negative")
+        ),
+    }
+
+
+def default_review(visit_day: date, rec: Recommendation) -> date | None:
+    """The next review date the recommendation implies (None after a referral without one)."""
+    if rec.review_in_days is None:
+        return None
+    return visit_day + timedelta(days=rec.review_in_days)
+
+
+def details_problems(
+    data: dict[str, Any], today: date, earliest: date = date(2000, 1, 1)
+) -> tuple[VisitDetails | None, dict[str, str]]:
+    """The visit details, or each problem keyed by field in plain words. A visit date may be
+    earlier than today (a visit written up later), never later; a review date comes after
+    the visit and at most a year after it."""
+    try:
+        details = VisitDetails.model_validate(data)
+    except ValidationError as exc:
+        errors: dict[str, str] = {}
+        for e in field_errors(exc, VisitDetails):
+            key = e.field.split(".")[0]
+            errors.setdefault(key, in_words(LABELS.get(key, key), e.message))
+        return None, errors
+    problems: dict[str, str] = {}
+    day = details.day()
+    if day > today:
+        problems["visit_date"] = (
+            f"Visit date must be today or earlier; you entered {day.isoformat()}"
+        )
+    elif day < earliest:
+        problems["visit_date"] = f"Visit date must be {earliest.isoformat()} or later"
+    review = details.review_day()
+    if review is not None and not day < review <= day + timedelta(days=REVIEW_MAX_DAYS):
+        problems["review_date"] = (
+            "Next review must be after the visit date and within a year of it; "
+            f"you entered {review.isoformat()}"
+        )
+    return (None, problems) if problems else (details, {})
+
+
+def screens_line(screens: dict[Screen, Status] | None) -> str:
+    """The screens in words, for the summary and the record: "Red flags: screened,
+    negative · PHQ-2: not asked …" (or a plain note for records made before they were kept)."""
+    if screens is None:
+        return "not recorded (consultation saved before screens were recorded)"
+    return " · ".join(f"{SCREEN_NAMES[s]}: {STATUS_WORDS[screens[s]]}" for s in SCREENS)
+
+
+def problem_list(errors: dict[str, str]) -> list[FieldError]:
+    return [FieldError(k, v) for k, v in errors.items()]
