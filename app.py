@@ -38,6 +38,12 @@ def main() -> None:
                 st.Page(ui.PAGES["plan"], title="Plan", icon=":material/trending_up:"),
                 st.Page(ui.PAGES["handouts"], title="Handouts", icon=":material/print:"),
                 st.Page(ui.PAGES["patients"], title="Patients", icon=":material/folder_shared:"),
+                st.Page(
+                    ui.PAGES["visit"],
+                    title="Past consultation",
+                    icon=":material/history:",
+                    visibility="hidden",
+                ),
             ],
             "Learn": [
                 st.Page(ui.PAGES["teaching"], title="Teaching", icon=":material/school:"),
@@ -48,7 +54,13 @@ def main() -> None:
     )
     ui.restore_patient()
     ui.sidebar()
-    navigation.run()
+    ui.ask()
+    if ui.in_practice():
+        st.warning(ui.PRACTICE_NOTE, icon=":material/science:")
+    try:
+        navigation.run()
+    finally:
+        ui.keep_draft()  # what was typed on this run is in the store before the next
 
 
 if __name__ == "__main__":

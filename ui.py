@@ -6,6 +6,10 @@ the core (`walkback_rules`) and draws what the core returns.
 
 from __future__ import annotations
 
+import copy
+import re
+import secrets
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
@@ -17,9 +21,12 @@ from walkback_rules.core.screens import EXERCISE_FEATURES, RED_FLAG_FEATURES
 from walkback_rules.core.validation import validate_assessment
 from walkback_rules.intake import (
     FORM_DEFAULTS,
+    draft_form,
     form_from_assessment,
     review_form,
+    typed,
     validate_form,
+    visit_data,
 )
 
 FORM = "consult_form"  # the consultation as typed (plain values; outlives page switches)
@@ -31,6 +38,15 @@ WIDGET = "c_"  # prefix of the consultation widgets' keys
 PATIENT = "patient"  # the open patient's pseudonym (also the query parameter)
 SAVED = "saved"  # the assessment last saved to the open patient's record
 NOTE = "consult_note"  # a note for the top of the consultation (where a review started)
+TOKEN = "browser"  # this browser's token: its drafts and clinician (query parameter "b")
+TOKEN_PARAM = "b"
+START = "form_start"  # the form as it was started: what counts as typed is measured from it
+PERSISTED = "form_persisted"  # the form as last kept in the store as a draft
+ASK = "ask"  # a question to ask before an action that would discard what was typed
+SAVED_ID = "saved_id"  # the record's id of the consultation saved from this form
+VIEW = "view"  # the record's id of the past consultation being looked at
+RESTORED = "restored"  # this browser session has looked for its draft
+DATE_FIELDS = ("visit_date", "review_date")  # ISO text in the form, dates in the widgets
 
 if TYPE_CHECKING:
     from walkback_rules.core.models import Assessment, Card
@@ -42,6 +58,7 @@ PAGES = {
     "plan": "views/plan.py",
     "handouts": "views/handouts.py",
     "patients": "views/patients.py",
+    "visit": "views/visit.py",
     "about": "views/about.py",
     "teaching": "views/teaching.py",
     "evidence": "views/evidence.py",
@@ -66,9 +83,31 @@ def field_error(message: str | None) -> None:
 
 
 def default_pseudonym() -> str:
-    """What to print as the patient's pseudonym until the clinician types one."""
+    """What to print as the patient's pseudonym until the clinician types one: the open
+    patient's, or the demo case's name."""
+    if st.session_state.get(PATIENT):
+        return str(st.session_state[PATIENT])
     loaded = str(st.session_state.get(LOADED) or "")
     return loaded.split(":")[0] if loaded.startswith("Demo ") else ""
+
+
+def review_day(rec: Any) -> date | None:
+    """The next review date: the one chosen on the Recommendation page, or the one the
+    recommendation's interval gives from the visit date."""
+    from walkback_rules.visit import default_review
+
+    chosen = form().get("review_date")
+    return date.fromisoformat(chosen) if chosen else default_review(visit_day(), rec)
+
+
+def saved_id() -> int | None:
+    """The record's id of the consultation on screen, when it is the one saved."""
+    if st.session_state.get(SAVED) is None:
+        return None
+    if st.session_state.get(SAVED) != st.session_state.get(ASSESSMENT):
+        return None
+    value = st.session_state.get(SAVED_ID)
+    return None if value is None else int(value)
 
 
 def file_stem(patient: str) -> str:
@@ -78,11 +117,21 @@ def file_stem(patient: str) -> str:
 
 
 def form() -> dict[str, Any]:
-    """The consultation form's values, created empty on first use."""
+    """The consultation form's values, created empty on first use (dated today, with the
+    clinician this browser last used)."""
     if FORM not in st.session_state:
-        st.session_state[FORM] = dict(FORM_DEFAULTS)
+        _start({**FORM_DEFAULTS, "clinician": _remembered()})
     value: dict[str, Any] = st.session_state[FORM]
     return value
+
+
+def _remembered() -> str:
+    from walkback_rules.store import StoreError
+
+    try:
+        return _opened().clinician(token()) or ""
+    except StoreError:
+        return ""
 
 
 def widget_key(field: str) -> str:
@@ -108,7 +157,11 @@ def restore_widgets() -> None:
     """Give every consultation widget its stored value (widgets forget theirs off-page)."""
     values = form()
     for field, value in values.items():
-        if field not in ("red_flags", "exercise_screen"):
+        if field in DATE_FIELDS:
+            st.session_state.setdefault(
+                widget_key(field), date.fromisoformat(value) if value else None
+            )
+        elif field not in ("red_flags", "exercise_screen"):
             st.session_state.setdefault(widget_key(field), value)
     for field, features in _CHECKLISTS:
         chosen = set(values[field])
@@ -120,21 +173,35 @@ def keep_widgets() -> None:
     """Copy the widgets' current values into the stored form."""
     values = form()
     for field in values:
-        if field not in ("red_flags", "exercise_screen") and widget_key(field) in st.session_state:
-            values[field] = st.session_state[widget_key(field)]
+        if field in ("red_flags", "exercise_screen") or widget_key(field) not in st.session_state:
+            continue
+        value = st.session_state[widget_key(field)]
+        values[field] = value.isoformat() if isinstance(value, date) else value
     for field, _ in _CHECKLISTS:
-        values[field] = ticked(field)
+        if any(feature_key(f.code) in st.session_state for f in dict(_CHECKLISTS)[field]):
+            values[field] = ticked(field)
 
 
 def submit() -> None:
-    """Validate the consultation; keep the assessment and go on, or keep the errors."""
+    """Validate the consultation and its visit details; keep the assessment and go on, or
+    keep the errors beside their fields."""
     keep_widgets()
-    assessment, errors = validate_form(form())
-    st.session_state[ERRORS] = errors
+    values = form()
+    assessment, errors = validate_form(values)
     if assessment is not None:
+        from walkback_rules.visit import details_problems
+
+        _, problems = details_problems(visit_data(values, assessment, _today(), None), date.today())
+        errors = {field: [message] for field, message in problems.items()}
+    st.session_state[ERRORS] = errors
+    if assessment is not None and not errors:
         st.session_state[ASSESSMENT] = assessment
         st.session_state.setdefault(LOADED, "New patient")
         st.session_state[GOTO] = PAGES["recommendation"]
+
+
+def _today() -> str:
+    return date.today().isoformat()
 
 
 def errors_for(field: str) -> None:
@@ -156,37 +223,291 @@ def _forget_widgets() -> None:
         del st.session_state[key]
 
 
-def load(data: dict[str, Any], label: str) -> None:
-    """Load assessment data (a demo case) into the consultation and validate it."""
-    st.session_state[FORM] = form_from_assessment(data)
+# --- drafts: nothing typed is lost ------------------------------------------------------
+
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16}$")
+
+
+def token() -> str:
+    """This browser's token, kept in the address so a refresh or a restart finds its
+    drafts again; a new one when the address has none (or one that is not a token)."""
+    value = st.session_state.get(TOKEN)
+    if value is None:
+        given = st.query_params.get(TOKEN_PARAM)
+        value = given if given and _TOKEN.match(given) else secrets.token_urlsafe(12)
+        st.session_state[TOKEN] = value
+    if st.query_params.get(TOKEN_PARAM) != value:
+        st.query_params[TOKEN_PARAM] = value
+    return str(value)
+
+
+def is_demo() -> bool:
+    """Whether the form holds a demo case (never a draft, never saved to a record)."""
+    return str(st.session_state.get(LOADED) or "").startswith("Demo ")
+
+
+def _start(values: dict[str, Any]) -> None:
+    """Put a form in place as the one being typed from now on (dated today unless it
+    carries its own visit date)."""
+    values = {**values, "visit_date": values.get("visit_date") or _today()}
     _forget_widgets()
-    st.session_state[ERRORS] = {}
+    st.session_state[FORM] = values
+    st.session_state[START] = copy.deepcopy(values)
+    st.session_state[PERSISTED] = copy.deepcopy(values)
+    for key in (ERRORS, ASSESSMENT, SAVED, SAVED_ID):
+        st.session_state.pop(key, None)
+
+
+def unsaved() -> list[str]:
+    """What has been typed and not saved, in words (empty when nothing would be lost)."""
+    if FORM not in st.session_state or is_demo():
+        return []
+    keep_widgets()
+    start = st.session_state.get(START, FORM_DEFAULTS)
+    return typed(form(), start)
+
+
+def keep_draft() -> None:
+    """Keep the form in the store as this browser's draft for the open patient (or for no
+    patient yet), whenever it has changed; a form back at its start leaves no draft."""
+    from walkback_rules.store import StoreError
+
+    if FORM not in st.session_state or is_demo():
+        return
+    values = form()
+    if values == st.session_state.get(PERSISTED):
+        return
+    pid = st.session_state.get(PATIENT)
+    try:
+        record = _opened()
+        if values == st.session_state.get(START, FORM_DEFAULTS):
+            record.discard_draft(token(), pid)
+        else:
+            record.save_draft(token(), pid, values)
+    except StoreError as exc:
+        if st.session_state.get("draft_problem") != str(exc):
+            st.session_state["draft_problem"] = str(exc)  # said once, not on every change
+            st.toast(f"The draft could not be kept: {md_text(str(exc))}", icon=":material/error:")
+        return
+    st.session_state[PERSISTED] = copy.deepcopy(values)
+
+
+def restore_draft() -> None:
+    """Once per browser session, with no patient open: bring back the draft this browser
+    was typing before a refresh or a restart."""
+    from walkback_rules.store import StoreError
+
+    if st.session_state.get(RESTORED):
+        return
+    st.session_state[RESTORED] = True
+    if FORM in st.session_state or st.session_state.get(PATIENT):
+        return
+    try:
+        found = _opened().draft(token(), None)
+    except StoreError:
+        return
+    if found is not None:
+        _start(dict(FORM_DEFAULTS))
+        st.session_state[FORM] = draft_form(found.form)
+        st.session_state[PERSISTED] = copy.deepcopy(found.form)
+        st.session_state[LOADED] = "New patient"
+        st.session_state[NOTE] = (
+            f"The consultation typed at {_clock(found.updated_at)} is back, as it was left."
+        )
+
+
+def _clock(stamp: str) -> str:
+    return f"{stamp[11:16]} UTC on {stamp[:10]}"
+
+
+def load(data: dict[str, Any], label: str) -> bool:
+    """Load assessment data (a demo case) into the consultation, once nothing typed would be
+    lost: a draft for a patient stays in their record; one for nobody yet is asked about
+    first (False: the question is waiting)."""
+    if _closing_asks("load", (data, label)):
+        return False
+    _load(data, label)
+    return True
+
+
+def _load(data: dict[str, Any], label: str) -> None:
+    _close_record()
+    _start(form_from_assessment(data))
     st.session_state[ASSESSMENT] = validate_assessment(data)
-    st.session_state[LOADED] = label
-    _close_record()  # a demo case is never saved to a real record
+    st.session_state[LOADED] = label  # a demo case is never saved to a real record
 
 
 def new_patient() -> None:
-    """Clear the consultation (and close any open record) for someone new."""
+    """Clear the consultation (and close any open record) for someone new, once nothing
+    typed would be lost."""
+    if _closing_asks("new", None):
+        return
+    _new_patient()
+
+
+def _new_patient() -> None:
     _forget_widgets()
-    for key in (FORM, ERRORS, ASSESSMENT, LOADED):
+    for key in (FORM, ERRORS, ASSESSMENT, LOADED, START, PERSISTED, SAVED_ID):
         st.session_state.pop(key, None)
     _close_record()
 
 
+def unsaved_here() -> bool:
+    """Whether the form open now holds anything typed and not saved."""
+    return bool(unsaved())
+
+
+def adopt_draft() -> None:
+    """Give the consultation typed for nobody yet to the open patient, in place of their
+    untouched starting form."""
+    pid = st.session_state.get(PATIENT)
+    if pid is None or unsaved():
+        return
+    record = _opened()
+    st.session_state[PERSISTED] = None  # nothing of theirs is kept yet: let the move happen
+    record.discard_draft(token(), pid)
+    if record.move_draft(token(), pid):
+        found = record.draft(token(), pid)
+        if found is not None:
+            _forget_widgets()
+            st.session_state[FORM] = draft_form(found.form)
+            st.session_state[PERSISTED] = copy.deepcopy(found.form)
+            st.session_state[NOTE] = f"The consultation typed for no patient is now {pid}'s."
+
+
+def ask_discard_waiting() -> None:
+    """Ask before discarding the draft typed for nobody yet, naming what it holds."""
+    found = _opened().draft(token(), None)
+    if found is not None:
+        start = {**FORM_DEFAULTS, "visit_date": found.form.get("visit_date")}
+        st.session_state[ASK] = ("drop", None, typed(draft_form(found.form), start))
+
+
+def _closing_asks(action: str, args: object) -> bool:
+    """Before the form is replaced: keep what was typed as a draft. A patient's draft stays
+    in the store for them (said in a toast); typing for nobody yet is asked about first.
+    True when the action must wait for the answer."""
+    lost = unsaved()
+    keep_draft()
+    pid = st.session_state.get(PATIENT)
+    if lost and pid:
+        st.toast(f"The unsaved consultation for {pid} is kept: open {pid} to go on with it.")
+        return False
+    if lost:
+        st.session_state[ASK] = (action, args, lost)
+        return True
+    return False
+
+
+def ask() -> None:
+    """The question an action left, as a dialog, until it is answered or dismissed."""
+    question = st.session_state.get(ASK)
+    if question is not None:
+        _discard_dialog(*question)
+
+
+def _keep_typing() -> None:
+    st.session_state.pop(ASK, None)
+
+
+def _discard_typed() -> None:
+    """The answer "discard it": what was typed goes, and the action that asked goes ahead."""
+    question = st.session_state.pop(ASK, None)
+    if question is None:
+        return
+    action, args, _ = question
+    whose = st.session_state.get(PATIENT) if action == "correct" else None
+    _opened().discard_draft(token(), whose)
+    if action == "correct":
+        _correction(args)
+    elif action == "load":
+        _load(*args)
+        st.session_state[GOTO] = PAGES["consultation"]
+    elif action == "new":
+        _new_patient()
+    # "drop": the draft typed for nobody yet is gone; nothing else changes
+
+
+@st.dialog("Discard the consultation being typed?", on_dismiss=_keep_typing)
+def _discard_dialog(action: str, args: Any, lost: list[str]) -> None:
+    if ASK not in st.session_state:  # answered: close the dialog
+        st.rerun()
+    st.markdown(
+        "It has not been saved, and it would be lost. It holds: " + md_text(", ".join(lost)) + "."
+    )
+    if action != "correct":
+        st.caption(
+            "To keep it, open or create the patient it belongs to at the top of the "
+            "Consultation page."
+        )
+    keep_col, discard_col = st.columns(2)
+    keep_col.button("Keep it", type="primary", icon=":material/undo:", on_click=_keep_typing)
+    discard_col.button("Discard it", icon=":material/delete:", on_click=_discard_typed)
+
+
 def _close_record() -> None:
     """Forget the open patient: their pseudonym, what was saved, the review note."""
-    for key in (PATIENT, SAVED, NOTE):
+    for key in (PATIENT, SAVED, SAVED_ID, NOTE):
         st.session_state.pop(key, None)
     st.query_params.pop(PATIENT, None)
 
 
-@st.cache_resource(show_spinner=False)
-def _opened() -> Store:
+PRACTICE = "practice"  # this browser session works in the practice record
+
+
+def _close(record: Store) -> None:
+    record.close()
+
+
+@st.cache_resource(show_spinner=False, on_release=_close)
+def _real() -> Store:
     """The patient record, opened (and migrated if behind) once per app process."""
     from walkback_rules.store import Store
 
     return Store.open()
+
+
+@st.cache_resource(show_spinner=False, on_release=_close)
+def _practice() -> Store:
+    """A practice record for trying the app: a new SQLite file in a private temporary
+    folder, shared by this app process's practice sessions and gone when the machine
+    clears its temporary files. Nothing in it reaches the real record."""
+    import tempfile
+
+    from walkback_rules.store import Store
+
+    folder = tempfile.mkdtemp(prefix="walkback-practice-")
+    return Store.open(f"sqlite:///{folder}/practice.db")
+
+
+def _opened() -> Store:
+    """The record this session works in: the practice record or the real one."""
+    return _practice() if st.session_state.get(PRACTICE) else _real()
+
+
+def in_practice() -> bool:
+    return bool(st.session_state.get(PRACTICE))
+
+
+def switch_record() -> None:
+    """Change between the real record and the practice record (the toggle's callback):
+    what is typed stays a draft in the record it was typed in, and no patient stays open."""
+    keep_widgets()
+    keep_draft()
+    _new_patient()
+    practice = bool(st.session_state.get("practice_toggle"))
+    st.session_state[PRACTICE] = practice
+    st.session_state[RESTORED] = False
+    if practice:
+        st.query_params[PRACTICE] = "1"
+    else:
+        st.query_params.pop(PRACTICE, None)
+
+
+PRACTICE_NOTE = (
+    "Practice record: for trying the app. Patients here are not in the real record, and "
+    "they are gone when the app stops."
+)
 
 
 def store() -> Store:
@@ -204,49 +525,98 @@ def store() -> Store:
         st.stop()
 
 
+def store_or_none() -> Store | None:
+    """The patient record, or None after saying on the page why it cannot be used: the
+    consultation goes on without it, as decision support needs no record."""
+    from walkback_rules.store import StoreError
+
+    try:
+        return _opened()
+    except StoreError as exc:
+        st.error(
+            f"The patient record cannot be used. {md_text(_capital(str(exc)))} The "
+            "consultation works without it, but cannot be kept or saved until it is fixed.",
+            icon=":material/error:",
+        )
+        return None
+
+
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
 def open_patient(pid: str) -> None:
-    """Open a patient's record: a review prefilled from their last consultation, or a
-    first consultation. The pseudonym goes in the address so a refresh keeps it."""
+    """Open a patient's record. What this browser was typing for them comes back as it was
+    left; a consultation typed for nobody yet becomes a new patient's first; otherwise a
+    review prefilled from their last consultation, or a first consultation. The pseudonym
+    goes in the address so a refresh keeps it."""
     from walkback_rules.store import prefill
 
     record = store()
     patient = record.patient(pid)
-    start = prefill(record.consultations(pid))
-    _forget_widgets()
-    for key in (ERRORS, ASSESSMENT, SAVED, NOTE):
-        st.session_state.pop(key, None)
-    if start is None:
-        st.session_state[FORM] = dict(FORM_DEFAULTS)
-        st.session_state[NOTE] = f"{pid} has no consultation yet: this is their first."
-    else:
-        st.session_state[FORM] = review_form(start.data, start.previous_dose)
-        if start.returning_after_flare:
-            dose = "the walking dose is the one set to resume at after the flare"
-        elif start.plan_week is not None:
-            dose = f"the walking dose is the one planned for week {start.plan_week} of it"
-        else:
-            dose = "this week's dose is the one prescribed then"
+    carried = unsaved() and not st.session_state.get(PATIENT)
+    keep_draft()  # what was typed for the patient open until now stays theirs
+    history = record.consultations(pid)
+    start = prefill(history)
+    own = record.draft(token(), pid)
+    first = dict(FORM_DEFAULTS) if start is None else review_form(start.data, start.previous_dose)
+    first["clinician"] = _remembered()
+    note = _review_note(pid, start)
+    if own is not None:
+        _start(first)
+        st.session_state[FORM] = draft_form(own.form)
+        st.session_state[PERSISTED] = copy.deepcopy(own.form)
         note = (
-            f"Review started from the consultation of {start.last_seen[:10]} "
-            f"({DECISION_WORDS.get(start.last_decision, start.last_decision)}, ruleset "
-            f"{start.last_ruleset}): {dose}. It is what was planned: change it to what the "
-            "person actually did. Ask afresh about the flare, both screens, mood and self-harm."
+            f"The unsaved consultation for {pid}, typed at {_clock(own.updated_at)}, is back "
+            "as it was left. " + note
         )
-        if start.previous_dose is not None:
-            note += " The plan stepped the walking up since: ask how the back took the step."
-        st.session_state[NOTE] = note
+    elif carried and not history and record.move_draft(token(), pid):
+        values = copy.deepcopy(form())
+        _start(first)
+        st.session_state[FORM] = values
+        st.session_state[PERSISTED] = copy.deepcopy(values)
+        note = f"The consultation being typed is now {pid}'s first consultation."
+    else:
+        _start(first)
+    st.session_state[NOTE] = note
     st.session_state[PATIENT] = pid
     st.session_state[LOADED] = pid + (f" · {patient.label}" if patient.label else "")
     st.query_params[PATIENT] = pid
 
 
+def _review_note(pid: str, start: Any) -> str:
+    """Where a review started from, and what to ask afresh."""
+    if start is None:
+        return f"{pid} has no consultation yet: this is their first."
+    if start.returning_after_flare:
+        dose = "the walking dose is the one set to resume at after the flare"
+    elif start.plan_week is not None:
+        dose = f"the walking dose is the one planned for week {start.plan_week} of it"
+    else:
+        dose = "this week's dose is the one prescribed then"
+    note = (
+        f"Review started from the visit of {start.last_seen[:10]} "
+        f"({DECISION_WORDS.get(start.last_decision, start.last_decision)}, ruleset "
+        f"{start.last_ruleset}): {dose}. It is what was planned: change it to what the "
+        "person actually did. Ask afresh about the flare, the pain now, both screens, mood "
+        "and self-harm."
+    )
+    if start.previous_dose is not None:
+        note += " The plan stepped the walking up since: ask how the back took the step."
+    return note
+
+
 def restore_patient() -> None:
-    """Keep the open patient's pseudonym in the address (page changes clear it), and after
-    a browser refresh reopen the patient it names."""
+    """Keep the open patient's pseudonym and the browser's token in the address (page
+    changes clear them), and after a browser refresh reopen the patient it names, or bring
+    back the draft typed for nobody yet."""
+    if st.query_params.get(PRACTICE) == "1":
+        st.session_state[PRACTICE] = True
+    elif PRACTICE in st.query_params or not st.session_state.get(PRACTICE):
+        st.session_state[PRACTICE] = False
+    elif st.session_state.get(PRACTICE):
+        st.query_params[PRACTICE] = "1"  # a page change cleared it
+    token()
     pid = st.query_params.get(PATIENT)
     open_now = st.session_state.get(PATIENT)
     if open_now and not pid:
@@ -255,6 +625,7 @@ def restore_patient() -> None:
     if pid and open_now != pid:
         from walkback_rules.store import NotFound, StoreError
 
+        st.session_state[RESTORED] = True
         try:
             open_patient(pid)
         except NotFound:
@@ -262,23 +633,72 @@ def restore_patient() -> None:
         except StoreError as exc:
             st.query_params.pop(PATIENT, None)
             st.toast(f"{pid} could not be opened: {md_text(str(exc))}", icon=":material/error:")
+        return
+    restore_draft()
+
+
+def last_visit_date() -> str | None:
+    """The visit date of the open patient's last saved consultation."""
+    pid = st.session_state.get(PATIENT)
+    if pid is None:
+        return None
+    history = store().consultations(pid)
+    return history[-1].visit_date if history else None
+
+
+def visit_day() -> date:
+    """The visit date the form holds (today when none was typed)."""
+    return date.fromisoformat(form().get("visit_date") or _today())
+
+
+def screens_now(assessment: Assessment) -> Any:
+    """Each screen's status as the form and the assessment give it."""
+    from walkback_rules.visit import screen_status
+
+    values = form()
+    return screen_status(assessment, values.get("red_flags_asked"), values.get("exercise_asked"))
+
+
+def visit_details(assessment: Assessment) -> tuple[Any, dict[str, str]]:
+    """The visit details the form and the recommendation give (`visit.VisitDetails`), or
+    each problem keyed by form field."""
+    from walkback_rules import recommend
+    from walkback_rules.visit import default_review, details_problems
+
+    values = form()
+    day = date.fromisoformat(values.get("visit_date") or _today())
+    review = default_review(day, recommend(assessment))
+    data = visit_data(values, assessment, _today(), review.isoformat() if review else None)
+    return details_problems(data, date.today())
 
 
 def save_consultation() -> None:
-    """Save the current assessment and its recommendation to the open patient's record."""
+    """Save the current assessment, its recommendation and the visit's details to the open
+    patient's record; the draft goes in the same step, and the clinician is remembered."""
     from walkback_rules.store import StoreError
 
     pid = st.session_state.get(PATIENT)
     assessment = current_assessment()
-    if pid is None or assessment is None:
+    if pid is None or assessment is None or is_demo():
         return
+    keep_widgets()
+    details, problems = visit_details(assessment)
+    if details is None:
+        st.session_state[ERRORS] = {k: [v] for k, v in problems.items()}
+        st.toast("Not saved: " + md_text("; ".join(problems.values())), icon=":material/error:")
+        return
+    record = store()
     try:
-        consultation, _ = store().record(pid, assessment)
+        consultation, _ = record.record(pid, assessment, details=details, draft=token())
+        record.remember_clinician(token(), details.clinician)
     except StoreError as exc:
         st.session_state[SAVED] = None
         st.toast(f"Not saved: {md_text(str(exc))}", icon=":material/error:")
         return
     st.session_state[SAVED] = assessment
+    st.session_state[SAVED_ID] = consultation.id
+    st.session_state[START] = copy.deepcopy(form())
+    st.session_state[PERSISTED] = copy.deepcopy(form())
     st.toast(f"Saved to {pid} at {consultation.recorded_at[11:16]} UTC", icon=":material/save:")
 
 
@@ -316,6 +736,49 @@ def card(c: Card, headline: bool = False) -> None:
     _BOX[c.indicator](text, icon=_ICON[c.indicator])
 
 
+def stored_card(stored: dict[str, Any], headline: bool = False) -> None:
+    """A card as a saved consultation recorded it, drawn as `card` draws a live one; its
+    text is shown exactly as stored, never as Markdown."""
+    indicator = stored.get("indicator") if stored.get("indicator") in _BOX else "info"
+    summary, detail = (
+        md_text(str(stored.get("summary", ""))),
+        md_text(str(stored.get("detail", ""))),
+    )
+    body = f"### {summary}\n\n{detail}" if headline else f"**{summary}**\n\n{detail}"
+    _BOX[indicator](body, icon=_ICON[indicator])
+
+
+def note_print(cid: int, kind: str, options: dict[str, Any]) -> None:
+    """Keep a print of a saved consultation in the record, with its options (a download
+    button's callback), so it can be printed again exactly."""
+    from walkback_rules.store import StoreError
+
+    try:
+        store().record_print(cid, kind, options)
+    except StoreError as exc:
+        st.toast(f"The print was not noted in the record: {md_text(str(exc))}")
+
+
+def start_correction(values: dict[str, Any]) -> None:
+    """Start a correction of a saved consultation on the consultation page, once nothing
+    typed for this patient would be lost."""
+    lost = unsaved()
+    keep_draft()
+    if lost:
+        st.session_state[ASK] = ("correct", values, lost)
+        return
+    _correction(values)
+
+
+def _correction(values: dict[str, Any]) -> None:
+    _start(values)
+    st.session_state[NOTE] = (
+        "Correcting a saved consultation: change what was wrong, then save. Both stay in "
+        "the record."
+    )
+    st.session_state[GOTO] = PAGES["consultation"]
+
+
 def citations(source_ids: tuple[str, ...] | list[str]) -> str:
     """Short citations for display."""
     return "; ".join(SOURCES[s].short for s in source_ids)
@@ -337,3 +800,13 @@ def sidebar() -> None:
         else:
             st.markdown("**Loaded:** nobody yet")
         st.button("New patient", on_click=new_patient, icon=":material/person_add:")
+        st.session_state["practice_toggle"] = in_practice()
+        st.toggle(
+            "Practice record",
+            key="practice_toggle",
+            on_change=switch_record,
+            help="A separate, temporary record for trying the app. Nothing typed or saved "
+            "there reaches the real record.",
+        )
+        if in_practice():
+            st.warning(PRACTICE_NOTE, icon=":material/science:")

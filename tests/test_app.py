@@ -34,6 +34,21 @@ def with_case(case_id: str, page: str) -> AppTest:
     return at
 
 
+def answer_the_rest(at: AppTest, flare: str = "none", pain: int = 0) -> AppTest:
+    """The answers every visit asks for besides age and episodes: the flare, the pain now,
+    and how each checklist was answered with nothing ticked (none present)."""
+    at.selectbox(key="c_flare_level").select(flare)
+    at.number_input(key="c_pain_now").set_value(pain)
+    at.radio(key="c_red_flags_asked").set_value("none_present")
+    at.radio(key="c_exercise_asked").set_value("none_present")
+    return at
+
+
+def get_recommendation(at: AppTest) -> AppTest:
+    next(b for b in at.button if b.label == "Get recommendation").click().run()
+    return at
+
+
 def texts(at: AppTest) -> str:
     """Everything the page shows in boxes, markdown and metrics, as one string."""
     parts = [e.value for e in (*at.error, *at.warning, *at.info, *at.success, *at.markdown)]
@@ -130,10 +145,8 @@ def test_bad_entry_shows_error_beside_field_and_keeps_values() -> None:
     at = app()
     at.number_input(key="c_age").set_value(45)
     at.number_input(key="c_previous_episodes").set_value(2)
-    at.selectbox(key="c_flare_level").select("mild")
-    at.slider(key="c_pain_now").set_value(3)
-    at.run()
-    next(b for b in at.button if b.label == "Get recommendation").click().run()
+    answer_the_rest(at, "mild", 3).run()
+    get_recommendation(at)
 
     messages = [e.value for e in at.error]
     assert any(
@@ -141,7 +154,7 @@ def test_bad_entry_shows_error_beside_field_and_keeps_values() -> None:
     )
     assert at.number_input(key="c_age").value == 45
     assert at.selectbox(key="c_flare_level").value == "mild"
-    assert at.slider(key="c_pain_now").value == 3
+    assert at.number_input(key="c_pain_now").value == 3
     assert ui.ASSESSMENT not in at.session_state
 
 
@@ -183,8 +196,8 @@ def test_good_entry_goes_to_the_recommendation() -> None:
     at = app()
     at.number_input(key="c_age").set_value(52)
     at.number_input(key="c_previous_episodes").set_value(4)
-    at.run()
-    next(b for b in at.button if b.label == "Get recommendation").click().run()
+    answer_the_rest(at).run()
+    get_recommendation(at)
 
     assert not at.exception
     assert at.title[0].value == "Recommendation"
@@ -304,14 +317,15 @@ def test_rule_table_is_searchable() -> None:
 
 
 def test_consultation_page_loads_no_heavy_libraries() -> None:
-    """The consultation (the first page) loads without pandas, altair or fpdf."""
+    """The consultation (the first page) loads without pandas, altair or fpdf. It opens the
+    record (SQLAlchemy), because what is typed is kept there as a draft."""
 
     code = (
         "import sys\n"
         "from streamlit.testing.v1 import AppTest\n"
         f"at = AppTest.from_file({APP!r}, default_timeout=60).run()\n"
         "assert not at.exception, at.exception\n"
-        "heavy = {'pandas', 'altair', 'fpdf', 'sqlalchemy'}\n"
+        "heavy = {'pandas', 'altair', 'fpdf'}\n"
         "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))\n"
     )
 
@@ -435,8 +449,8 @@ def test_create_a_patient_fill_a_consultation_and_save_it() -> None:
     assert "no consultation yet" in at.info[0].value
     at.number_input(key="c_age").set_value(52)
     at.number_input(key="c_previous_episodes").set_value(4)
-    at.run()
-    next(b for b in at.button if b.label == "Get recommendation").click().run()
+    answer_the_rest(at).run()
+    get_recommendation(at)
     assert at.title[0].value == "Recommendation"
     at.switch_page(ui.PAGES["recommendation"])  # the harness stays on the page it was given
     next(b for b in at.button if b.label == f"Save to {pid}'s record").click().run()
@@ -478,9 +492,17 @@ def test_opening_a_patient_prefills_their_review() -> None:
     next(b for b in at.button if b.label == "Get recommendation").click().run()
     assert any(e.value.startswith("Since the last step up: choose") for e in at.error)
     assert at.radio(key="c_adherence").value is None  # asked afresh, never prefilled
+    # The flare, the pain now and both screens are asked afresh: blank and required.
+    assert at.selectbox(key="c_flare_level").value is None
+    assert at.number_input(key="c_pain_now").value is None
+    assert at.radio(key="c_red_flags_asked").value is None
+    errors = [e.value for e in at.error]
+    assert any(m.startswith("Flare level is required") for m in errors), errors
+    assert any(m.startswith("Red flags: tick what you found") for m in errors), errors
 
-    at.radio(key="c_last_step").set_value("no_increase").run()
-    next(b for b in at.button if b.label == "Get recommendation").click().run()
+    at.radio(key="c_last_step").set_value("no_increase")
+    answer_the_rest(at).run()
+    get_recommendation(at)
     assert at.title[0].value == "Recommendation"
 
 
@@ -549,12 +571,12 @@ def test_an_unusable_record_is_named_on_the_page_not_a_traceback(
     bad = tmp_path / "record.db"
     bad.write_bytes(b"this is not a database, just some text " * 200)
     monkeypatch.setenv("WALKBACK_DB_URL", f"sqlite:///{bad}")
-    ui._opened.clear()
+    ui._real.clear()
     try:
         at = app()
         at.switch_page(ui.PAGES[page]).run()
     finally:
-        ui._opened.clear()
+        ui._real.clear()
 
     assert not at.exception
     [error] = at.error

@@ -22,11 +22,21 @@ from walkback_rules.intake import (
 
 
 def filled(**changes: Any) -> dict[str, Any]:
-    return {**FORM_DEFAULTS, "age": 50, "previous_episodes": 1, **changes}
+    return {
+        **FORM_DEFAULTS,
+        "age": 50,
+        "previous_episodes": 1,
+        "flare_level": "none",
+        "pain_now": 0,
+        "red_flags_asked": "none_present",
+        "exercise_asked": "not_asked",
+        **changes,
+    }
 
 
 def test_minimal_form_is_valid() -> None:
-    """Age and previous episodes are all a first visit needs."""
+    """Age, previous episodes, the flare, the pain now and how each checklist was answered
+    are all a first visit needs."""
 
     assessment, errors = validate_form(filled())
 
@@ -43,6 +53,12 @@ def test_empty_form_names_the_missing_fields() -> None:
     assert errors["previous_episodes"] == [
         "Previous episodes is required: a whole number from 0 to 1000"
     ]
+    assert errors["flare_level"][0].startswith("Flare level is required")
+    assert errors["pain_now"] == ["Pain now is required: a whole number from 0 to 10"]
+    assert errors["red_flags_asked"] == [
+        "Red flags: tick what you found, or say none was present or that it was not asked"
+    ]
+    assert "exercise_asked" in errors
     assert not any("null" in m for messages in errors.values() for m in messages)
 
 
@@ -250,3 +266,58 @@ def test_a_number_out_of_range_is_an_error_in_plain_words_beside_its_field(
     assert text.endswith(f"; you entered {value}")
     assert message is None or text == message
     assert "null" not in text and "." not in text.split(" must be ")[0]
+
+
+@pytest.mark.parametrize(
+    ("changes", "error"),
+    [
+        ({"red_flags_asked": None}, True),
+        ({"red_flags_asked": None, "red_flags": ["cancer_history"]}, False),
+        ({"red_flags_asked": "not_asked"}, False),
+        ({"exercise_asked": None}, True),
+        ({"exercise_asked": None, "exercise_screen": ["fainting_on_exertion"]}, False),
+    ],
+)
+def test_an_empty_checklist_must_be_answered(changes: dict[str, Any], error: bool) -> None:
+    """Nothing ticked is not the same as none present: the clinician says which."""
+
+    _, errors = validate_form(filled(**changes))
+
+    assert ("red_flags_asked" in errors or "exercise_asked" in errors) is error
+
+
+def test_a_review_asks_the_flare_pain_and_screens_afresh() -> None:
+    """A review started from a record leaves the flare, pain and screens blank, whatever
+    the last visit held."""
+    from walkback_rules.intake import review_form
+
+    last = {**filled(), "visit": "review"}
+    data = {"age": 50, "visit": "review", "previous_episodes": 1,
+            "flare": {"level": "mild", "pain_now": 4, "days_since_onset": 2},
+            "walking": {"walks_per_week": 4, "minutes_per_walk": 10, "weeks_at_current_dose": 1},
+            "red_flags": [], "exercise_screen": []}  # fmt: skip
+
+    form = review_form(data, None)
+
+    assert (form["flare_level"], form["pain_now"], form["days_since_onset"]) == (None, None, None)
+    assert (form["red_flags_asked"], form["exercise_asked"]) == (None, None)
+    assert last["red_flags_asked"] == "none_present"
+
+
+def test_a_draft_from_an_older_form_keeps_what_was_typed() -> None:
+    from walkback_rules.intake import draft_form
+
+    form = draft_form({"age": 61, "retired_field": 3})
+
+    assert form["age"] == 61 and "retired_field" not in form
+    assert form["red_flags_asked"] is None
+
+
+def test_what_was_typed_is_named_once_each() -> None:
+    from walkback_rules.intake import typed
+
+    start = dict(FORM_DEFAULTS)
+    now = {**start, "age": 60, "phq2_interest": 1, "phq2_mood": 2, "note": "x"}
+
+    assert typed(now, start) == ["age", "PHQ-2", "the clinical note"]
+    assert typed(start, start) == []

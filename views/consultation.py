@@ -1,4 +1,8 @@
-"""Consultation: the intake form. Collects, validates through Assessment, moves on."""
+"""Consultation: the intake form. Whose it is first, then the visit, the screens and the
+answers; validated through Assessment, then on to the recommendation. What is typed is
+kept as a draft in the record on every change."""
+
+from datetime import date
 
 import streamlit as st
 
@@ -7,6 +11,7 @@ from walkback_rules.core.cards import URGENCY_WORDS, referral_for
 from walkback_rules.core.codes import FLARE_LEVELS
 from walkback_rules.core.dosing import band_range, effective_level, implied_level
 from walkback_rules.core.screens import screen
+from walkback_rules.history import diary_since
 from walkback_rules.intake import (
     ADHERENCE_CHOICES,
     EXERCISE_CHECKLIST,
@@ -19,18 +24,147 @@ from walkback_rules.intake import (
     RED_FLAG_GROUPS,
     TOLERANCE_CHOICES,
     asks_onset,
+    draft_summary,
+    pain_band_ok,
     phq2_total,
 )
+from walkback_rules.store import Store, label_problem
+from walkback_rules.visit import ASKED_CHOICES, CLINICIAN_MAX, NOTE_MAX
 
 ui.follow_goto()
 ui.restore_widgets()
 k = ui.widget_key
 state = st.session_state
 
+record = ui.store_or_none()
+pid = state.get(ui.PATIENT)
+token = ui.token()
+
 st.title("Consultation")
 st.caption("Use a pseudonym or demo case only: do not type names or other identifying details.")
+
+
+def _open_chosen() -> None:
+    chosen = state.get("pick_patient")
+    if chosen and chosen != state.get(ui.PATIENT):
+        ui.open_patient(chosen)
+
+
+def _create() -> None:
+    label = str(state.get("new_label") or "").strip()
+    created = ui.store().new_patient(label or None)
+    state["new_label"] = ""
+    ui.open_patient(created.id)
+
+
+def _adopt() -> None:
+    """Give the consultation typed for nobody yet to the open patient."""
+    ui.adopt_draft()
+
+
+# 1. Whose consultation: choose or create the patient first.
+def _patient_bar(record: Store) -> None:
+    """Choose or create the patient, and see this browser's other unsaved consultations."""
+    with st.container(border=True):
+        choose_col, create_col = st.columns([3, 2], gap="large")
+        people = record.patients()
+        ids = [p.id for p in people]
+        names = {p.id: p.id + (f" · {p.label}" if p.label else "") for p in people}
+        with choose_col:
+            state["pick_patient"] = pid if pid in ids else None
+            st.selectbox(
+                "Patient",
+                ids,
+                key="pick_patient",
+                placeholder="Choose a patient, or create one"
+                if ids
+                else "No patients yet: create one",
+                format_func=names.get,
+                on_change=_open_chosen,
+                help="What is typed here is kept for the patient it was typed for.",
+            )
+            if ui.is_demo():
+                st.caption(
+                    "A demo case is loaded: it is for practice and is never saved to a patient."
+                )
+            elif pid is None:
+                st.caption(
+                    "No patient open: what you type is kept, and goes with the patient "
+                    "you choose or create."
+                )
+        with create_col:
+            st.text_input(
+                "New patient's label (optional, never a name)",
+                key="new_label",
+                max_chars=60,
+                placeholder="e.g. Tuesday clinic, runner",
+            )
+            problem = label_problem(str(state.get("new_label") or "").strip() or None)
+            ui.field_error(f"Label: {problem}" if problem else None)
+            st.button(
+                "Create and open",
+                on_click=_create,
+                disabled=bool(problem),
+                icon=":material/person_add:",
+            )
+        waiting = [d for d in record.drafts(token) if d.patient_id != pid]
+        for draft in waiting:
+            what = draft_summary(draft.form)
+            row = st.columns([5, 2, 2], vertical_alignment="center")
+            whose = draft.patient_id or "no patient yet"
+            row[0].markdown(
+                f":material/edit_note: Unsaved consultation for **{whose}**, typed at "
+                f"{draft.updated_at[11:16]} UTC on {draft.updated_at[:10]}"
+                + (f" ({ui.md_text(what)})" if what else "")
+            )
+            if draft.patient_id is not None:
+                row[1].button(
+                    f"Open {draft.patient_id}",
+                    key=f"resume_{draft.patient_id}",
+                    on_click=ui.open_patient,
+                    args=(draft.patient_id,),
+                )
+            else:
+                if pid is not None and not ui.unsaved_here():
+                    row[1].button(f"Use it for {pid}", key="adopt_draft", on_click=_adopt)
+                row[2].button("Discard…", key="drop_draft", on_click=ui.ask_discard_waiting)
+
+
+if record is not None:
+    _patient_bar(record)
+
 if state.get(ui.NOTE):
     st.info(state[ui.NOTE], icon=":material/history:")
+corrects = ui.form().get("corrects")
+if corrects:
+    st.warning(
+        f"This consultation corrects the one recorded {corrects[:16].replace('T', ' ')} UTC. "
+        "Saving it keeps both: the record is never edited.",
+        icon=":material/edit:",
+    )
+
+# 2. The visit.
+date_col, who_col, _ = st.columns([1, 1, 2])
+with date_col:
+    if state.get(k("visit_date")) is None:
+        state[k("visit_date")] = date.today()
+    st.date_input(
+        "Visit date",
+        key=k("visit_date"),
+        max_value=date.today(),
+        min_value=date(2000, 1, 1),
+        format="YYYY-MM-DD",
+        help="Today, or the day of the visit when writing it up later.",
+    )
+    ui.errors_for("visit_date")
+with who_col:
+    st.text_input(
+        "Clinician (name or initials)",
+        key=k("clinician"),
+        max_chars=CLINICIAN_MAX,
+        help="Kept with the consultation and remembered in this browser.",
+    )
+    ui.errors_for("clinician")
 
 # The screens first: a serious finding shows its tier as soon as it is ticked.
 screening = screen(ui.ticked("red_flags"), ui.ticked("exercise_screen"))
@@ -84,8 +218,10 @@ with left:
             "Flare level (your judgement)",
             FLARE_LEVELS,
             key=k("flare_level"),
+            placeholder="Ask at every visit",
             format_func=str.capitalize,
-            help="A worsening lasting hours to weeks that affects usual activities or mood.",
+            help="A worsening lasting hours to weeks that affects usual activities or mood. "
+            "Asked at every visit.",
         )
         ui.errors_for("flare_level")
         st.number_input(
@@ -97,19 +233,30 @@ with left:
         )
         ui.errors_for("usual_pain")
     with pain_col:
-        pain = st.slider("Pain now (0–10)", 0, 10, key=k("pain_now"), help="Numeric pain rating.")
-        implied = implied_level(pain, state[k("usual_pain")])
-        st.caption(f"Rise above usual pain implies: **{implied}** ({band_range(implied)})")
-        ui.errors_for("pain_now")
-    level = state[k("flare_level")]
-    used, mismatch = effective_level(level, implied)
-    if mismatch:
-        st.warning(
-            f"The flare level ({level}) and the pain rating ({implied}) are two or more bands "
-            f"apart: the rules will use **{used}**. Re-check the pain rating.",
-            icon=":material/compare_arrows:",
+        pain = st.number_input(
+            "Pain now (0–10)",
+            step=1,
+            key=k("pain_now"),
+            placeholder="ask: 0–10",
+            help="Numeric pain rating, asked at every visit.",
         )
-    if asks_onset({"flare_level": level, "pain_now": pain, "usual_pain": state[k("usual_pain")]}):
+        ui.errors_for("pain_now")
+        usual = state[k("usual_pain")]
+        if pain is not None and pain_band_ok(pain, usual):
+            implied = implied_level(pain, usual)
+            st.caption(f"Rise above usual pain implies: **{implied}** ({band_range(implied)})")
+        else:
+            implied = None
+    level = state[k("flare_level")]
+    if level is not None and implied is not None:
+        used, mismatch = effective_level(level, implied)
+        if mismatch:
+            st.warning(
+                f"The flare level ({level}) and the pain rating ({implied}) are two or more "
+                f"bands apart: the rules will use **{used}**. Re-check the pain rating.",
+                icon=":material/compare_arrows:",
+            )
+    if asks_onset({"flare_level": level, "pain_now": pain, "usual_pain": usual}):
         st.number_input(
             "Days since this flare began",
             step=1,
@@ -120,6 +267,34 @@ with left:
 
 with right:
     st.subheader("Walking now")
+    start = state.get(ui.START) or {}
+    planned = (
+        state[k("visit")] == "review"
+        and pid is not None
+        and any(start.get(f) for f in ("walks_per_week", "minutes_per_walk"))
+    )
+    if planned:
+        as_planned = all(
+            state.get(k(f)) == start.get(f) for f in ("walks_per_week", "minutes_per_walk")
+        )
+        st.caption(
+            (
+                f"**Planned:** {start['walks_per_week']} walks a week of "
+                f"{start['minutes_per_walk']} minutes — change it to what the person actually "
+                "did."
+            )
+            if as_planned
+            else f"Changed from the plan ({start['walks_per_week']} × "
+            f"{start['minutes_per_walk']} min) to what the person did."
+        )
+        last_visit = ui.last_visit_date()
+        if last_visit is not None and record is not None:
+            weeks = diary_since(record.diary(pid), last_visit)
+            if weeks:
+                st.caption(f"Walking diary since the last visit ({last_visit}):")
+                st.table(weeks, hide_index=True)
+            else:
+                st.caption(f"No walking diary weeks since the last visit ({last_visit}).")
     walks_col, minutes_col, weeks_col = st.columns(3)
     with walks_col:
         st.number_input(
@@ -234,6 +409,26 @@ def _tier_note(condition: str) -> None:
         st.markdown(f":red[**{URGENCY_WORDS[tier]}**]")  # type: ignore[index]
 
 
+def _asked(checklist: str, field: str, name: str) -> None:
+    """With nothing ticked, how the checklist was answered: none present, or not asked."""
+    found = ui.ticked(checklist)
+    if found:
+        st.caption(
+            f"Recorded as positive: {len(found)} {name} feature"
+            f"{'s' if len(found) != 1 else ''} ticked."
+        )
+        return
+    st.radio(
+        f"Nothing ticked in the {name} screen means",
+        tuple(ASKED_CHOICES),
+        key=k(field),
+        horizontal=True,
+        format_func=ASKED_CHOICES.get,
+        help="Recorded with the consultation: none present and not asked are never the same.",
+    )
+    ui.errors_for(field)
+
+
 flag_cols = st.columns(3)
 for i, (condition, features) in enumerate(RED_FLAG_GROUPS.items()):
     with flag_cols[i % 3], st.container(border=True):
@@ -244,6 +439,7 @@ for i, (condition, features) in enumerate(RED_FLAG_GROUPS.items()):
         if condition == "malignancy":
             st.caption("Past cancer with any bladder, bowel, saddle or leg sign: emergency.")
 ui.errors_for("red_flags")
+_asked("red_flags", "red_flags_asked", "red-flag")
 
 st.subheader("Exercise safety")
 with st.container(border=True):
@@ -251,6 +447,7 @@ with st.container(border=True):
         st.checkbox(feature.wording, key=ui.feature_key(feature.code))
     _tier_note("cardiorespiratory")
 ui.errors_for("exercise_screen")
+_asked("exercise_screen", "exercise_asked", "exercise-safety")
 
 st.divider()
 legs_col, mood_col = st.columns(2, gap="large")
@@ -298,8 +495,17 @@ with mood_col:
         )
         ui.errors_for("startback_distress")
 
-ui.keep_widgets()
 st.divider()
+st.text_area(
+    "Clinical note (for the record only: never printed on a patient handout)",
+    key=k("note"),
+    max_chars=NOTE_MAX,
+    height=90,
+    placeholder="e.g. Discussed pacing; keen to return to golf.",
+)
+ui.errors_for("note")
+
+ui.keep_widgets()
 st.button("Get recommendation", type="primary", on_click=ui.submit, icon=":material/arrow_forward:")
 if state.get(ui.ERRORS):
     st.error("Some answers need a look: see the messages beside the fields above.")

@@ -34,7 +34,8 @@ st.caption(
     "The handout follows the recommendation and never names a medicine."
 )
 
-st.session_state.setdefault("h_patient", ui.default_pseudonym())
+if not st.session_state.get("h_patient"):
+    st.session_state["h_patient"] = ui.default_pseudonym()
 settings, preview = st.columns([1, 2], gap="large")
 with settings:
     st.subheader("Details")
@@ -69,12 +70,17 @@ with settings:
         patient=patient.strip(),
         paper=paper,
         sections=(*sections, "help"),
+        issued=ui.visit_day(),
+        review=ui.review_day(rec),
     )
+    saved = ui.saved_id()
+    details = ui.visit_details(assessment)[0]
     st.subheader("Download")
     if problems:
         st.warning("Correct the details above to build the files.", icon=":material/warning:")
     else:
-        name = ui.file_stem(options.patient)
+        name = f"{ui.file_stem(options.patient)}-{options.issued}"
+        noted = {"on_click": ui.note_print, "args": (saved, "handout", options.to_json())}
         st.download_button(
             "Patient handout (PDF)",
             data=lambda: handout_file(assessment, options, "pdf", rec),
@@ -82,7 +88,7 @@ with settings:
             mime="application/pdf",
             icon=":material/picture_as_pdf:",
             type="primary",
-            on_click="ignore",
+            **(noted if saved is not None else {"on_click": "ignore"}),  # type: ignore[arg-type]
         )
         st.download_button(
             "Patient handout (web page, to print)",
@@ -94,13 +100,25 @@ with settings:
         )
         st.download_button(
             "Clinician summary (PDF, one page)",
-            data=lambda: summary_file(assessment, options, rec),
+            data=lambda: summary_file(assessment, options, rec, details),
             file_name=f"{name}-summary.pdf",
             mime="application/pdf",
             icon=":material/description:",
-            on_click="ignore",
+            **(
+                {"on_click": ui.note_print, "args": (saved, "summary", options.to_json())}
+                if saved is not None
+                else {"on_click": "ignore"}
+            ),  # type: ignore[arg-type]
         )
-        st.caption("Each file is built when its button is pressed.")
+        st.caption(
+            "Each file is built when its button is pressed. "
+            + (
+                "Prints of this saved consultation are noted in the record, so they can be "
+                "printed again exactly from its visit."
+                if saved is not None
+                else "Save the consultation first to keep a note of what was printed."
+            )
+        )
 
 handout = build_handout(assessment, rec, options)
 levels = {r.section: r for r in readings(handout)}

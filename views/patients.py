@@ -41,6 +41,10 @@ def _blank(value: object) -> str:
     return "" if value is None else str(value)
 
 
+def _week_words(counts: dict[str, int]) -> str:
+    return f"{counts['walks']} walks, {counts['minutes']} min, worst pain {counts['worst_pain']}"
+
+
 st.title("Patients")
 st.caption(
     "Patients are kept under a random pseudonym such as P-7K2QF9. A label is for you to "
@@ -81,6 +85,7 @@ with find:
                 if p.last_seen and p.last_decision
                 else ""
             )
+            + (f" · next review {p.next_review}" if p.next_review else "")
         )
         if row[3].button("Open", key=f"p_open_{p.id}"):
             ui.open_patient(p.id)
@@ -104,11 +109,14 @@ else:
     st.subheader(f"{pid}")
     if patient.label:
         st.text(patient.label)
+    next_review = visits[-1].review_date if visits else None
     st.caption(
         f"In the record since {patient.created_at[:10]} · {len(visits)} consultation"
         f"{'s' if len(visits) != 1 else ''} · {len(weeks)} diary week"
         f"{'s' if len(weeks) != 1 else ''}"
     )
+    if next_review:
+        st.markdown(f":material/event: **Next review: {next_review}**")
     st.page_link(
         ui.PAGES["consultation"],
         label="Start this visit's consultation" if visits else "Start the first consultation",
@@ -127,6 +135,20 @@ else:
                 for row in course.visits
             ]
             _table_with_csv(shown, course.visits, f"{pid}-consultations")
+            labels = {
+                c.id: f"Visit {n} · {row['Date']} · {row['Decision']}"
+                for n, (c, row) in enumerate(zip(visits, course.visits, strict=True), start=1)
+            }
+            pick, go = st.columns([3, 1], vertical_alignment="bottom")
+            chosen = pick.selectbox(
+                "Open a visit (read-only, with its handout and summary)",
+                list(reversed(labels)),
+                format_func=labels.get,
+                key=f"p_visit_{pid}",
+            )
+            if go.button("Open the visit", icon=":material/history:"):
+                st.session_state[ui.VIEW] = chosen
+                st.switch_page(ui.PAGES["visit"])
         else:
             st.caption("No consultation saved yet: save one from the Recommendation page.")
     with diary_tab:
@@ -149,8 +171,43 @@ else:
                     st.rerun()
                 except StoreError as exc:
                     st.error(ui.md_text(str(exc)), icon=":material/error:")
+        st.caption(
+            "To correct a week, save it again with the right figures. Every correction and "
+            "removal is kept below, with what the week held before."
+        )
         if course.weeks:
             _table_with_csv(course.weeks, course.weeks, f"{pid}-diary")
+            drop, go = st.columns([3, 1], vertical_alignment="bottom")
+            gone = drop.selectbox(
+                "Remove a week entered by mistake",
+                [w.week_start for w in reversed(weeks)],
+                key=f"p_drop_{pid}",
+            )
+            if go.button("Remove the week", icon=":material/delete:"):
+                try:
+                    record.remove_diary(pid, gone)
+                    st.toast(
+                        f"Week of {gone} removed; the change is kept", icon=":material/delete:"
+                    )
+                    st.rerun()
+                except StoreError as exc:
+                    st.error(ui.md_text(str(exc)), icon=":material/error:")
+        changes = record.diary_changes(pid)
+        if changes:
+            st.markdown("**Changes to the diary**")
+            st.table(
+                [
+                    {
+                        "Week of": c.week_start,
+                        "Change": c.change,
+                        "Before": _week_words(c.before),
+                        "After": _week_words(c.after) if c.after else "",
+                        "When (UTC)": c.changed_at[:16].replace("T", " "),
+                    }
+                    for c in changes
+                ],
+                hide_index=True,
+            )
     with transfer_tab:
         left, right = st.columns(2, gap="large")
         with left:

@@ -1,5 +1,7 @@
 """Recommendation: the decision, the dose, why, and what would change it."""
 
+from datetime import timedelta
+
 import streamlit as st
 
 import ui
@@ -8,6 +10,7 @@ from walkback_rules.core.cards import URGENCY_WORDS, short_dose
 from walkback_rules.core.models import REFERRAL_DECISIONS
 from walkback_rules.core.rules import RULES
 from walkback_rules.core.screens import CONDITION_INFO
+from walkback_rules.visit import REVIEW_MAX_DAYS, default_review, screens_line
 from walkback_rules.whatif import REFERRAL_NOTE, what_would_change
 
 assessment = ui.require_assessment()
@@ -94,22 +97,65 @@ else:
         "concern and age are never offered as changes: they are facts to confirm."
     )
 st.divider()
-patient = st.session_state.get(ui.PATIENT)
-if patient is None:
+state = st.session_state
+patient = state.get(ui.PATIENT)
+if ui.is_demo():
     st.caption(
-        "To keep this consultation, open or create the patient on the **Patients** page, "
-        "then come back and save it."
+        "A demo case, for practice and teaching: it is never saved to a patient's record. "
+        "For a real consultation, choose or create the patient on the **Consultation** page."
     )
-elif st.session_state.get(ui.SAVED) == st.session_state.get(ui.ASSESSMENT):
+elif patient is None:
+    st.info(
+        "To keep this consultation, choose or create the patient at the top of the "
+        "**Consultation** page: what you typed goes with them, and nothing is lost.",
+        icon=":material/person_search:",
+    )
+    st.page_link(ui.PAGES["consultation"], label="Choose the patient", icon=":material/edit:")
+elif state.get(ui.SAVED) == state.get(ui.ASSESSMENT) and state.get(ui.SAVED_ID):
     st.success(f"Saved to {patient}'s record.", icon=":material/task_alt:")
+    if st.button("Open this visit in the record", icon=":material/history:"):
+        state[ui.VIEW] = state[ui.SAVED_ID]
+        st.switch_page(ui.PAGES["visit"])
 else:
-    st.button(
-        f"Save to {patient}'s record",
-        on_click=ui.save_consultation,
-        type="primary",
-        icon=":material/save:",
-        help="Keeps the assessment, this recommendation, the ruleset version and the time. "
-        "A saved consultation is never edited: a correction is saved as a new one.",
+    form = ui.form()
+    visit_day = ui.visit_day()
+    default = default_review(visit_day, rec)
+    review_col, save_col = st.columns([1, 2], vertical_alignment="bottom")
+    with review_col:
+        key = ui.widget_key("review_date")
+        if state.get(key) is None and default is not None:
+            state[key] = default
+        st.date_input(
+            "Next review",
+            key=key,
+            min_value=visit_day + timedelta(days=1),
+            max_value=visit_day + timedelta(days=REVIEW_MAX_DAYS),
+            format="YYYY-MM-DD",
+            help=(
+                f"The recommendation's interval is {rec.review_in_days} days from the visit; "
+                "change it to the date booked."
+                if rec.review_in_days is not None
+                else "After a referral: set a date if one is booked."
+            ),
+        )
+        ui.keep_widgets()
+        ui.errors_for("review_date")
+    with save_col:
+        st.button(
+            f"Save to {patient}'s record",
+            on_click=ui.save_consultation,
+            type="primary",
+            icon=":material/save:",
+            help="Keeps the assessment, this recommendation, the visit's details, the "
+            "ruleset version and the time. A saved consultation is never edited: a "
+            "correction is saved as a new one.",
+        )
+    st.caption(
+        f"Visit of {visit_day.isoformat()}"
+        + (f", seen by {ui.md_text(form['clinician'])}" if form.get("clinician") else "")
+        + ". Screens: "
+        + ui.md_text(screens_line(ui.screens_now(assessment)))
+        + "."
     )
 plan_link, handout_link = st.columns(2)
 plan_link.page_link(ui.PAGES["plan"], label="See the plan", icon=":material/trending_up:")

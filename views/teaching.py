@@ -27,8 +27,8 @@ with table_tab:
 
 def _load(case_id: str) -> None:
     case = CASES_BY_ID[case_id]
-    ui.load(case.data, f"Demo {case.id[-2:]}: {case.title}")
-    st.session_state[ui.GOTO] = ui.PAGES["consultation"]
+    if ui.load(case.data, f"Demo {case.id[-2:]}: {case.title}"):
+        st.session_state[ui.GOTO] = ui.PAGES["consultation"]
 
 
 with cases_tab:

@@ -57,6 +57,21 @@ def planned_minutes(recommendation: dict[str, Any]) -> int | None:
     return 0 if planned is None else planned[0] * planned[1]
 
 
+def diary_since(weeks: Sequence[_Week], visit_date: str) -> list[dict[str, Any]]:
+    """The diary weeks that run on or after a visit day, as the review shows them."""
+    day = date.fromisoformat(visit_date)
+    return [
+        {
+            "Week starting": w.week_start,
+            "Walks": w.walks,
+            "Minutes in the week": w.minutes,
+            "Worst pain": w.worst_pain,
+        }
+        for w in weeks
+        if date.fromisoformat(w.week_start) + timedelta(days=6) >= day
+    ]
+
+
 def decision_words(code: str) -> str:
     """A stored decision in words ("Step up"); a 1.0 decision from its code."""
     return _NAMES.get(code) or code.replace("_", " ").capitalize()
@@ -73,31 +88,83 @@ def planned_walking(recommendation: dict[str, Any]) -> str:
     )
 
 
+def visit_day(v: _Visit) -> str:
+    """A visit's date: the day it happened (older records: the day it was recorded)."""
+    return str(getattr(v, "visit_date", "") or v.recorded_at[:10])
+
+
 def _until(visits: Sequence[_Visit], number: int) -> str:
-    """Until when a visit's plan held: the next visit, or the review it asked for."""
+    """Until when a visit's plan held: the next visit, or the review it set or asked for."""
     if number < len(visits):
-        return visits[number].recorded_at[:10]
-    days = visits[number - 1].recommendation.get("review_in_days") or 14
-    return (date.fromisoformat(visits[number - 1].recorded_at[:10]) + timedelta(days)).isoformat()
+        return visit_day(visits[number])
+    last = visits[number - 1]
+    booked = getattr(last, "review_date", None)
+    if booked:
+        return str(booked)
+    days = last.recommendation.get("review_in_days") or 14
+    return (date.fromisoformat(visit_day(last)) + timedelta(days)).isoformat()
+
+
+_ADHERENCE = {"as_planned": "as planned", "less_than_planned": "fewer than planned"}
+_STEP = {
+    "none": "",
+    "no_increase": "no more pain",
+    "settled": "more pain, settled in 24 h",
+    "not_settled": "more pain, not settled",
+}
+_URGENCY = {
+    "emergency": "emergency",
+    "same_day": "same day",
+    "urgent": "urgent",
+    "routine": "routine",
+}
+
+
+def _step(assessment: dict[str, Any]) -> str:
+    last = assessment.get("last_progression")
+    if not last:
+        return ""
+    if not last.get("pain_increased"):
+        return _STEP["no_increase"]
+    return _STEP["settled"] if last.get("settled_within_24h") else _STEP["not_settled"]
+
+
+def _referral(recommendation: dict[str, Any]) -> str:
+    referral = recommendation.get("referral")
+    if not referral:
+        return ""
+    return _URGENCY.get(referral.get("urgency", ""), str(referral.get("urgency", "")))
 
 
 def timeline(visits: Sequence[_Visit], weeks: Sequence[_Week]) -> Timeline:
     """The rows the history chart and table show."""
     rows = []
+    first = date.fromisoformat(visit_day(visits[0])) if visits else None
     for number, v in enumerate(visits, start=1):
         flare = v.assessment["flare"]
         cards = v.recommendation.get("cards") or [{"summary": ""}]
+        day = visit_day(v)
+        assert first is not None
+        phq2 = v.assessment.get("phq2")
+        usual = v.assessment.get("usual_pain")
         rows.append(
             {
                 "Visit": number,
-                "Date": v.recorded_at[:10],
+                "Date": day,
+                "Programme week": (date.fromisoformat(day) - first).days // 7 + 1,
                 "Until": _until(visits, number),
                 "Decision": decision_words(v.decision),
                 "Summary": cards[0].get("summary", ""),
                 "Planned walking": planned_walking(v.recommendation),
                 "Planned minutes a week": planned_minutes(v.recommendation),
+                "Adherence": _ADHERENCE.get(v.assessment.get("adherence") or "", ""),
+                "Last step": _step(v.assessment),
                 "Flare": flare["level"],
                 "Pain at visit": flare["pain_now"],
+                "Usual pain": "" if usual is None else str(usual),
+                "PHQ-2": "" if phq2 is None else str(phq2),
+                "Referral": _referral(v.recommendation),
+                "Next review": str(getattr(v, "review_date", None) or ""),
             }
         )
     diary = [

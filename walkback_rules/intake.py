@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .core.codes import CONDITIONS, Condition
+from .core.codes import CONDITIONS, Condition, FlareLevel
 from .core.dosing import effective_level, implied_level
 from .core.models import Assessment
 from .core.screens import CONDITION_INFO, EXERCISE_FEATURES, RED_FLAG_FEATURES, Feature
@@ -85,8 +85,8 @@ FORM_DEFAULTS: dict[str, Any] = {
     "previous_episodes": None,
     "episode_weeks": None,
     "usual_pain": None,
-    "flare_level": "none",
-    "pain_now": 0,
+    "flare_level": None,  # asked at every visit: never prefilled as "none"
+    "pain_now": None,
     "days_since_onset": None,
     "walks_per_week": 0,
     "minutes_per_walk": 0,
@@ -111,7 +111,19 @@ FORM_DEFAULTS: dict[str, Any] = {
     "other_exercise_minutes_per_week": 0,
     "leg_symptoms": "none",
     **dict.fromkeys((field for field, _ in HISTORY_QUESTIONS), False),
+    # How each checklist was answered when nothing is ticked (`visit.ASKED_CHOICES`):
+    # unanswered until the clinician says, never assumed negative.
+    "red_flags_asked": None,
+    "exercise_asked": None,
+    # The visit as a record (`visit.VisitDetails`); not part of the assessment.
+    "visit_date": None,  # ISO date; None is today
+    "clinician": "",
+    "note": "",
+    "review_date": None,  # ISO date; None is the date the recommendation implies
+    "corrects": None,  # the recorded time of the consultation this one corrects
 }
+# The form's fields that describe the visit, not the person: the rules never read them.
+VISIT_FORM_FIELDS = ("visit_date", "clinician", "note", "review_date", "corrects")
 
 # Each assessment field's place on the form.
 FIELD_TO_FORM: dict[str, str] = {
@@ -178,6 +190,8 @@ LABELS: dict[str, str] = {
     "phq2_interest": "PHQ-2",
     "startback_total": "STarT Back total",
     "startback_distress": "STarT Back distress",
+    "red_flags_asked": "Red flags",
+    "exercise_asked": "Exercise safety",
     "walking_tolerance": "Walking tolerance",
     "prefers_other_exercise": "Prefers another exercise",
     "other_exercise_minutes_per_week": "Other exercise, minutes a week",
@@ -214,10 +228,24 @@ def phq2_total(form: Mapping[str, Any]) -> int | None:
     return int(a or 0) + int(b or 0)
 
 
+def pain_band_ok(pain: Any, usual: Any) -> bool:
+    """Whether a pain rating and usual pain can be read as a band (each 0–10, or usual pain
+    not asked); otherwise their fields say what is wrong, and nothing is read from them."""
+
+    def rating(value: Any) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10
+
+    return rating(pain) and (usual is None or rating(usual))
+
+
 def asks_onset(form: Mapping[str, Any]) -> bool:
     """Whether the form asks when the flare began: in a flare, entered or read from the pain."""
-    implied = implied_level(int(form.get("pain_now") or 0), form.get("usual_pain"))
-    return effective_level(form.get("flare_level") or "none", implied)[0] != "none"
+    level: FlareLevel = form.get("flare_level") or "none"
+    pain: Any = form.get("pain_now")
+    usual = form.get("usual_pain")
+    if not pain_band_ok(pain, usual):
+        return level != "none"
+    return effective_level(level, implied_level(pain, usual))[0] != "none"
 
 
 def last_progression_for(
@@ -302,6 +330,15 @@ def validate_form(form: Mapping[str, Any]) -> tuple[Assessment | None, dict[str,
         errors["phq2_interest"] = ["PHQ-2: answer both questions, or neither if not asked"]
     if (form.get("startback_total") is None) != (form.get("startback_distress") is None):
         errors["startback_total"] = ["STarT Back: give both scores, or neither if not asked"]
+    for checklist, asked in (
+        ("red_flags", "red_flags_asked"),
+        ("exercise_screen", "exercise_asked"),
+    ):
+        if not form.get(checklist) and form.get(asked) is None:
+            errors[asked] = [
+                f"{LABELS[asked]}: tick what you found, or say none was present or that it "
+                "was not asked"
+            ]
     if form.get("visit") == "review" and form.get("last_step", "none") is None:
         # Left open on purpose after a step up, so the answer is never assumed.
         errors["last_step"] = [f"{LABELS['last_step']}: choose how the back responded"]
@@ -321,6 +358,68 @@ def _add(errors: dict[str, list[str]], problem: FieldError) -> None:
     message = in_words(LABELS[key], plain(problem.message))
     if message not in errors.get(key, []):
         errors.setdefault(key, []).append(message)
+
+
+def visit_data(
+    form: Mapping[str, Any], assessment: Assessment, today: str, review: str | None
+) -> dict[str, Any]:
+    """The visit details a filled form describes (`visit.VisitDetails`, not yet validated).
+
+    `review` is the next review date when the clinician has not chosen one."""
+    from .visit import screen_status
+
+    clinician = str(form.get("clinician") or "").strip()
+    note = str(form.get("note") or "").strip()
+    return {
+        "visit_date": form.get("visit_date") or today,
+        "clinician": clinician or None,
+        "note": note or None,
+        "screens": screen_status(
+            assessment, form.get("red_flags_asked"), form.get("exercise_asked")
+        ),
+        "corrects": form.get("corrects"),
+        "review_date": form.get("review_date") or review,
+    }
+
+
+def draft_form(stored: Mapping[str, Any]) -> dict[str, Any]:
+    """A form read back from a stored draft: the fields this version knows, each keeping
+    what was typed (a draft from an older version gains the new fields' defaults)."""
+    return {**FORM_DEFAULTS, **{k: v for k, v in stored.items() if k in FORM_DEFAULTS}}
+
+
+_VISIT_WORDS = {
+    "clinician": "the clinician",
+    "note": "the clinical note",
+    "visit_date": "the visit date",
+    "review_date": "the next review date",
+    "corrects": "what it corrects",
+    "phq2_mood": "PHQ-2",
+    "previous_dose_known": "the dose before the last step",
+}
+
+
+def draft_summary(form: Mapping[str, Any]) -> str:
+    """A draft in a few words, to recognise it: "review, age 52, 2 red-flag features"."""
+    parts = ["review" if form.get("visit") == "review" else "first consultation"]
+    if form.get("age") is not None:
+        parts.append(f"age {form['age']}")
+    flags = len(form.get("red_flags") or [])
+    if flags:
+        parts.append(f"{flags} red-flag feature{'s' if flags != 1 else ''}")
+    return ", ".join(parts)
+
+
+def typed(form: Mapping[str, Any], start: Mapping[str, Any]) -> list[str]:
+    """What has been typed since the form was started, in words, for a question such as
+    "discard it?": the fields that differ, in form order, each named once."""
+    out: list[str] = []
+    for k in FORM_DEFAULTS:
+        if form.get(k) != start.get(k):
+            word = _VISIT_WORDS.get(k) or _in_sentence(LABELS[k])
+            if word not in out:
+                out.append(word)
+    return out
 
 
 def form_from_assessment(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -346,6 +445,10 @@ def form_from_assessment(data: Mapping[str, Any]) -> dict[str, Any]:
         "previous_minutes": (previous or {}).get("minutes_per_walk"),
         "red_flags": list(data.get("red_flags", [])),
         "exercise_screen": list(data.get("exercise_screen", [])),
+        # Assessment data (a demo case) describes the whole person: an empty checklist in
+        # it says none was present. A review from the record asks again (`review_form`).
+        "red_flags_asked": "none_present",
+        "exercise_asked": "none_present",
         # A stored total cannot be split back into its two answers; put it on the first.
         "phq2_interest": None if phq2 is None else min(phq2, 3),
         "phq2_mood": None if phq2 is None else phq2 - min(phq2, 3),
@@ -361,6 +464,14 @@ def review_form(data: Mapping[str, Any], previous_dose: Mapping[str, int] | None
     left unanswered: the clinician must ask, and `validate_form` will not go on without it.
     """
     values = form_from_assessment(data)
+    # Asked afresh: the flare, the pain now and both screens start blank, not negative.
+    values.update(
+        flare_level=None,
+        pain_now=None,
+        days_since_onset=None,
+        red_flags_asked=None,
+        exercise_asked=None,
+    )
     if previous_dose is not None:
         values["previous_dose_known"] = True
         values["previous_walks"] = previous_dose["walks_per_week"]

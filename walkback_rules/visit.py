@@ -58,9 +58,15 @@ class VisitDetails(BaseModel):
 
     visit_date: str = Field(json_schema_extra={"allowed": "a date as YYYY-MM-DD"})
     clinician: str | None = Field(
-        None, json_schema_extra={"allowed": f"at most {CLINICIAN_MAX} characters"}
+        None,
+        json_schema_extra={
+            "allowed": f"plain printable text of at most {CLINICIAN_MAX} characters"
+        },
     )
-    note: str | None = Field(None, json_schema_extra={"allowed": f"at most {NOTE_MAX} characters"})
+    note: str | None = Field(
+        None,
+        json_schema_extra={"allowed": f"plain printable text of at most {NOTE_MAX} characters"},
+    )
     screens: dict[Screen, Status] = Field(
         json_schema_extra={"allowed": "each screen as negative, positive or not_asked"}
     )
@@ -112,11 +118,15 @@ def _text(value: str | None, limit: int, one_line: bool) -> str | None:
         return None
     if len(value) > limit:
         raise ValueError(f"at most {limit} characters (this has {len(value)})")
+    from .handouts.content import printable
+
     lines = value.split("\n") if not one_line else [value]
     for line in lines:
         char = unsafe_character(line)
         if char is not None:
             raise ValueError(f"plain text, without control or invisible characters ({char})")
+        if not printable(line):
+            raise ValueError("letters, digits and common punctuation the summary can print")
     return value
 
 

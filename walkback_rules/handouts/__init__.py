@@ -10,6 +10,7 @@ from typing import Literal
 
 from ..core.engine import recommend
 from ..core.models import Assessment, Recommendation
+from ..visit import VisitDetails
 from .content import (
     PAPERS,
     SECTION_TITLES,
@@ -77,6 +78,7 @@ def summary_file(
     assessment: Assessment,
     options: HandoutOptions | None = None,
     rec: Recommendation | None = None,
+    visit: VisitDetails | None = None,
 ) -> bytes:
     """The one-page clinician summary for one assessment, as PDF bytes."""
     from .summary import summary_pdf
@@ -89,4 +91,5 @@ def summary_file(
         clinic=options.clinic,
         paper=options.paper,
         issued=options.issued,
+        visit=visit,
     )

@@ -153,6 +153,35 @@ class HandoutOptions:
     paper: Paper = "a4"
     sections: tuple[str, ...] = SECTIONS
     issued: date | None = None
+    review: date | None = None  # the next review date, printed when there is one
+
+    def to_json(self) -> dict[str, object]:
+        """The options as the record keeps them beside a print, to print it again exactly."""
+        return {
+            "clinic": self.clinic,
+            "phone": self.phone,
+            "patient": self.patient,
+            "paper": self.paper,
+            "sections": list(self.sections),
+            "issued": None if self.issued is None else self.issued.isoformat(),
+            "review": None if self.review is None else self.review.isoformat(),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> HandoutOptions:
+        def day(value: object) -> date | None:
+            return None if value is None else date.fromisoformat(str(value))
+
+        paper = data.get("paper", "a4")
+        return cls(
+            clinic=str(data.get("clinic", "")),
+            phone=str(data.get("phone", "")),
+            patient=str(data.get("patient", "")),
+            paper="letter" if paper == "letter" else "a4",
+            sections=tuple(str(s) for s in data.get("sections", SECTIONS)),  # type: ignore[attr-defined]
+            issued=day(data.get("issued")),
+            review=day(data.get("review")),
+        )
 
 
 # The characters the bundled handout font prints (tools/subset_fonts.py cuts the font to
@@ -611,6 +640,11 @@ def _title(rec: Recommendation, sections: list[Section]) -> str:
     return "Your back: your plan"
 
 
+def review_words(day: date) -> str:
+    """A date as a patient reads it: "Wednesday 16 December 2026"."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
 def _intro(rec: Recommendation) -> str:
     if rec.decision in REFERRAL_DECISIONS:
         return "This sheet explains why we are sending you to a doctor, and when to get help."
@@ -665,9 +699,12 @@ def build_handout(
             elif key == "self_care":
                 sections.append(SELF_CARE)
     sections.append(help_section(options.clinic, options.phone))
+    intro = _intro(rec)
+    if options.review is not None:
+        intro += f" Your next visit is on {review_words(options.review)}."
     return Handout(
         title=_title(rec, sections),
-        intro=_intro(rec),
+        intro=intro,
         sections=tuple(sections),
         clinic=options.clinic,
         phone=options.phone,

@@ -7,6 +7,7 @@ a clinic name such as ``<script>`` prints as those characters.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,7 +40,7 @@ LINE = 5.8  # mm between lines of 12 pt text (1.4 times the type size)
 MARGIN = 18  # mm
 
 
-def new_pdf(paper: Paper, footer: str, title: str) -> FPDF:
+def new_pdf(paper: Paper, footer: str, title: str, issued: date | None = None) -> FPDF:
     """An fpdf2 document with the bundled fonts and a footer on every page."""
     from fpdf import FPDF
 
@@ -56,6 +57,10 @@ def new_pdf(paper: Paper, footer: str, title: str) -> FPDF:
     pdf = _Document(format="A4" if paper == "a4" else "Letter", unit="mm")
     pdf.set_title(title)
     pdf.set_creator("WalkBack CDS")
+    if issued is not None:
+        # Dated by the day it is issued for, not the moment it is built: a reprint of a
+        # saved consultation is then the same file, byte for byte.
+        pdf.set_creation_date(datetime(issued.year, issued.month, issued.day, tzinfo=UTC))
     pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
     pdf.set_margins(MARGIN, 16, MARGIN)
@@ -99,7 +104,7 @@ def text(pdf: FPDF, body: str, height: float = LINE, left: float = 0, width: flo
 
 def handout_pdf(handout: Handout, chart_png: bytes | None = None) -> bytes:
     """The handout as PDF bytes. `chart_png` is the plan chart, when the handout has one."""
-    pdf = new_pdf(handout.paper, handout.footer(), handout.title)
+    pdf = new_pdf(handout.paper, handout.footer(), handout.title, handout.issued)
     pdf.set_font(FONT, "B", 22)
     pdf.set_text_color(*INK)
     text(pdf, handout.title, 10)

@@ -14,6 +14,7 @@ from ..core.evidence import SOURCES
 from ..core.models import Assessment, Recommendation
 from ..core.rules import RULES
 from ..core.screens import FEATURES
+from ..visit import VisitDetails, screens_line
 from .content import Paper
 from .pdf import FONT, GREY, INK, new_pdf, text
 
@@ -91,6 +92,23 @@ def assessment_rows(assessment: Assessment) -> list[tuple[str, str]]:
     return rows
 
 
+def visit_rows(visit: VisitDetails) -> list[tuple[str, str]]:
+    """The visit as the summary and the record show it, label and value."""
+    rows = [
+        ("Visit date", visit.visit_date),
+        ("Clinician", visit.clinician or "not recorded"),
+        ("Screens", screens_line(visit.screens)),
+        ("Next review", visit.review_date or "none set"),
+    ]
+    if visit.corrects:
+        rows.append(
+            ("Corrects", f"the consultation recorded {visit.corrects[:16].replace('T', ' ')} UTC")
+        )
+    if visit.note:
+        rows.append(("Clinical note", visit.note))
+    return rows
+
+
 def summary_pdf(
     assessment: Assessment,
     rec: Recommendation,
@@ -99,13 +117,15 @@ def summary_pdf(
     clinic: str = "",
     paper: Paper = "a4",
     issued: date | None = None,
+    visit: VisitDetails | None = None,
 ) -> bytes:
-    """The one-page clinician summary as PDF bytes."""
+    """The one-page clinician summary as PDF bytes: the visit (its date, clinician, screens,
+    note and next review) when it is a saved or ready-to-save consultation."""
     from fpdf.fonts import TTFFont
 
-    issued = issued or date.today()
+    issued = issued or (visit.day() if visit is not None else date.today())
     for size in SIZES:
-        pdf = _summary(assessment, rec, patient, clinic, paper, issued, size)
+        pdf = _summary(assessment, rec, patient, clinic, paper, issued, size, visit)
         if pdf.page_no() == 1 or size == SIZES[-1]:
             break
         for font in pdf.fonts.values():
@@ -122,6 +142,7 @@ def _summary(
     paper: Paper,
     issued: date,
     size: float,
+    visit: VisitDetails | None = None,
 ) -> FPDF:
     line = size * 0.49
     footer = " · ".join(
@@ -134,7 +155,7 @@ def _summary(
         )
         if p
     )
-    pdf = new_pdf(paper, footer, "WalkBack CDS clinician summary")
+    pdf = new_pdf(paper, footer, "WalkBack CDS clinician summary", issued)
     pdf.set_auto_page_break(True, margin=16)
     pdf.set_font(FONT, "B", 15)
     pdf.set_text_color(*INK)
@@ -148,6 +169,12 @@ def _summary(
         f"Ruleset {rec.ruleset_version}.",
         line,
     )
+    if visit is not None:
+        for label, value in visit_rows(visit):
+            pdf.set_font(FONT, "B", size)
+            pdf.cell(30, line, label)
+            pdf.set_font(FONT, size=size)
+            text(pdf, value, line, left=30)
     pdf.ln(1.5)
 
     _heading(pdf, "Assessment as entered")

@@ -75,6 +75,7 @@ class PatientSummary:
     consultations: int
     last_seen: str | None
     last_decision: str | None
+    next_review: str | None = None  # the review date the last consultation set
 
 
 @dataclass(frozen=True, slots=True)
@@ -481,16 +482,24 @@ class Store:
             )
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).all()
-            last = dict(
-                conn.execute(
-                    sa.select(consultations.c.patient_id, consultations.c.decision).where(
+            last = {
+                r.patient_id: (r.decision, r.review_date)
+                for r in conn.execute(
+                    sa.select(
+                        consultations.c.patient_id,
+                        consultations.c.decision,
+                        consultations.c.review_date,
+                    ).where(
                         sa.tuple_(consultations.c.patient_id, consultations.c.recorded_at).in_(
                             sa.select(counts.c.patient_id, counts.c.last_seen)
                         )
                     )
-                ).all()
-            )
-        out = [PatientSummary(r.id, r.label, r.n or 0, r.last_seen, last.get(r.id)) for r in rows]
+                )
+            }
+        out = [
+            PatientSummary(r.id, r.label, r.n or 0, r.last_seen, *last.get(r.id, (None, None)))
+            for r in rows
+        ]
         return sorted(out, key=lambda p: (p.last_seen or "", p.id), reverse=True)
 
     @_plain_errors

@@ -1,0 +1,385 @@
+"""The consultation as a clinical record, in the app: nothing typed is lost, a visit is a
+record, a past visit opens read-only and prints again exactly, and practice stays apart."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import ui
+from walkback_rules import validate_assessment
+from walkback_rules.cases import CASES_BY_ID
+from walkback_rules.handouts import HandoutOptions, handout_file, summary_file
+
+from .test_app import APP, answer_the_rest, get_recommendation, texts
+
+
+def session(token: str | None = None, pid: str | None = None, page: str | None = None) -> AppTest:
+    """A browser session: its token and open patient in the address, as after a refresh."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    if token is not None:
+        at.query_params[ui.TOKEN_PARAM] = token
+    if pid is not None:
+        at.query_params[ui.PATIENT] = pid
+    at.run()
+    if page is not None:
+        at.switch_page(ui.PAGES[page]).run()
+    return at
+
+
+_COUNT = iter(range(10_000))
+
+
+def fresh_token() -> str:
+    """A token no other test has used (16 characters, as the app makes them)."""
+    return f"t{next(_COUNT):015d}"
+
+
+def type_some(at: AppTest, age: int = 52) -> AppTest:
+    at.number_input(key="c_age").set_value(age)
+    at.number_input(key="c_previous_episodes").set_value(4)
+    return at.run()
+
+
+def click(at: AppTest, label: str) -> AppTest:
+    next(b for b in at.button if b.label == label).click().run()
+    return at
+
+
+def button_labels(at: AppTest) -> list[str]:
+    return [b.label for b in at.button]
+
+
+# --- nothing typed is lost ---------------------------------------------------------------
+
+
+def test_what_is_typed_survives_a_refresh_and_a_server_restart() -> None:
+    """A refresh is a new session with the same address; a restart also loses the app's
+    memory. Both bring back the consultation as it was left, from the record."""
+
+    token = fresh_token()
+    at = type_some(session(token))
+    at.text_area(key="c_note").input("Keen to get back to golf.").run()
+
+    after_refresh = session(token)
+    ui._real.clear()  # the server's cached record is gone, as after a restart
+    after_restart = session(token)
+
+    for again in (after_refresh, after_restart):
+        assert again.number_input(key="c_age").value == 52
+        assert again.text_area(key="c_note").value == "Keen to get back to golf."
+        assert "is back, as it was left" in again.info[0].value
+
+
+def test_creating_a_patient_mid_consultation_keeps_what_was_typed() -> None:
+    """The trial's first loss: the consultation typed before the patient existed."""
+
+    token = fresh_token()
+    at = type_some(session(token))
+    at.text_input(key="new_label").input("Tuesday").run()
+    click(at, "Create and open")
+
+    pid = at.session_state[ui.PATIENT]
+    assert at.number_input(key="c_age").value == 52
+    assert f"now {pid}'s first consultation" in at.info[0].value
+    assert ui.store().draft(token, pid) is not None
+    assert ui.store().draft(token, None) is None
+
+
+def test_switching_patients_keeps_each_ones_draft() -> None:
+    """Typing for one patient, opening another, and coming back: nothing is lost."""
+
+    record = ui.store()
+    first, second = record.new_patient().id, record.new_patient().id
+    token = fresh_token()
+    at = type_some(session(token, first), age=61)
+
+    at.selectbox(key="pick_patient").select(second).run()
+    assert at.session_state[ui.PATIENT] == second
+    assert at.number_input(key="c_age").value is None
+    assert any(b.label == f"Open {first}" for b in at.button)  # its draft is waiting
+
+    click(at, f"Open {first}")
+    assert at.number_input(key="c_age").value == 61
+    assert "is back as it was left" in at.info[0].value
+
+
+def test_new_patient_asks_before_discarding_and_names_what_would_go() -> None:
+    at = type_some(session(fresh_token()))
+
+    at.sidebar.button[0].click().run()  # "New patient"
+    question = " ".join(str(m.value) for m in at.markdown)
+    assert "It holds: age, previous episodes" in question
+    assert at.number_input(key="c_age").value == 52
+
+    click(at, "Keep it")
+    assert at.number_input(key="c_age").value == 52
+    assert "Discard it" not in button_labels(at)
+
+    at.sidebar.button[0].click().run()
+    click(at, "Discard it")
+    assert at.session_state[ui.FORM]["age"] is None
+    assert "Discard it" not in button_labels(at)
+
+
+def test_new_patient_with_nothing_typed_asks_nothing() -> None:
+    at = session(fresh_token())
+
+    at.sidebar.button[0].click().run()
+
+    assert "Discard it" not in button_labels(at)
+
+
+def test_a_patients_draft_is_kept_when_new_patient_closes_them() -> None:
+    pid = ui.store().new_patient().id
+    token = fresh_token()
+    at = type_some(session(token, pid))
+
+    at.sidebar.button[0].click().run()
+
+    assert "Discard it" not in button_labels(at)  # nothing is lost: it stays theirs
+    assert ui.PATIENT not in at.session_state
+    assert ui.store().draft(token, pid).form["age"] == 52  # type: ignore[union-attr]
+
+
+def test_loading_a_demo_asks_before_discarding_what_was_typed() -> None:
+    at = type_some(session(fresh_token()))
+    at.switch_page(ui.PAGES["teaching"]).run()
+
+    at.button(key="t_load_demo-08").click().run()
+    assert "Discard it" in button_labels(at)
+    click(at, "Discard it")
+
+    assert at.title[0].value == "Consultation"
+    assert at.number_input(key="c_age").value == 58
+
+
+def test_a_demo_is_never_a_draft_and_never_saved() -> None:
+    """A demo case loaded and changed is not kept as a draft, offers no save, and is not
+    carried into a patient opened afterwards."""
+    token = fresh_token()
+    at = session(token, page="teaching")
+    at.button(key="t_load_demo-01").click().run()
+    at.number_input(key="c_age").set_value(70).run()
+
+    assert ui.store().drafts(token) == []
+    at.switch_page(ui.PAGES["recommendation"]).run()
+    assert not [b for b in at.button if b.label.startswith("Save to")]
+    assert "never saved to a patient" in " ".join(c.value for c in at.caption)
+
+    pid = ui.store().new_patient().id
+    at.switch_page(ui.PAGES["consultation"]).run()
+    at.selectbox(key="pick_patient").select(pid).run()
+    assert at.number_input(key="c_age").value is None
+    assert ui.store().consultations(pid) == []
+
+
+# --- a visit is a record -------------------------------------------------------------------
+
+
+def save_first_visit(token: str, pid: str, clinician: str = "JS") -> AppTest:
+    at = type_some(session(token, pid))
+    at.text_input(key="c_clinician").input(clinician)
+    at.text_area(key="c_note").input("Walks the dog.")
+    answer_the_rest(at).run()
+    get_recommendation(at)
+    at.switch_page(ui.PAGES["recommendation"])
+    click(at, f"Save to {pid}'s record")
+    return at
+
+
+def test_a_saved_visit_keeps_its_date_clinician_note_screens_and_review() -> None:
+    pid = ui.store().new_patient().id
+    token = fresh_token()
+
+    at = save_first_visit(token, pid)
+
+    [saved] = ui.store().consultations(pid)
+    visit = saved.visit()
+    assert visit is not None
+    assert (visit.visit_date, visit.clinician, visit.note) == (
+        date.today().isoformat(),
+        "JS",
+        "Walks the dog.",
+    )
+    assert visit.screens == {
+        "red_flags": "negative",
+        "exercise_screen": "negative",
+        "phq2": "not_asked",
+        "startback": "not_asked",
+    }
+    assert visit.review_date == (date.today() + timedelta(days=14)).isoformat()
+    assert ui.store().draft(token, pid) is None  # saved: no draft left behind
+    assert any(f"Saved to {pid}" in s.value for s in at.success)
+
+
+def test_the_clinician_is_remembered_in_this_browser() -> None:
+    pid, other = ui.store().new_patient().id, ui.store().new_patient().id
+    token = fresh_token()
+    save_first_visit(token, pid, clinician="A. Physio")
+
+    at = session(token, other)
+
+    assert at.text_input(key="c_clinician").value == "A. Physio"
+    assert session(fresh_token(), other).text_input(key="c_clinician").value == ""
+
+
+def test_the_review_date_can_be_changed_before_saving() -> None:
+    pid = ui.store().new_patient().id
+    at = type_some(session(fresh_token(), pid))
+    answer_the_rest(at).run()
+    get_recommendation(at)
+    at.switch_page(ui.PAGES["recommendation"])
+    booked = date.today() + timedelta(days=21)
+
+    at.date_input(key="c_review_date").set_value(booked).run()
+    click(at, f"Save to {pid}'s record")
+
+    assert ui.store().consultations(pid)[0].review_date == booked.isoformat()
+    assert ui.store().patients(pid)[0].next_review == booked.isoformat()
+
+
+def test_the_visit_date_is_today_or_earlier() -> None:
+    """Today by default; an earlier day when writing up a visit later; never a future day
+    (the record refuses one too: see test_record)."""
+    at = session(fresh_token())
+    field = at.date_input(key="c_visit_date")
+
+    assert field.value == date.today()
+    assert field.proto.max == date.today().isoformat()
+
+    at.date_input(key="c_visit_date").set_value(date.today() - timedelta(days=3)).run()
+    assert at.session_state[ui.FORM]["visit_date"] == (date.today() - timedelta(days=3)).isoformat()
+
+
+def test_an_emergency_needs_only_what_the_contract_requires() -> None:
+    """Ticked saddle numbness: the banner shows at once; the recommendation then needs the
+    contract's required answers (spec §2), and no screen answer for the ticked checklist."""
+    at = session(fresh_token())
+    at.checkbox(key=ui.feature_key("ces_saddle")).check().run()
+    assert at.error[0].value.startswith("Emergency: possible cauda equina")
+
+    get_recommendation(at)
+    errors = [e.value for e in at.error]
+    assert not any(m.startswith("Red flags: tick what you found") for m in errors)
+    assert any(m.startswith("Age is required") for m in errors)
+
+
+# --- past visits: read-only, printed again exactly, corrected as new ---------------------------
+
+
+def test_a_past_visit_opens_read_only_and_prints_again_exactly() -> None:
+    """The handout printed at the visit and the one printed again from the record are
+    the same file, byte for byte (the PDF is dated by the visit, not by the moment)."""
+    pid = ui.store().new_patient().id
+    token = fresh_token()
+    at = save_first_visit(token, pid)
+    [saved] = ui.store().consultations(pid)
+    at.switch_page(ui.PAGES["handouts"]).run()
+    at.text_input(key="h_clinic").input("Northside Physio").run()
+    options = HandoutOptions(
+        clinic="Northside Physio",
+        patient=pid,
+        issued=date.fromisoformat(saved.visit_date),
+        review=date.fromisoformat(saved.review_date or saved.visit_date),
+    )
+    ui.store().record_print(saved.id, "handout", options.to_json())  # as the button does
+    assessment = validate_assessment(saved.assessment)
+    printed = handout_file(assessment, options, "pdf")
+
+    at.session_state[ui.VIEW] = saved.id
+    at.switch_page(ui.PAGES["visit"]).run()
+
+    assert not at.exception
+    assert at.title[0].value == "Past consultation"
+    assert "read-only" in at.caption[0].value
+    assert "Start walking" in texts(at)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Patient handout (PDF) — as first printed" in labels
+    from walkback_rules.core.models import Recommendation
+
+    again = handout_file(
+        assessment, options, "pdf", Recommendation.model_validate(saved.recommendation)
+    )
+    assert again == printed
+    summary = summary_file(assessment, options, None, saved.visit())
+    assert summary == summary_file(assessment, options, None, saved.visit())
+
+
+def test_a_correction_is_a_new_consultation_and_the_first_stays() -> None:
+    pid = ui.store().new_patient().id
+    token = fresh_token()
+    save_first_visit(token, pid)
+    [first] = ui.store().consultations(pid)
+    at = session(token, pid)
+    at.session_state[ui.VIEW] = first.id
+    at.switch_page(ui.PAGES["visit"]).run()
+
+    click(at, "Correct this consultation")
+    assert at.title[0].value == "Consultation"
+    at.switch_page(ui.PAGES["consultation"])  # the harness stays on the page it was given
+    assert any("corrects the one recorded" in w.value for w in at.warning)
+    at.number_input(key="c_age").set_value(53).run()
+    get_recommendation(at)
+    at.switch_page(ui.PAGES["recommendation"])
+    click(at, f"Save to {pid}'s record")
+
+    history = ui.store().consultations(pid)
+    assert [c.assessment["age"] for c in history] == [52, 53]
+    assert history[1].visit().corrects == first.recorded_at  # type: ignore[union-attr]
+    assert history[1].visit().clinician == "JS"  # type: ignore[union-attr]
+
+
+# --- the history ---------------------------------------------------------------------------
+
+
+def test_the_history_shows_the_story_and_opens_a_visit() -> None:
+    pid = ui.store().new_patient().id
+    save_first_visit(fresh_token(), pid)
+    at = session(fresh_token(), pid, page="patients")
+
+    table = at.table[0].value
+    for column in ("Visit", "Programme week", "Adherence", "Usual pain", "PHQ-2", "Last step",
+                   "Referral", "Next review"):  # fmt: skip
+        assert column in table.columns, column
+    assert "Next review" in texts(at)
+
+    click(at, "Open the visit")
+    assert at.title[0].value == "Past consultation" or ui.VIEW in at.session_state
+
+
+def test_a_diary_week_removed_is_kept_as_a_change() -> None:
+    from walkback_rules.store import DiaryWeek
+
+    pid = ui.store().new_patient().id
+    ui.store().set_diary(pid, DiaryWeek("2026-11-23", 4, 60, 3))
+    at = session(fresh_token(), pid, page="patients")
+
+    click(at, "Remove the week")
+
+    assert ui.store().diary(pid) == []
+    [change] = ui.store().diary_changes(pid)
+    assert (change.change, change.before["walks"]) == ("removed", 4)
+    assert "Changes to the diary" in texts(at)
+
+
+# --- practice ------------------------------------------------------------------------------
+
+
+def test_the_practice_record_is_apart_from_the_real_one() -> None:
+    at = session(fresh_token())
+    at.sidebar.toggle[0].set_value(True).run()
+    assert any("Practice record" in w.value for w in at.warning)
+    at.text_input(key="new_label").input("practice person").run()
+    click(at, "Create and open")
+    pid = at.session_state[ui.PATIENT]
+
+    with pytest.raises(Exception, match="no patient"):
+        ui._real().patient(pid)
+    assert ui._practice().patient(pid).label == "practice person"
+
+    at.sidebar.toggle[0].set_value(False).run()
+    assert ui.PATIENT not in at.session_state
+    assert not any("Practice record:" in w.value for w in at.warning)

@@ -1,0 +1,149 @@
+"""A past consultation, read-only: the whole recommendation as it was given, the visit's
+details, its handout and summary printed again exactly, and a correction as a new one."""
+
+from datetime import date
+
+import streamlit as st
+
+import ui
+from walkback_rules.core.models import Assessment, Recommendation
+from walkback_rules.handouts import HandoutOptions, handout_file, summary_file
+from walkback_rules.handouts.summary import visit_rows
+from walkback_rules.history import decision_words
+from walkback_rules.intake import form_from_assessment
+from walkback_rules.store import NotFound
+from walkback_rules.visit import screens_line
+
+state = st.session_state
+record = ui.store()
+st.title("Past consultation")
+
+cid = state.get(ui.VIEW)
+pid = state.get(ui.PATIENT)
+try:
+    visit = record.consultation(int(cid)) if cid is not None else None
+except NotFound:
+    visit = None
+if visit is None or visit.patient_id != pid:
+    st.info(
+        "Open a visit from a patient's history on the **Patients** page.", icon=":material/info:"
+    )
+    st.page_link(ui.PAGES["patients"], label="Go to Patients", icon=":material/folder_shared:")
+    st.stop()
+
+history = record.consultations(visit.patient_id)
+number = next(i for i, c in enumerate(history, start=1) if c.id == visit.id)
+details = visit.visit()
+st.caption(
+    f"{visit.patient_id} · visit {number} of {len(history)} · {visit.visit_date} · recorded "
+    f"{visit.recorded_at[:16].replace('T', ' ')} UTC · ruleset {visit.ruleset_version} · "
+    "read-only: a saved consultation is never edited."
+)
+
+stored = visit.recommendation
+cards = stored.get("cards") or []
+if cards:
+    first = cards[0]
+    ui.stored_card(first, headline=True)
+st.markdown(f"**Decision:** {decision_words(visit.decision)}")
+
+if details is not None:
+    st.table(
+        [{"": label, " ": value} for label, value in visit_rows(details)],
+        hide_index=True,
+    )
+else:
+    st.caption(
+        "Saved before visit details were kept: no clinician, note or next review, and the "
+        f"screens are {screens_line(None)}."
+    )
+
+for extra in cards[1:]:
+    ui.stored_card(extra)
+
+st.subheader("Why, as recorded")
+st.markdown(
+    "\n".join(
+        f"- **{ui.md_text(t.get('rule_id', ''))} · {ui.md_text(t.get('title', ''))}** — "
+        f"{ui.md_text(t.get('reason', ''))}"
+        for t in stored.get("trace", [])
+        if t.get("fired")
+    )
+    or "No rule trace was recorded."
+)
+
+st.subheader("Print again")
+if visit.ruleset_version != "2.0":
+    st.caption(
+        f"Made under ruleset {visit.ruleset_version}: its cards and rules are shown as "
+        "recorded, but this version builds handouts for ruleset 2.0 only."
+    )
+else:
+    assessment = Assessment.model_validate(visit.assessment)
+    rec = Recommendation.model_validate(stored)
+    prints = record.printouts(visit.id)
+    first_print = {p.kind: p for p in reversed(prints)}
+    day = date.fromisoformat(visit.visit_date)
+    review = details.review_day() if details is not None else None
+    fresh = HandoutOptions(
+        clinic=str(state.get("h_clinic", "")).strip(),
+        phone=str(state.get("h_phone", "")).strip(),
+        patient=visit.patient_id,
+        paper=state.get("h_paper", "a4"),
+        issued=day,
+        review=review,
+    )
+    for kind in ("handout", "summary"):
+        earlier = first_print.get(kind)
+        options = HandoutOptions.from_json(earlier.options) if earlier else fresh
+        name = f"{ui.file_stem(visit.patient_id)}-{visit.visit_date}-{kind}.pdf"
+        if kind == "handout":
+            data = handout_file(assessment, options, "pdf", rec)
+        else:
+            data = summary_file(assessment, options, rec, details)
+        st.download_button(
+            ("Patient handout (PDF)" if kind == "handout" else "Clinician summary (PDF)")
+            + (" — as first printed" if earlier else ""),
+            data=data,
+            file_name=name,
+            mime="application/pdf",
+            icon=":material/print:",
+            key=f"v_print_{kind}",
+            on_click=ui.note_print,
+            args=(visit.id, kind, options.to_json()),
+        )
+        st.caption(
+            f"First printed {earlier.printed_at[:16].replace('T', ' ')} UTC, with the same "
+            "clinic details, paper and date."
+            if earlier
+            else "Not printed before: printed now with the clinic details on the Handouts "
+            "page, dated the day of the visit."
+        )
+
+st.subheader("Correct it")
+st.caption(
+    "A correction is a new consultation that says which one it corrects; this one stays as "
+    "it is. It starts from this visit's answers."
+)
+
+
+def _correct() -> None:
+    values = form_from_assessment(visit.assessment)
+    values.update(
+        visit_date=visit.visit_date,
+        corrects=visit.recorded_at,
+        clinician=(details.clinician or "") if details else "",
+        note=(details.note or "") if details else "",
+    )
+    if details is not None:
+        for checklist, field in (
+            ("red_flags", "red_flags_asked"),
+            ("exercise_screen", "exercise_asked"),
+        ):
+            status = details.screens[checklist]  # type: ignore[index]
+            values[field] = {"negative": "none_present", "not_asked": "not_asked"}.get(status)
+    ui.start_correction(values)
+
+
+st.button("Correct this consultation", icon=":material/edit:", on_click=_correct)
+ui.follow_goto()
