@@ -10,7 +10,6 @@ from streamlit.testing.v1 import AppTest
 
 import ui
 from walkback_rules import validate_assessment
-from walkback_rules.cases import CASES_BY_ID
 from walkback_rules.handouts import HandoutOptions, handout_file, summary_file
 
 from .test_app import APP, answer_the_rest, get_recommendation, texts
