@@ -52,6 +52,8 @@ def main() -> None:
             ],
         }
     )
+    # Callbacks have run: from here, whether this run draws the consultation form.
+    st.session_state[ui.ON_FORM] = navigation.title == "Consultation"
     ui.restore_patient()
     ui.sidebar()
     ui.ask()

@@ -71,6 +71,9 @@ DECISION_WORDS = {d.value: name for d, name in DECISION_NAMES.items()}
 _MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
 
 
+_BOLD = "\\*\\*"  # "**" as md_text escapes it
+
+
 def md_text(text: str) -> str:
     """Text shown through Markdown exactly as typed: every Markdown character escaped."""
     return text.translate(_MARKDOWN)
@@ -153,33 +156,58 @@ def ticked(field: str) -> list[str]:
     return [f.code for f in features if st.session_state.get(feature_key(f.code))]
 
 
+_SHOWN = "widgets_shown"  # each form field's value as last given to or taken from a widget
+
+
 def restore_widgets() -> None:
     """Give every consultation widget its stored value (widgets forget theirs off-page)."""
     values = form()
+    shown = st.session_state.setdefault(_SHOWN, {})
     for field, value in values.items():
-        if field in DATE_FIELDS:
-            st.session_state.setdefault(
-                widget_key(field), date.fromisoformat(value) if value else None
+        if field in ("red_flags", "exercise_screen"):
+            continue
+        key = widget_key(field)
+        if key not in st.session_state:
+            st.session_state[key] = (
+                (date.fromisoformat(value) if value else None) if field in DATE_FIELDS else value
             )
-        elif field not in ("red_flags", "exercise_screen"):
-            st.session_state.setdefault(widget_key(field), value)
+            shown[field] = value
     for field, features in _CHECKLISTS:
         chosen = set(values[field])
-        for f in features:
-            st.session_state.setdefault(feature_key(f.code), f.code in chosen)
+        if any(feature_key(f.code) not in st.session_state for f in features):
+            for f in features:
+                st.session_state.setdefault(feature_key(f.code), f.code in chosen)
+            shown[field] = list(values[field])
 
 
-def keep_widgets() -> None:
-    """Copy the widgets' current values into the stored form."""
+ON_FORM = "on_form"  # the last run drew the consultation form (its widgets are live)
+
+
+def keep_widgets(fields: tuple[str, ...] | None = None) -> None:
+    """Copy into the stored form what a widget has changed since it was given its value.
+
+    Only widgets the last run drew are read: the whole form after a run of the consultation
+    page, or the `fields` named (the review date, on the Recommendation page). A value
+    left in the session for a widget not drawn can never overwrite what the form learned
+    elsewhere (a review date chosen on another page, a start worked out again for a visit
+    date)."""
+    if fields is None and not st.session_state.get(ON_FORM):
+        return
     values = form()
-    for field in values:
+    shown = st.session_state.setdefault(_SHOWN, {})
+    for field in values if fields is None else fields:
         if field in ("red_flags", "exercise_screen") or widget_key(field) not in st.session_state:
             continue
         value = st.session_state[widget_key(field)]
-        values[field] = value.isoformat() if isinstance(value, date) else value
-    for field, _ in _CHECKLISTS:
-        if any(feature_key(f.code) in st.session_state for f in dict(_CHECKLISTS)[field]):
-            values[field] = ticked(field)
+        value = value.isoformat() if isinstance(value, date) else value
+        if field not in shown or value != shown[field]:
+            values[field] = shown[field] = value
+    for field, features in _CHECKLISTS if fields is None else ():
+        if any(feature_key(f.code) in st.session_state for f in features):
+            now = ticked(field)
+            if field not in shown or now != shown[field]:
+                values[field] = list(now)
+                shown[field] = list(now)
 
 
 def submit() -> None:
@@ -221,6 +249,7 @@ def _forget_widgets() -> None:
     """Drop the consultation widgets' state so they start again from the stored form."""
     for key in [k for k in st.session_state if str(k).startswith(WIDGET)]:
         del st.session_state[key]
+    st.session_state.pop(_SHOWN, None)
 
 
 # --- drafts: nothing typed is lost ------------------------------------------------------
@@ -584,6 +613,45 @@ def open_patient(pid: str) -> None:
     st.query_params[PATIENT] = pid
 
 
+# What a review's start takes from the plan, and so what moves when the visit date does.
+_PLANNED = (
+    "walks_per_week",
+    "minutes_per_walk",
+    "weeks_at_current_dose",
+    "previous_dose_known",
+    "previous_walks",
+    "previous_minutes",
+    "last_step",
+    "episode_weeks",
+)
+
+
+def redate() -> None:
+    """The visit date's callback. At a review not yet changed from its planned start (a
+    visit written up later), the start is worked out again for that day: the week of the
+    plan counts from the last visit to this one, not to today."""
+    from walkback_rules.store import prefill
+
+    keep_widgets()
+    pid = st.session_state.get(PATIENT)
+    values, start = form(), st.session_state.get(START) or {}
+    if pid is None or values.get("visit") != "review" or values.get("corrects"):
+        return
+    if any(values.get(f) != start.get(f) for f in _PLANNED):
+        return  # the clinician has changed the plan's values: leave what they typed
+    day = date.fromisoformat(values.get("visit_date") or _today())
+    history = [c for c in store().consultations(pid) if c.visit_date < day.isoformat()]
+    again = prefill(history, day)
+    if again is None:
+        return
+    planned = review_form(again.data, again.previous_dose)
+    for field in _PLANNED:
+        values[field] = start[field] = planned[field]
+        st.session_state.pop(widget_key(field), None)
+        st.session_state.get(_SHOWN, {}).pop(field, None)
+    st.session_state[NOTE] = _review_note(pid, again)
+
+
 def _review_note(pid: str, start: Any) -> str:
     """Where a review started from, and what to ask afresh."""
     if start is None:
@@ -681,7 +749,7 @@ def save_consultation() -> None:
     assessment = current_assessment()
     if pid is None or assessment is None or is_demo():
         return
-    keep_widgets()
+    keep_widgets(("review_date",))
     details, problems = visit_details(assessment)
     if details is None:
         st.session_state[ERRORS] = {k: [v] for k, v in problems.items()}
@@ -737,13 +805,11 @@ def card(c: Card, headline: bool = False) -> None:
 
 
 def stored_card(stored: dict[str, Any], headline: bool = False) -> None:
-    """A card as a saved consultation recorded it, drawn as `card` draws a live one; its
-    text is shown exactly as stored, never as Markdown."""
+    """A card as a saved consultation recorded it, drawn as `card` draws a live one. Bold
+    is the only markup a card's words carry; anything else shows exactly as stored."""
     indicator = stored.get("indicator") if stored.get("indicator") in _BOX else "info"
-    summary, detail = (
-        md_text(str(stored.get("summary", ""))),
-        md_text(str(stored.get("detail", ""))),
-    )
+    summary = md_text(str(stored.get("summary", ""))).replace(_BOLD, "**")
+    detail = md_text(str(stored.get("detail", ""))).replace(_BOLD, "**")
     body = f"### {summary}\n\n{detail}" if headline else f"**{summary}**\n\n{detail}"
     _BOX[indicator](body, icon=_ICON[indicator])
 

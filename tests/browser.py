@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -12,6 +13,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from .needs import unavailable
 
@@ -77,3 +79,45 @@ def streamlit_server(script: str = "app.py", cwd: Path = ROOT) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+# --- driving the app's pages --------------------------------------------------------------
+
+
+def settle(tab: Any) -> None:
+    """Wait until Streamlit has finished its rerun."""
+    tab.wait_for_timeout(300)
+    tab.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
+
+
+def number(tab: Any, label: str, value: str) -> None:
+    """Type a number into the number box labelled `label`, and send it."""
+    field = tab.get_by_role("spinbutton", name=label, exact=True)
+    field.fill(value)
+    field.press("Enter")
+    settle(tab)
+
+
+def choose(tab: Any, label: re.Pattern[str], option: str) -> None:
+    """Choose `option` in the drop-down labelled `label`."""
+    tab.get_by_role("combobox", name=label).click()
+    tab.get_by_role("option", name=option, exact=True).click()
+    settle(tab)
+
+
+def answer_the_rest(tab: Any, flare: str = "None", pain: str = "0") -> None:
+    """What every visit asks besides the person: the flare, the pain now, and each
+    checklist answered as none present."""
+    choose(tab, re.compile("^Flare level"), flare)
+    number(tab, "Pain now (0–10)", pain)
+    for i in range(2):
+        tab.get_by_text("Asked: none present").nth(i).click()
+        settle(tab)
+
+
+def discard_if_asked(tab: Any) -> None:
+    """Answer "discard it" when the app asks before losing what was typed."""
+    button = tab.get_by_role("button", name="Discard it")
+    if button.count():
+        button.click()
+        settle(tab)

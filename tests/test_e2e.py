@@ -18,7 +18,14 @@ import pytest
 from playwright.sync_api import Page
 from pypdf import PdfReader
 
-from .browser import CHROMIUM_ARGS, chromium_path, streamlit_server
+from .browser import (
+    CHROMIUM_ARGS,
+    answer_the_rest,
+    chromium_path,
+    discard_if_asked,
+    settle,
+    streamlit_server,
+)
 
 SHOTS = Path(os.environ.get("WALKBACK_SHOTS") or tempfile.mkdtemp(prefix="walkback-shots-"))
 # Every request the app's pages make in these tests, and the origin they must all go to.
@@ -47,12 +54,6 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
         os.environ["WALKBACK_DB_URL"] = shared
 
 
-def settle(tab: Page) -> None:
-    """Wait until Streamlit has finished its rerun."""
-    tab.wait_for_timeout(300)
-    tab.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
-
-
 def test_review_patient_end_to_end(page: Page) -> None:
     """Fill a review consultation, see the recommendation, the plan, and the kept form."""
 
@@ -79,6 +80,7 @@ def test_review_patient_end_to_end(page: Page) -> None:
         settle(tab)
     tab.get_by_text("Back pain did not increase").click()
     settle(tab)
+    answer_the_rest(tab)
     tab.screenshot(path=str(SHOTS / "consultation.png"))
 
     tab.get_by_role("button", name="Get recommendation").click()
@@ -111,6 +113,9 @@ def test_an_emergency_feature_shows_its_banner_on_tick(page: Page) -> None:
     expect = playwright_api.expect
     tab.get_by_role("button", name="New patient").click()
     settle(tab)
+    expect(tab.get_by_text(re.compile("It holds: age, visit"))).to_be_visible()
+    tab.screenshot(path=str(SHOTS / "discard-question.png"))
+    discard_if_asked(tab)
     saddle = tab.get_by_text(re.compile("^Numbness or altered feeling in the saddle"))
     saddle.click()
     banner = tab.get_by_text(re.compile(r"^Emergency: possible cauda equina"))
@@ -148,6 +153,8 @@ def test_handouts_page_downloads_and_the_html_prints(page: Page, tmp_path: Path)
     tab.get_by_role("link", name="Teaching", exact=True).click()
     tab.get_by_role("tab", name="Case library").click()
     tab.get_by_role("button", name="Load into the consultation").first.click()
+    settle(tab)
+    discard_if_asked(tab)
     expect(tab.get_by_role("heading", name="Consultation", exact=True)).to_be_visible()
     settle(tab)
     tab.get_by_role("link", name="Handouts", exact=True).first.click()
@@ -221,6 +228,7 @@ def test_patient_record_in_the_browser(page: Page) -> None:
     field.fill("3")
     field.press("Enter")
     settle(tab)
+    answer_the_rest(tab)
     tab.get_by_role("button", name="Get recommendation").click()
     save = tab.get_by_role("button", name=re.compile(r"Save to P-\w+'s record"))
     save.click()

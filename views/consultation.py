@@ -154,7 +154,9 @@ with date_col:
         max_value=date.today(),
         min_value=date(2000, 1, 1),
         format="YYYY-MM-DD",
-        help="Today, or the day of the visit when writing it up later.",
+        help="Today, or the day of the visit when writing it up later (a review's planned "
+        "dose then follows that day).",
+        on_change=ui.redate,
     )
     ui.errors_for("visit_date")
 with who_col:
@@ -471,6 +473,7 @@ with mood_col:
             question,
             (None, 0, 1, 2, 3),
             key=k(field),
+            placeholder="Not asked",
             format_func=lambda v: "Not asked" if v is None else f"{PHQ2_ANSWERS[v]} ({v})",
         )
     total = phq2_total({f: state[k(f)] for f in ("phq2_interest", "phq2_mood")})

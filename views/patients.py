@@ -36,11 +36,6 @@ def _table_with_csv(
     )
 
 
-def _blank(value: object) -> str:
-    """A number column that may be empty, as text (one type per column)."""
-    return "" if value is None else str(value)
-
-
 def _week_words(counts: dict[str, int]) -> str:
     return f"{counts['walks']} walks, {counts['minutes']} min, worst pain {counts['worst_pain']}"
 
@@ -117,11 +112,14 @@ else:
     )
     if next_review:
         st.markdown(f":material/event: **Next review: {next_review}**")
-    st.page_link(
-        ui.PAGES["consultation"],
-        label="Start this visit's consultation" if visits else "Start the first consultation",
+    if st.button(
+        "Start this visit's consultation" if visits else "Start the first consultation",
         icon=":material/edit_note:",
-    )
+        help="From the plan the last visit gave; what was being typed for them comes back "
+        "as it was left.",
+    ):
+        ui.open_patient(pid)
+        st.switch_page(ui.PAGES["consultation"])
     if visits or weeks:
         st.altair_chart(history_chart(course.visits, course.weeks), width="content")
     history_tab, diary_tab, transfer_tab = st.tabs(
@@ -129,11 +127,9 @@ else:
     )
     with history_tab:
         if course.visits:
-            # Short walks have no weekly total: an empty cell, not a number column of floats.
-            shown = [
-                {**row, "Planned minutes a week": _blank(row["Planned minutes a week"])}
-                for row in course.visits
-            ]
+            # On screen, what tells the story; the CSV keeps every column.
+            hidden = ("Summary", "Until", "Planned minutes a week")
+            shown = [{k: v for k, v in row.items() if k not in hidden} for row in course.visits]
             _table_with_csv(shown, course.visits, f"{pid}-consultations")
             labels = {
                 c.id: f"Visit {n} · {row['Date']} · {row['Decision']}"

@@ -138,7 +138,7 @@ else:
                 else "After a referral: set a date if one is booked."
             ),
         )
-        ui.keep_widgets()
+        ui.keep_widgets(("review_date",))
         ui.errors_for("review_date")
     with save_col:
         st.button(

@@ -48,9 +48,8 @@ if cards:
 st.markdown(f"**Decision:** {decision_words(visit.decision)}")
 
 if details is not None:
-    st.table(
-        [{"": label, " ": value} for label, value in visit_rows(details)],
-        hide_index=True,
+    st.markdown(
+        "  \n".join(f"**{label}:** {ui.md_text(value)}" for label, value in visit_rows(details))
     )
 else:
     st.caption(

@@ -1076,7 +1076,7 @@ def prefill(history: Sequence[Consultation], today: date | None = None) -> Prefi
     return Prefill(
         data,
         previous,
-        last.recorded_at,
+        last.visit_date or last.recorded_at[:10],
         last.decision,
         last.ruleset_version,
         flare_decision,
