@@ -10,7 +10,7 @@ import ui
 from walkback_rules.core.cards import URGENCY_WORDS, referral_for
 from walkback_rules.core.codes import FLARE_LEVELS
 from walkback_rules.core.dosing import band_range, effective_level, implied_level
-from walkback_rules.core.screens import screen
+from walkback_rules.core.screens import Screening, screen
 from walkback_rules.history import diary_since
 from walkback_rules.intake import (
     ADHERENCE_CHOICES,
@@ -168,11 +168,79 @@ with who_col:
     )
     ui.errors_for("clinician")
 
-# The screens first: a serious finding shows its tier as soon as it is ticked.
-screening = screen(ui.ticked("red_flags"), ui.ticked("exercise_screen"))
-referral = referral_for(screening)
-if referral is not None and referral.urgency == "emergency":
-    st.error(referral.reason, icon=":material/emergency:")
+
+def _tier_note(screening: Screening, condition: str) -> None:
+    """The tier a condition has reached, from the core's screen, as it is ticked."""
+    tier = screening.tier_of(condition)  # type: ignore[arg-type]
+    if tier is None:
+        st.caption("Nothing ticked reaches a tier.")
+    elif tier == "monitor":
+        st.caption("Monitor: note it, safety-net, re-screen at each visit.")
+    else:
+        st.markdown(f":red[**{URGENCY_WORDS[tier]}**]")  # type: ignore[index]
+
+
+def _asked(checklist: str, field: str, name: str) -> None:
+    """With nothing ticked, how the checklist was answered: none present, or not asked."""
+    found = ui.ticked(checklist)
+    if found:
+        st.caption(
+            f"Recorded as positive: {len(found)} {name} feature"
+            f"{'s' if len(found) != 1 else ''} ticked."
+        )
+        return
+    st.radio(
+        f"Nothing ticked in the {name} screen means",
+        tuple(ASKED_CHOICES),
+        key=k(field),
+        horizontal=True,
+        format_func=ASKED_CHOICES.get,
+        help="Recorded with the consultation: none present and not asked are never the same.",
+    )
+    ui.errors_for(field)
+
+
+@st.fragment
+def _screens() -> None:
+    """The screens first. A tick reruns only this part of the page, so a serious finding
+    shows its banner and tier at once; the core's screen decides, the page draws."""
+    screening = screen(ui.ticked("red_flags"), ui.ticked("exercise_screen"))
+    referral = referral_for(screening)
+    st.subheader("Red flags")
+    if referral is not None and referral.urgency == "emergency":
+        st.error(referral.reason, icon=":material/emergency:")
+    st.caption(
+        "Tick each feature found. Single features are weak signs: the tier beside each group "
+        "is the level of concern the combination reaches, for you to confirm, never a "
+        "diagnosis."
+    )
+    flag_cols = st.columns(3)
+    for i, (condition, features) in enumerate(RED_FLAG_GROUPS.items()):
+        with flag_cols[i % 3], st.container(border=True):
+            st.markdown(f"**{GROUP_TITLES[condition]}**")
+            for feature in features:
+                st.checkbox(feature.wording, key=ui.feature_key(feature.code))
+            _tier_note(screening, condition)
+            if condition == "malignancy":
+                st.caption("Past cancer with any bladder, bowel, saddle or leg sign: emergency.")
+    ui.errors_for("red_flags")
+    _asked("red_flags", "red_flags_asked", "red-flag")
+
+    st.subheader("Exercise safety")
+    with st.container(border=True):
+        for feature in EXERCISE_CHECKLIST:
+            st.checkbox(feature.wording, key=ui.feature_key(feature.code))
+        _tier_note(screening, "cardiorespiratory")
+    ui.errors_for("exercise_screen")
+    _asked("exercise_screen", "exercise_asked", "exercise-safety")
+    # On a rerun of this part alone, what was ticked is kept as the draft here.
+    ui.keep_widgets()
+    ui.keep_draft()
+
+
+# 3. The screens, then the person.
+_screens()
+st.divider()
 
 left, right = st.columns(2, gap="large")
 with left:
@@ -391,65 +459,6 @@ with right:
             "New hip, knee, shin or foot pain since the last visit", key=k("new_lower_limb_pain")
         )
         ui.errors_for("new_lower_limb_pain")
-
-st.divider()
-st.subheader("Red flags")
-st.caption(
-    "Tick each feature found. Single features are weak signs: the tier beside each group is "
-    "the level of concern the combination reaches, for you to confirm, never a diagnosis."
-)
-
-
-def _tier_note(condition: str) -> None:
-    """The tier a condition has reached, from the core's screen, as it is ticked."""
-    tier = screening.tier_of(condition)  # type: ignore[arg-type]
-    if tier is None:
-        st.caption("Nothing ticked reaches a tier.")
-    elif tier == "monitor":
-        st.caption("Monitor: note it, safety-net, re-screen at each visit.")
-    else:
-        st.markdown(f":red[**{URGENCY_WORDS[tier]}**]")  # type: ignore[index]
-
-
-def _asked(checklist: str, field: str, name: str) -> None:
-    """With nothing ticked, how the checklist was answered: none present, or not asked."""
-    found = ui.ticked(checklist)
-    if found:
-        st.caption(
-            f"Recorded as positive: {len(found)} {name} feature"
-            f"{'s' if len(found) != 1 else ''} ticked."
-        )
-        return
-    st.radio(
-        f"Nothing ticked in the {name} screen means",
-        tuple(ASKED_CHOICES),
-        key=k(field),
-        horizontal=True,
-        format_func=ASKED_CHOICES.get,
-        help="Recorded with the consultation: none present and not asked are never the same.",
-    )
-    ui.errors_for(field)
-
-
-flag_cols = st.columns(3)
-for i, (condition, features) in enumerate(RED_FLAG_GROUPS.items()):
-    with flag_cols[i % 3], st.container(border=True):
-        st.markdown(f"**{GROUP_TITLES[condition]}**")
-        for feature in features:
-            st.checkbox(feature.wording, key=ui.feature_key(feature.code))
-        _tier_note(condition)
-        if condition == "malignancy":
-            st.caption("Past cancer with any bladder, bowel, saddle or leg sign: emergency.")
-ui.errors_for("red_flags")
-_asked("red_flags", "red_flags_asked", "red-flag")
-
-st.subheader("Exercise safety")
-with st.container(border=True):
-    for feature in EXERCISE_CHECKLIST:
-        st.checkbox(feature.wording, key=ui.feature_key(feature.code))
-    _tier_note("cardiorespiratory")
-ui.errors_for("exercise_screen")
-_asked("exercise_screen", "exercise_asked", "exercise-safety")
 
 st.divider()
 legs_col, mood_col = st.columns(2, gap="large")
