@@ -1,4 +1,4 @@
-"""Refresh the committed screenshots in docs/screenshots from the end-to-end test.
+"""Refresh the committed screenshots in docs/screenshots from the browser tests.
 
 Run: uv run python tools/refresh_screenshots.py   (a plain test run writes them elsewhere)
 """
@@ -16,5 +16,6 @@ if __name__ == "__main__":
     shots = ROOT / "docs" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "WALKBACK_SHOTS": str(shots)}
-    command = [sys.executable, "-m", "pytest", "tests/test_e2e.py", "-q", "--no-cov"]
+    tests = ["tests/test_e2e.py", "tests/test_course.py"]
+    command = [sys.executable, "-m", "pytest", *tests, "-q", "--no-cov"]
     raise SystemExit(subprocess.call(command, cwd=ROOT, env=env))

@@ -23,6 +23,26 @@ st.caption(
     "automatically when the app starts."
 )
 
+if ui.in_practice():
+    st.warning(ui.PRACTICE_NOTE, icon=":material/science:")
+
+st.subheader("Trying it out: the practice record")
+st.markdown(
+    "Switch on **Practice record** in the sidebar to try the app without writing into the "
+    "real record. Patients, consultations and drafts then go into a separate temporary "
+    "record, marked on every page, which is gone when the app stops; switch it off to "
+    "return to the real record. Demo cases from **Teaching** are never saved to any "
+    "patient, in either record."
+)
+
+st.subheader("Nothing typed is lost")
+st.markdown(
+    "Each change to a consultation is kept in the record as a draft for this browser and "
+    "the patient it is for, so it survives changing pages, opening or creating a patient, "
+    "a refresh and a restart of the app. Saving the consultation removes its draft; "
+    "anything that would discard one asks first."
+)
+
 st.subheader("Privacy")
 st.markdown(
     "- Everything runs on this computer; the app listens on 127.0.0.1 only, unless you "
@@ -30,5 +50,6 @@ st.markdown(
     "- No usage statistics are sent anywhere.\n"
     "- Patients are kept under random pseudonyms. Never type a name, date of birth or other "
     "identifying detail into a label.\n"
-    "- The browser address holds only the pseudonym of the open patient."
+    "- The browser address holds only the pseudonym of the open patient and a random "
+    "token that finds this browser's drafts."
 )

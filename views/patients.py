@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 import ui
-from walkback_rules.charts import history_chart
+from walkback_rules.charts import history_spec
 from walkback_rules.csvtext import csv_text
 from walkback_rules.history import decision_words, timeline
 from walkback_rules.store import (
@@ -121,7 +121,7 @@ else:
         ui.open_patient(pid)
         st.switch_page(ui.PAGES["consultation"])
     if visits or weeks:
-        st.altair_chart(history_chart(course.visits, course.weeks), width="content")
+        st.vega_lite_chart(history_spec(course.visits, course.weeks), width="content")
     history_tab, diary_tab, transfer_tab = st.tabs(
         ["Consultations", "Walking diary", "Export, import, delete"]
     )
