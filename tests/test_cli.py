@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -501,10 +502,15 @@ def test_patients_record_list_show(record: str) -> None:
             "consultations": 1,
             "last_seen": listed[0]["last_seen"],
             "last_decision": "PROGRESS",
+            "next_review": (date.today() + timedelta(days=14)).isoformat(),
         }
     ]
     shown = run(["patients", "show", pid])[1]
     assert pid in shown and "PROGRESS" in shown and "next review starts at" in shown
+    # Recorded from the command line: the day, the review it implies, and screens that
+    # were not asked are said to be not asked, never negative.
+    assert "clinician not recorded · next review " in shown
+    assert "Red flags: not asked" in shown
 
 
 def test_patients_export_delete_import_round_trip(record: str, tmp_path: Path) -> None:
@@ -708,4 +714,4 @@ def test_every_command_copes_with_any_record_import_accepts(
         status, out, err = run(["patients", *args])
         assert (status, err) == (0, ""), args
     status, out, _ = run(["patients", "show", "P-2345AB"])
-    assert "1. 2026-01-01 09:00  PROGRESS: Progress to 5 walks a week, 15 minutes each" in out
+    assert "1. 2026-01-01  PROGRESS: Progress to 5 walks a week, 15 minutes each" in out

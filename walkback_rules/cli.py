@@ -23,6 +23,7 @@ from .core.rules import RULES
 from .core.screens import CONDITION_INFO, FEATURES, TIER_RULES
 from .core.validation import ROOT, AssessmentError, FieldError, validate_assessment_json
 from .handouts.content import PAPERS, SECTIONS, HandoutOptions
+from .visit import screens_line
 
 if TYPE_CHECKING:  # pragma: no cover
     from .store import Store
@@ -306,6 +307,7 @@ def _patients(store: Store, args: argparse.Namespace, out: TextIO) -> int:
                             "consultations": r.consultations,
                             "last_seen": r.last_seen,
                             "last_decision": r.last_decision,
+                            "next_review": r.next_review,
                         }
                         for r in rows
                     ],
@@ -328,7 +330,16 @@ def _patients(store: Store, args: argparse.Namespace, out: TextIO) -> int:
         for number, c in enumerate(history, start=1):
             cards = c.recommendation.get("cards") or [{"summary": "(no card recorded)"}]
             summary = escaped(str(cards[0].get("summary", "")))
-            out.write(f"  {number}. {_date(c.recorded_at)}  {c.decision}: {summary}\n")
+            out.write(f"  {number}. {c.visit_date}  {c.decision}: {summary}\n")
+            visit = c.visit()
+            if visit is not None:
+                who = escaped(visit.clinician) if visit.clinician else "clinician not recorded"
+                review = (
+                    f"next review {visit.review_date}" if visit.review_date else "no review set"
+                )
+                out.write(f"     {who} · {review} · {screens_line(visit.screens)}\n")
+                if visit.corrects:
+                    out.write(f"     corrects the consultation recorded {visit.corrects}\n")
         for week in store.diary(args.id):
             out.write(
                 f"  diary {week.week_start}: {week.walks} walks, {week.minutes} min, "

@@ -32,7 +32,7 @@ from ..core.engine import recommend
 from ..core.models import FLARE_DECISIONS, Assessment, Recommendation
 from ..core.validation import FieldError
 from ..history import prescribed
-from ..visit import VisitDetails, details_problems, screen_status
+from ..visit import VisitDetails, default_review, details_problems, screen_status
 from .schema import browsers, consultations, diary, diary_changes, drafts, patients, printouts
 from .transfer import (
     FORMAT,
@@ -531,16 +531,20 @@ class Store:
         """Save a consultation with its recommendation and the visit's details. Never edits
         one: a correction is a new consultation whose details name the one it corrects.
 
-        Without details, the visit is dated the day it is recorded and each screen is
-        positive when something was found and otherwise not asked (never "negative").
+        Without details, the visit is dated the day it is recorded, its next review is the
+        one the recommendation's interval gives, and each screen is positive when something
+        was found and otherwise not asked (never "negative").
         `draft` is the browser's token: its draft for this patient goes in the same
         transaction, so a failed save keeps the draft and a saved one leaves none.
         """
         rec = recommend(assessment)
         at = at or now()
-        if details is None:
+        if details is None:  # the day it is recorded, and the review its interval gives
+            review = default_review(date.fromisoformat(at[:10]), rec)
             details = VisitDetails(
-                visit_date=at[:10], screens=screen_status(assessment, None, None)
+                visit_date=at[:10],
+                screens=screen_status(assessment, None, None),
+                review_date=None if review is None else review.isoformat(),
             )
         _, problems = details_problems(details.model_dump(), datetime.fromisoformat(at).date())
         if problems:
