@@ -141,7 +141,8 @@ def test_six_visits_follow_the_plan_and_the_first_handout_prints_again(
             settle(tab)
             answer(tab, *VISITS[n - 1])
             if n == 6:
-                tab.get_by_role("heading", name="Walking now").scroll_into_view_if_needed()
+                heading = tab.get_by_role("heading", name="The person")
+                heading.evaluate("h => h.scrollIntoView({block: 'start'})")
                 tab.wait_for_timeout(300)
                 tab.screenshot(path=str(SHOTS / "consultation-review.png"))
         tab.get_by_role("button", name="Get recommendation").click()
