@@ -382,3 +382,57 @@ def test_the_practice_record_is_apart_from_the_real_one() -> None:
     at.sidebar.toggle[0].set_value(False).run()
     assert ui.PATIENT not in at.session_state
     assert not any("Practice record:" in w.value for w in at.warning)
+
+
+def test_a_referral_lists_what_else_was_noted_for_the_handover() -> None:
+    from .test_app import with_case
+
+    shown = texts(with_case("demo-20", "recommendation"))
+
+    assert "**Also noted, for the handover:**" in shown
+
+
+# --- what is typed is what is checked, on every number box -------------------------------
+
+NUMBERS = [
+    # field, a value outside its range, what else the field needs to be shown
+    ("age", 130, {}),
+    ("previous_episodes", 1001, {}),
+    ("episode_weeks", 521, {}),
+    ("usual_pain", 11, {}),
+    ("pain_now", 11, {}),
+    ("walks_per_week", 15, {}),
+    ("minutes_per_walk", 241, {}),
+    ("weeks_at_current_dose", 521, {}),
+    ("other_exercise_minutes_per_week", 2001, {}),
+    ("startback_total", 10, {"startback_distress": 1}),
+    ("startback_distress", 6, {"startback_total": 9}),
+    ("days_since_onset", 3651, {"flare_level": "mild"}),
+    ("baseline_walks_per_week", 15, {"visit": "review"}),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "needs"), NUMBERS, ids=[n[0] for n in NUMBERS])
+def test_every_number_out_of_range_is_said_beside_its_field_and_kept(
+    field: str, value: int, needs: dict[str, object]
+) -> None:
+    """Each number box: what was typed stays in the box, the error beside it says what is
+    allowed and what was entered, and nothing is decided from a value not typed."""
+    at = type_some(session(fresh_token()))
+    answer_the_rest(at)
+    for other, setting in needs.items():
+        if other == "flare_level":
+            at.selectbox(key="c_flare_level").select(setting)
+        elif other == "visit":
+            at.radio(key="c_visit").set_value(setting)
+        else:
+            at.number_input(key=f"c_{other}").set_value(setting)
+    at.run()
+    at.number_input(key=f"c_{field}").set_value(value).run()
+    get_recommendation(at)
+
+    assert at.title[0].value == "Consultation" and ui.ASSESSMENT not in at.session_state
+    assert at.number_input(key=f"c_{field}").value == value
+    errors = [e.value for e in at.error]
+    assert any(m.endswith(f"; you entered {value}") for m in errors), errors
+    assert not any("null" in m or "got" in m or "." in m.split(" ")[0] for m in errors)

@@ -10,6 +10,7 @@ from walkback_rules.core.cards import URGENCY_WORDS, short_dose
 from walkback_rules.core.models import REFERRAL_DECISIONS
 from walkback_rules.core.rules import RULES
 from walkback_rules.core.screens import CONDITION_INFO
+from walkback_rules.handover import also_noted
 from walkback_rules.visit import REVIEW_MAX_DAYS, default_review, screens_line
 from walkback_rules.whatif import REFERRAL_NOTE, what_would_change
 
@@ -39,6 +40,11 @@ review_col.metric(
 if rec.referral is not None:
     conditions = ", ".join(CONDITION_INFO[c].name for c in rec.referral.conditions)
     st.markdown(f"**Referral for:** {conditions}.")
+    noted = also_noted(assessment, rec)
+    st.markdown(
+        "**Also noted, for the handover:**\n"
+        + ("\n".join(f"- {ui.md_text(line)}" for line in noted) if noted else "nothing else.")
+    )
 
 prompts = []
 if rec.ice_or_heat:
