@@ -27,7 +27,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import Locator, Page, sync_playwright
 
-from tests.browser import CHROMIUM_ARGS, ROOT, answer_the_rest, chromium_path, streamlit_server
+from tests.browser import (
+    CHROMIUM_ARGS,
+    ROOT,
+    answer_the_rest,
+    chromium_path,
+    number,
+    settle,
+    streamlit_server,
+)
 
 BARE_APP = """
 import streamlit as st
@@ -79,26 +87,14 @@ def press_to_visible(
     return float(elapsed) / 1000
 
 
-def settle(page: Page) -> None:
-    page.wait_for_timeout(200)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
-
-
-def fill(page: Page, label: str, value: str) -> None:
-    field = page.get_by_role("spinbutton", name=label, exact=True)
-    field.fill(value)
-    field.press("Enter")
-    settle(page)
-
-
 def submit_times(page: Page, runs: int) -> list[float]:
     """Seconds from pressing submit to the recommendation heading, over `runs` presses."""
     times = []
     with streamlit_server() as url:
         page.goto(url)
         page.get_by_role("heading", name="Consultation", exact=True).wait_for()
-        fill(page, "Age (years)", "52")
-        fill(page, "Previous episodes", "4")
+        number(page, "Age (years)", "52")
+        number(page, "Previous episodes", "4")
         answer_the_rest(page)
         for _ in range(runs):
             button = page.get_by_role("button", name="Get recommendation")
