@@ -376,3 +376,56 @@ def test_migration_keeps_records_made_before_visit_details(tmp_path: Path) -> No
     assert exported["diary"] == [
         {"week_start": "2026-02-02", "walks": 3, "minutes": 30, "worst_pain": 2}
     ]
+
+
+# --- what the visit puts on paper, and what a review carries on ----------------------------
+
+
+def test_the_summary_shows_the_pseudonym_date_clinician_and_screens() -> None:
+    """The trial found "Patient: not recorded" with the patient open."""
+    import io
+
+    from pypdf import PdfReader
+
+    from walkback_rules.handouts import HandoutOptions, summary_file
+
+    assessment = make_assessment()
+    pdf = summary_file(assessment, HandoutOptions(patient="P-2345AB"), None, details())
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    flat = " ".join(text.split())
+    assert "Patient: P-2345AB" in flat
+    assert f"Visit date {TODAY.isoformat()}" in flat
+    assert "Clinician JS" in flat
+    assert "Red flags: screened, negative" in flat and "PHQ-2: not asked" in flat
+    assert "Walks the dog daily." in flat  # the note is the clinician's, on their summary
+
+
+def test_the_handout_gives_the_next_visit_and_never_the_note() -> None:
+    from walkback_rules.handouts import HandoutOptions, build_handout
+
+    assessment = make_assessment()
+    review = TODAY + timedelta(days=14)
+    handout = build_handout(assessment, recommend(assessment), HandoutOptions(review=review))
+
+    assert f"Your next visit is on {review:%A} {review.day} {review:%B %Y}." in handout.intro
+    assert "dog" not in " ".join(s.text() for s in handout.sections) + handout.intro
+
+
+def test_a_review_advances_the_episode_and_carries_usual_pain() -> None:
+    from walkback_rules.store import Consultation, prefill
+
+    assessment = make_assessment(episode_weeks=3, usual_pain=2)
+    rec = recommend(assessment)
+    seen = TODAY - timedelta(days=15)
+    last = Consultation(
+        1, "P-2345AB", f"{seen.isoformat()}T09:00:00+00:00", "2.0", rec.decision.value, None,
+        assessment.model_dump(mode="json"), rec.model_dump(mode="json"), seen.isoformat(),
+    )  # fmt: skip
+
+    start = prefill([last], TODAY)
+
+    assert start is not None
+    assert start.data["episode_weeks"] == 5  # 3 weeks then, and 2 full weeks since
+    assert start.data["usual_pain"] == 2
+    a_day_earlier = prefill([last], TODAY - timedelta(days=2))  # 13 days: one full week
+    assert a_day_earlier is not None and a_day_earlier.data["episode_weeks"] == 4
