@@ -381,6 +381,12 @@ def _new_patient() -> None:
     _close_record()
 
 
+def close_deleted() -> None:
+    """After the open patient is deleted: close them and clear the form, keeping nothing
+    (their drafts went with them)."""
+    _new_patient()
+
+
 def unsaved_here() -> bool:
     """Whether the form open now holds anything typed and not saved."""
     return bool(unsaved())

@@ -436,3 +436,18 @@ def test_every_number_out_of_range_is_said_beside_its_field_and_kept(
     errors = [e.value for e in at.error]
     assert any(m.endswith(f"; you entered {value}") for m in errors), errors
     assert not any("null" in m or "got" in m or "." in m.split(" ")[0] for m in errors)
+
+
+def test_deleting_the_open_patient_leaves_no_draft_behind() -> None:
+    """What was typed for a patient goes with them when they are deleted."""
+    pid = ui.store().new_patient().id
+    token = fresh_token()
+    at = type_some(session(token, pid))
+    at.switch_page(ui.PAGES["patients"]).run()
+
+    at.text_input(key=f"p_delete_{pid}").input(pid).run()
+    click(at, f"Delete {pid}")
+
+    assert ui.store().drafts(token) == []
+    assert ui.PATIENT not in at.session_state
+    assert "Discard it" not in button_labels(at)

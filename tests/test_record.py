@@ -429,3 +429,13 @@ def test_a_review_advances_the_episode_and_carries_usual_pain() -> None:
     assert start.data["usual_pain"] == 2
     a_day_earlier = prefill([last], TODAY - timedelta(days=2))  # 13 days: one full week
     assert a_day_earlier is not None and a_day_earlier.data["episode_weeks"] == 4
+
+
+def test_no_draft_is_kept_for_a_patient_who_has_been_deleted(store: Store) -> None:
+    p = store.new_patient()
+    store.delete_patient(p.id)
+
+    with pytest.raises(NotFound):
+        store.save_draft("b", p.id, {"age": 41})
+
+    assert rows(store, "drafts") == 0

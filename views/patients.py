@@ -96,7 +96,7 @@ else:
     try:
         patient = record.patient(pid)
     except NotFound:  # deleted elsewhere since it was opened
-        ui.new_patient()
+        ui.close_deleted()
         st.rerun()
     visits = record.consultations(pid)
     weeks = record.diary(pid)
@@ -240,7 +240,7 @@ else:
                 icon=":material/delete:",
             ):
                 gone = record.delete_patient(pid)
-                ui.new_patient()
+                ui.close_deleted()
                 st.toast(f"Deleted {pid} and {gone} consultations", icon=":material/delete:")
                 st.rerun()
 

@@ -639,6 +639,8 @@ class Store:
         """Keep the consultation being typed (one per browser and patient); return its time."""
         at = now()
         with self._writer.begin() as conn:
+            if pid is not None:
+                self._require(conn, pid)  # never a draft for a patient who has been deleted
             conn.execute(_draft_row(token, pid).delete())
             conn.execute(
                 drafts.insert().values(token=token, patient_id=pid or "", form=form, updated_at=at)
