@@ -180,6 +180,14 @@ def restore_widgets() -> None:
             shown[field] = list(values[field])
 
 
+def offer(field: str, value: date) -> None:
+    """Put a suggested value in a form widget (the review date the recommendation gives)
+    without counting it as typed: until the clinician changes it, the form keeps none and
+    the suggestion follows the visit date."""
+    st.session_state[widget_key(field)] = value
+    st.session_state.setdefault(_SHOWN, {})[field] = value.isoformat()
+
+
 ON_FORM = "on_form"  # the last run drew the consultation form (its widgets are live)
 
 

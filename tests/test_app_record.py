@@ -451,3 +451,20 @@ def test_deleting_the_open_patient_leaves_no_draft_behind() -> None:
     assert ui.store().drafts(token) == []
     assert ui.PATIENT not in at.session_state
     assert "Discard it" not in button_labels(at)
+
+
+def test_the_suggested_review_date_follows_the_visit_date_until_it_is_chosen() -> None:
+    pid = ui.store().new_patient().id
+    at = type_some(session(fresh_token(), pid))
+    answer_the_rest(at).run()
+    get_recommendation(at)
+    at.switch_page(ui.PAGES["recommendation"]).run()
+    assert at.session_state[ui.FORM]["review_date"] is None  # suggested, not chosen
+
+    at.switch_page(ui.PAGES["consultation"]).run()
+    earlier = date.today() - timedelta(days=3)
+    at.date_input(key="c_visit_date").set_value(earlier).run()
+    get_recommendation(at)
+    at.switch_page(ui.PAGES["recommendation"]).run()
+
+    assert at.date_input(key="c_review_date").value == earlier + timedelta(days=14)

@@ -130,7 +130,7 @@ else:
     with review_col:
         key = ui.widget_key("review_date")
         if state.get(key) is None and default is not None:
-            state[key] = default
+            ui.offer("review_date", default)
         st.date_input(
             "Next review",
             key=key,
