@@ -468,3 +468,24 @@ def test_the_suggested_review_date_follows_the_visit_date_until_it_is_chosen() -
     at.switch_page(ui.PAGES["recommendation"]).run()
 
     assert at.date_input(key="c_review_date").value == earlier + timedelta(days=14)
+
+
+@pytest.mark.parametrize("kind", ["1.0 progress", "1.0 referral", "1.0 open walks", "2.0 demo-20"])
+def test_every_past_visit_an_import_accepts_opens(kind: str) -> None:
+    """A consultation made under 1.0 opens read-only too, says why it cannot be printed
+    again by this version, and shows its cards as recorded."""
+    from .test_app import ACCEPTED
+
+    [pid] = ui.store().import_file(ACCEPTED[kind], replace=True)
+    for visit in ui.store().consultations(pid):
+        at = session(fresh_token(), pid)
+        at.session_state[ui.VIEW] = visit.id
+        at.switch_page(ui.PAGES["visit"]).run()
+
+        assert not at.exception
+        assert at.title[0].value == "Past consultation"
+        if visit.ruleset_version == "1.0":
+            assert any("this version builds handouts for ruleset 2.0 only" in c.value
+                       for c in at.caption)  # fmt: skip
+        else:
+            assert len(at.get("download_button")) == 2
