@@ -124,7 +124,7 @@ def test_every_demo_case_fits_three_pages_and_names_no_medicine(c: object) -> No
 def test_pdf_shows_the_dose_the_log_the_help_box_and_the_phone() -> None:
     """A new walker's handout: their own dose, a log to tick, the warning signs, the phone."""
 
-    text = pdf_text(pdf_of("demo-01")).replace("\n", " ")
+    text = pdf_text(pdf_of("demo-01")).replace("\n", " ").replace("\u00a0", " ")
 
     assert "3 to 4 walks a week" in text
     assert "5 to 10 minutes each walk" in text
@@ -143,7 +143,7 @@ def test_pdf_footer_on_every_page() -> None:
     reader = PdfReader(io.BytesIO(pdf_of("demo-02")))
 
     for number, page in enumerate(reader.pages, start=1):
-        text = page.extract_text()
+        text = page.extract_text().replace("\u00a0", " ")
         assert "Harbourside Physio" in text
         assert "For: Demo 01" in text
         assert "26 November 2026" in text
@@ -576,3 +576,42 @@ def test_characters_the_font_lacks_are_refused_by_field() -> None:
 
     assert set(errors) == {"clinic", "patient"}
     assert "Latin letters" in errors["clinic"]
+
+
+def test_a_phone_number_never_breaks_across_lines_even_after_the_longest_clinic_name() -> None:
+    """ "0400 000 / 000": a long clinic name pushed the number over a line end."""
+    from walkback_rules.handouts.content import CLINIC_MAX, help_section
+    from walkback_rules.handouts.pdf import FONT, new_pdf, wrap
+
+    phone = "+61 (0)400 000 000"
+    pdf = new_pdf("a4", "", "test")
+    pdf.set_font(FONT, size=12)
+    for length in range(20, CLINIC_MAX + 1):
+        clinic = ("Harbourside Physiotherapy and Sports Injury Clinic " * 3)[:length].strip()
+        [box] = help_section(clinic, phone).blocks
+        lines = wrap(pdf, box.contact, 80)  # type: ignore[union-attr]
+
+        assert any(phone in line.replace("\u00a0", " ") for line in lines), (length, lines)
+
+
+def test_a_long_clinic_name_wraps_the_footer_above_the_page_number() -> None:
+    """The longest clinic name ran the footer under "Page 1 of 3" and off the page."""
+    from walkback_rules import recommend
+    from walkback_rules.handouts import HandoutOptions, build_handout
+    from walkback_rules.handouts.content import CLINIC_MAX
+    from walkback_rules.handouts.pdf import FONT, new_pdf, wrap
+
+    clinic = ("Harbourside Physiotherapy and Sports Injury Clinic " * 2)[:CLINIC_MAX]
+    assessment = validate_assessment(CASES_BY_ID["demo-01"].data)
+    handout = build_handout(
+        assessment, recommend(assessment), HandoutOptions(clinic=clinic, patient="P-7K2QF9")
+    )
+    pdf = new_pdf("a4", "", "test")
+    pdf.set_font(FONT, size=9)
+    room = pdf.epw - pdf.get_string_width("Page 99 of 99") - 4
+
+    lines = wrap(pdf, handout.footer(), room)
+
+    assert len(lines) == 2
+    assert all(pdf.get_string_width(line) <= room for line in lines)
+    assert any("For:\u00a0P-7K2QF9" in line for line in lines)

@@ -137,7 +137,8 @@ class Handout:
         """Clinic, patient pseudonym, date and ruleset version, for every page."""
         parts = [self.clinic or "Your physiotherapy clinic"]
         if self.patient:
-            parts.append(f"For: {self.patient}")
+            # The pseudonym is never split across footer lines.
+            parts.append("For:\u00a0" + self.patient.replace(" ", "\u00a0"))
         parts.append(f"{self.issued.day} {self.issued:%B %Y}")
         parts.append(f"WalkBack CDS ruleset {self.ruleset_version}")
         return " · ".join(parts)
@@ -310,7 +311,8 @@ SELF_CARE = Section(
 def help_section(clinic: str, phone: str) -> Section:
     """The get-help-now box: emergency signs, see-a-doctor-soon signs, and whom to call."""
     who = clinic or "your physiotherapy clinic"
-    contact = f"Questions about your back? Call {who}" + (f" on {phone}." if phone else ".")
+    number = phone.replace(" ", "\u00a0")  # a phone number is never broken across lines
+    contact = f"Questions about your back? Call {who}" + (f" on {number}." if phone else ".")
     return Section(
         "help",
         SECTION_TITLES["help"],

@@ -46,10 +46,16 @@ def new_pdf(paper: Paper, footer: str, title: str, issued: date | None = None) -
 
     class _Document(FPDF):
         def footer(self) -> None:
-            self.set_y(-13)
             self.set_font(FONT, size=9)
             self.set_text_color(*GREY)
-            self.cell(0, 5, footer, align="L")
+            # The footer's facts wrap above the page number rather than run under it (a
+            # long clinic name); the page number keeps the last line's right end.
+            room = self.epw - self.get_string_width("Page 99 of 99") - 4
+            lines = wrap(self, footer, room)
+            self.set_y(-13 - 4 * (len(lines) - 1))
+            for line in lines[:-1]:
+                self.cell(0, 4, line, align="L", new_x="LMARGIN", new_y="NEXT")
+            self.cell(0, 5, lines[-1], align="L")
             self.set_x(self.l_margin)
             self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="R")
             self.set_text_color(0, 0, 0)
@@ -70,7 +76,7 @@ def new_pdf(paper: Paper, footer: str, title: str, issued: date | None = None) -
 
 
 def wrap(pdf: FPDF, text: str, width: float) -> list[str]:
-    """Break `text` into lines no wider than `width` in the current font, at spaces.
+    """Break `text` into lines no wider than `width` in the current font, at plain spaces.
 
     fpdf2's own multi_cell measures a line again for every character it adds; measuring
     each word once is several times faster and gives the same breaks for plain text.
@@ -78,7 +84,8 @@ def wrap(pdf: FPDF, text: str, width: float) -> list[str]:
     space = pdf.get_string_width(" ")
     lines: list[str] = []
     line, used = "", 0.0
-    for word in text.split():
+    # Only a plain space is a break: a no-break space holds a phone number together.
+    for word in filter(None, text.split(" ")):
         size = pdf.get_string_width(word)
         if line and used + space + size > width:
             lines.append(line)
