@@ -6,11 +6,14 @@ import io
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -578,20 +581,36 @@ def test_characters_the_font_lacks_are_refused_by_field() -> None:
     assert "Latin letters" in errors["clinic"]
 
 
+@contextmanager
+def measuring() -> Iterator[Any]:
+    """A PDF to measure text in, whose font files are closed afterwards."""
+    from fpdf.fonts import TTFFont
+
+    from walkback_rules.handouts.pdf import new_pdf
+
+    pdf = new_pdf("a4", "", "test")
+    try:
+        yield pdf
+    finally:
+        for font in pdf.fonts.values():
+            if isinstance(font, TTFFont):
+                font.close()
+
+
 def test_a_phone_number_never_breaks_across_lines_even_after_the_longest_clinic_name() -> None:
     """ "0400 000 / 000": a long clinic name pushed the number over a line end."""
     from walkback_rules.handouts.content import CLINIC_MAX, help_section
-    from walkback_rules.handouts.pdf import FONT, new_pdf, wrap
+    from walkback_rules.handouts.pdf import FONT, wrap
 
     phone = "+61 (0)400 000 000"
-    pdf = new_pdf("a4", "", "test")
-    pdf.set_font(FONT, size=12)
-    for length in range(20, CLINIC_MAX + 1):
-        clinic = ("Harbourside Physiotherapy and Sports Injury Clinic " * 3)[:length].strip()
-        [box] = help_section(clinic, phone).blocks
-        lines = wrap(pdf, box.contact, 80)  # type: ignore[union-attr]
+    with measuring() as pdf:
+        pdf.set_font(FONT, size=12)
+        for length in range(20, CLINIC_MAX + 1):
+            clinic = ("Harbourside Physiotherapy and Sports Injury Clinic " * 3)[:length].strip()
+            [box] = help_section(clinic, phone).blocks
+            lines = wrap(pdf, box.contact, 80)  # type: ignore[union-attr]
 
-        assert any(phone in line.replace("\u00a0", " ") for line in lines), (length, lines)
+            assert any(phone in line.replace("\u00a0", " ") for line in lines), (length, lines)
 
 
 def test_a_long_clinic_name_wraps_the_footer_above_the_page_number() -> None:
@@ -599,19 +618,19 @@ def test_a_long_clinic_name_wraps_the_footer_above_the_page_number() -> None:
     from walkback_rules import recommend
     from walkback_rules.handouts import HandoutOptions, build_handout
     from walkback_rules.handouts.content import CLINIC_MAX
-    from walkback_rules.handouts.pdf import FONT, new_pdf, wrap
+    from walkback_rules.handouts.pdf import FONT, wrap
 
     clinic = ("Harbourside Physiotherapy and Sports Injury Clinic " * 2)[:CLINIC_MAX]
     assessment = validate_assessment(CASES_BY_ID["demo-01"].data)
     handout = build_handout(
         assessment, recommend(assessment), HandoutOptions(clinic=clinic, patient="P-7K2QF9")
     )
-    pdf = new_pdf("a4", "", "test")
-    pdf.set_font(FONT, size=9)
-    room = pdf.epw - pdf.get_string_width("Page 99 of 99") - 4
-
-    lines = wrap(pdf, handout.footer(), room)
+    with measuring() as pdf:
+        pdf.set_font(FONT, size=9)
+        room = pdf.epw - pdf.get_string_width("Page 99 of 99") - 4
+        lines = wrap(pdf, handout.footer(), room)
+        widths = [pdf.get_string_width(line) for line in lines]
 
     assert len(lines) == 2
-    assert all(pdf.get_string_width(line) <= room for line in lines)
+    assert all(width <= room for width in widths)
     assert any("For:\u00a0P-7K2QF9" in line for line in lines)
