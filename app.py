@@ -21,15 +21,13 @@ def main() -> None:
     import ui
 
     st.set_page_config(page_title="WalkBack CDS", page_icon=str(ICON), layout="wide")
+    consultation = st.Page(
+        ui.PAGES["consultation"], title="Consultation", icon=":material/edit_note:", default=True
+    )
     navigation = st.navigation(
         {
             "Consultation": [
-                st.Page(
-                    ui.PAGES["consultation"],
-                    title="Consultation",
-                    icon=":material/edit_note:",
-                    default=True,
-                ),
+                consultation,
                 st.Page(
                     ui.PAGES["recommendation"],
                     title="Recommendation",
@@ -53,7 +51,7 @@ def main() -> None:
         }
     )
     # Callbacks have run: from here, whether this run draws the consultation form.
-    st.session_state[ui.ON_FORM] = navigation.title == "Consultation"
+    st.session_state[ui.ON_FORM] = navigation.url_path == consultation.url_path
     ui.restore_patient()
     ui.sidebar()
     ui.ask()

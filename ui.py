@@ -345,12 +345,19 @@ def restore_draft() -> None:
         return
     if found is not None:
         _start(dict(FORM_DEFAULTS))
-        st.session_state[FORM] = draft_form(found.form)
-        st.session_state[PERSISTED] = copy.deepcopy(found.form)
+        _resume(found)
         st.session_state[LOADED] = "New patient"
         st.session_state[NOTE] = (
             f"The consultation typed at {_clock(found.updated_at)} is back, as it was left."
         )
+
+
+def _resume(found: Any) -> None:
+    """Put a stored draft in the form as it was left (after `_start` has set what typing
+    is measured from)."""
+    _forget_widgets()
+    st.session_state[FORM] = draft_form(found.form)
+    st.session_state[PERSISTED] = copy.deepcopy(found.form)
 
 
 def _clock(stamp: str) -> str:
@@ -395,11 +402,6 @@ def close_deleted() -> None:
     _new_patient()
 
 
-def unsaved_here() -> bool:
-    """Whether the form open now holds anything typed and not saved."""
-    return bool(unsaved())
-
-
 def adopt_draft() -> None:
     """Give the consultation typed for nobody yet to the open patient, in place of their
     untouched starting form."""
@@ -412,9 +414,7 @@ def adopt_draft() -> None:
     if record.move_draft(token(), pid):
         found = record.draft(token(), pid)
         if found is not None:
-            _forget_widgets()
-            st.session_state[FORM] = draft_form(found.form)
-            st.session_state[PERSISTED] = copy.deepcopy(found.form)
+            _resume(found)
             st.session_state[NOTE] = f"The consultation typed for no patient is now {pid}'s."
 
 
@@ -606,9 +606,8 @@ def open_patient(pid: str) -> None:
     first["clinician"] = _remembered()
     note = _review_note(pid, start)
     if own is not None:
-        _start(first)
-        st.session_state[FORM] = draft_form(own.form)
-        st.session_state[PERSISTED] = copy.deepcopy(own.form)
+        _start(first)  # what counts as typed is measured from their planned start
+        _resume(own)
         note = (
             f"The unsaved consultation for {pid}, typed at {_clock(own.updated_at)}, is back "
             "as it was left. " + note

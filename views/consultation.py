@@ -57,11 +57,6 @@ def _create() -> None:
     ui.open_patient(created.id)
 
 
-def _adopt() -> None:
-    """Give the consultation typed for nobody yet to the open patient."""
-    ui.adopt_draft()
-
-
 # 1. Whose consultation: choose or create the patient first.
 def _patient_bar(record: Store) -> None:
     """Choose or create the patient, and see this browser's other unsaved consultations."""
@@ -125,8 +120,8 @@ def _patient_bar(record: Store) -> None:
                     args=(draft.patient_id,),
                 )
             else:
-                if pid is not None and not ui.unsaved_here():
-                    row[1].button(f"Use it for {pid}", key="adopt_draft", on_click=_adopt)
+                if pid is not None and not ui.unsaved():
+                    row[1].button(f"Use it for {pid}", key="adopt_draft", on_click=ui.adopt_draft)
                 row[2].button("Discard…", key="drop_draft", on_click=ui.ask_discard_waiting)
 
 

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Protocol
 
-from .core.cards import DECISION_NAMES, describe_dose
+from .core.cards import DECISION_NAMES, URGENCY_WORDS, describe_dose
 from .core.models import NextDose, Span
+from .intake import step_of
 
 _NAMES = {d.value: name for d, name in DECISION_NAMES.items()}
 
@@ -106,34 +107,21 @@ def _until(visits: Sequence[_Visit], number: int) -> str:
 
 
 _ADHERENCE = {"as_planned": "as planned", "less_than_planned": "fewer than planned"}
+# How the back took the last step, in a table cell's words, per `intake.step_of`.
 _STEP = {
     "none": "",
     "no_increase": "no more pain",
     "settled": "more pain, settled in 24 h",
     "not_settled": "more pain, not settled",
 }
-_URGENCY = {
-    "emergency": "emergency",
-    "same_day": "same day",
-    "urgent": "urgent",
-    "routine": "routine",
-}
-
-
-def _step(assessment: dict[str, Any]) -> str:
-    last = assessment.get("last_progression")
-    if not last:
-        return ""
-    if not last.get("pain_increased"):
-        return _STEP["no_increase"]
-    return _STEP["settled"] if last.get("settled_within_24h") else _STEP["not_settled"]
 
 
 def _referral(recommendation: dict[str, Any]) -> str:
     referral = recommendation.get("referral")
     if not referral:
         return ""
-    return _URGENCY.get(referral.get("urgency", ""), str(referral.get("urgency", "")))
+    urgency = referral.get("urgency", "")
+    return URGENCY_WORDS.get(urgency, str(urgency))
 
 
 def timeline(visits: Sequence[_Visit], weeks: Sequence[_Week]) -> Timeline:
@@ -158,7 +146,7 @@ def timeline(visits: Sequence[_Visit], weeks: Sequence[_Week]) -> Timeline:
                 "Planned walking": planned_walking(v.recommendation),
                 "Planned minutes a week": planned_minutes(v.recommendation),
                 "Adherence": _ADHERENCE.get(v.assessment.get("adherence") or "", ""),
-                "Last step": _step(v.assessment),
+                "Last step": _STEP[step_of(v.assessment.get("last_progression"))],
                 "Flare": flare["level"],
                 "Pain at visit": flare["pain_now"],
                 "Usual pain": "" if usual is None else str(usual),

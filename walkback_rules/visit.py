@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .core.models import Assessment, Recommendation
 from .core.plaintext import unsafe_character
 from .core.rules import PHQ2_POSITIVE, STARTBACK_LOW_MAX
-from .core.validation import FieldError, field_errors, in_words
+from .core.validation import field_errors, in_words
 
 Screen = Literal["red_flags", "exercise_screen", "phq2", "startback"]
 Status = Literal["negative", "positive", "not_asked"]
@@ -177,9 +177,7 @@ def default_review(visit_day: date, rec: Recommendation) -> date | None:
 def details_problems(
     data: dict[str, Any], today: date, earliest: date = date(2000, 1, 1)
 ) -> tuple[VisitDetails | None, dict[str, str]]:
-    """The visit details, or each problem keyed by field in plain words. A visit date may be
-    earlier than today (a visit written up later), never later; a review date comes after
-    the visit and at most a year after it."""
+    """The visit details, or each problem keyed by field in plain words."""
     try:
         details = VisitDetails.model_validate(data)
     except ValidationError as exc:
@@ -188,6 +186,16 @@ def details_problems(
             key = e.field.split(".")[0]
             errors.setdefault(key, in_words(LABELS.get(key, key), e.message))
         return None, errors
+    problems = visit_problems(details, today, earliest)
+    return (None, problems) if problems else (details, {})
+
+
+def visit_problems(
+    details: VisitDetails, today: date, earliest: date = date(2000, 1, 1)
+) -> dict[str, str]:
+    """What is wrong with valid details' dates, keyed by field. A visit date may be earlier
+    than today (a visit written up later), never later; a review date comes after the
+    visit and at most a year after it."""
     problems: dict[str, str] = {}
     day = details.day()
     if day > today:
@@ -202,7 +210,7 @@ def details_problems(
             "Next review must be after the visit date and within a year of it; "
             f"you entered {review.isoformat()}"
         )
-    return (None, problems) if problems else (details, {})
+    return problems
 
 
 def screens_line(screens: dict[Screen, Status] | None) -> str:
@@ -211,7 +219,3 @@ def screens_line(screens: dict[Screen, Status] | None) -> str:
     if screens is None:
         return "not recorded (consultation saved before screens were recorded)"
     return " · ".join(f"{SCREEN_NAMES[s]}: {STATUS_WORDS[screens[s]]}" for s in SCREENS)
-
-
-def problem_list(errors: dict[str, str]) -> list[FieldError]:
-    return [FieldError(k, v) for k, v in errors.items()]

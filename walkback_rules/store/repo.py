@@ -32,7 +32,7 @@ from ..core.engine import recommend
 from ..core.models import FLARE_DECISIONS, Assessment, Recommendation
 from ..core.validation import FieldError
 from ..history import prescribed
-from ..visit import VisitDetails, default_review, details_problems, screen_status
+from ..visit import VisitDetails, default_review, screen_status, visit_problems
 from .schema import browsers, consultations, diary, diary_changes, drafts, patients, printouts
 from .transfer import (
     FORMAT,
@@ -274,26 +274,9 @@ def _remove(conn: Connection, pid: str) -> int:
     return int(gone.rowcount)
 
 
-def _draft_row(token: str, pid: str | None) -> Any:
-    """The drafts table narrowed to one browser's draft for one patient (or for none)."""
-    where = (drafts.c.token == token) & (drafts.c.patient_id == (pid or ""))
-    return _Narrowed(where)
-
-
-class _Narrowed:
-    """select/update/delete of the drafts table with one WHERE clause."""
-
-    def __init__(self, where: Any) -> None:
-        self.where = where
-
-    def select(self) -> Any:
-        return sa.select(drafts).where(self.where)
-
-    def update(self) -> Any:
-        return drafts.update().where(self.where)
-
-    def delete(self) -> Any:
-        return drafts.delete().where(self.where)
+def _draft_of(token: str, pid: str | None) -> Any:
+    """The WHERE clause of one browser's draft for one patient (or for none yet)."""
+    return (drafts.c.token == token) & (drafts.c.patient_id == (pid or ""))
 
 
 def _draft(row: Any) -> Draft:
@@ -546,7 +529,7 @@ class Store:
                 screens=screen_status(assessment, None, None),
                 review_date=None if review is None else review.isoformat(),
             )
-        _, problems = details_problems(details.model_dump(), datetime.fromisoformat(at).date())
+        problems = visit_problems(details, datetime.fromisoformat(at).date())
         if problems:
             raise StoreError("; ".join(problems.values()))
         values = {
@@ -576,7 +559,7 @@ class Store:
                     )
             new_id = conn.execute(consultations.insert().values(**values)).inserted_primary_key
             if draft is not None:
-                conn.execute(_draft_row(draft, pid).delete())
+                conn.execute(drafts.delete().where(_draft_of(draft, pid)))
         assert new_id is not None
         return Consultation(id=int(new_id[0]), **values), rec  # type: ignore[arg-type]
 
@@ -641,7 +624,7 @@ class Store:
         with self._writer.begin() as conn:
             if pid is not None:
                 self._require(conn, pid)  # never a draft for a patient who has been deleted
-            conn.execute(_draft_row(token, pid).delete())
+            conn.execute(drafts.delete().where(_draft_of(token, pid)))
             conn.execute(
                 drafts.insert().values(token=token, patient_id=pid or "", form=form, updated_at=at)
             )
@@ -650,7 +633,7 @@ class Store:
     @_plain_errors
     def draft(self, token: str, pid: str | None) -> Draft | None:
         with self.engine.connect() as conn:
-            row = conn.execute(_draft_row(token, pid).select()).first()
+            row = conn.execute(sa.select(drafts).where(_draft_of(token, pid))).first()
         return None if row is None else _draft(row)
 
     @_plain_errors
@@ -667,17 +650,19 @@ class Store:
     @_plain_errors
     def discard_draft(self, token: str, pid: str | None) -> None:
         with self._writer.begin() as conn:
-            conn.execute(_draft_row(token, pid).delete())
+            conn.execute(drafts.delete().where(_draft_of(token, pid)))
 
     @_plain_errors
     def move_draft(self, token: str, pid: str) -> bool:
         """Give the draft typed before a patient was open to that patient (when they have
         none of their own in this browser); return whether it moved."""
         with self._writer.begin() as conn:
-            if conn.execute(_draft_row(token, pid).select()).first() is not None:
+            if conn.execute(sa.select(drafts).where(_draft_of(token, pid))).first() is not None:
                 return False
             moved = conn.execute(
-                _draft_row(token, None).update().values(patient_id=pid, updated_at=now())
+                drafts.update()
+                .where(_draft_of(token, None))
+                .values(patient_id=pid, updated_at=now())
             )
         return bool(moved.rowcount)
 
