@@ -36,6 +36,7 @@ def main() -> None:
                 st.Page(ui.PAGES["plan"], title="Plan", icon=":material/trending_up:"),
                 st.Page(ui.PAGES["handouts"], title="Handouts", icon=":material/print:"),
                 st.Page(ui.PAGES["patients"], title="Patients", icon=":material/folder_shared:"),
+                st.Page(ui.PAGES["settings"], title="Clinic settings", icon=":material/settings:"),
                 st.Page(
                     ui.PAGES["visit"],
                     title="Past consultation",

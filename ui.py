@@ -60,12 +60,12 @@ PAGES = {
     "patients": "views/patients.py",
     "visit": "views/visit.py",
     "about": "views/about.py",
+    "settings": "views/settings.py",
     "teaching": "views/teaching.py",
     "evidence": "views/evidence.py",
 }
 
 
-PAPER_NAMES = {"a4": "A4", "letter": "US Letter"}
 DECISION_WORDS = {d.value: name for d, name in DECISION_NAMES.items()}
 
 _MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
@@ -836,6 +836,83 @@ def note_print(cid: int, kind: str, options: dict[str, Any]) -> None:
         store().record_print(cid, kind, options)
     except StoreError as exc:
         st.toast(f"The print was not noted in the record: {md_text(str(exc))}")
+
+
+def clinic_settings() -> Any:
+    """The clinic's settings from the record (the defaults when there is no record)."""
+    from walkback_rules.clinic import ClinicSettings
+
+    record = store_or_none()
+    return record.settings() if record is not None else ClinicSettings()
+
+
+def print_options(rec: Any, **chosen: Any) -> Any:
+    """What a print of the consultation on screen uses: the clinic's settings, the patient's
+    pseudonym, the visit day, the next review and the visit's clinician."""
+    from walkback_rules.handouts import HandoutOptions
+
+    settings = clinic_settings()
+    clinician = str(form().get("clinician") or "").strip() or settings.clinician
+    values: dict[str, Any] = {
+        "patient": default_pseudonym(),
+        "issued": visit_day(),
+        "review": review_day(rec),
+        "clinician": clinician,
+    }
+    values.update(chosen)
+    return HandoutOptions.from_settings(settings, **values)
+
+
+PAIN_CHECKED = "pain_checked"  # the flare and pain this session confirmed, before printing
+
+
+def pain_confirmed(assessment: Assessment, rec: Any) -> bool:
+    """Whether a handout or letter may be printed: when the pain rating and the flare level
+    disagree (PAIN_LEVEL_MISMATCH), only once the clinician has re-checked both. The
+    confirmation holds for these two values only; a change asks again."""
+    from walkback_rules.core.codes import Flag
+
+    if Flag.PAIN_LEVEL_MISMATCH not in rec.flags:
+        return True
+    values = (assessment.flare.level, assessment.flare.pain_now)
+    if st.session_state.get(PAIN_CHECKED) == values:
+        return True
+    st.warning(
+        f"The pain rating ({assessment.flare.pain_now}/10) and the flare level "
+        f"({assessment.flare.level}) disagree. Re-check both with the patient before "
+        "anything is printed; correct them on the Consultation page if either is wrong.",
+        icon=":material/warning:",
+    )
+    st.button(
+        "I have re-checked the pain rating and the flare level",
+        key=f"pain_check_{values[0]}_{values[1]}",
+        on_click=st.session_state.__setitem__,
+        args=(PAIN_CHECKED, values),
+        icon=":material/fact_check:",
+    )
+    return False
+
+
+def letter_button(
+    assessment: Assessment, rec: Any, options: Any, at: Any, cid: int | None, key: str
+) -> None:
+    """The referral letter's download button; its print is noted when the visit is saved."""
+    from walkback_rules.handouts.letter import letter_pdf, letter_title
+
+    noted: dict[str, Any] = (
+        {"on_click": note_print, "args": (cid, "letter", options.to_json())}
+        if cid is not None
+        else {"on_click": "ignore"}
+    )
+    st.download_button(
+        f"{letter_title(rec)} letter (PDF, one page)",
+        data=lambda: letter_pdf(assessment, rec, options, at),
+        file_name=f"{file_stem(options.patient)}-{options.issued}-letter.pdf",
+        mime="application/pdf",
+        icon=":material/outgoing_mail:",
+        key=key,
+        **noted,
+    )
 
 
 def start_correction(values: dict[str, Any]) -> None:

@@ -10,7 +10,16 @@ from walkback_rules.store import Store
 from .needs import unavailable
 
 PG_ENV = "WALKBACK_TEST_PG_URL"
-TABLES = ("printouts", "diary_changes", "drafts", "browsers", "diary", "consultations", "patients")
+TABLES = (
+    "settings",
+    "printouts",
+    "diary_changes",
+    "drafts",
+    "browsers",
+    "diary",
+    "consultations",
+    "patients",
+)
 
 
 def pg_url() -> str:

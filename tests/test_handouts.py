@@ -22,6 +22,7 @@ from pypdf import PdfReader
 
 from walkback_rules import Assessment, Decision, Flag, recommend, validate_assessment
 from walkback_rules.cases import CASES, CASES_BY_ID
+from walkback_rules.clinic import PRINTABLE_RANGES
 from walkback_rules.core.cards import DECISION_NAMES, describe_dose
 from walkback_rules.core.models import REFERRAL_DECISIONS
 from walkback_rules.handouts import (
@@ -34,7 +35,6 @@ from walkback_rules.handouts import (
 )
 from walkback_rules.handouts import pdf as handouts_pdf
 from walkback_rules.handouts.content import (
-    PRINTABLE_RANGES,
     DoseBox,
     Handout,
     HelpBox,
@@ -56,6 +56,7 @@ from .strategies import (
 OPTIONS = HandoutOptions(
     clinic="Harbourside Physio",
     phone="02 9555 0123",
+    emergency="000",
     patient="Demo 01",
     issued=date(2026, 11, 26),
 )
@@ -81,7 +82,7 @@ def pages(data: bytes) -> int:
 
 def all_text(handout: Handout) -> str:
     """Everything a patient reads in a handout, as one string (the footer aside)."""
-    parts = [handout.title, handout.intro]
+    parts = [handout.title, handout.intro, handout.strip]
     for section in handout.sections:
         parts.append(section.title)
         parts.append(section.text())
@@ -89,7 +90,8 @@ def all_text(handout: Handout) -> str:
             if isinstance(block, DoseBox):
                 parts += [block.heading, *block.lines]
             if isinstance(block, HelpBox):
-                parts.append(block.contact)
+                parts += [g.heading for g in block.groups]
+                parts += block.contact
     return "\n".join(parts)
 
 
@@ -132,12 +134,13 @@ def test_pdf_shows_the_dose_the_log_the_help_box_and_the_phone() -> None:
     assert "3 to 4 walks a week" in text
     assert "5 to 10 minutes each walk" in text
     assert all(day in text for day in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))
-    assert "How did your back feel?" in text
+    assert all(column in text for column in ("Walks", "Total minutes", "Worst pain 0 to 10"))
     assert "Go to hospital now if:" in text
-    assert "See a doctor soon if:" in text
+    assert "See a doctor today if:" in text
+    assert "See a doctor in the next few days if:" in text
     assert "02 9555 0123" in text
     assert "it feels different when you wipe" in text  # early cauda equina signs
-    assert "foot drags" in text.split("See a doctor soon if:")[0]  # an emergency sign
+    assert "foot drags" in text.split("See a doctor today if:")[0]  # an emergency sign
 
 
 def test_pdf_footer_on_every_page() -> None:
@@ -189,7 +192,9 @@ def test_referral_handout_explains_the_referral_and_the_warning_signs_only() -> 
         a = case(ONE_PER_DECISION[decision])
         handout = build_handout(a, recommend(a), OPTIONS)
 
-        assert [s.key for s in handout.sections] == ["referral", "help"]
+        # An emergency sheet also tells the emergency team what was found.
+        staff = ["staff"] if decision is Decision.EMERGENCY_REFERRAL else []
+        assert [s.key for s in handout.sections] == ["referral", *staff, "help"]
         assert not any(isinstance(b, DoseBox) for s in handout.sections for b in s.blocks)
 
 
@@ -222,7 +227,10 @@ def test_programme_handout_has_the_next_step_and_a_log() -> None:
     walking = handout.sections[0]
 
     assert walking.key == "walking"
-    assert "step up to 4 walks a week of 5 minutes" in walking.text()
+    # A range: the step is one more walk from what was done, never a number that could be
+    # a step down for someone who did the top of the range (4 walks of 10 minutes).
+    assert "do one more walk a week than you did this week" in walking.text()
+    assert "step up to 4 walks a week of 5 minutes" not in walking.text()
     assert any(isinstance(b, WalkingLog) and b.weeks == 4 for b in walking.blocks)
 
 
@@ -312,7 +320,7 @@ def test_one_walk_is_singular() -> None:
     [
         ("demo-15", "See a doctor today", "signs of a possible infection"),
         ("demo-23", "See a doctor today", "Do not go for exercise walks"),
-        ("demo-24", "Call an ambulance now", "Call an ambulance now. Do not drive yourself"),
+        ("demo-24", "Call an ambulance now", "Call 000 for an ambulance now. Do not drive"),
         ("demo-20", "Go to hospital now", "emergency department now"),
         ("demo-16", "See a doctor this week", "in the next few days"),
     ],
@@ -332,7 +340,7 @@ def test_same_day_chest_pain_sheet_says_ambulance_if_it_comes_at_rest() -> None:
     a = case("demo-23")
     text = build_handout(a, recommend(a), OPTIONS).sections[0].text()
 
-    assert "If chest pain comes on while you are resting, call an ambulance." in text
+    assert "If chest pain comes on while you are resting, call 000 for an ambulance." in text
 
 
 def test_routine_rheumatology_referral_is_printed_beside_the_walking_plan() -> None:
@@ -607,8 +615,8 @@ def test_a_phone_number_never_breaks_across_lines_even_after_the_longest_clinic_
         pdf.set_font(FONT, size=12)
         for length in range(20, CLINIC_MAX + 1):
             clinic = ("Harbourside Physiotherapy and Sports Injury Clinic " * 3)[:length].strip()
-            [box] = help_section(clinic, phone).blocks
-            lines = wrap(pdf, box.contact, 80)  # type: ignore[union-attr]
+            [box] = help_section(HandoutOptions(clinic=clinic, phone=phone)).blocks
+            lines = wrap(pdf, box.contact[0], 80)  # type: ignore[union-attr]
 
             assert any(phone in line.replace("\u00a0", " ") for line in lines), (length, lines)
 

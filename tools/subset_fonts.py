@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from fontTools import subset
 
-from walkback_rules.handouts.content import PRINTABLE_RANGES
+from walkback_rules.clinic import PRINTABLE_RANGES
 
 OUT = Path(__file__).resolve().parent.parent / "walkback_rules" / "handouts" / "fonts"
 

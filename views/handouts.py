@@ -1,5 +1,7 @@
 """Handouts: preview the patient's own plan, then download it (PDF or HTML) and the summary."""
 
+from datetime import datetime
+
 import streamlit as st
 
 import ui
@@ -9,7 +11,6 @@ from walkback_rules.handouts import (
     PAPERS,
     SECTION_TITLES,
     SECTIONS,
-    HandoutOptions,
     build_handout,
     handout_file,
     summary_file,
@@ -20,7 +21,9 @@ from walkback_rules.handouts.content import (
     HelpBox,
     Paragraph,
     PlanChart,
+    StaffNote,
     WalkingLog,
+    default_sections,
     option_errors,
 )
 from walkback_rules.handouts.readability import GRADE_AIM, GRADE_LIMIT, readings
@@ -34,20 +37,34 @@ st.caption(
     "The handout follows the recommendation and never names a medicine."
 )
 
-if not st.session_state.get("h_patient"):
-    st.session_state["h_patient"] = ui.default_pseudonym()
-settings, preview = st.columns([1, 2], gap="large")
-with settings:
+state = st.session_state
+settings = ui.clinic_settings()
+if not state.get("h_patient"):
+    state["h_patient"] = ui.default_pseudonym()
+state.setdefault("h_paper", settings.paper)
+chosen_sections = default_sections(assessment)
+details_col, preview = st.columns([1, 2], gap="large")
+with details_col:
     st.subheader("Details")
-    clinic = st.text_input("Clinic name", key="h_clinic", max_chars=80)
-    ui.field_error(option_errors(clinic, "", "").get("clinic"))
-    phone = st.text_input("Clinic phone", key="h_phone", max_chars=30, placeholder="02 9555 0123")
-    ui.field_error(option_errors("", phone, "").get("phone"))
+    clinic_line = " · ".join(
+        p
+        for p in (
+            settings.name or "no clinic name",
+            settings.phone or "no phone",
+            f"emergency {settings.emergency}" if settings.emergency else "no emergency number",
+            f"“{settings.doctor}”",
+        )
+    )
+    st.markdown(f"**Clinic:** {ui.md_text(clinic_line)}")
+    st.page_link(
+        ui.PAGES["settings"], label="Change the clinic settings", icon=":material/settings:"
+    )
     patient = st.text_input(
         "Patient pseudonym",
         key="h_patient",
         max_chars=40,
-        help="Printed in the footer. Use the pseudonym only: no names or dates of birth.",
+        help="Printed in the footer and the file name. Use the pseudonym only: no names or "
+        "dates of birth.",
     )
     ui.field_error(option_errors("", "", patient).get("patient"))
     paper = st.radio(
@@ -57,28 +74,28 @@ with settings:
     sections = [
         key
         for key in SECTIONS
-        if key != "help" and st.checkbox(SECTION_TITLES[key], value=True, key=f"h_section_{key}")
+        if key != "help"
+        and st.checkbox(
+            SECTION_TITLES[key],
+            value=key in chosen_sections,
+            key=f"h_section_{assessment.visit}_{key}",
+        )
     ]
     st.caption(
         "The get-help-now box is always printed. The decision decides which sections apply: "
-        "a referral handout explains the referral only."
+        "a referral handout explains the referral only. A review starts without the "
+        "background reading given at the first visit."
     )
-    problems = option_errors(clinic, phone, patient)
-    options = HandoutOptions(
-        clinic=clinic.strip(),
-        phone=phone.strip(),
-        patient=patient.strip(),
-        paper=paper,
-        sections=(*sections, "help"),
-        issued=ui.visit_day(),
-        review=ui.review_day(rec),
+    problems = option_errors("", "", patient)
+    options = ui.print_options(
+        rec, patient=patient.strip(), paper=paper, sections=(*sections, "help")
     )
     saved = ui.saved_id()
     details = ui.visit_details(assessment)[0]
     st.subheader("Download")
     if problems:
         st.warning("Correct the details above to build the files.", icon=":material/warning:")
-    else:
+    elif ui.pain_confirmed(assessment, rec):
         name = f"{ui.file_stem(options.patient)}-{options.issued}"
         noted = {"on_click": ui.note_print, "args": (saved, "handout", options.to_json())}
         st.download_button(
@@ -91,7 +108,7 @@ with settings:
             **(noted if saved is not None else {"on_click": "ignore"}),  # type: ignore[arg-type]
         )
         st.download_button(
-            "Patient handout (web page, to print)",
+            "Patient handout (web page, to print or read aloud)",
             data=lambda: handout_file(assessment, options, "html", rec),
             file_name=f"{name}-handout.html",
             mime="text/html",
@@ -110,8 +127,11 @@ with settings:
                 else {"on_click": "ignore"}
             ),  # type: ignore[arg-type]
         )
+        if rec.referral is not None:
+            ui.letter_button(assessment, rec, options, datetime.now(), saved, "h_letter")
         st.caption(
-            "Each file is built when its button is pressed. "
+            "Each file is built when its button is pressed. The web page is the same "
+            "handout for screen readers. "
             + (
                 "Prints of this saved consultation are noted in the record, so they can be "
                 "printed again exactly from its visit."
@@ -127,6 +147,8 @@ with preview:
     with st.container(border=True):
         st.markdown(f"## {ui.md_text(handout.title)}")
         st.markdown(ui.md_text(handout.intro))
+        if handout.strip:
+            st.error(ui.md_text(handout.strip), icon=":material/warning:")
         for section in handout.sections:
             st.markdown(f"#### {ui.md_text(section.title)}")
             level = levels.get(section.title)
@@ -156,20 +178,29 @@ with preview:
                     st.table(
                         [
                             {
-                                "Week": str(w),
+                                block.first_column: str(w),
                                 **dict.fromkeys(block.days, "☐"),
-                                block.feel_column: "",
+                                **dict.fromkeys(block.totals, ""),
                             }
                             for w in range(1, block.weeks + 1)
                         ]
                     )
                 elif isinstance(block, HelpBox):
                     st.error(
-                        "**Go to hospital now if:**\n"
-                        + "\n".join(f"- {ui.md_text(i)}" for i in block.now)
-                        + f"\n\n**{ui.md_text(block.now_action)}**\n\n**See a doctor soon if:**\n"
-                        + "\n".join(f"- {ui.md_text(i)}" for i in block.soon)
-                        + f"\n\n**{ui.md_text(block.soon_action)}**\n\n{ui.md_text(block.contact)}",
+                        "\n\n".join(
+                            f"**{ui.md_text(g.heading)}**\n"
+                            + "\n".join(f"- {ui.md_text(i)}" for i in g.signs)
+                            + f"\n\n**{ui.md_text(g.action)}**"
+                            for g in block.groups
+                        )
+                        + "\n\n"
+                        + "  \n".join(ui.md_text(line) for line in block.contact),
                         icon=":material/emergency:",
+                    )
+                elif isinstance(block, StaffNote):
+                    st.markdown(
+                        ui.md_text(block.lead)
+                        + "\n"
+                        + "\n".join(f"- {ui.md_text(line)}" for line in block.lines)
                     )
         st.caption(ui.md_text(handout.footer()))

@@ -1,6 +1,6 @@
 """Recommendation: the decision, the dose, why, and what would change it."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import streamlit as st
 
@@ -45,6 +45,14 @@ if rec.referral is not None:
         "**Also noted, for the handover:**\n"
         + ("\n".join(f"- {ui.md_text(line)}" for line in noted) if noted else "nothing else.")
     )
+    if ui.pain_confirmed(assessment, rec):
+        ui.letter_button(
+            assessment, rec, ui.print_options(rec), datetime.now(), ui.saved_id(), "r_letter"
+        )
+        st.caption(
+            "For the team the person is sent to: the features found and the tier, what the "
+            "person was told, the time, the clinician and clinic, and what else was noted."
+        )
 
 prompts = []
 if rec.ice_or_heat:

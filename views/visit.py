@@ -1,13 +1,14 @@
 """A past consultation, read-only: the whole recommendation as it was given, the visit's
 details, its handout and summary printed again exactly, and a correction as a new one."""
 
-from datetime import date
+from datetime import date, datetime
 
 import streamlit as st
 
 import ui
 from walkback_rules.core.models import Assessment, Recommendation
 from walkback_rules.handouts import HandoutOptions, handout_file, summary_file
+from walkback_rules.handouts.letter import letter_pdf
 from walkback_rules.handouts.summary import visit_rows
 from walkback_rules.history import decision_words
 from walkback_rules.intake import form_from_assessment
@@ -84,25 +85,34 @@ else:
     first_print = {p.kind: p for p in reversed(prints)}
     day = date.fromisoformat(visit.visit_date)
     review = details.review_day() if details is not None else None
-    fresh = HandoutOptions(
-        clinic=str(state.get("h_clinic", "")).strip(),
-        phone=str(state.get("h_phone", "")).strip(),
+    settings = ui.clinic_settings()
+    fresh = HandoutOptions.from_settings(
+        settings,
         patient=visit.patient_id,
-        paper=state.get("h_paper", "a4"),
+        paper=state.get("h_paper", settings.paper),
         issued=day,
         review=review,
+        clinician=(details.clinician if details is not None else None) or settings.clinician,
     )
-    for kind in ("handout", "summary"):
+    kinds = ["handout", "summary"] + (["letter"] if rec.referral is not None else [])
+    at = datetime.fromisoformat(visit.recorded_at)
+    labels = {
+        "handout": "Patient handout (PDF)",
+        "summary": "Clinician summary (PDF)",
+        "letter": "Referral letter (PDF)",
+    }
+    for kind in kinds:
         earlier = first_print.get(kind)
         options = HandoutOptions.from_json(earlier.options) if earlier else fresh
         name = f"{ui.file_stem(visit.patient_id)}-{visit.visit_date}-{kind}.pdf"
         if kind == "handout":
             data = handout_file(assessment, options, "pdf", rec)
-        else:
+        elif kind == "summary":
             data = summary_file(assessment, options, rec, details)
+        else:
+            data = letter_pdf(assessment, rec, options, at)
         st.download_button(
-            ("Patient handout (PDF)" if kind == "handout" else "Clinician summary (PDF)")
-            + (" — as first printed" if earlier else ""),
+            labels[kind] + (" — as first printed" if earlier else ""),
             data=data,
             file_name=name,
             mime="application/pdf",
@@ -115,8 +125,8 @@ else:
             f"First printed {earlier.printed_at[:16].replace('T', ' ')} UTC, with the same "
             "clinic details, paper and date."
             if earlier
-            else "Not printed before: printed now with the clinic details on the Handouts "
-            "page, dated the day of the visit."
+            else "Not printed before: printed now with the clinic settings, dated the day "
+            "of the visit."
         )
 
 st.subheader("Correct it")

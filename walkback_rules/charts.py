@@ -122,9 +122,35 @@ def plan_spec(plan: Plan, width: int | None = None) -> dict[str, Any]:
         "vconcat": [minutes, walks],
     }
     if width is not None:
+        # For print, one panel: each week's bar is labelled with its walks and minutes
+        # ("4 × 10"), so the walks need no second panel, and the type is large enough to
+        # read at the size it is printed.
+        minutes["height"] = 115
+        minutes["title"] = f"Minutes a week (dashed line: the {TARGET_WEEKLY_MINUTES}-minute goal)"
+        minutes["layer"].insert(
+            1,
+            {
+                "data": {"name": "plan"},
+                "transform": [
+                    {
+                        "calculate": "datum['Walks a week'] + ' × ' + datum['Minutes per walk']",
+                        "as": "dose",
+                    }
+                ],
+                "mark": {"type": "text", "dy": -9, "fontSize": 16, "color": "#000000"},
+                "encoding": {
+                    "x": week,
+                    "y": {"field": "Minutes a week", "type": "quantitative"},
+                    "text": {"field": "dose", "type": "nominal"},
+                },
+            },
+        )
+        del spec["vconcat"]
+        spec.update(minutes)
         spec["config"] = {
-            "axis": {"labelFontSize": 13, "titleFontSize": 13},
-            "title": {"fontSize": 15},
+            "axis": {"labelFontSize": 17, "titleFontSize": 17},
+            "title": {"fontSize": 18},
+            "view": {"stroke": None},
         }
     return spec
 

@@ -13,8 +13,11 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
+from datetime import date, datetime
 from typing import TYPE_CHECKING, TextIO
 
+from .clinic import DOCTORS, ClinicSettings
+from .core.codes import Flag
 from .core.engine import Decided, decide, recommend
 from .core.jsontext import json_lines
 from .core.models import Assessment, NextDose, Recommendation
@@ -212,23 +215,79 @@ def _write(target: str, data: bytes, out: TextIO) -> None:
         raise
 
 
+def _saved_settings() -> ClinicSettings:
+    """The clinic's settings from the record, when there is one; else the defaults.
+
+    A record that does not exist yet is not created just to read its settings.
+    """
+    from .store import ENV_URL, StoreError, default_url
+
+    url = os.environ.get(ENV_URL)
+    if not url:
+        url = default_url()
+        path = url.removeprefix("sqlite:///")
+        if not os.path.exists(path):
+            return ClinicSettings()
+    try:
+        from .store import Store
+
+        with Store.open(url) as store:
+            return store.settings()
+    except StoreError as exc:
+        raise InputError([FieldError("clinic settings", str(exc))]) from exc
+
+
 def _handout_options(args: argparse.Namespace) -> HandoutOptions:
+    """The clinic's saved settings, with what the command line gives in their place."""
+    from .clinic import settings_errors
     from .handouts.content import option_errors
 
-    errors = option_errors(args.clinic, args.phone, args.patient)
+    saved = _saved_settings()
+    given = {
+        "name": args.clinic,
+        "phone": args.phone,
+        "emergency": args.emergency,
+        "doctor": args.doctor,
+        "clinician": args.clinician,
+        "paper": args.paper,
+    }
+    values = {**saved.to_json(), **{k: v for k, v in given.items() if v is not None}}
+    errors = {f"--{'clinic' if k == 'name' else k}": v for k, v in settings_errors(values).items()}
+    patient_problem = option_errors("", "", args.patient).get("patient")
+    if patient_problem:
+        errors["--patient"] = patient_problem
     sections = tuple(s.strip() for s in args.sections.split(",") if s.strip())
     unknown = [s for s in sections if s not in SECTIONS]
     if unknown:
-        errors["sections"] = f"a comma-separated list of {', '.join(SECTIONS)}"
+        errors["--sections"] = f"a comma-separated list of {', '.join(SECTIONS)}"
+    review = None
+    if getattr(args, "review", None):
+        try:
+            review = date.fromisoformat(args.review)
+        except ValueError:
+            errors["--review"] = "a date as YYYY-MM-DD"
     if errors:
-        raise InputError([FieldError(f"--{k}", v) for k, v in errors.items()])
-    return HandoutOptions(
-        clinic=args.clinic,
-        phone=args.phone,
+        raise InputError([FieldError(k, v) for k, v in errors.items()])
+    return HandoutOptions.from_settings(
+        ClinicSettings.from_json(values),
         patient=args.patient,
-        paper=args.paper,
         sections=sections,
+        review=review,
     )
+
+
+def _confirmed(args: argparse.Namespace, rec: Recommendation) -> None:
+    """A pain rating that disagrees with the flare level is re-checked before printing."""
+    if Flag.PAIN_LEVEL_MISMATCH in rec.flags and not args.pain_checked:
+        raise InputError(
+            [
+                FieldError(
+                    "flare",
+                    "the pain rating and the flare level disagree: re-check both with the "
+                    "patient, then print again with --pain-checked",
+                )
+            ]
+        )
 
 
 def cmd_handout(args: argparse.Namespace, out: TextIO) -> int:
@@ -238,10 +297,12 @@ def cmd_handout(args: argparse.Namespace, out: TextIO) -> int:
     options = _handout_options(args)
     check_output(args.output, args.force, [args.file])
     assessment = assessment_from_json(_read(args.file))
+    rec = recommend(assessment)
+    _confirmed(args, rec)
     fmt: Format = args.format or (
         "html" if args.output.lower().endswith((".html", ".htm")) else "pdf"
     )
-    _write(args.output, handout_file(assessment, options, fmt), out)
+    _write(args.output, handout_file(assessment, options, fmt, rec), out)
     return 0
 
 
@@ -253,6 +314,66 @@ def cmd_summary(args: argparse.Namespace, out: TextIO) -> int:
     check_output(args.output, args.force, [args.file])
     assessment = assessment_from_json(_read(args.file))
     _write(args.output, summary_file(assessment, options), out)
+    return 0
+
+
+def cmd_letter(args: argparse.Namespace, out: TextIO) -> int:
+    """`walkback letter`: the one-page referral letter for one assessment, as PDF."""
+    from .handouts.letter import letter_pdf
+
+    options = _handout_options(args)
+    at = None
+    if args.at:
+        try:
+            at = datetime.fromisoformat(args.at)
+        except ValueError as exc:
+            raise InputError([FieldError("--at", "a date and time as YYYY-MM-DDTHH:MM")]) from exc
+    check_output(args.output, args.force, [args.file])
+    assessment = assessment_from_json(_read(args.file))
+    rec = recommend(assessment)
+    if rec.referral is None:
+        raise InputError(
+            [
+                FieldError(
+                    "FILE",
+                    "this assessment makes no referral: a letter is written only for an "
+                    "emergency, same-day, urgent or routine referral",
+                )
+            ]
+        )
+    _confirmed(args, rec)
+    _write(args.output, letter_pdf(assessment, rec, options, at or datetime.now()), out)
+    return 0
+
+
+def cmd_settings(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """`walkback settings show|set`: the clinic's settings in the record."""
+    from .clinic import SETTING_LABELS
+    from .store import StoreError
+
+    try:
+        with _store() as store:
+            if args.action == "set":
+                given = {
+                    key: getattr(args, key)
+                    for key in SETTING_LABELS
+                    if getattr(args, key, None) is not None
+                }
+                if not given:
+                    raise InputError(
+                        [FieldError("settings", "give at least one setting to change")]
+                    )
+                current = store.save_settings(given)
+            else:
+                current = store.settings()
+    except StoreError as exc:
+        print(escaped(f"settings: {exc}"), file=err)
+        return 2
+    if args.json:
+        out.write(json.dumps(current.to_json(), indent=2) + "\n")
+    else:
+        for key, value in current.to_json().items():
+            out.write(f"{SETTING_LABELS[key]}: {escaped(value) or '(not set)'}\n")
     return 0
 
 
@@ -477,6 +598,29 @@ def _patients_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     delete.add_argument("--yes", action="store_true", help="confirm the deletion")
 
 
+def _settings_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from .clinic import SETTING_LABELS
+
+    settings = sub.add_parser(
+        "settings",
+        help="show or set the clinic's settings, printed on every handout and letter",
+        description="The clinic's settings, kept in the patient record (WALKBACK_DB_URL).",
+    )
+    actions = settings.add_subparsers(dest="action", required=True, metavar="ACTION")
+    show = actions.add_parser("show", help="print the settings")
+    change = actions.add_parser("set", help="set one or more settings; the rest stay")
+    for command in (show, change):
+        command.add_argument("--json", action="store_true", help="print them as JSON")
+    for key, label in SETTING_LABELS.items():
+        option = "--" + key.replace("_", "-")
+        if key == "doctor":
+            change.add_argument(option, choices=DOCTORS, help=label)
+        elif key == "paper":
+            change.add_argument(option, choices=PAPERS, help=label)
+        else:
+            change.add_argument(option, metavar="TEXT", help=label)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="walkback",
@@ -513,15 +657,43 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the one-page clinician summary (PDF) for one assessment",
         description="Read one JSON assessment and write the clinician summary for the record.",
     )
-    for command in (handout, summary):
+    letter = sub.add_parser(
+        "letter",
+        help="write the one-page referral letter (PDF) for one assessment",
+        description=(
+            "Read one JSON assessment that makes a referral and write the letter for the team "
+            "the person is sent to: what was found, the tier, what they were told, and when."
+        ),
+    )
+    letter.add_argument(
+        "--at", metavar="WHEN", help="time of the assessment, YYYY-MM-DDTHH:MM (default: now)"
+    )
+    for command in (handout, summary, letter):
         command.add_argument("file", metavar="FILE|-", help="assessment JSON; - is stdin")
         command.add_argument(
             "-o", "--output", required=True, metavar="OUT", help="file to write; - is stdout"
         )
         command.add_argument("--force", action="store_true", help="replace OUT if it exists")
-        command.add_argument("--paper", choices=PAPERS, default="a4", help="paper size")
-        command.add_argument("--clinic", default="", metavar="NAME", help="clinic name")
-        command.add_argument("--phone", default="", metavar="NUMBER", help="clinic phone")
+        command.add_argument(
+            "--paper", choices=PAPERS, help="paper size (default: the clinic's setting)"
+        )
+        command.add_argument("--clinic", metavar="NAME", help="clinic name (default: setting)")
+        command.add_argument("--phone", metavar="NUMBER", help="clinic phone (default: setting)")
+        command.add_argument(
+            "--emergency", metavar="NUMBER", help="local emergency number (default: setting)"
+        )
+        command.add_argument(
+            "--doctor", choices=DOCTORS, help="what patients call their doctor (default: setting)"
+        )
+        command.add_argument(
+            "--clinician", metavar="NAME", help="the clinician's name (default: setting)"
+        )
+        command.add_argument("--review", metavar="DATE", help="next review date, YYYY-MM-DD")
+        command.add_argument(
+            "--pain-checked",
+            action="store_true",
+            help="the pain rating and the flare level have been re-checked (when they disagree)",
+        )
         command.add_argument(
             "--patient", default="", metavar="PSEUDONYM", help="patient pseudonym (no names)"
         )
@@ -535,6 +707,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=("pdf", "html"), help="pdf (default) or html (default for .html)"
     )
     _patients_parser(sub)
+    _settings_parser(sub)
     sub.add_parser("schema", help="print the JSON Schemas of the input and the output")
     sub.add_parser("rules", help="print the screen, decision and flag tables as Markdown")
     return parser
@@ -572,6 +745,10 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return cmd_handout(args, out)
     if args.command == "summary":
         return cmd_summary(args, out)
+    if args.command == "letter":
+        return cmd_letter(args, out)
+    if args.command == "settings":
+        return cmd_settings(args, out, err)
     if args.command == "patients":
         return cmd_patients(args, out, err)
     if args.command == "schema":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..charts import plan_spec
 from ..plan import Plan
 
-WIDTH_PX = 560  # the chart's drawing width before scaling; about 15 cm on the page
+WIDTH_PX = 440  # the chart's drawing width before scaling; about 9 cm on the page
 
 
 def plan_png(plan: Plan, scale: float = 1.5) -> bytes:

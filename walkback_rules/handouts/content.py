@@ -11,12 +11,22 @@ short sentences, whole numbers, no percentages, and never the name of a medicine
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Literal
 
+from ..clinic import (
+    CLINIC_MAX,
+    PAPERS,
+    PATIENT_MAX,
+    PHONE_MAX,
+    ClinicSettings,
+    Doctor,
+    Paper,
+    option_errors,
+    printable,
+)
 from ..core.codes import RULESET_VERSION, Condition, Decision, Flag
-from ..core.dosing import TARGET_MINUTES, TARGET_WALKS, Dose, target_met
+from ..core.dosing import TARGET_MINUTES, TARGET_WALKS, Dose, progression_step, target_met
 from ..core.models import (
     FLARE_DECISIONS,
     PROGRAMME_DECISIONS,
@@ -28,9 +38,6 @@ from ..core.models import (
 from ..core.screens import screen
 from ..plan import Plan, project
 
-Paper = Literal["a4", "letter"]
-PAPERS: tuple[Paper, ...] = ("a4", "letter")
-
 # The sections a clinician can choose, in the order a walking-programme handout shows them.
 SECTION_TITLES: dict[str, str] = {
     "walking": "Your walking plan",
@@ -40,6 +47,16 @@ SECTION_TITLES: dict[str, str] = {
     "help": "Get help now",
 }
 SECTIONS: tuple[str, ...] = tuple(SECTION_TITLES)
+# A review visit's handout leaves out the background reading given at the first visit, so
+# the plan fits on two pages; the clinician can add it back.
+REVIEW_SECTIONS: tuple[str, ...] = ("walking", "flare", "help")
+
+
+def default_sections(assessment: Assessment) -> tuple[str, ...]:
+    """The sections a handout starts with: all of them at a first visit, the plan at a review."""
+    return SECTIONS if assessment.visit == "initial" else REVIEW_SECTIONS
+
+
 LOG_WEEKS = 4
 LOG_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -65,14 +82,18 @@ class DoseBox:
 
 @dataclass(frozen=True, slots=True)
 class WalkingLog:
-    """A table to tick: one row a week, one box a day, and how the back felt."""
+    """A table to fill in with the diary's own fields: a box to tick each day, then the
+    week's walks, its minutes and its worst pain, to be copied in at the next visit."""
 
     weeks: int
     days: tuple[str, ...]
     instruction: str = (
-        "Tick a box each day you walk. At the end of each week, write how your back felt."
+        "Tick a box each day you walk. At the end of each week, write down your walks, the "
+        "minutes you walked that week, and your worst pain from 0 (none) to 10 (the worst "
+        "you can think of). Bring this sheet to your next visit."
     )
-    feel_column: str = "How did your back feel?"
+    first_column: str = "Week"
+    totals: tuple[str, ...] = ("Walks", "Total minutes", "Worst pain 0 to 10")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,19 +103,41 @@ class PlanChart:
     plan: Plan
     caption: str
 
+    def alt_text(self) -> str:
+        """The chart in words, for a screen reader: each week's walks and minutes."""
+        weeks = "; ".join(
+            f"week {w.week}, {walks_words(w.walks, w.minutes)}" for w in self.plan.weeks
+        )
+        return f"A chart of your plan, week by week: {weeks}."
+
+
+@dataclass(frozen=True, slots=True)
+class HelpGroup:
+    """Signs that share one action: "Go to hospital now if:" and what to do."""
+
+    heading: str
+    signs: tuple[str, ...]
+    action: str
+    warning: bool  # printed in the warning colour
+
 
 @dataclass(frozen=True, slots=True)
 class HelpBox:
-    """The red-flag warning signs in plain words, with what to do and whom to call."""
+    """The red-flag warning signs in plain words, by how soon to act, and whom to call."""
 
-    now: tuple[str, ...]
-    now_action: str
-    soon: tuple[str, ...]
-    soon_action: str
-    contact: str
+    groups: tuple[HelpGroup, ...]
+    contact: tuple[str, ...]
 
 
-Block = Paragraph | Bullets | DoseBox | WalkingLog | PlanChart | HelpBox
+@dataclass(frozen=True, slots=True)
+class StaffNote:
+    """Facts for the team a person is sent to, in clinical words (not patient text)."""
+
+    lead: str
+    lines: tuple[str, ...]
+
+
+Block = Paragraph | Bullets | DoseBox | WalkingLog | PlanChart | HelpBox | StaffNote
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +145,8 @@ class Section:
     key: str
     title: str
     blocks: tuple[Block, ...]
+    staff: bool = False  # written for a clinical team, not the patient (no reading grade)
+    warning: bool = False  # an emergency or same-day referral: in the warning colour
 
     def text(self) -> str:
         """The section's prose, as a reader meets it (for readability measures)."""
@@ -114,7 +159,8 @@ class Section:
             elif isinstance(block, WalkingLog):
                 parts.append(block.instruction)
             elif isinstance(block, HelpBox):
-                parts.extend([*block.now, block.now_action, *block.soon, block.soon_action])
+                for group in block.groups:
+                    parts.extend([*group.signs, group.action])
         return " ".join(_sentence(p) for p in parts)
 
 
@@ -132,6 +178,8 @@ class Handout:
     ruleset_version: str = RULESET_VERSION
     decision: Decision = Decision.START
     paper: Paper = "a4"
+    strip: str = ""  # the short warning on page 1 that points to the get-help-now box
+    warning: bool = False  # an emergency sheet: its title is in the warning colour
 
     def footer(self) -> str:
         """Clinic, patient pseudonym, date and ruleset version, for every page."""
@@ -140,13 +188,14 @@ class Handout:
             # The pseudonym is never split across footer lines.
             parts.append("For:\u00a0" + self.patient.replace(" ", "\u00a0"))
         parts.append(f"{self.issued.day} {self.issued:%B %Y}")
-        parts.append(f"WalkBack CDS ruleset {self.ruleset_version}")
+        parts.append(f"WalkBack\u00a0CDS ruleset\u00a0{self.ruleset_version}")
         return " · ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
 class HandoutOptions:
-    """What the clinician chooses: clinic details, the patient's pseudonym, paper, sections."""
+    """What a handout prints beside the recommendation: the clinic's settings, the patient's
+    pseudonym, the sections chosen, the day it is issued for and the next review."""
 
     clinic: str = ""
     phone: str = ""
@@ -155,6 +204,24 @@ class HandoutOptions:
     sections: tuple[str, ...] = SECTIONS
     issued: date | None = None
     review: date | None = None  # the next review date, printed when there is one
+    emergency: str = ""  # the local emergency number
+    urgent_line: str = ""
+    doctor: Doctor = "GP"
+    clinician: str = ""
+
+    @classmethod
+    def from_settings(cls, settings: ClinicSettings, **chosen: object) -> HandoutOptions:
+        """Options from the clinic's settings, with what is chosen for this print."""
+        base = cls(
+            clinic=settings.name,
+            phone=settings.phone,
+            paper=settings.paper,
+            emergency=settings.emergency,
+            urgent_line=settings.urgent_line,
+            doctor=settings.doctor,
+            clinician=settings.clinician,
+        )
+        return replace(base, **chosen)  # type: ignore[arg-type]
 
     def to_json(self) -> dict[str, object]:
         """The options as the record keeps them beside a print, to print it again exactly."""
@@ -166,6 +233,10 @@ class HandoutOptions:
             "sections": list(self.sections),
             "issued": None if self.issued is None else self.issued.isoformat(),
             "review": None if self.review is None else self.review.isoformat(),
+            "emergency": self.emergency,
+            "urgent_line": self.urgent_line,
+            "doctor": self.doctor,
+            "clinician": self.clinician,
         }
 
     @classmethod
@@ -182,58 +253,28 @@ class HandoutOptions:
             sections=tuple(str(s) for s in data.get("sections", SECTIONS)),  # type: ignore[attr-defined]
             issued=day(data.get("issued")),
             review=day(data.get("review")),
+            emergency=str(data.get("emergency", "")),
+            urgent_line=str(data.get("urgent_line", "")),
+            doctor="family doctor" if data.get("doctor") == "family doctor" else "GP",
+            clinician=str(data.get("clinician", "")),
         )
 
-
-# The characters the bundled handout font prints (tools/subset_fonts.py cuts the font to
-# these): Western and Central European Latin, dashes, quotes, arrows, common maths signs,
-# ticks, crosses, boxes and stars.
-PRINTABLE_RANGES: tuple[tuple[int, int], ...] = (
-    (0x0020, 0x007E),  # Basic Latin
-    (0x00A0, 0x017F),  # Latin-1 Supplement, Latin Extended-A
-    (0x0218, 0x021B),  # Romanian comma-below letters
-    (0x2010, 0x2027),  # dashes, quotes, bullet, ellipsis
-    (0x2030, 0x203A),  # per mille, primes, angle quotes
-    (0x20AC, 0x20AC),  # euro sign
-    (0x2122, 0x2122),  # trade mark
-    (0x2190, 0x2195),  # arrows
-    (0x2212, 0x2212),  # minus sign
-    (0x2248, 0x2248),  # almost equal
-    (0x2260, 0x2265),  # not equal, less or equal, greater or equal
-    (0x25A0, 0x25A1),  # squares
-    (0x25CF, 0x25CF),  # black circle
-    (0x2605, 0x2606),  # stars
-    (0x2610, 0x2612),  # ballot boxes
-    (0x2713, 0x2718),  # check and cross marks
-)
+    def ambulance(self) -> str:
+        """How to call an ambulance here: "call 000 for an ambulance"."""
+        if self.emergency:
+            return f"call {self.emergency} for an ambulance"
+        return "call the emergency number for an ambulance"
 
 
-def printable(text: str) -> bool:
-    """Whether the handout font has every character of `text`."""
-    return all(any(lo <= ord(c) <= hi for lo, hi in PRINTABLE_RANGES) for c in text)
-
-
-CLINIC_MAX = 80
-PHONE_MAX = 30
-PATIENT_MAX = 40
-_PHONE_CHARS = frozenset("0123456789 +()-.")
-
-
-def option_errors(clinic: str, phone: str, patient: str) -> dict[str, str]:
-    """What is wrong with the clinician's handout details, by field, in plain words."""
-    errors = {}
-    if len(clinic) > CLINIC_MAX or not printable(clinic):
-        errors["clinic"] = (
-            f"at most {CLINIC_MAX} characters, in Latin letters, digits and punctuation"
-        )
-    if len(phone) > PHONE_MAX or not set(phone) <= _PHONE_CHARS:
-        errors["phone"] = f"up to {PHONE_MAX} digits, spaces and + ( ) - . only"
-    if len(patient) > PATIENT_MAX or not printable(patient):
-        errors["patient"] = (
-            f"a pseudonym of at most {PATIENT_MAX} characters, in Latin letters, digits and "
-            "punctuation"
-        )
-    return errors
+__all__ = [  # the names other modules read from here
+    "CLINIC_MAX",
+    "PAPERS",
+    "PATIENT_MAX",
+    "PHONE_MAX",
+    "Paper",
+    "option_errors",
+    "printable",
+]
 
 
 def _sentence(text: str) -> str:
@@ -256,13 +297,14 @@ def _span(lo: int, hi: int, unit: str) -> str:
 # The fixed sections (the same for every patient who gets them).
 
 
-def understanding_section(rec: Recommendation) -> Section:
-    """What back pain is, why walking helps, and the trial's result where it applies."""
+def understanding_section(rec: Recommendation, walker: bool = True) -> Section:
+    """What back pain is, why walking (or moving) helps, and the trial's result where it
+    applies."""
     reasons = [
         "It eases stiffness, so you can move more freely.",
         "It lifts your mood and helps you sleep.",
     ]
-    if Flag.OUTSIDE_TRIAL_POPULATION not in rec.flags:
+    if walker and Flag.OUTSIDE_TRIAL_POPULATION not in rec.flags:
         # EVIDENCE §2: the comparison group still walked; the programme was walking plus
         # education. Printed only for people like those in the trial.
         reasons.append(
@@ -283,70 +325,212 @@ def understanding_section(rec: Recommendation) -> Section:
                 "worse for a few hours, days or weeks. Flare-ups are normal. They usually "
                 "settle on their own."
             ),
-            Bullets(tuple(reasons), lead="Why walking helps:"),
+            Bullets(tuple(reasons), lead="Why walking helps:" if walker else "Why moving helps:"),
         ),
     )
 
 
-SELF_CARE = Section(
-    "self_care",
-    SECTION_TITLES["self_care"],
-    (
-        Bullets(
-            (
-                "Mood: low mood and worry can make pain feel worse. Tell us or your GP if you "
-                "feel down most days.",
-                "Sleep: try to go to bed and get up at the same times each day.",
-                "Water: drink enough water, most of all on warm days and when you walk.",
-                "Company: walk with a friend, a family member or a group. It helps you keep going.",
-                "Outdoors: walk in a park or by the water if you can. Many people find it more "
-                "pleasant.",
-                "If walking does not suit you, ask us about yoga or Pilates instead.",
+def self_care_section(doctor: Doctor = "GP", walker: bool = True) -> Section:
+    """Mood, sleep, water, company and the outdoors: the same for everyone who gets it."""
+    return Section(
+        "self_care",
+        SECTION_TITLES["self_care"],
+        (
+            Bullets(
+                (
+                    "Mood: low mood and worry can make pain feel worse. Tell us or your "
+                    f"{doctor} if you feel down most days.",
+                    "Sleep: go to bed and get up at the same times each day.",
+                    "Water: drink enough, most of all on warm days and when you walk.",
+                    *(
+                        (
+                            "Company: walk with a friend or a group, in a park if you can. It "
+                            "helps you keep going.",
+                            "If walking does not suit you, ask us about yoga or Pilates.",
+                        )
+                        if walker
+                        else (
+                            "Company: exercise with a friend, a family member or a class. It "
+                            "helps you keep going.",
+                        )
+                    ),
+                ),
             ),
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Sign:
+    """A warning sign in a patient's words, the tier it calls for, and the screen features
+    it stands for (tests hold the box to the screens through `covers`)."""
+
+    tier: str  # "emergency", "same_day" or "urgent"
+    words: str
+    covers: frozenset[str]
+
+
+# The get-help-now box's signs, by the tier the screens (§3) give them. Every feature
+# that alone, or with what it needs, reaches an emergency, same-day or urgent tier is here.
+SIGNS: tuple[Sign, ...] = (
+    Sign(
+        "emergency",
+        "You cannot pass urine, or you cannot control your bladder or bowels",
+        frozenset({"ces_bladder", "ces_bowel"}),
+    ),
+    Sign(
+        "emergency",
+        "Passing urine has changed: it is hard to start, the flow is weak, you have to "
+        "strain, or you feel it less",
+        frozenset({"ces_urinary_change"}),
+    ),
+    Sign(
+        "emergency",
+        "You feel numb around your bottom, private parts or inner thighs, or it feels "
+        "different when you wipe",
+        frozenset({"ces_saddle"}),
+    ),
+    Sign(
+        "emergency",
+        "You have lost feeling in your private parts, or your sex life has changed",
+        frozenset({"ces_sexual"}),
+    ),
+    Sign(
+        "emergency",
+        "Both legs become painful, weak or numb",
+        frozenset({"ces_both_legs"}),
+    ),
+    Sign(
+        "emergency",
+        "A leg gets weaker or more numb, a foot drags, or you are newly unsteady",
+        frozenset({"neuro_worsening_weakness", "neuro_foot_drop", "neuro_gait"}),
+    ),
+    Sign(
+        "emergency",
+        "Sudden, very bad pain in your back or belly, most of all if you feel faint",
+        frozenset({"vascular_aneurysm"}),
+    ),
+    Sign(
+        "same_day",
+        "You have a fever or feel hot and shivery, and you have a weak immune system, inject "
+        "drugs, had back surgery or a back injection in the last 3 months, had an infection "
+        "lately, or have a wound near your spine",
+        frozenset(
+            {
+                "infection_fever",
+                "infection_immunosuppression",
+                "infection_drug_injection",
+                "infection_spinal_procedure",
+                "infection_recent_infection",
+                "infection_wound",
+            }
         ),
     ),
+    Sign(
+        "same_day",
+        "You get chest pain or tightness, or you faint or nearly faint, when you are active. "
+        "Stop your walks until a doctor has seen you",
+        frozenset({"chest_pain_on_exertion", "fainting_on_exertion"}),
+    ),
+    Sign(
+        "urgent",
+        "You have a fever or feel very unwell",
+        frozenset({"infection_fever"}),
+    ),
+    Sign(
+        "urgent",
+        "You get much more out of breath than you expect when you are active",
+        frozenset({"breathless_on_exertion"}),
+    ),
+    Sign(
+        "urgent",
+        "You have had cancer, and your back pain is new or different",
+        frozenset({"cancer_history"}),
+    ),
+    Sign(
+        "urgent",
+        "You lose weight without trying",
+        frozenset({"cancer_weight_loss"}),
+    ),
+    Sign(
+        "urgent",
+        "The pain is there all the time, even when you rest, or it wakes you at night",
+        frozenset({"cancer_non_mechanical"}),
+    ),
+    Sign(
+        "urgent",
+        "You hurt your back in a fall or an accident, or after a small fall or a lift if you "
+        "have thin bones",
+        frozenset({"fracture_major_trauma", "fracture_fragility"}),
+    ),
 )
+# Chest pain at rest is its own line, since it calls for an ambulance, not a drive.
+CHEST_PAIN_AT_REST_SIGN = "Chest pain or tightness while you are resting"
 
 
-def help_section(clinic: str, phone: str) -> Section:
-    """The get-help-now box: emergency signs, see-a-doctor-soon signs, and whom to call."""
-    who = clinic or "your physiotherapy clinic"
-    number = phone.replace(" ", "\u00a0")  # a phone number is never broken across lines
-    contact = f"Questions about your back? Call {who}" + (f" on {number}." if phone else ".")
-    return Section(
-        "help",
-        SECTION_TITLES["help"],
-        (
-            HelpBox(
-                now=(
-                    "You cannot pass urine, or you wet yourself and cannot stop it",
-                    "Passing urine changes: it is hard to start, the flow is weak, or you "
-                    "feel it less",
-                    "You cannot control your bowels",
-                    "You feel numb around your bottom, your private parts or inner thighs, "
-                    "or it feels different when you wipe",
-                    "Your sex life changes in a new way, such as loss of feeling",
-                    "Both legs feel weak, numb or painful",
-                    "A leg gets weaker or more numb, or a foot drags or slaps when you walk",
-                    "You have chest pain or tightness while you are resting: call an ambulance",
-                ),
-                now_action=(
-                    "Go to a hospital emergency department now, or call an ambulance. "
-                    "Do not wait to see if it gets better."
-                ),
-                soon=(
-                    "You have a fever or feel very unwell",
-                    "You get chest pain, or you faint or nearly faint, when you are active",
-                    "You lose weight without trying",
-                    "The pain is there all the time, even at night when you rest",
-                    "You hurt your back in a fall or an accident",
-                    "You have had cancer in the past and the pain is new",
-                ),
-                soon_action="See a doctor today or tomorrow.",
-                contact=contact,
-            ),
+def help_section(options: HandoutOptions, assessment: Assessment | None = None) -> Section:
+    """The get-help-now box: the emergency, same-day and this-week signs, what to do for
+    each, the signs this person's history adds, and whom to call."""
+    who = options.clinic or "your physiotherapy clinic"
+    number = options.phone.replace(" ", "\u00a0")  # a phone number is never broken
+    doctor = options.doctor
+    ambulance = options.ambulance()
+    now = [s.words for s in SIGNS if s.tier == "emergency"]
+    now.append(f"{CHEST_PAIN_AT_REST_SIGN}: {ambulance}")
+    today = [s.words for s in SIGNS if s.tier == "same_day"]
+    week = [s.words for s in SIGNS if s.tier == "urgent"]
+    groups = [
+        HelpGroup(
+            "Go to hospital now if:",
+            tuple(now),
+            "Go to a hospital emergency department now, or "
+            f"{ambulance}. Do not wait to see if it gets better.",
+            warning=True,
         ),
-    )
+    ]
+    if assessment is not None and assessment.pregnant_or_postpartum:
+        groups.append(
+            HelpGroup(
+                "If you are pregnant or have had a baby in the last year:",
+                (
+                    "Call your maternity unit straight away about any warning sign they "
+                    "told you to look out for, or if you are worried about yourself or your "
+                    "baby",
+                ),
+                "Your maternity unit, not us, is the place to call for these.",
+                warning=True,
+            )
+        )
+    if assessment is not None and assessment.spinal_surgery_within_6_months:
+        today.append(
+            "Your wound gets red, hot, swollen or starts to leak, or you get a fever after "
+            "your back operation. Tell your surgical team too"
+        )
+    groups += [
+        HelpGroup(
+            "See a doctor today if:",
+            tuple(today),
+            f"See your {doctor} or urgent care today. Feel very unwell? Go to hospital.",
+            warning=False,
+        ),
+        HelpGroup(
+            "See a doctor in the next few days if:",
+            tuple(week),
+            f"Call us or your {doctor} to be seen this week.",
+            warning=False,
+        ),
+    ]
+    contact = [f"Questions? Call {who}" + (f" on {number}." if number else ".")]
+    if options.urgent_line:
+        line = options.urgent_line.replace(" ", "\u00a0")
+        contact.append(f"When we are closed, call {line} for health advice.")
+    return Section("help", SECTION_TITLES["help"], (HelpBox(tuple(groups), tuple(contact)),))
+
+
+STRIP = (
+    "Warning signs: if you cannot pass urine or control your bowels, feel numb around your "
+    'bottom, or a leg gets weaker, go to hospital now. See all the signs in "Get help now".'
+)
 
 
 # ---------------------------------------------------------------------------------------
@@ -362,15 +546,37 @@ def _walking_lines(walks: tuple[int, int] | None, minutes: tuple[int, int]) -> t
     return how_often, f"{_span(minutes[0], minutes[1], 'minute')} each walk"
 
 
+def _step_words(dose: NextDose, assessment: Assessment) -> str:
+    """One progression step from either end of a dose range, in words, when the step is the
+    same kind at both ends ("add one walk a week"); empty when it is not."""
+    assert dose.walks_per_week is not None
+    ends = [
+        Dose(dose.walks_per_week.min, dose.minutes_per_walk.min),
+        Dose(dose.walks_per_week.max, dose.minutes_per_walk.max),
+    ]
+    steps = [progression_step(d, assessment.walking_tolerance) for d in ends]
+    extra_walks = {s.walks - d.walks for s, d in zip(steps, ends, strict=True)}
+    extra_minutes = {s.minutes - d.minutes for s, d in zip(steps, ends, strict=True)}
+    if extra_walks == {1} and extra_minutes == {0}:
+        return "do one more walk a week than you did this week, each as long as before"
+    if extra_walks == {0} and len(extra_minutes) == 1 and min(extra_minutes) > 0:
+        return f"add {min(extra_minutes)} minutes to each walk, with as many walks as this week"
+    return ""
+
+
 def walks_words(walks: int, minutes: int) -> str:
     """A dose in a patient's words: "1 walk a week of 5 minutes", "4 walks a week of 10 minutes"."""
     return f"{_span(walks, walks, 'walk')} a week of {_span(minutes, minutes, 'minute')}"
 
 
 def _exact(dose: NextDose | None) -> Dose | None:
+    """The dose when it is exact (min = max), else None: a range or no walks given."""
     if dose is None or dose.walks_per_week is None:
         return None
-    return Dose(dose.walks_per_week.min, dose.minutes_per_walk.min)
+    walks, minutes = dose.walks_per_week, dose.minutes_per_walk
+    if walks.min != walks.max or minutes.min != minutes.max:
+        return None
+    return Dose(walks.min, minutes.min)
 
 
 def _dose(rec: Recommendation) -> tuple[tuple[int, int] | None, tuple[int, int]] | None:
@@ -414,10 +620,13 @@ def walking_section(
             )
         )
     elif rec.decision == Decision.HOLD:
-        blocks.append(Paragraph("Stay at this amount this week before the next step up."))
+        blocks.append(
+            Paragraph("Stay at this amount this week. It gives your back time to get used to it.")
+        )
     next_week = plan.weeks[1] if len(plan.weeks) > 1 else None
     this_week = _exact(rec.next_dose)
     at_goal = rec.decision != Decision.STEP_BACK and this_week is not None and target_met(this_week)
+    stepping = False  # whether the sheet plans a step up after this week
     if at_goal and rec.decision is Decision.PROGRESS:
         blocks.append(
             Paragraph(
@@ -432,19 +641,42 @@ def walking_section(
                 f"{TARGET_MINUTES} minutes. Well done. Keep it up."
             )
         )
-    elif next_week is not None:
+    elif this_week is None and rec.next_dose is not None and rec.next_dose.walks_per_week:
+        # A range (the starting dose): the step is said from what the person chose to do,
+        # so it is never a step down for someone who did the top of the range.
+        step = _step_words(rec.next_dose, assessment)
+        if step:
+            stepping = True
+            blocks.append(
+                Paragraph(f"Next week, if your back has not become more painful, {step}.")
+            )
+    elif (
+        next_week is not None
+        and this_week is not None
+        and next_week.walks * next_week.minutes > (this_week.walks * this_week.minutes)
+    ):
+        stepping = True
         blocks.append(
             Paragraph(
                 "Next week, if your back has not become more painful, step up to "
                 f"{walks_words(next_week.walks, next_week.minutes)}."
             )
         )
-    blocks.append(
-        Paragraph(
-            "If your back does get more painful after a step up, go back to the amount you "
-            "did the week before. Stay there until the pain settles, then try the step again."
+    if stepping or rec.decision is Decision.PROGRESS:
+        blocks.append(
+            Paragraph(
+                "If your back does get more painful after a step up, go back to the amount "
+                "you did the week before. Stay there until the pain settles, then try the "
+                "step again."
+            )
         )
-    )
+    else:
+        blocks.append(
+            Paragraph(
+                "If your back gets more painful, walk a little less for a few days. When the "
+                "pain settles, build back up to this amount."
+            )
+        )
     blocks.append(log)
     if len(plan.weeks) > 1:
         blocks.append(
@@ -457,7 +689,9 @@ def walking_section(
     return Section("walking", SECTION_TITLES["walking"], tuple(blocks))
 
 
-def flare_section(assessment: Assessment, rec: Recommendation) -> Section:
+def flare_section(
+    assessment: Assessment, rec: Recommendation, doctor: Doctor = "GP", walker: bool = True
+) -> Section:
     """What to do in a mild, a moderate and a bad flare-up, and when to restart."""
     blocks: list[Block] = []
     if rec.decision == Decision.SEVERE_FLARE:
@@ -465,6 +699,13 @@ def flare_section(assessment: Assessment, rec: Recommendation) -> Section:
             Paragraph(
                 "Your back is badly flared up right now. Take it easy for the next few days. "
                 "Do not do too much, but do not stay in bed either. Gentle moving is best."
+            )
+        )
+    elif rec.decision == Decision.MODERATE_FLARE and rec.next_dose is None:
+        blocks.append(
+            Paragraph(
+                "Your back is flared up. Keep gently active, with movement you can manage. "
+                "Do a little, often."
             )
         )
     elif rec.decision == Decision.MODERATE_FLARE:
@@ -478,7 +719,9 @@ def flare_section(assessment: Assessment, rec: Recommendation) -> Section:
         Bullets(
             (
                 "Keep up your normal day as best you can.",
-                "Keep to your walking plan if you can, or walk a little less.",
+                "Keep to your walking plan if you can, or walk a little less."
+                if walker
+                else "Keep to your exercise plan if you can, or do a little less.",
             ),
             lead="A mild flare-up (a little worse than usual):",
         ),
@@ -486,7 +729,9 @@ def flare_section(assessment: Assessment, rec: Recommendation) -> Section:
             (
                 "Keep gently active. Take short walks of 2 to 5 minutes.",
                 "Walk as often as feels comfortable.",
-            ),
+            )
+            if walker
+            else ("Keep gently active, with movement you can manage. Do a little, often.",),
             lead="A moderate flare-up (it is hard to do your usual things):",
         ),
         Bullets(
@@ -495,7 +740,7 @@ def flare_section(assessment: Assessment, rec: Recommendation) -> Section:
                 "Use a cold pack or a heat pack, whichever feels better. Wrap it in a towel "
                 "and use it for 15 to 20 minutes at a time. Do not use it on skin that feels "
                 "numb, if you have poor blood flow or nerve damage, or while you sleep.",
-                "Talk to your GP or pharmacist about pain relief.",
+                f"Talk to your {doctor} or pharmacist about pain relief.",
                 "Call us if it does not start to ease in 2 to 3 days.",
             ),
             lead="A bad flare-up (the pain is very strong):",
@@ -532,37 +777,40 @@ CONDITION_WORDS: dict[Condition, str] = {
     "cardiorespiratory": "chest pain, fainting or being short of breath when you are active",
 }
 
-REFERRAL_TEXT: dict[Decision, tuple[str, ...]] = {
-    Decision.EMERGENCY_REFERRAL: (
-        "Please go to a hospital emergency department now. Take this sheet with you.",
-        "Do not start the walking plan until a doctor has checked you.",
-    ),
-    Decision.SAME_DAY_REFERRAL: (
-        "Please see a doctor today. Your GP or an urgent care clinic can see you. If you "
-        "feel very unwell, go to a hospital emergency department.",
-        "Do not go for exercise walks until a doctor has seen you. Gentle moving about "
-        "the house is fine.",
-    ),
-    Decision.URGENT_REFERRAL: (
-        "Please see a doctor in the next few days, this week. We will help you arrange it.",
-        "Most of the time these signs turn out not to be serious, but they must be checked "
-        "first. Wait to start the walking plan until then. Keep gently active.",
-    ),
+
+def _referral_text(decision: Decision, doctor: Doctor) -> tuple[str, ...]:
+    """Where to go and what to do meanwhile, by the referral's tier."""
+    return {
+        Decision.EMERGENCY_REFERRAL: (
+            "Please go to a hospital emergency department now. Take this sheet with you and "
+            "show it to the staff there.",
+            "Do not start the walking plan until a doctor has checked you.",
+        ),
+        Decision.SAME_DAY_REFERRAL: (
+            f"Please see a doctor today. Your {doctor} or an urgent care clinic can see you. "
+            "If you feel very unwell, go to a hospital emergency department.",
+            "Do not go for exercise walks until a doctor has seen you. Gentle moving about "
+            "the house is fine.",
+        ),
+        Decision.URGENT_REFERRAL: (
+            "Please see a doctor in the next few days, this week. We will help you arrange it.",
+            "Most of the time these signs turn out not to be serious, but they must be checked "
+            "first. Wait to start the walking plan until then. Keep gently active.",
+        ),
+    }[decision]
+
+
+REFERRAL_TITLES: dict[Decision, str] = {
+    Decision.EMERGENCY_REFERRAL: "Go to hospital now",
+    Decision.SAME_DAY_REFERRAL: "See a doctor today",
+    Decision.URGENT_REFERRAL: "See a doctor this week",
 }
 CHEST_PAIN_AT_REST = "chest pain or tightness while you are resting"
-AMBULANCE = (
-    "Call an ambulance now. Do not drive yourself. If the chest pain stops, still get "
-    "checked today."
-)
-ROUTINE_TEXT = (
-    "Please make an appointment with your GP in the next few weeks. They may send you to a "
-    "joint specialist (a rheumatologist).",
-    "Keep going with your walking plan while you wait. Walking and exercise help this kind "
-    "of back pain too.",
-)
 
 
-def referral_section(assessment: Assessment, rec: Recommendation) -> Section:
+def referral_section(
+    assessment: Assessment, rec: Recommendation, options: HandoutOptions
+) -> Section:
     """Why the person is being sent to a doctor, where, and how soon."""
     referral = rec.referral
     assert referral is not None  # only referral decisions get this section
@@ -576,29 +824,58 @@ def referral_section(assessment: Assessment, rec: Recommendation) -> Section:
     )
     found = "; ".join(words[c] for c in top)
     blocks: list[Block] = [Paragraph(f"You told us about {found}.")]
+    text = _referral_text(rec.decision, options.doctor)
     if ambulance:
         # An ambulance, not a drive to hospital: the sheet says only that, then the plan.
-        blocks += [Paragraph(AMBULANCE), Paragraph(REFERRAL_TEXT[rec.decision][-1])]
+        call = options.ambulance()
+        blocks += [
+            Paragraph(
+                f"{call[0].upper()}{call[1:]} now. Do not drive yourself. If the chest pain "
+                "stops, still get checked today. Show this sheet to the ambulance crew."
+            ),
+            Paragraph(text[-1]),
+        ]
     else:
-        blocks.extend(Paragraph(t) for t in REFERRAL_TEXT[rec.decision])
+        blocks.extend(Paragraph(t) for t in text)
     if rec.decision is Decision.SAME_DAY_REFERRAL and "cardiorespiratory" in top:
-        blocks.append(Paragraph("If chest pain comes on while you are resting, call an ambulance."))
-    title = {
-        Decision.EMERGENCY_REFERRAL: "Call an ambulance now" if ambulance else "Go to hospital now",
-        Decision.SAME_DAY_REFERRAL: "See a doctor today",
-        Decision.URGENT_REFERRAL: "See a doctor this week",
-    }[rec.decision]
-    return Section("referral", title, tuple(blocks))
+        blocks.append(
+            Paragraph(f"If chest pain comes on while you are resting, {options.ambulance()}.")
+        )
+    title = "Call an ambulance now" if ambulance else REFERRAL_TITLES[rec.decision]
+    warning = rec.decision in (Decision.EMERGENCY_REFERRAL, Decision.SAME_DAY_REFERRAL)
+    return Section("referral", title, tuple(blocks), warning=warning)
 
 
-def routine_section(rec: Recommendation) -> Section:
+def staff_section(assessment: Assessment, rec: Recommendation, options: HandoutOptions) -> Section:
+    """On an emergency sheet, what the receiving team needs: the letter's own facts."""
+    from .letter import referral_facts
+
+    facts = referral_facts(assessment, rec, options)
+    return Section(
+        "staff",
+        "For the emergency team",
+        (StaffNote(facts.lead, facts.lines),),
+        staff=True,
+    )
+
+
+def _routine_text(doctor: Doctor) -> tuple[str, ...]:
+    return (
+        f"Please make an appointment with your {doctor} in the next few weeks. They may send "
+        "you to a joint specialist (a rheumatologist).",
+        "Keep going with your walking plan while you wait. Walking and exercise help this "
+        "kind of back pain too.",
+    )
+
+
+def routine_section(rec: Recommendation, doctor: Doctor = "GP") -> Section:
     """The routine referral that rides along with the walking plan."""
     assert rec.referral is not None
     found = "; ".join(CONDITION_WORDS[c] for c in rec.referral.conditions)
     return Section(
         "referral",
-        "Seeing your GP",
-        (Paragraph(f"You told us about {found}."), *(Paragraph(t) for t in ROUTINE_TEXT)),
+        f"Seeing your {doctor}",
+        (Paragraph(f"You told us about {found}."), *(Paragraph(t) for t in _routine_text(doctor))),
     )
 
 
@@ -625,6 +902,17 @@ ALTERNATIVE_TEXT = {
 CHRONIC_TEXT = (
     "Your back pain has lasted 3 months or more. Walking is still good for you, and your "
     "physiotherapist will add exercise and advice that suit long-lasting back pain."
+)
+
+
+RADICULAR_TEXT = (
+    "Your leg pain comes from a nerve in your back that is upset. Walking is safe with it. "
+    "We will check your leg at each visit."
+)
+CLAUDICATION_TEXT = (
+    "If your legs ache or feel heavy when you walk or stand, stop and sit down, or lean "
+    "forward, until it eases. Then walk on. Short walks with rests are fine. A bike, walking "
+    "poles or a walking frame can help too."
 )
 
 
@@ -663,47 +951,78 @@ def _plan_text(assessment: Assessment, rec: Recommendation) -> tuple[str, ...]:
     return OTHER_TEXT.get(rec.decision, ())
 
 
+def _extra_walking_text(rec: Recommendation) -> list[Paragraph]:
+    """Plain words for the flags that change how a person walks."""
+    extra = []
+    if Flag.RADICULAR_PAIN in rec.flags:
+        extra.append(Paragraph(RADICULAR_TEXT))
+    if Flag.NEUROGENIC_CLAUDICATION in rec.flags:
+        extra.append(Paragraph(CLAUDICATION_TEXT))
+    return extra
+
+
 def build_handout(
     assessment: Assessment, rec: Recommendation, options: HandoutOptions | None = None
 ) -> Handout:
     """The handout for one consultation, with the sections the decision calls for.
 
-    Every dose, tier and restart point is read from `rec`, never worked out again here.
+    Every dose, tier, restart point and date is read from `rec` and `options`, never worked
+    out again here.
     """
     options = options or HandoutOptions()
+    doctor = options.doctor
     chosen = set(options.sections) | {"help"}  # the get-help box is always printed
     sections: list[Section] = []
     decision = rec.decision
+    # Someone who cannot walk, or who chose another exercise, gets no walking advice.
+    walker = (
+        decision is not Decision.ALTERNATIVE_EXERCISE
+        and assessment.walking_tolerance != "not_tolerated"
+    )
     if decision in REFERRAL_DECISIONS:
-        sections.append(referral_section(assessment, rec))
+        sections.append(referral_section(assessment, rec, options))
+        if decision is Decision.EMERGENCY_REFERRAL:
+            # The sheet goes to hospital with the person: the team reads what was found.
+            sections.append(staff_section(assessment, rec, options))
         if rec.ice_or_heat and "flare" in chosen:
-            sections.append(flare_section(assessment, rec))
+            sections.append(flare_section(assessment, rec, doctor))
     else:
         plan_text = _plan_text(assessment, rec)
         if plan_text:
             sections.append(Section("plan", "Your plan", tuple(Paragraph(t) for t in plan_text)))
         if rec.referral is not None:
-            sections.append(routine_section(rec))
+            sections.append(routine_section(rec, doctor))
         walking = rec.next_dose is not None and (
             decision in PROGRAMME_DECISIONS or decision is Decision.MODERATE_FLARE
         )
         order = ["flare", "walking"] if decision in FLARE_DECISIONS else ["walking", "flare"]
-        for key in [*order, "understanding", "self_care"]:
-            if key not in chosen:
+        # The warning signs follow the plan, before the background reading.
+        for key in [*order, "help", "understanding", "self_care"]:
+            if key == "help":
+                sections.append(help_section(options, assessment))
+            if key not in chosen or key == "help":
                 continue
             if key == "walking" and walking:
                 plan = project(assessment, rec)
-                sections.append(walking_section(assessment, rec, plan, "flare" not in chosen))
+                section = walking_section(assessment, rec, plan, "flare" not in chosen)
+                extra = _extra_walking_text(rec)
+                if extra:
+                    blocks = list(section.blocks)
+                    blocks[1:1] = extra  # under the dose, before the step
+                    section = replace(section, blocks=tuple(blocks))
+                sections.append(section)
             elif key == "flare" and decision != Decision.OUT_OF_SCOPE:
-                sections.append(flare_section(assessment, rec))
+                sections.append(flare_section(assessment, rec, doctor, walker))
             elif key == "understanding" and decision != Decision.OUT_OF_SCOPE:
-                sections.append(understanding_section(rec))
+                sections.append(understanding_section(rec, walker))
             elif key == "self_care":
-                sections.append(SELF_CARE)
-    sections.append(help_section(options.clinic, options.phone))
+                sections.append(self_care_section(doctor, walker))
+    if decision in REFERRAL_DECISIONS:
+        sections.append(help_section(options, assessment))
     intro = _intro(rec)
     if options.review is not None:
         intro += f" Your next visit is on {review_words(options.review)}."
+    safety_net = Flag.RED_FLAG_SAFETY_NET in rec.flags and decision not in REFERRAL_DECISIONS
     return Handout(
         title=_title(rec, sections),
         intro=intro,
@@ -714,4 +1033,6 @@ def build_handout(
         issued=options.issued or date.today(),
         decision=decision,
         paper=options.paper,
+        strip=STRIP if safety_net else "",
+        warning=decision is Decision.EMERGENCY_REFERRAL,
     )

@@ -18,6 +18,7 @@ from .content import (
     Paragraph,
     PlanChart,
     Section,
+    StaffNote,
     WalkingLog,
 )
 
@@ -29,7 +30,10 @@ body { font-family: "DejaVu Sans", Verdana, Arial, sans-serif; font-size: 12pt;
 h1 { color: #1f3b57; font-size: 22pt; margin: 0 0 4pt; }
 h2 { color: #1f3b57; font-size: 16pt; border-bottom: 2px solid #1f3b57; margin: 16pt 0 6pt;
      break-after: avoid; }
-section.help h2 { color: #b00020; border-color: #b00020; }
+section.help h2, section.warn h2, h1.warn { color: #b00020; border-color: #b00020; }
+.strip { border: 3px solid #b00020; background: #fdecee; padding: 4pt 10pt; font-weight: bold;
+         margin: 6pt 0; }
+.staff { border: 1px solid #5a5a5a; padding: 4pt 10pt; }
 p { margin: 0 0 6pt; }
 ul { margin: 0 0 6pt; padding-left: 18pt; }
 .lead { font-weight: bold; margin-bottom: 2pt; }
@@ -49,7 +53,8 @@ table.log td.box::after { content: ""; display: inline-block; width: 5mm; height
            break-inside: avoid; }
 .helpbox .act { color: #b00020; font-weight: bold; }
 .helpbox .soon { font-weight: bold; }
-footer { margin-top: 14pt; border-top: 1px solid #999; color: #555; font-size: 9pt;
+.helpbox .warnlead { color: #b00020; }
+footer { margin-top: 14pt; border-top: 1px solid #999; color: #444; font-size: 9pt;
          padding-top: 4pt; }
 @media print { body { padding: 0; max-width: none; } }
 """
@@ -59,6 +64,7 @@ def handout_html(handout: Handout, chart_png: bytes | None = None) -> str:
     """The handout as one HTML document, ready for a browser's print dialogue."""
     body = "\n".join(_section(s, chart_png) for s in handout.sections)
     css = CSS % {"paper": "A4" if handout.paper == "a4" else "letter"}
+    strip = f'<p class="strip" role="note">{escape(handout.strip)}</p>' if handout.strip else ""
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -70,10 +76,13 @@ def handout_html(handout: Handout, chart_png: bytes | None = None) -> str:
 </head>
 <body>
 <header>
-<h1>{escape(handout.title)}</h1>
+<h1{' class="warn"' if handout.warning else ""}>{escape(handout.title)}</h1>
 <p>{escape(handout.intro)}</p>
+{strip}
 </header>
+<main>
 {body}
+</main>
 <footer>{escape(handout.footer())}</footer>
 </body>
 </html>
@@ -82,9 +91,11 @@ def handout_html(handout: Handout, chart_png: bytes | None = None) -> str:
 
 def _section(section: Section, chart_png: bytes | None) -> str:
     blocks = "\n".join(_block(b, chart_png) for b in section.blocks)
+    warn = " warn" if section.warning else ""
+    label = f"h-{escape(section.key)}"
     return (
-        f'<section class="{escape(section.key)}">\n<h2>{escape(section.title)}</h2>\n'
-        f"{blocks}\n</section>"
+        f'<section class="{escape(section.key)}{warn}" aria-labelledby="{label}">\n'
+        f'<h2 id="{label}">{escape(section.title)}</h2>\n{blocks}\n</section>'
     )
 
 
@@ -108,31 +119,35 @@ def _block(block: Block, chart_png: bytes | None) -> str:
         data = base64.b64encode(chart_png).decode("ascii")
         return (
             f'<figure><img src="data:image/png;base64,{data}" '
-            f'alt="{escape(block.caption)}"><figcaption>{escape(block.caption)}</figcaption>'
+            f'alt="{escape(block.alt_text())}"><figcaption>{escape(block.caption)}</figcaption>'
             "</figure>"
         )
     if isinstance(block, WalkingLog):
-        head = "".join(f"<th>{escape(d)}</th>" for d in block.days)
-        boxes = '<td class="box"></td>' * len(block.days)
+        head = "".join(f'<th scope="col">{escape(d)}</th>' for d in block.days)
+        head += "".join(f'<th scope="col">{escape(t)}</th>' for t in block.totals)
+        boxes = '<td class="box"></td>' * len(block.days) + "<td></td>" * len(block.totals)
         rows = "".join(
-            f"<tr><th>{week}</th>{boxes}<td></td></tr>" for week in range(1, block.weeks + 1)
+            f'<tr><th scope="row">{week}</th>{boxes}</tr>' for week in range(1, block.weeks + 1)
         )
         return (
             f'<div class="logbox"><p>{escape(block.instruction)}</p>'
-            f'<table class="log"><thead><tr><th>Week</th>{head}'
-            f"<th>{escape(block.feel_column)}</th></tr></thead><tbody>{rows}</tbody></table>"
-            "</div>"
+            '<table class="log"><caption>Your walking log</caption><thead><tr>'
+            f'<th scope="col">{escape(block.first_column)}</th>{head}'
+            f"</tr></thead><tbody>{rows}</tbody></table></div>"
         )
+    if isinstance(block, StaffNote):
+        items = "".join(f"<li>{escape(line)}</li>" for line in block.lines)
+        return f'<div class="staff"><p>{escape(block.lead)}</p><ul>{items}</ul></div>'
     return _help(block)
 
 
 def _help(box: HelpBox) -> str:
-    return (
-        '<div class="helpbox">'
-        f"{_list(box.now, 'Go to hospital now if:')}"
-        f'<p class="act">{escape(box.now_action)}</p>'
-        f"{_list(box.soon, 'See a doctor soon if:')}"
-        f'<p class="soon">{escape(box.soon_action)}</p>'
-        f"<p>{escape(box.contact)}</p>"
-        "</div>"
-    )
+    parts = ['<div class="helpbox" role="note" aria-label="Warning signs">']
+    for group in box.groups:
+        lead = f'<p class="lead{" warnlead" if group.warning else ""}">{escape(group.heading)}</p>'
+        signs = "".join(f"<li>{escape(s)}</li>" for s in group.signs)
+        act = "act" if group.warning else "soon"
+        parts.append(f'{lead}<ul>{signs}</ul><p class="{act}">{escape(group.action)}</p>')
+    parts += [f"<p>{escape(line)}</p>" for line in box.contact]
+    parts.append("</div>")
+    return "".join(parts)

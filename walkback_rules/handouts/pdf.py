@@ -22,6 +22,7 @@ from .content import (
     Paragraph,
     PlanChart,
     Section,
+    StaffNote,
     WalkingLog,
 )
 
@@ -36,7 +37,7 @@ PALE_RED = (253, 236, 238)
 PALE_BLUE = (232, 240, 248)
 GREY = (90, 90, 90)
 BODY = 12  # points; the handout never sets patient text smaller
-LINE = 5.8  # mm between lines of 12 pt text (1.4 times the type size)
+LINE = 5.5  # mm between lines of 12 pt text (1.3 times the type size)
 MARGIN = 18  # mm
 
 
@@ -62,7 +63,13 @@ def new_pdf(paper: Paper, footer: str, title: str, issued: date | None = None) -
 
     pdf = _Document(format="A4" if paper == "a4" else "Letter", unit="mm")
     pdf.set_title(title)
+    pdf.set_lang("en")
     pdf.set_creator("WalkBack CDS")
+    # A reader shows the document's title, not its file name, and the outline beside it.
+    from fpdf.prefs import ViewerPreferences
+
+    pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
+    pdf.page_mode = "USE_OUTLINES"
     if issued is not None:
         # Dated by the day it is issued for, not the moment it is built: a reprint of a
         # saved consultation is then the same file, byte for byte.
@@ -113,12 +120,15 @@ def handout_pdf(handout: Handout, chart_png: bytes | None = None) -> bytes:
     """The handout as PDF bytes. `chart_png` is the plan chart, when the handout has one."""
     pdf = new_pdf(handout.paper, handout.footer(), handout.title, handout.issued)
     pdf.set_font(FONT, "B", 22)
-    pdf.set_text_color(*INK)
+    pdf.set_text_color(*(RED if handout.warning else INK))
+    pdf.start_section(handout.title)
     text(pdf, handout.title, 10)
     pdf.set_text_color(0, 0, 0)
     pdf.set_font(FONT, size=BODY)
     text(pdf, handout.intro)
     pdf.ln(2)
+    if handout.strip:
+        _strip(pdf, handout.strip)
     for section in handout.sections:
         _section(pdf, section, chart_png)
     return bytes(pdf.output())
@@ -127,14 +137,16 @@ def handout_pdf(handout: Handout, chart_png: bytes | None = None) -> bytes:
 def _section(pdf: FPDF, section: Section, chart_png: bytes | None) -> None:
     # A heading never ends a page: it moves on with (the start of) its first block.
     first = section.blocks[0] if section.blocks else None
-    if pdf.will_page_break(16 + _opening_height(pdf, first)):
+    if pdf.will_page_break(12 + _opening_height(pdf, first)):
         pdf.add_page()
-    pdf.ln(3)
+    pdf.ln(2)
     pdf.set_font(FONT, "B", 16)
-    pdf.set_text_color(*(RED if section.key == "help" else INK))
+    colour = RED if section.key == "help" or section.warning else INK
+    pdf.set_text_color(*colour)
+    pdf.start_section(section.title, level=1)
     text(pdf, section.title, 8)
     y = pdf.get_y()
-    pdf.set_draw_color(*(RED if section.key == "help" else INK))
+    pdf.set_draw_color(*colour)
     pdf.set_line_width(0.6)
     pdf.line(pdf.l_margin, y, pdf.w - pdf.r_margin, y)
     pdf.set_text_color(0, 0, 0)
@@ -143,12 +155,32 @@ def _section(pdf: FPDF, section: Section, chart_png: bytes | None) -> None:
         _block(pdf, block, chart_png)
 
 
+def _strip(pdf: FPDF, words: str) -> None:
+    """The short warning on page 1, pointing to the get-help-now box."""
+    pdf.set_font(FONT, size=BODY)
+    lines = wrap(pdf, words, pdf.epw - 2 * HELP_INSET)
+    height = len(lines) * LINE + 4
+    x, y = pdf.l_margin, pdf.get_y()
+    pdf.set_fill_color(*PALE_RED)
+    pdf.set_draw_color(*RED)
+    pdf.set_line_width(0.8)
+    pdf.rect(x, y, pdf.epw, height, style="DF")
+    pdf.set_y(y + 2)
+    for line in lines:
+        pdf.set_x(x + HELP_INSET)
+        pdf.cell(pdf.epw - 2 * HELP_INSET, LINE, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_y(y + height + 2)
+    pdf.set_font(FONT, size=BODY)
+
+
 def _opening_height(pdf: FPDF, block: Block | None) -> float:
     """How much of a block must fit under its section's heading."""
     if isinstance(block, HelpBox):
         return _help_height(pdf, block) + 4
     if isinstance(block, DoseBox):
         return _dose_height(block)
+    if isinstance(block, Bullets) and block.lead:
+        return 2 * LINE  # the lead line and the start of its first item
     return 3 * LINE
 
 
@@ -166,8 +198,19 @@ def _block(pdf: FPDF, block: Block, chart_png: bytes | None) -> None:
             _chart(pdf, block, chart_png)
     elif isinstance(block, WalkingLog):
         _log(pdf, block)
+    elif isinstance(block, StaffNote):
+        _staff(pdf, block)
     else:
         _help_box(pdf, block)
+
+
+def _staff(pdf: FPDF, note: StaffNote) -> None:
+    """The emergency team's facts, in a plain ruled box."""
+    text(pdf, note.lead)
+    for line in note.lines:
+        pdf.cell(6, LINE, "•")
+        text(pdf, line, left=6)
+    pdf.ln(1.5)
 
 
 def _bullets(
@@ -176,6 +219,9 @@ def _bullets(
     """A list with a lead line; `inset` keeps it clear of a box's edges on both sides."""
     if lead:
         pdf.set_font(FONT, "B", BODY)
+        first = len(wrap(pdf, items[0], pdf.epw - 2 * inset - indent)) if items else 0
+        if pdf.will_page_break((len(wrap(pdf, lead, pdf.epw - 2 * inset)) + first) * LINE):
+            pdf.add_page()  # a lead line never ends a page: it moves on with its first item
         text(pdf, lead, left=inset, width=pdf.epw - 2 * inset)
         pdf.set_font(FONT, size=BODY)
     width = pdf.epw - 2 * inset - indent
@@ -215,40 +261,63 @@ def _dose_box(pdf: FPDF, box: DoseBox) -> None:
 
 
 def _chart(pdf: FPDF, block: PlanChart, png: bytes) -> None:
+    """The plan chart with its caption beside it, on the right."""
     from PIL import Image
 
     with Image.open(BytesIO(png)) as image:
         ratio = image.height / image.width
-    width = min(pdf.epw, 125)
+    width = 90.0
     height = width * ratio
-    if pdf.will_page_break(height + 16):
-        pdf.add_page()
-    pdf.image(BytesIO(png), x=pdf.l_margin + (pdf.epw - width) / 2, w=width, h=height)
-    pdf.ln(1)
+    beside = pdf.epw - width - 5
     pdf.set_font(FONT, size=BODY)
-    text(pdf, block.caption)
-    pdf.ln(2)
+    caption = len(wrap(pdf, block.caption, beside)) * LINE
+    if pdf.will_page_break(max(height, caption) + 3):
+        pdf.add_page()
+    top = pdf.get_y()
+    pdf.image(BytesIO(png), x=pdf.l_margin, y=top, w=width, h=height, alt_text=block.alt_text())
+    pdf.set_y(top + 2)
+    text(pdf, block.caption, left=width + 5, width=beside)
+    pdf.set_y(top + max(height, caption + 2) + 3)
 
 
 def _log(pdf: FPDF, log: WalkingLog) -> None:
-    row = 9.0
+    """The log's table: a tick box a day, then the diary's three numbers for the week."""
+    row = 7.5
+    pdf.set_font(FONT, "B", BODY)
+    widths = (15.0, 19.0, 22.0, 28.0)
+    head = (
+        max(
+            len(wrap(pdf, t, w - 1.5))
+            for t, w in zip((log.first_column, *log.totals), widths, strict=True)
+        )
+        * LINE
+        + 1
+    )
     pdf.set_font(FONT, size=BODY)
     lines = len(wrap(pdf, log.instruction, pdf.epw))
-    if pdf.will_page_break(lines * LINE + row * (log.weeks + 1) + 4):
+    if pdf.will_page_break(lines * LINE + head + row * log.weeks + 4):
         pdf.add_page()  # the instruction and its table stay together
     text(pdf, log.instruction)
     pdf.ln(1)
-    week_w, feel_w = 17.0, 62.0
-    day_w = (pdf.epw - week_w - feel_w) / len(log.days)
+    week_w, *total_w = widths
+    day_w = (pdf.epw - week_w - sum(total_w)) / len(log.days)
     pdf.set_draw_color(*GREY)
     pdf.set_line_width(0.3)
     pdf.set_font(FONT, "B", BODY)
     pdf.set_fill_color(*PALE_BLUE)
-    pdf.cell(week_w, row, "Week", border=1, align="C", fill=True)
-    for day in log.days:
-        pdf.cell(day_w, row, day, border=1, align="C", fill=True)
-    pdf.cell(feel_w, row, "How did your back feel?", border=1, align="C", fill=True)
-    pdf.ln(row)
+    top = pdf.get_y()
+    heads = [(log.first_column, week_w), *((d, day_w) for d in log.days)]
+    heads += list(zip(log.totals, total_w, strict=True))
+    x = pdf.l_margin
+    for words, width in heads:
+        pdf.rect(x, top, width, head, style="DF")
+        parts = wrap(pdf, words, width - 1.5)
+        pdf.set_xy(x, top + (head - len(parts) * LINE) / 2)
+        for part in parts:
+            pdf.set_x(x)
+            pdf.cell(width, LINE, part, align="C", new_x="LEFT", new_y="NEXT")
+        x += width
+    pdf.set_xy(pdf.l_margin, top + head)
     pdf.set_font(FONT, size=BODY)
     for week in range(1, log.weeks + 1):
         pdf.cell(week_w, row, str(week), border=1, align="C")
@@ -256,7 +325,8 @@ def _log(pdf: FPDF, log: WalkingLog) -> None:
             x, y = pdf.get_x(), pdf.get_y()
             pdf.cell(day_w, row, "", border=1)
             pdf.rect(x + day_w / 2 - 2.5, y + row / 2 - 2.5, 5, 5)
-        pdf.cell(feel_w, row, "", border=1)
+        for width in total_w:
+            pdf.cell(width, row, "", border=1)
         pdf.ln(row)
     pdf.ln(3)
 
@@ -269,30 +339,35 @@ class _Row:
     bold: bool = False
     red: bool = False
     bullet: bool = False
-    after: float = 0.0  # space below, mm
+    before: float = 0.0  # space above, mm
 
 
 HELP_INSET = 4.0  # mm between the help box's edge and its text
 BULLET = 6.0  # mm from a bullet to its item's text
 
 
-def _help_rows(box: HelpBox) -> list[_Row]:
-    """The help box's content in reading order; measured and drawn from the same list."""
-
-    def items(texts: tuple[str, ...]) -> list[_Row]:
-        rows = [_Row(t, bullet=True) for t in texts]
-        rows[-1] = _Row(rows[-1].text, bullet=True, after=1.5)
-        return rows
-
-    return [
-        _Row("Go to hospital now if:", bold=True),
-        *items(box.now),
-        _Row(box.now_action, bold=True, red=True, after=2),
-        _Row("See a doctor soon if:", bold=True),
-        *items(box.soon),
-        _Row(box.soon_action, bold=True, after=2),
-        _Row(box.contact),
-    ]
+def _help_units(box: HelpBox) -> list[list[_Row]]:
+    """The help box's content in reading order, in units that never split across pages: a
+    group's heading with its first sign, each further sign, the group's action, and whom to
+    call. Measured and drawn from the same lists."""
+    units: list[list[_Row]] = []
+    for number, group in enumerate(box.groups):
+        first, *rest = group.signs
+        gap = 1.2 if number else 0.0
+        units.append(
+            [
+                _Row(group.heading, bold=True, red=group.warning, before=gap),
+                _Row(first, bullet=True),
+            ]
+        )
+        action = _Row(group.action, bold=True, red=group.warning, before=1.0)
+        if rest:
+            units += [[_Row(sign, bullet=True)] for sign in rest[:-1]]
+            units.append([_Row(rest[-1], bullet=True), action])  # the last sign keeps its action
+        else:
+            units[-1].append(action)
+    units.append([_Row(line, before=1.5 if n == 0 else 0.0) for n, line in enumerate(box.contact)])
+    return units
 
 
 def _row_lines(pdf: FPDF, row: _Row) -> list[str]:
@@ -300,32 +375,53 @@ def _row_lines(pdf: FPDF, row: _Row) -> list[str]:
     return wrap(pdf, row.text, pdf.epw - 2 * HELP_INSET - (BULLET if row.bullet else 0))
 
 
+def _unit_height(pdf: FPDF, rows: list[_Row]) -> float:
+    return sum(len(_row_lines(pdf, r)) * LINE + r.before for r in rows)
+
+
+PAD = 2.0  # mm above and below the help box's text
+
+
 def _help_height(pdf: FPDF, box: HelpBox) -> float:
-    """The height of the help box's text, found by laying it out without drawing."""
-    return sum(len(_row_lines(pdf, r)) * LINE + r.after for r in _help_rows(box))
+    """How much of the box must fit under its heading: its first unit."""
+    return _unit_height(pdf, _help_units(box)[0]) + 2 * PAD
 
 
 def _help_box(pdf: FPDF, box: HelpBox) -> None:
-    # Measure first, so the box is drawn whole on one page with its background behind it.
-    height = _help_height(pdf, box) + 4
-    if pdf.will_page_break(height):
-        pdf.add_page()
-    x, y = pdf.l_margin, pdf.get_y()
-    pdf.set_fill_color(*PALE_RED)
-    pdf.set_draw_color(*RED)
-    pdf.set_line_width(0.8)
-    pdf.rect(x, y, pdf.epw, height, style="DF")
-    pdf.set_y(y + 2)
-    for row in _help_rows(box):
-        lines = _row_lines(pdf, row)  # also sets the row's font
-        pdf.set_text_color(*(RED if row.red else (0, 0, 0)))
-        left = HELP_INSET + (BULLET if row.bullet else 0)
-        for number, line in enumerate(lines):
-            pdf.set_x(pdf.l_margin + HELP_INSET)
-            if row.bullet and number == 0:
-                pdf.cell(BULLET, LINE, "•")
-            pdf.set_x(pdf.l_margin + left)
-            pdf.cell(pdf.epw - HELP_INSET - left, LINE, line, new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(row.after)
-    pdf.set_text_color(0, 0, 0)
-    pdf.set_y(y + height + 2)
+    """The box, measured first and drawn page by page: where it runs over a page break,
+    each page's part gets its own border and background, behind its text."""
+    pages: list[list[list[_Row]]] = [[]]
+    room = pdf.h - pdf.b_margin - pdf.get_y() - 2 * PAD
+    used = 0.0
+    for unit in _help_units(box):
+        height = _unit_height(pdf, unit)
+        if used + height > room and pages[-1]:
+            pages.append([])
+            room = pdf.h - pdf.b_margin - pdf.t_margin - 2 * PAD
+            used = 0.0
+        pages[-1].append(unit)
+        used += height
+    for number, units in enumerate(pages):
+        if number:
+            pdf.add_page()
+        height = sum(_unit_height(pdf, u) for u in units) + 2 * PAD
+        x, y = pdf.l_margin, pdf.get_y()
+        pdf.set_fill_color(*PALE_RED)
+        pdf.set_draw_color(*RED)
+        pdf.set_line_width(0.8)
+        pdf.rect(x, y, pdf.epw, height, style="DF")
+        pdf.set_y(y + PAD)
+        for row in (r for u in units for r in u):
+            pdf.ln(row.before)
+            lines = _row_lines(pdf, row)  # also sets the row's font
+            pdf.set_text_color(*(RED if row.red else (0, 0, 0)))
+            left = HELP_INSET + (BULLET if row.bullet else 0)
+            for index, line in enumerate(lines):
+                pdf.set_x(pdf.l_margin + HELP_INSET)
+                if row.bullet and index == 0:
+                    pdf.cell(BULLET, LINE, "•")
+                pdf.set_x(pdf.l_margin + left)
+                pdf.cell(pdf.epw - HELP_INSET - left, LINE, line, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_text_color(0, 0, 0)
+        pdf.set_y(y + height)
+    pdf.ln(2)

@@ -27,13 +27,23 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
+from ..clinic import ClinicSettings, error_lines, settings_errors
 from ..core.codes import RULESET_VERSION
 from ..core.engine import recommend
 from ..core.models import FLARE_DECISIONS, Assessment, Recommendation
 from ..core.validation import FieldError
 from ..history import prescribed
 from ..visit import VisitDetails, default_review, screen_status, visit_problems
-from .schema import browsers, consultations, diary, diary_changes, drafts, patients, printouts
+from .schema import (
+    browsers,
+    consultations,
+    diary,
+    diary_changes,
+    drafts,
+    patients,
+    printouts,
+)
+from .schema import settings as setting_rows
 from .transfer import (
     FORMAT,
     ID_ALPHABET,
@@ -46,7 +56,7 @@ from .transfer import (
 
 ENV_URL = "WALKBACK_DB_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD = "0003"  # the newest migration; a test keeps it in step with the migrations folder
+HEAD = "0004"  # the newest migration; a test keeps it in step with the migrations folder
 WAIT_SECONDS = 10.0  # how long a write waits for another writer before it gives up
 _WRITE = "walkback_write"  # the execution option that marks a writing transaction
 
@@ -589,8 +599,8 @@ class Store:
 
     @_plain_errors
     def record_print(self, cid: int, kind: str, options: dict[str, Any]) -> Printout:
-        """Note that a handout or summary was printed from a saved consultation, with the
-        options it used; a reprint uses the first print's options."""
+        """Note that a handout, summary or letter was printed from a saved consultation,
+        with the options it used; a reprint uses the first print's options."""
         printed = now()
         with self._writer.begin() as conn:
             if (
@@ -679,6 +689,28 @@ class Store:
         with self._writer.begin() as conn:
             conn.execute(browsers.delete().where(browsers.c.token == token))
             conn.execute(browsers.insert().values(token=token, clinician=name, seen_at=now()))
+
+    # --- clinic settings ---------------------------------------------------------------
+
+    @_plain_errors
+    def settings(self) -> ClinicSettings:
+        """The clinic's settings; a setting never saved keeps its default."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(setting_rows.c.key, setting_rows.c.value)).all()
+        return ClinicSettings.from_json({str(key): value for key, value in rows})
+
+    @_plain_errors
+    def save_settings(self, values: dict[str, str]) -> ClinicSettings:
+        """Set some of the clinic's settings, all or none: any problem writes nothing."""
+        merged = {**self.settings().to_json(), **values}
+        problems = settings_errors(merged)
+        if problems:
+            raise StoreError("; ".join(error_lines(problems)) + ".")
+        with self._writer.begin() as conn:
+            for key, value in values.items():
+                conn.execute(setting_rows.delete().where(setting_rows.c.key == key))
+                conn.execute(setting_rows.insert().values(key=key, value=value, updated_at=now()))
+        return ClinicSettings.from_json(merged)
 
     # --- diary -------------------------------------------------------------------------
 

@@ -77,6 +77,15 @@ browsers = sa.Table(
     sa.Column("seen_at", sa.String(32), nullable=False),
 )
 
+# The clinic's settings (walkback_rules.clinic), one row each.
+settings = sa.Table(
+    "settings",
+    metadata,
+    sa.Column("key", sa.String(32), primary_key=True),
+    sa.Column("value", sa.String(200), nullable=False),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+)
+
 # Each handout or summary printed from a saved consultation, with the options it used, so
 # it can be printed again exactly.
 printouts = sa.Table(

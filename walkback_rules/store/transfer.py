@@ -103,11 +103,12 @@ class PatientIn(BaseModel):
 
 
 class PrintIn(BaseModel):
-    """A handout or summary printed from the consultation, with the options it used."""
+    """A handout, summary or referral letter printed from the consultation, with the
+    options it used."""
 
     model_config = _STRICT
 
-    kind: Literal["handout", "summary"] = _allowed('"handout" or "summary"')
+    kind: Literal["handout", "summary", "letter"] = _allowed('"handout", "summary" or "letter"')
     options: dict[str, Any] = _allowed("the print options as an object")
     printed_at: str = _allowed("an ISO 8601 date and time with its UTC offset")
 
