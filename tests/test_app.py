@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 import ui
 from walkback_rules import SOURCES, Decision, recommend, validate_assessment
 from walkback_rules.cases import CASES, CASES_BY_ID
+from walkback_rules.core.codes import Flag
 from walkback_rules.intake import form_from_assessment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -388,25 +389,45 @@ def test_handouts_page_previews_every_demo_case(case_id: str) -> None:
     assert not at.exception
     assert "Get help now" in shown
     assert any("Flesch-Kincaid grade" in c.value for c in at.caption)
-    assert len(at.get("download_button")) == 3
+    rec = recommend(validate_assessment(CASES_BY_ID[case_id].data))
+    if Flag.PAIN_LEVEL_MISMATCH in rec.flags:
+        # Nothing is printed until the pain rating and the flare level are re-checked.
+        assert not at.get("download_button")
+        next(b for b in at.button if b.label.startswith("I have re-checked")).click().run()
+    # Handout as PDF and web page, the summary, and a referral's letter.
+    assert len(at.get("download_button")) == 3 + (rec.referral is not None)
 
 
-def test_handouts_page_shows_clinic_details_as_text_and_checks_the_phone() -> None:
-    """A clinic name that looks like markup is escaped; a bad phone blocks the downloads."""
+def test_clinic_settings_are_saved_once_and_every_handout_uses_them() -> None:
+    """Set on their page, kept in the record: a name that looks like markup is escaped on
+    the Handouts page, and a bad phone is refused by name with nothing saved."""
+    from walkback_rules.clinic import ClinicSettings
+    from walkback_rules.store import Store
 
-    at = with_case("demo-01", "handouts")
-    at.text_input(key="h_clinic").input("<script>alert(1)</script>").run()
-    at.text_input(key="h_phone").input("call us").run()
-    shown = texts(at)
+    at = app()
+    at.switch_page(ui.PAGES["settings"]).run()
+    at.text_input(key="s_name").input("<script>alert(1)</script>")
+    at.text_input(key="s_phone").input("call us")
+    at.text_input(key="s_emergency").input("999")
+    at.button[0].click().run()
+    try:
+        assert any("**Clinic phone** must be up to 30 digits" in e.value for e in at.error)
+        assert any("Nothing was saved" in e.value for e in at.error)
+        with Store.open() as record:
+            assert record.settings() == ClinicSettings()
 
-    assert "\\<script\\>alert\\(1\\)\\</script\\>" in shown
-    assert any(e.value.startswith("up to 30 digits") for e in at.error)
-    assert not at.get("download_button")
+        at.text_input(key="s_phone").input("02 9555 0123")
+        at.button[0].click().run()
+        assert any("Saved" in s.value for s in at.success)
 
-    at.text_input(key="h_phone").input("02 9555 0123").run()
-
-    assert len(at.get("download_button")) == 3
-    assert "02 9555 0123" in texts(at).replace("\u00a0", " ")  # held together
+        page = with_case("demo-01", "handouts")
+        shown = texts(page).replace("\u00a0", " ")
+        assert "\\<script\\>alert\\(1\\)\\</script\\>" in shown
+        assert "02 9555 0123" in shown
+        assert "call 999 for an ambulance" in shown
+    finally:
+        with Store.open() as record:  # the next test starts from the defaults
+            record.save_settings(ClinicSettings().to_json())
 
 
 def test_handouts_page_follows_the_decision() -> None:

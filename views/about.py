@@ -16,9 +16,9 @@ st.metric("Ruleset", RULESET_VERSION)
 
 st.subheader("Where the patient record is kept")
 record = ui.store()
-st.code(describe_url(record.url), language=None)
+st.text(describe_url(record.url))
 st.caption(
-    f"SQLite in your user data folder unless `{ENV_URL}` names another database "
+    f"SQLite in your user data folder unless the setting {ENV_URL} names another database "
     "(any SQLAlchemy URL, e.g. a clinic's PostgreSQL server). The schema is kept up to date "
     "automatically when the app starts."
 )

@@ -7,6 +7,7 @@ import streamlit as st
 import ui
 from walkback_rules import recommend
 from walkback_rules.charts import plan_chart
+from walkback_rules.clinic import PAPER_NAMES
 from walkback_rules.handouts import (
     PAPERS,
     SECTION_TITLES,
@@ -67,9 +68,7 @@ with details_col:
         "dates of birth.",
     )
     ui.field_error(option_errors("", "", patient).get("patient"))
-    paper = st.radio(
-        "Paper", PAPERS, key="h_paper", horizontal=True, format_func=lambda p: ui.PAPER_NAMES[p]
-    )
+    paper = st.radio("Paper", PAPERS, key="h_paper", horizontal=True, format_func=PAPER_NAMES.get)
     st.markdown("**Sections**")
     sections = [
         key
@@ -108,7 +107,7 @@ with details_col:
             **(noted if saved is not None else {"on_click": "ignore"}),  # type: ignore[arg-type]
         )
         st.download_button(
-            "Patient handout (web page, to print or read aloud)",
+            "Patient handout (web page, to print or for a screen reader)",
             data=lambda: handout_file(assessment, options, "html", rec),
             file_name=f"{name}-handout.html",
             mime="text/html",
@@ -130,8 +129,10 @@ with details_col:
         if rec.referral is not None:
             ui.letter_button(assessment, rec, options, datetime.now(), saved, "h_letter")
         st.caption(
-            "Each file is built when its button is pressed. The web page is the same "
-            "handout for screen readers. "
+            "Each file is built when its button is pressed. The PDF has a title, a "
+            "language, an outline and the chart in words, but its text is not tagged (the "
+            "PDF library cannot do that), so give screen-reader users the web page: it is "
+            "the same handout. "
             + (
                 "Prints of this saved consultation are noted in the record, so they can be "
                 "printed again exactly from its visit."

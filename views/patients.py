@@ -228,7 +228,7 @@ else:
                     on_click="ignore",
                 )
             except ModuleNotFoundError:
-                st.caption("FHIR export needs the optional extra: `walkback-cds[fhir]`.")
+                st.caption("FHIR export needs the optional extra walkback-cds\\[fhir\\].")
         with right:
             st.markdown("**Delete**")
             st.caption(f"Deletes {pid} and every consultation and diary week. It cannot be undone.")

@@ -8,6 +8,7 @@ from walkback_rules.clinic import (
     CLINICIAN_MAX,
     DOCTORS,
     EMERGENCY_MAX,
+    PAPER_NAMES,
     PAPERS,
     PHONE_MAX,
     SETTING_LABELS,
@@ -55,7 +56,7 @@ with st.form("clinic_settings", enter_to_submit=False, border=True):
         PAPERS,
         key="s_paper",
         horizontal=True,
-        format_func=lambda p: ui.PAPER_NAMES[p],
+        format_func=PAPER_NAMES.get,
     )
     st.text_input(
         SETTING_LABELS["clinician"],

@@ -411,6 +411,12 @@ SIGNS: tuple[Sign, ...] = (
         frozenset({"vascular_aneurysm"}),
     ),
     Sign(
+        "emergency",
+        # Chest pain at rest calls for an ambulance, not a drive: the number is filled in.
+        "Chest pain or tightness while you are resting: {ambulance}",
+        frozenset({"chest_pain_at_rest"}),
+    ),
+    Sign(
         "same_day",
         "You have a fever or feel hot and shivery, and you have a weak immune system, inject "
         "drugs, had back surgery or a back injection in the last 3 months, had an infection "
@@ -464,8 +470,6 @@ SIGNS: tuple[Sign, ...] = (
         frozenset({"fracture_major_trauma", "fracture_fragility"}),
     ),
 )
-# Chest pain at rest is its own line, since it calls for an ambulance, not a drive.
-CHEST_PAIN_AT_REST_SIGN = "Chest pain or tightness while you are resting"
 
 
 def help_section(options: HandoutOptions, assessment: Assessment | None = None) -> Section:
@@ -475,8 +479,7 @@ def help_section(options: HandoutOptions, assessment: Assessment | None = None) 
     number = options.phone.replace(" ", "\u00a0")  # a phone number is never broken
     doctor = options.doctor
     ambulance = options.ambulance()
-    now = [s.words for s in SIGNS if s.tier == "emergency"]
-    now.append(f"{CHEST_PAIN_AT_REST_SIGN}: {ambulance}")
+    now = [s.words.format(ambulance=ambulance) for s in SIGNS if s.tier == "emergency"]
     today = [s.words for s in SIGNS if s.tier == "same_day"]
     week = [s.words for s in SIGNS if s.tier == "urgent"]
     groups = [
@@ -1022,7 +1025,7 @@ def build_handout(
     intro = _intro(rec)
     if options.review is not None:
         intro += f" Your next visit is on {review_words(options.review)}."
-    safety_net = Flag.RED_FLAG_SAFETY_NET in rec.flags and decision not in REFERRAL_DECISIONS
+    safety_net = Flag.RED_FLAG_SAFETY_NET in rec.flags
     return Handout(
         title=_title(rec, sections),
         intro=intro,
