@@ -179,9 +179,16 @@ def _opening_height(pdf: FPDF, block: Block | None) -> float:
         return _help_height(pdf, block) + 4
     if isinstance(block, DoseBox):
         return _dose_height(block)
-    if isinstance(block, Bullets) and block.lead:
-        return 2 * LINE  # the lead line and the start of its first item
+    if isinstance(block, Bullets):
+        # A short list moves whole with its heading; a long one needs only its start.
+        width = pdf.epw - 6
+        whole = sum(len(wrap(pdf, item, width)) for item in block.items) * LINE
+        whole += LINE if block.lead else 0
+        return whole if whole <= SHORT_LIST else 2 * LINE
     return 3 * LINE
+
+
+SHORT_LIST = 45.0  # mm: a list this short is never split from its heading
 
 
 def _block(pdf: FPDF, block: Block, chart_png: bytes | None) -> None:
@@ -349,9 +356,12 @@ BULLET = 6.0  # mm from a bullet to its item's text
 def _help_units(box: HelpBox) -> list[list[_Row]]:
     """The help box's content in reading order, in units that never split across pages: a
     group's heading with its first sign, each further sign, the group's action, and whom to
-    call. Measured and drawn from the same lists."""
+    call; the last group and whom to call are one unit. Measured and drawn from the same
+    lists."""
     units: list[list[_Row]] = []
+    last = 0
     for number, group in enumerate(box.groups):
+        last = len(units)
         first, *rest = group.signs
         gap = 1.2 if number else 0.0
         units.append(
@@ -367,7 +377,9 @@ def _help_units(box: HelpBox) -> list[list[_Row]]:
         else:
             units[-1].append(action)
     units.append([_Row(line, before=1.5 if n == 0 else 0.0) for n, line in enumerate(box.contact)])
-    return units
+    # The last group and whom to call stay together: a page never ends the box with a tail
+    # of two or three lines on its own. (If they do not fit the page, a page follows anyway.)
+    return [*units[:last], [row for unit in units[last:] for row in unit]]
 
 
 def _row_lines(pdf: FPDF, row: _Row) -> list[str]:
@@ -383,8 +395,9 @@ PAD = 2.0  # mm above and below the help box's text
 
 
 def _help_height(pdf: FPDF, box: HelpBox) -> float:
-    """How much of the box must fit under its heading: its first unit."""
-    return _unit_height(pdf, _help_units(box)[0]) + 2 * PAD
+    """How much of the box must fit under its heading: its first few signs, so that a
+    page never ends on the box's heading and a single sign."""
+    return sum(_unit_height(pdf, u) for u in _help_units(box)[:4]) + 2 * PAD
 
 
 def _help_box(pdf: FPDF, box: HelpBox) -> None:

@@ -81,7 +81,7 @@ def readings(handout: Handout) -> list[Reading]:
     out = []
     for section in handout.sections:
         body = section.text()
-        if body:
+        if body and not section.staff:  # the emergency team's facts are clinical words
             out.append(
                 Reading(
                     section.title,
