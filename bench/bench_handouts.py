@@ -4,6 +4,8 @@ Prints, as medians:
   - warm: one patient handout PDF with its plan chart, in a process that has built one
     before (target: at most 300 ms), cycling through the demo patients whose handout has
     a chart, so no chart is reused; also the HTML handout and the clinician summary;
+  - letter: one referral letter, over the demo patients with a referral (target: at most
+    150 ms);
   - first: the first handout PDF in a fresh Python process, from the first import to the
     bytes (target: at most 2 s), and the whole `walkback handout` command as a user runs it.
 
@@ -19,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,8 +36,17 @@ from walkback_rules.handouts import (  # noqa: E402
     handout_file,
     summary_file,
 )
+from walkback_rules.handouts.letter import letter_pdf  # noqa: E402
 
-OPTIONS = HandoutOptions(clinic="Harbourside Physio", phone="02 9555 0123", patient="Demo")
+OPTIONS = HandoutOptions(
+    clinic="Harbourside Physio",
+    phone="02 9555 0123",
+    patient="Demo",
+    emergency="000",
+    urgent_line="13 14 50",
+    clinician="Sam Lee",
+)
+AT = datetime(2026, 12, 2, 10, 30)
 
 FIRST = """
 import time
@@ -78,6 +90,25 @@ def warm(patients: list[Assessment], rounds: int) -> dict[str, float]:
     return {kind: statistics.median(t) for kind, t in times.items()}
 
 
+def referred() -> list[Assessment]:
+    """The demo patients with a referral, so a letter."""
+    cases = (Assessment.model_validate(c.data) for c in CASES)
+    return [a for a in cases if recommend(a).referral is not None]
+
+
+def letters(patients: list[Assessment], rounds: int) -> float:
+    """Median time of one referral letter, the recommendation already made (as on the page)."""
+    recs = [recommend(a) for a in patients]
+    letter_pdf(patients[0], recs[0], OPTIONS, AT)
+    times = []
+    for _ in range(rounds):
+        for a, rec in zip(patients, recs, strict=True):
+            start = time.perf_counter()
+            letter_pdf(a, rec, OPTIONS, AT)
+            times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
 def first(runs: int) -> tuple[float, float]:
     """Median in-process first handout, and median `walkback handout` wall time."""
     inner, command = [], []
@@ -109,11 +140,16 @@ def main() -> None:
 
     patients = charted()
     w = warm(patients, args.rounds)
+    referrals = referred()
+    letter = letters(referrals, args.rounds)
     f, c = first(args.fresh)
     print(f"warm, median over {args.rounds} rounds of {len(patients)} patients with a chart:")
     print(f"  handout PDF with chart  {ms(w['pdf'])}   (target <= 300 ms)")
     print(f"  handout HTML with chart {ms(w['html'])}")
     print(f"  clinician summary PDF   {ms(w['summary'])}")
+    print(
+        f"  referral letter PDF     {ms(letter)}   (target <= 150 ms; {len(referrals)} referrals)"
+    )
     print(f"first in a fresh process, median of {args.fresh}:")
     print(f"  imports + handout PDF   {ms(f)}   (target <= 2000 ms)")
     print(f"  `walkback handout` command, wall clock {ms(c)}")

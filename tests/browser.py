@@ -130,3 +130,18 @@ def discard_if_asked(tab: Any) -> None:
     if button.count():
         button.click()
         settle(tab)
+
+
+def save_clinic_settings(tab: Any, **values: str) -> None:
+    """Set the clinic's settings on their page ("Clinic name"="…"), and save them."""
+    tab.get_by_role("link", name="Clinic settings", exact=True).first.click()
+    tab.get_by_role("heading", name="Clinic settings", exact=True).wait_for()
+    settle(tab)
+    for label, value in values.items():
+        box = tab.get_by_role("textbox", name=label.replace("_", " "), exact=True)
+        box.fill(value)
+        box.press("Tab")
+        settle(tab)
+    tab.get_by_role("button", name="Save settings").click()
+    settle(tab)
+    tab.get_by_text("Saved.").wait_for()

@@ -408,16 +408,22 @@ def test_clinic_settings_are_saved_once_and_every_handout_uses_them() -> None:
     at.switch_page(ui.PAGES["settings"]).run()
     at.text_input(key="s_name").input("<script>alert(1)</script>")
     at.text_input(key="s_phone").input("call us")
-    at.text_input(key="s_emergency").input("999")
-    at.button[0].click().run()
+    at.text_input(key="s_emergency").input("999").run()
+    # Typed and not saved: kept across a visit to another page.
+    at.switch_page(ui.PAGES["about"]).run()
+    at.switch_page(ui.PAGES["settings"]).run()
+    assert at.text_input(key="s_phone").value == "call us"
+    assert any("Not saved yet: Clinic name, Clinic phone" in c.value for c in at.caption)
+    save = next(b for b in at.button if b.label == "Save settings")
+    save.click().run()
     try:
         assert any("**Clinic phone** must be up to 30 digits" in e.value for e in at.error)
         assert any("Nothing was saved" in e.value for e in at.error)
         with Store.open() as record:
             assert record.settings() == ClinicSettings()
 
-        at.text_input(key="s_phone").input("02 9555 0123")
-        at.button[0].click().run()
+        at.text_input(key="s_phone").input("02 9555 0123").run()
+        next(b for b in at.button if b.label == "Save settings").click().run()
         assert any("Saved" in s.value for s in at.success)
 
         page = with_case("demo-01", "handouts")
@@ -580,7 +586,7 @@ def test_about_page_says_where_the_record_is() -> None:
     at.switch_page(ui.PAGES["about"]).run()
 
     assert not at.exception
-    assert "record.db" in at.code[0].value
+    assert any("record.db" in t.value for t in at.text)
 
 
 @pytest.mark.parametrize("page", ["patients", "about"])
@@ -657,3 +663,31 @@ def test_a_diary_week_out_of_range_is_said_in_words_and_not_saved() -> None:
         e.value.replace("\\", "") for e in at.error
     ]
     assert ui.store().diary(pid) == []
+
+
+@pytest.mark.parametrize("case_id", ["demo-20", "demo-15", "demo-16", "demo-21"])
+def test_the_recommendation_page_offers_the_letter_for_every_referral(case_id: str) -> None:
+    """Emergency, same day, urgent and routine: the letter is one button away."""
+    at = with_case(case_id, "recommendation")
+
+    labels = [b.proto.label for b in at.get("download_button")]
+    tier = {"demo-20": "Emergency", "demo-15": "Same-day", "demo-16": "Urgent",
+            "demo-21": "Routine"}[case_id]  # fmt: skip
+    assert labels == [f"{tier} referral letter (PDF, one page)"]
+
+
+def test_no_letter_without_a_referral_and_none_before_a_mismatch_is_checked() -> None:
+    assert not with_case("demo-02", "recommendation").get("download_button")
+
+    data = {**CASES_BY_ID["demo-21"].data, "usual_pain": 2,
+            "flare": {"level": "mild", "pain_now": 9, "days_since_onset": 2}}  # fmt: skip
+    assert Flag.PAIN_LEVEL_MISMATCH in recommend(validate_assessment(data)).flags
+    at = app()
+    at.session_state[ui.FORM] = form_from_assessment(data)
+    at.session_state[ui.ASSESSMENT] = validate_assessment(data)
+    at.switch_page(ui.PAGES["recommendation"]).run()
+
+    assert not at.get("download_button")
+    assert any("disagree" in w.value for w in at.warning)
+    next(b for b in at.button if b.label.startswith("I have re-checked")).click().run()
+    assert len(at.get("download_button")) == 1

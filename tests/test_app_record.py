@@ -3,7 +3,7 @@ record, a past visit opens read-only and prints again exactly, and practice stay
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -304,6 +304,34 @@ def test_a_past_visit_opens_read_only_and_prints_again_exactly() -> None:
     assert again == printed
     summary = summary_file(assessment, options, None, saved.visit())
     assert summary == summary_file(assessment, options, None, saved.visit())
+
+
+def test_a_referral_letter_is_printed_again_from_the_record_as_first_printed() -> None:
+    """A letter noted with the options it used is rebuilt the same, byte for byte."""
+    from walkback_rules.core.models import Recommendation
+    from walkback_rules.handouts.letter import letter_pdf
+
+    from .test_app import ACCEPTED
+
+    [pid] = ui.store().import_file(ACCEPTED["2.0 demo-20"], replace=True)
+    [visit] = ui.store().consultations(pid)
+    options = HandoutOptions(clinic="Northside Physio", patient=pid, clinician="JS",
+                             issued=date.fromisoformat(visit.visit_date))  # fmt: skip
+    ui.store().record_print(visit.id, "letter", options.to_json())
+    assessment = validate_assessment(visit.assessment)
+    rec = Recommendation.model_validate(visit.recommendation)
+    at_time = datetime.fromisoformat(visit.recorded_at)
+
+    at = session(fresh_token(), pid)
+    at.session_state[ui.VIEW] = visit.id
+    at.switch_page(ui.PAGES["visit"]).run()
+
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Referral letter (PDF) — as first printed" in labels
+    assert any("First printed" in c.value for c in at.caption)
+    again = letter_pdf(assessment, rec, HandoutOptions.from_json(options.to_json()), at_time)
+    assert again == letter_pdf(assessment, rec, options, at_time)
+    assert [p.kind for p in ui.store().printouts(visit.id)] == ["letter"]
 
 
 def test_a_correction_is_a_new_consultation_and_the_first_stays() -> None:

@@ -18,7 +18,15 @@ from playwright.sync_api import Page
 
 from walkback_rules.store import Store, prefill
 
-from .browser import CHROMIUM_ARGS, choose, chromium_path, number, settle, streamlit_server
+from .browser import (
+    CHROMIUM_ARGS,
+    choose,
+    chromium_path,
+    number,
+    save_clinic_settings,
+    settle,
+    streamlit_server,
+)
 from .test_e2e import SHOTS
 
 TODAY = date.today()
@@ -154,9 +162,9 @@ def test_six_visits_follow_the_plan_and_the_first_handout_prints_again(
         expect(tab.get_by_text(f"Saved to {pid}'s record.")).to_be_visible()
         settle(tab)
         if n == 1:
+            save_clinic_settings(tab, Clinic_name="Harbourside Physio")
             tab.get_by_role("link", name="Handouts", exact=True).first.click()
-            tab.get_by_role("textbox", name="Clinic name").fill("Harbourside Physio")
-            tab.get_by_role("textbox", name="Clinic name").press("Enter")
+            tab.get_by_role("heading", name="Handouts", exact=True).wait_for()
             settle(tab)
             first_print = download(tab, "Patient handout (PDF)", tmp_path / "first.pdf")
 

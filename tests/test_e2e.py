@@ -23,6 +23,7 @@ from .browser import (
     answer_the_rest,
     chromium_path,
     discard_if_asked,
+    save_clinic_settings,
     settle,
     streamlit_server,
 )
@@ -158,14 +159,9 @@ def test_handouts_page_downloads_and_the_html_prints(page: Page, tmp_path: Path)
     expect(tab.get_by_role("heading", name="Consultation", exact=True)).to_be_visible()
     settle(tab)
     # The clinic's details are set once, on their own page, and every handout uses them.
-    tab.get_by_role("link", name="Clinic settings", exact=True).first.click()
-    expect(tab.get_by_role("heading", name="Clinic settings", exact=True)).to_be_visible()
-    tab.get_by_label("Clinic name").fill("Harbourside Physio")
-    tab.get_by_label("Clinic phone").fill("02 9555 0123")
-    tab.get_by_label("Emergency number").fill("000")
-    tab.get_by_role("button", name="Save settings").click()
-    settle(tab)
-    expect(tab.get_by_text("Saved.")).to_be_visible()
+    save_clinic_settings(
+        tab, Clinic_name="Harbourside Physio", Clinic_phone="02 9555 0123", Emergency_number="000"
+    )
     tab.wait_for_timeout(500)
     tab.screenshot(path=str(SHOTS / "clinic-settings.png"))
     tab.get_by_role("link", name="Handouts", exact=True).first.click()
@@ -245,7 +241,9 @@ def test_patient_record_in_the_browser(page: Page) -> None:
 
     tab.get_by_role("link", name="Patients", exact=True).click()
     expect(tab.get_by_text("1 consultation", exact=False).first).to_be_visible()
-    expect(tab.locator("[data-testid='stVegaLiteChart'], .vega-embed").first).to_be_visible()
+    settle(tab)  # the history chart draws after the page's text
+    chart = tab.locator("[data-testid='stVegaLiteChart'], .vega-embed").first
+    expect(chart).to_be_visible(timeout=20_000)
 
     # Give the screenshot a course to show: earlier visits and diary weeks, as if recorded.
     pid = re.search(r"patient=(P-\w+)", tab.url)

@@ -26,11 +26,16 @@ st.caption(
     "them; a print kept in the record keeps the details it was printed with."
 )
 
-# The boxes start from what is saved, and keep what was typed until it is saved.
+# The boxes start from what is saved; what was typed and not yet saved is kept apart from
+# the widgets, so it survives a visit to another page (Streamlit forgets a widget's value
+# when its page is not drawn).
+TYPED = "settings_typed"
+typed: dict[str, str] = state.setdefault(TYPED, {})
 for key, value in saved.to_json().items():
-    state.setdefault(f"s_{key}", value)
+    if f"s_{key}" not in state:
+        state[f"s_{key}"] = typed.get(key, value)
 
-with st.form("clinic_settings", enter_to_submit=False, border=True):
+with st.container(border=True):
     st.text_input(SETTING_LABELS["name"], key="s_name", max_chars=CLINIC_MAX)
     st.text_input(
         SETTING_LABELS["phone"], key="s_phone", max_chars=PHONE_MAX, placeholder="02 9555 0123"
@@ -64,9 +69,12 @@ with st.form("clinic_settings", enter_to_submit=False, border=True):
         max_chars=CLINICIAN_MAX,
         help="Signs the referral letters when a consultation names no clinician.",
     )
-    pressed = st.form_submit_button("Save settings", type="primary", icon=":material/save:")
+    pressed = st.button("Save settings", type="primary", icon=":material/save:")
 
 values = {key: str(state[f"s_{key}"]).strip() for key in SETTING_LABELS}
+state[TYPED] = {k: v for k, v in values.items() if v != saved.to_json()[k]}
+if state[TYPED] and not pressed:
+    st.caption("Not saved yet: " + ", ".join(SETTING_LABELS[k] for k in state[TYPED]) + ".")
 if pressed:
     problems = settings_errors(values)
     if problems:
@@ -78,6 +86,7 @@ if pressed:
         except StoreError as exc:
             st.error(f"The settings were not saved: {ui.md_text(str(exc))}")
         else:
+            state[TYPED] = {}
             st.success("Saved. Every handout and letter from now on prints these details.")
 if not values["emergency"]:
     st.warning(
