@@ -145,3 +145,29 @@ def save_clinic_settings(tab: Any, **values: str) -> None:
     tab.get_by_role("button", name="Save settings").click()
     settle(tab)
     tab.get_by_text("Saved.").wait_for()
+
+
+@contextmanager
+def app_tab(
+    record: Path, width: int, height: int, on_request: Any = None
+) -> Iterator[tuple[Any, str]]:
+    """The app on its own record (`record`, a folder), in a Chromium tab `width` × `height`,
+    opened at the Consultation page; yields the tab and the app's URL."""
+    import playwright.sync_api as playwright_api
+
+    executable = chromium_path()
+    shared = os.environ["WALKBACK_DB_URL"]
+    os.environ["WALKBACK_DB_URL"] = f"sqlite:///{record / 'record.db'}"
+    try:
+        with streamlit_server() as url, playwright_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            tab = browser.new_page(viewport={"width": width, "height": height})
+            tab.set_default_timeout(30_000)
+            if on_request is not None:
+                tab.on("request", on_request)
+            tab.goto(url)
+            tab.get_by_role("heading", name="Consultation").wait_for()
+            yield tab, url
+            browser.close()
+    finally:
+        os.environ["WALKBACK_DB_URL"] = shared

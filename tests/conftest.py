@@ -107,3 +107,11 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.section("safety properties: cases that reached each antecedent")
         for name, (hit, total) in sorted(REACH.items()):
             terminalreporter.write_line(f"{name}: {hit} of {total}")
+
+
+@pytest.fixture
+def record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh record for the command line, through WALKBACK_DB_URL."""
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("WALKBACK_DB_URL", url)
+    return url

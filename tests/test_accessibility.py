@@ -8,13 +8,11 @@ injected into each page by Playwright. Nothing is fetched at run time.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import playwright.sync_api as playwright_api
 import pytest
 from playwright.sync_api import Page
 
@@ -23,7 +21,7 @@ from walkback_rules.cases import CASES
 from walkback_rules.core.screens import RED_FLAG_FEATURES
 from walkback_rules.handouts import HandoutOptions, handout_file
 
-from .browser import CHROMIUM_ARGS, chromium_path, discard_if_asked, settle, streamlit_server
+from .browser import app_tab, discard_if_asked, settle
 from .needs import unavailable
 
 AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
@@ -76,22 +74,9 @@ def violations(tab: Page, serious_only: bool = True) -> list[str]:
 
 @pytest.fixture(scope="module")
 def tab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
-    executable = chromium_path()
     axe_script()
-    shared = os.environ["WALKBACK_DB_URL"]
-    os.environ["WALKBACK_DB_URL"] = f"sqlite:///{tmp_path_factory.mktemp('a11y') / 'record.db'}"
-    try:
-        with streamlit_server() as url, playwright_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.set_default_timeout(30_000)
-            page.goto(url)
-            page.get_by_role("heading", name="Consultation").wait_for()
-            page.base_url = url  # type: ignore[attr-defined]
-            yield page
-            browser.close()
-    finally:
-        os.environ["WALKBACK_DB_URL"] = shared
+    with app_tab(tmp_path_factory.mktemp("a11y"), 1280, 800) as (page, _url):
+        yield page
 
 
 def _open(tab: Page, link: str) -> None:

@@ -473,14 +473,6 @@ def test_unwritable_output_exits_2_and_leaves_nothing(tmp_path: Path) -> None:
 # --- patients -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A fresh record for the command line, through WALKBACK_DB_URL."""
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("WALKBACK_DB_URL", url)
-    return url
-
-
 def test_patients_new_prints_the_id_alone(record: str) -> None:
     status, out, err = run(["patients", "new", "--label", "Tuesday"])
 

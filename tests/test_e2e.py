@@ -19,9 +19,8 @@ from playwright.sync_api import Page
 from pypdf import PdfReader
 
 from .browser import (
-    CHROMIUM_ARGS,
     answer_the_rest,
-    chromium_path,
+    app_tab,
     discard_if_asked,
     save_clinic_settings,
     settle,
@@ -36,23 +35,11 @@ ORIGIN: list[str] = []
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
-    executable = chromium_path()
     # A record of its own, so the screenshots show only what these tests create.
-    shared = os.environ["WALKBACK_DB_URL"]
-    os.environ["WALKBACK_DB_URL"] = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'record.db'}"
-    try:
-        with streamlit_server() as url, playwright_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-            tab = browser.new_page(viewport={"width": 1400, "height": 1800})
-            tab.set_default_timeout(30_000)
-            ORIGIN.append(url)
-            tab.on("request", lambda request: REQUESTS.append(request.url))
-            tab.goto(url)
-            tab.get_by_role("heading", name="Consultation").wait_for()
-            yield tab
-            browser.close()
-    finally:
-        os.environ["WALKBACK_DB_URL"] = shared
+    folder = tmp_path_factory.mktemp("e2e")
+    with app_tab(folder, 1400, 1800, lambda request: REQUESTS.append(request.url)) as (tab, url):
+        ORIGIN.append(url)
+        yield tab
 
 
 def test_review_patient_end_to_end(page: Page) -> None:

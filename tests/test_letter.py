@@ -99,13 +99,6 @@ def test_settings_survive_reopening_the_record(tmp_path: Path) -> None:
         assert store.settings().paper == "letter"
 
 
-@pytest.fixture
-def record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("WALKBACK_DB_URL", url)
-    return url
-
-
 def test_settings_on_the_command_line(record: str) -> None:
     status, out, err = run(["settings", "set", "--name", "Northside", "--emergency", "999",
                             "--doctor", "family doctor", "--urgent-line", "111"])  # fmt: skip

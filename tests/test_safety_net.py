@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -134,8 +135,7 @@ def test_a_safety_net_decision_shows_the_warning_signs_on_page_1(case_id: str, p
     """Flare handouts had the box on their last page, the very ones that need it most."""
 
     a = case(case_id)
-    options = HandoutOptions(**{**OPTIONS.to_json(), "paper": paper, "issued": None,
-                                "review": None, "sections": list(OPTIONS.sections)})  # type: ignore[arg-type]  # fmt: skip
+    options = replace(OPTIONS, paper=paper, issued=None, review=None)
     first = page_texts(render(build_handout(a, recommend(a), options)))[0]
 
     assert "Warning signs:" in first or "Go to hospital now if:" in first
@@ -220,11 +220,9 @@ def test_no_sheet_states_a_dose_tier_or_date_the_card_and_summary_do_not(
     card and the clinician summary say the same."""
 
     rec = recommend(a)
-    review = OPTIONS.issued + timedelta(days=days)  # type: ignore[operator]
-    options = HandoutOptions(**{**OPTIONS.to_json(), "issued": None, "review": None,
-                                "sections": list(OPTIONS.sections)})  # type: ignore[arg-type]  # fmt: skip
-    options = HandoutOptions.from_json({**options.to_json(), "issued": "2026-12-02",
-                                        "review": review.isoformat()})  # fmt: skip
+    issued = date(2026, 12, 2)
+    review = issued + timedelta(days=days)
+    options = replace(OPTIONS, issued=issued, review=review)
     handout = build_handout(a, rec, options)
     text = all_text(handout)
     summary = " ".join(page_texts(summary_file(a, options, rec)))
@@ -289,7 +287,7 @@ def test_a_review_handout_of_the_walking_plan_fits_two_a4_pages(case_id: str) ->
     """The plan, the flare-up plan and the warning signs: no third, mostly blank page."""
 
     a = case(case_id)
-    options = HandoutOptions.from_json({**OPTIONS.to_json(), "sections": list(REVIEW_SECTIONS)})
+    options = replace(OPTIONS, sections=REVIEW_SECTIONS)
     pages = page_texts(render(build_handout(a, recommend(a), options)))
 
     assert len(pages) <= 2, case_id
@@ -301,10 +299,8 @@ def test_a_review_handout_of_the_walking_plan_fits_two_a4_pages(case_id: str) ->
 def test_no_handout_ends_on_a_page_of_a_few_lines(case_id: str, paper: str, review: bool) -> None:
     """A third page was mostly blank: a last page holds more than a tail of the box."""
     a = case(case_id)
-    options = HandoutOptions.from_json(
-        {**OPTIONS.to_json(), "paper": paper, "urgent_line": "13 14 50",
-         "sections": list(REVIEW_SECTIONS if review else OPTIONS.sections)}
-    )  # fmt: skip
+    sections = REVIEW_SECTIONS if review else OPTIONS.sections
+    options = replace(OPTIONS, paper=paper, urgent_line="13 14 50", sections=sections)
     pages = page_texts(render(build_handout(a, recommend(a), options)))
     if len(pages) > 1:
         body = pages[-1].split("Harbourside Physio ·")[0]

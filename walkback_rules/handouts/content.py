@@ -35,7 +35,7 @@ from ..core.models import (
     NextDose,
     Recommendation,
 )
-from ..core.screens import screen
+from ..core.screens import INFECTION_RISKS, screen
 from ..plan import Plan, project
 
 # The sections a clinician can choose, in the order a walking-programme handout shows them.
@@ -421,16 +421,7 @@ SIGNS: tuple[Sign, ...] = (
         "You have a fever or feel hot and shivery, and you have a weak immune system, inject "
         "drugs, had back surgery or a back injection in the last 3 months, had an infection "
         "lately, or have a wound near your spine",
-        frozenset(
-            {
-                "infection_fever",
-                "infection_immunosuppression",
-                "infection_drug_injection",
-                "infection_spinal_procedure",
-                "infection_recent_infection",
-                "infection_wound",
-            }
-        ),
+        INFECTION_RISKS | {"infection_fever"},
     ),
     Sign(
         "same_day",

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from ..clinic import Doctor
 from ..core.cards import URGENCY_WORDS
 from ..core.codes import Urgency
 from ..core.models import Assessment, Recommendation
@@ -21,26 +22,30 @@ from .content import HandoutOptions
 if TYPE_CHECKING:  # pragma: no cover
     from fpdf import FPDF
 
-# What the person was told, by the referral's tier, in the receiving team's words. The
-# patient's own sheet says the same in plain words (content.referral_section).
-TOLD: dict[Urgency, str] = {
-    "emergency": (
-        "to go to a hospital emergency department now, and not to start the walking "
-        "programme until assessed"
-    ),
-    "same_day": (
-        "to see a doctor (GP or urgent care) today, or the emergency department if very "
-        "unwell; no exercise walking until seen, gentle activity only"
-    ),
-    "urgent": (
-        "to see a doctor within days, this week; to keep gently active and not to start a "
-        "new exercise programme until seen"
-    ),
-    "routine": (
-        "to make an appointment with their GP within weeks; the walking programme continues "
-        "meanwhile"
-    ),
-}
+
+def told(urgency: Urgency, doctor: Doctor) -> str:
+    """What the person was told, by the referral's tier, in the receiving team's words. The
+    patient's own sheet says the same in plain words (content.referral_section)."""
+    return {
+        "emergency": (
+            "to go to a hospital emergency department now, and not to start the walking "
+            "programme until assessed"
+        ),
+        "same_day": (
+            f"to see a doctor ({doctor} or urgent care) today, or the emergency department "
+            "if very unwell; no exercise walking until seen, gentle activity only"
+        ),
+        "urgent": (
+            "to see a doctor within days, this week; to keep gently active and not to start "
+            "a new exercise programme until seen"
+        ),
+        "routine": (
+            f"to make an appointment with their {doctor} within weeks; the walking "
+            "programme continues meanwhile"
+        ),
+    }[urgency]
+
+
 TOLD_AMBULANCE = "to call an ambulance now, and not to drive themselves"
 SAFETY_NET = (
     "The person was given written warning signs: what needs the emergency department now, "
@@ -78,10 +83,6 @@ def _when(options: HandoutOptions, at: datetime | None) -> str:
     return "date not recorded"
 
 
-def _doctor(text: str, options: HandoutOptions) -> str:
-    return text.replace("GP", options.doctor) if options.doctor != "GP" else text
-
-
 def referral_facts(
     assessment: Assessment,
     rec: Recommendation,
@@ -102,7 +103,7 @@ def referral_facts(
     )
     top = {t.condition for t in screening.referred if t.tier == referral.urgency}
     ambulance = referral.urgency == "emergency" and "cardiorespiratory" in top
-    told = TOLD_AMBULANCE if ambulance else _doctor(TOLD[referral.urgency], options)
+    said = TOLD_AMBULANCE if ambulance else told(referral.urgency, options.doctor)
     who = options.clinician or "the treating physiotherapist"
     where = options.clinic or "the physiotherapy clinic"
     phone = f" ({options.phone})" if options.phone else ""
@@ -113,12 +114,12 @@ def referral_facts(
     lines = [
         f"Tier: {tier}. Clinician to confirm; not a diagnosis.",
         *(f"{name}: " + "; ".join(w.lower() for w in words) + "." for name, words in found),
-        f"The person was told {told}.",
+        f"The person was told {said}.",
     ]
-    return Facts(lead, tuple(lines), found, told, tuple(also_noted(assessment, rec)))
+    return Facts(lead, tuple(lines), found, said, tuple(also_noted(assessment, rec)))
 
 
-def receiver(assessment: Assessment, rec: Recommendation) -> str:
+def receiver(assessment: Assessment, rec: Recommendation, doctor: Doctor = "GP") -> str:
     """Whom the letter is for, by the tier (specification §3.3's "where")."""
     referral = rec.referral
     assert referral is not None
@@ -128,12 +129,12 @@ def receiver(assessment: Assessment, rec: Recommendation) -> str:
             return "The ambulance crew and the emergency department team"
         return "The hospital emergency department team"
     if referral.urgency == "same_day":
-        return "The GP or urgent care doctor, today"
+        return f"The {doctor} or urgent care doctor, today"
     if referral.urgency == "urgent":
         if "cancer_history" in assessment.red_flags:
-            return "The acute oncology or MSCC service, or the GP, this week"
-        return "The GP, this week"
-    return "The GP, or rheumatology"
+            return f"The acute oncology or MSCC service, or the {doctor}, this week"
+        return f"The {doctor}, this week"
+    return f"The {doctor}, or rheumatology"
 
 
 def letter_title(rec: Recommendation) -> str:
@@ -148,16 +149,12 @@ def letter_pdf(
     at: datetime | None = None,
 ) -> bytes:
     """The referral letter as a one-page PDF."""
-    from fpdf.fonts import TTFFont
+    from .pdf import one_page
 
-    for size in (11.0, 10.0, 9.0, 8.0):
-        pdf = _letter(assessment, rec, options, at, size)
-        if pdf.page_no() == 1 or size == 8.0:
-            break
-        for font in pdf.fonts.values():
-            if isinstance(font, TTFFont):
-                font.close()  # a discarded attempt: release its font files
-    return bytes(pdf.output())
+    return one_page(lambda size: _letter(assessment, rec, options, at, size), LETTER_SIZES)
+
+
+LETTER_SIZES = (11.0, 10.0, 9.0, 8.0)  # points: the largest that fits one page is used
 
 
 def _letter(
@@ -209,7 +206,7 @@ def _letter(
         text(pdf, value, line, left=38)
 
     pdf.set_font(FONT, size=size)
-    row("To", _doctor(receiver(assessment, rec), options))
+    row("To", receiver(assessment, rec, options.doctor))
     row("Patient", f"{options.patient or 'pseudonym not recorded'}, aged {assessment.age}")
     row("Assessed", _when(options, at))
     by = options.clinician or "the treating physiotherapist"

@@ -6,6 +6,7 @@ a clinic name such as ``<script>`` prints as those characters.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from io import BytesIO
@@ -80,6 +81,21 @@ def new_pdf(paper: Paper, footer: str, title: str, issued: date | None = None) -
     pdf.set_auto_page_break(True, margin=18)
     pdf.add_page()
     return pdf
+
+
+def one_page(build: Callable[[float], FPDF], sizes: tuple[float, ...]) -> bytes:
+    """The document at the largest type size in `sizes` that fits one page (the smallest
+    when none does); the font files of each discarded attempt are released."""
+    from fpdf.fonts import TTFFont
+
+    for size in sizes:
+        pdf = build(size)
+        if pdf.page_no() == 1 or size == sizes[-1]:
+            break
+        for font in pdf.fonts.values():
+            if isinstance(font, TTFFont):
+                font.close()
+    return bytes(pdf.output())
 
 
 def wrap(pdf: FPDF, text: str, width: float) -> list[str]:

@@ -121,17 +121,12 @@ def summary_pdf(
 ) -> bytes:
     """The one-page clinician summary as PDF bytes: the visit (its date, clinician, screens,
     note and next review) when it is a saved or ready-to-save consultation."""
-    from fpdf.fonts import TTFFont
+    from .pdf import one_page
 
-    issued = issued or (visit.day() if visit is not None else date.today())
-    for size in SIZES:
-        pdf = _summary(assessment, rec, patient, clinic, paper, issued, size, visit)
-        if pdf.page_no() == 1 or size == SIZES[-1]:
-            break
-        for font in pdf.fonts.values():
-            if isinstance(font, TTFFont):
-                font.close()  # a discarded attempt: release its font files
-    return bytes(pdf.output())
+    day = issued or (visit.day() if visit is not None else date.today())
+    return one_page(
+        lambda size: _summary(assessment, rec, patient, clinic, paper, day, size, visit), SIZES
+    )
 
 
 def _summary(
