@@ -107,7 +107,8 @@ with details_col:
             **(noted if saved is not None else {"on_click": "ignore"}),  # type: ignore[arg-type]
         )
         st.download_button(
-            "Patient handout (web page, to print or for a screen reader)",
+            "Patient handout (web page)",
+            help="The same handout, to print from a browser or to read with a screen reader.",
             data=lambda: handout_file(assessment, options, "html", rec),
             file_name=f"{name}-handout.html",
             mime="text/html",
