@@ -24,37 +24,51 @@ def main() -> None:
     consultation = st.Page(
         ui.PAGES["consultation"], title="Consultation", icon=":material/edit_note:", default=True
     )
-    navigation = st.navigation(
-        {
-            "Consultation": [
-                consultation,
-                st.Page(
-                    ui.PAGES["recommendation"],
-                    title="Recommendation",
-                    icon=":material/assignment:",
-                ),
-                st.Page(ui.PAGES["plan"], title="Plan", icon=":material/trending_up:"),
-                st.Page(ui.PAGES["handouts"], title="Handouts", icon=":material/print:"),
-                st.Page(ui.PAGES["patients"], title="Patients", icon=":material/folder_shared:"),
-                st.Page(ui.PAGES["settings"], title="Clinic settings", icon=":material/settings:"),
-                st.Page(
-                    ui.PAGES["visit"],
-                    title="Past consultation",
-                    icon=":material/history:",
-                    visibility="hidden",
-                ),
-            ],
-            "Learn": [
-                st.Page(ui.PAGES["teaching"], title="Teaching", icon=":material/school:"),
-                st.Page(ui.PAGES["evidence"], title="Evidence", icon=":material/menu_book:"),
-                st.Page(ui.PAGES["about"], title="About", icon=":material/info:"),
-            ],
-        }
-    )
+    learn = [
+        st.Page(ui.PAGES["quiz"], title="Quiz", icon=":material/quiz:"),
+        st.Page(ui.PAGES["explorer"], title="What-if explorer", icon=":material/tune:"),
+        st.Page(ui.PAGES["compare"], title="Side by side", icon=":material/compare:"),
+        st.Page(ui.PAGES["teaching"], title="Teaching", icon=":material/school:"),
+        st.Page(ui.PAGES["evidence"], title="Evidence", icon=":material/menu_book:"),
+        st.Page(ui.PAGES["about"], title="About", icon=":material/info:"),
+    ]
+    presenting = ui.presenting()
+    if presenting:
+        # A projector shows the teaching pages alone, in a menu along the top.
+        navigation = st.navigation(learn, position="top")
+    else:
+        navigation = st.navigation(
+            {
+                "Consultation": [
+                    consultation,
+                    st.Page(
+                        ui.PAGES["recommendation"],
+                        title="Recommendation",
+                        icon=":material/assignment:",
+                    ),
+                    st.Page(ui.PAGES["plan"], title="Plan", icon=":material/trending_up:"),
+                    st.Page(ui.PAGES["handouts"], title="Handouts", icon=":material/print:"),
+                    st.Page(
+                        ui.PAGES["patients"], title="Patients", icon=":material/folder_shared:"
+                    ),
+                    st.Page(
+                        ui.PAGES["settings"], title="Clinic settings", icon=":material/settings:"
+                    ),
+                    st.Page(
+                        ui.PAGES["visit"],
+                        title="Past consultation",
+                        icon=":material/history:",
+                        visibility="hidden",
+                    ),
+                ],
+                "Learn": learn,
+            }
+        )
     # Callbacks have run: from here, whether this run draws the consultation form.
     st.session_state[ui.ON_FORM] = navigation.url_path == consultation.url_path
     ui.restore_patient()
-    ui.sidebar()
+    if not presenting:
+        ui.sidebar()
     ui.ask()
     if ui.in_practice():
         st.warning(ui.PRACTICE_NOTE, icon=":material/science:")

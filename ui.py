@@ -62,8 +62,14 @@ PAGES = {
     "about": "views/about.py",
     "settings": "views/settings.py",
     "teaching": "views/teaching.py",
+    "quiz": "views/quiz.py",
+    "explorer": "views/explorer.py",
+    "compare": "views/compare.py",
     "evidence": "views/evidence.py",
 }
+# The pages a class sees: in presenter mode the navigation offers these alone, at the top,
+# so nothing of the patient record reaches a projector.
+LEARN_PAGES = ("quiz", "explorer", "compare", "teaching", "evidence", "about")
 
 
 DECISION_WORDS = {d.value: name for d, name in DECISION_NAMES.items()}
@@ -938,6 +944,79 @@ def _correction(values: dict[str, Any]) -> None:
 def citations(source_ids: tuple[str, ...] | list[str]) -> str:
     """Short citations for display."""
     return "; ".join(SOURCES[s].short for s in source_ids)
+
+
+PRESENTING = "presenting"  # presenter mode: no sidebar, large type, plain words
+_PRESENTER_CSS = """
+<style>
+html { font-size: 19px; }
+[data-testid="stMainBlockContainer"] { padding-top: 3.2rem; padding-bottom: 1rem; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 1.6rem; padding: 0 0 0.2rem 0; }
+</style>
+"""
+
+
+def presenting() -> bool:
+    return bool(st.session_state.get(PRESENTING))
+
+
+def _toggle_presenting() -> None:
+    st.session_state[PRESENTING] = bool(st.session_state.get("presenter_toggle"))
+
+
+def presenter_toggle() -> bool:
+    """The presenter-mode switch at the top of a teaching page, and its styles; whether on."""
+    st.session_state["presenter_toggle"] = presenting()
+    st.toggle(
+        "Presenter mode",
+        key="presenter_toggle",
+        on_change=_toggle_presenting,
+        help="For a projector: large type, plain words instead of codes, no sidebar, and only "
+        "the teaching pages in the menu.",
+    )
+    if presenting():
+        st.html(_PRESENTER_CSS)  # fixed styles only: no text from anyone goes through here
+    return presenting()
+
+
+def reasoning(assessment: Assessment, plain: bool, expanded: bool = True) -> None:
+    """The path the rules took, as a picture drawn from the rule tables, and in words."""
+    from walkback_rules.reasoning import diagram, path_of, path_words
+
+    path = path_of(assessment)
+    words = path_words(path, plain)
+    with st.expander(
+        "The reasoning as a picture", expanded=expanded, icon=":material/account_tree:"
+    ):
+        st.graphviz_chart(diagram(path, plain), width="stretch", alt=words)
+        st.caption(words)
+
+
+def outcome(assessment: Assessment, plain: bool) -> None:
+    """What the rules decide for an assessment, in words: the decision first, then the dose,
+    the resume dose, the referral, the flags and the deciding rule."""
+    from walkback_rules.core.cards import URGENCY_WORDS, describe_dose
+    from walkback_rules.core.engine import decide
+    from walkback_rules.core.rules import DECISION_RULES
+    from walkback_rules.core.screens import CONDITION_INFO
+    from walkback_rules.reasoning import FLAG_TITLES
+    from walkback_rules.teaching import rule_number
+
+    decided = decide(assessment)
+    number = rule_number(decided.rule_id)
+    rule = DECISION_RULES[number - 1]
+    lines = [f"**Dose:** {describe_dose(decided.next_dose)}"]
+    if decided.resume_dose is not None:
+        lines.append(f"**Once the flare settles:** {describe_dose(decided.resume_dose)}")
+    if decided.urgency is not None:
+        names = ", ".join(CONDITION_INFO[c].name for c in decided.conditions)  # type: ignore[index]
+        lines.append(f"**Referral:** {URGENCY_WORDS[decided.urgency].lower()}, for {names}")
+    flags = "; ".join(FLAG_TITLES[f] for f in decided.flags)
+    lines.append(f"**Flags:** {flags or 'none'}")
+    deciding = rule.title if plain else f"{rule.id} · {rule.title}"
+    lines.append(f"**Deciding rule:** {number}. {deciding}")
+    st.markdown(f"### {DECISION_NAMES[decided.decision]}")
+    st.markdown("  \n".join(lines))
 
 
 def sidebar() -> None:

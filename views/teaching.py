@@ -1,17 +1,43 @@
-"""Teaching: the rule table, a library of demo patients, and a live what-if explorer."""
+"""Teaching: the decision order as a picture, the rule table, each rule's evidence appraised,
+the case library (answers hidden until asked for) and printable worksheets."""
+
+from datetime import date
 
 import streamlit as st
 
 import ui
 from walkback_rules import RULES
 from walkback_rules.cases import CASES, CASES_BY_ID
-from walkback_rules.core.cards import DECISION_NAMES, short_dose
-from walkback_rules.core.codes import FLARE_LEVELS
-from walkback_rules.intake import LAST_STEP_CHOICES
-from walkback_rules.teaching import explore, rule_rows
+from walkback_rules.core.cards import DECISION_NAMES
+from walkback_rules.reasoning import diagram
+from walkback_rules.teaching import (
+    TOPICS,
+    appraisal,
+    case_label,
+    cases_for,
+    evidence_mix,
+    rule_rows,
+    weak_only,
+)
 
+state = st.session_state
+plain = ui.presenter_toggle()
 st.title("Teaching")
-table_tab, cases_tab, whatif_tab = st.tabs(["Rule table", "Case library", "What-if explorer"])
+order_tab, table_tab, evidence_tab, cases_tab, sheets_tab = st.tabs(
+    ["Decision order", "Rule table", "A rule's evidence", "Case library", "Worksheets"]
+)
+
+with order_tab:
+    st.caption(
+        "The screens give each condition a tier; then the decision rules run in order and the "
+        "first that holds decides. Drawn from the rule tables themselves. Follow one case's "
+        "path on the Quiz or the What-if explorer."
+    )
+    st.graphviz_chart(
+        diagram(plain=plain),
+        width="stretch",
+        alt="The screens, then decision rules 1 to 12 in order; the first that holds decides.",
+    )
 
 with table_tab:
     query = st.text_input(
@@ -23,6 +49,35 @@ with table_tab:
         "Decision rules run in order; the first that holds decides."
     )
     st.dataframe(rows, hide_index=True, width="stretch")
+
+with evidence_tab:
+    ids = [r.id for r in RULES]
+    by_id = {r.id: r for r in RULES}
+    chosen = st.selectbox(
+        "Rule",
+        ids,
+        format_func=lambda i: by_id[i].title if plain else f"{i} · {by_id[i].title}",
+        key="t_rule",
+    )
+    shown = appraisal(by_id[chosen])
+    st.markdown(
+        f"**Condition:** {ui.md_text(shown.rule.condition)}  \n"
+        f"**Sets:** {shown.sets}  \n"
+        f"**Evidence level:** {shown.level}"
+    )
+    st.markdown(f"**Rationale:** {shown.rule.rationale}")
+    for caveat in shown.caveats:
+        st.warning(caveat, icon=":material/report:")
+    st.markdown("**Sources**\n" + "\n".join(f"- {ui.md_text(r)}" for r in shown.references))
+    st.info(f"**For discussion.** {shown.prompt}", icon=":material/forum:")
+    with st.expander("How strong is the evidence across the rules?"):
+        st.table(evidence_mix())
+        weak = weak_only()
+        st.markdown(
+            f"{len(weak)} of {len(RULES)} rules rest only on a consumer article, expert "
+            "advice, a model borrowed by analogy, or a team decision:\n"
+            + "\n".join(f"- {r.title}" if plain else f"- {r.id} · {r.title}" for r in weak)
+        )
 
 
 def _load(case_id: str) -> None:
@@ -36,90 +91,72 @@ with cases_tab:
         "Synthetic patients, none of them real. Together they reach every decision, every "
         "referral tier and every screen condition."
     )
+    answers = st.toggle(
+        "Show the answers", key="t_answers", help="Off: ask the room first, on the Quiz page."
+    )
     columns = st.columns(2)
     for i, case in enumerate(CASES):
         with columns[i % 2], st.container(border=True):
             st.markdown(f"**Demo {case.id[-2:]} · {case.title}**")
-            st.caption(f"{DECISION_NAMES[case.expected]} — {case.teaches}")
-            st.button(
-                "Load into the consultation",
-                key=f"t_load_{case.id}",
-                on_click=_load,
-                args=(case.id,),
-            )
+            if answers:
+                st.caption(f"{DECISION_NAMES[case.expected]} — {case.teaches}")
+            else:
+                st.caption("Topics: " + ", ".join(case.topics))
+            if not ui.presenting():  # a projector never opens the consultation
+                st.button(
+                    "Load into the consultation",
+                    key=f"t_load_{case.id}",
+                    on_click=_load,
+                    args=(case.id,),
+                )
 
 ui.follow_goto()
 
-with whatif_tab:
-    base = ui.current_assessment() or CASES_BY_ID["demo-02"].data
-    base_data = base if isinstance(base, dict) else base.model_dump(mode="json")
+with sheets_tab:
     st.caption(
-        "Start from the loaded patient (or demo 02) and move one answer at a time; the "
-        "decision updates as you go."
+        "A worksheet of cases without answers, and a separate answer key with the reasons, "
+        "both made from the case library and the rule tables."
     )
-    c1, c2, c3 = st.columns(3)
-    with c1:
-        pain = st.slider("Pain now", 0, 10, base_data["flare"]["pain_now"], key="t_pain")
-        level = st.select_slider(
-            "Flare level", FLARE_LEVELS, base_data["flare"]["level"], key="t_level"
-        )
-        days = st.number_input(
-            "Days since onset",
-            0,
-            400,
-            base_data["flare"]["days_since_onset"] or 3,
-            key="t_days",
-            disabled=level == "none",
-        )
-    with c2:
-        walks = st.number_input(
-            "Walks a week", 0, 14, base_data["walking"]["walks_per_week"], key="t_walks"
-        )
-        minutes = st.number_input(
-            "Minutes per walk",
-            0,
-            240,
-            base_data["walking"]["minutes_per_walk"],
-            step=5,
-            key="t_minutes",
-        )
-        weeks = st.number_input(
-            "Weeks at this dose",
-            0,
-            60,
-            base_data["walking"]["weeks_at_current_dose"] or 1,
-            key="t_weeks",
-        )
-    with c3:
-        step = st.selectbox(
-            "Since the last step up",
-            tuple(LAST_STEP_CHOICES),
-            format_func=LAST_STEP_CHOICES.get,
-            key="t_step",
-        )
-        phq2 = st.slider("PHQ-2 total", 0, 6, base_data.get("phq2") or 0, key="t_phq2")
-    result = explore(
-        base_data,
-        pain=pain,
-        level=level,
-        days=days,
-        walks=walks,
-        minutes=minutes,
-        weeks=weeks,
-        step=step,
-        phq2=phq2,
+    st.pills("Topics", TOPICS, selection_mode="multi", key="w_topics")
+    st.multiselect(
+        "Or choose the cases",
+        [c.id for c in CASES],
+        format_func=lambda i: case_label(CASES_BY_ID[i]),
+        key="w_ids",
+        placeholder="Every case on the topics chosen (all cases when none is chosen)",
     )
-    if result.errors:
-        for message in result.errors:
-            st.error(message)
-    else:
-        decided = result.decided
-        assert decided is not None
-        st.markdown(f"### {DECISION_NAMES[decided.decision]}")
-        d, u, r = st.columns(3)
-        d.metric("Dose", short_dose(decided.next_dose) or "None")
-        u.metric("Resume at", short_dose(decided.resume_dose) or "—")
-        r.metric("Deciding rule", decided.rule_id, help=result.deciding_rule)
-        st.caption(f"Deciding rule: {result.deciding_rule}")
-        titles = {rule.sets: rule.title for rule in RULES}
-        st.caption("Flags: " + ("; ".join(titles[f.value] for f in decided.flags) or "none"))
+    paper = st.radio(
+        "Paper", ["a4", "letter"], format_func=str.upper, horizontal=True, key="w_paper"
+    )
+    chosen_cases = cases_for(state.get("w_topics") or (), state.get("w_ids") or ())
+    st.caption(f"{len(chosen_cases)} case{'s' if len(chosen_cases) != 1 else ''}.")
+    if st.button("Make the worksheets", icon=":material/description:"):
+        from walkback_rules.handouts.worksheet import worksheet_pdf
+
+        state["w_files"] = (
+            (tuple(c.id for c in chosen_cases), paper),
+            {
+                "worksheet": worksheet_pdf(chosen_cases, paper=paper),
+                "key": worksheet_pdf(chosen_cases, key=True, paper=paper),
+            },
+        )
+    made_for, files = state.get("w_files") or (None, None)
+    if files and made_for == (tuple(c.id for c in chosen_cases), paper):
+        stem = f"walkback-cases-{date.today().isoformat()}"
+        sheet_col, key_col = st.columns(2)
+        sheet_col.download_button(
+            "Worksheet (PDF)",
+            files["worksheet"],
+            f"{stem}-worksheet.pdf",
+            "application/pdf",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+        key_col.download_button(
+            "Answer key (PDF)",
+            files["key"],
+            f"{stem}-answers.pdf",
+            "application/pdf",
+            icon=":material/download:",
+            on_click="ignore",
+        )

@@ -2,8 +2,8 @@
 
 Computed by re-running the rules (`decide()`) on single-answer variations of the
 assessment, never hand-written. On the clinician's page it never offers to untick a
-finding, a screen item or a self-harm concern, nor to change the age: those are facts to
-confirm, not levers.
+finding or a screen item, nor to change the age: those are facts to confirm, not levers.
+Teaching asks for them too (`findings=True`): there the lesson is that a finding wins.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from .core.cards import DECISION_NAMES, short_dose
 from .core.codes import FLARE_LEVELS, WALKING_TOLERANCES, Decision
 from .core.engine import decide
 from .core.models import REFERRAL_DECISIONS, Assessment
+from .core.rules import ADULT_AGE
+from .core.screens import FEATURES
 from .core.validation import AssessmentError, validate_assessment
 from .intake import LAST_STEP_CHOICES, last_progression_for, step_of
 
@@ -182,18 +184,36 @@ def _variations(data: Data) -> Iterator[_Variation]:
     )
 
 
-def what_would_change(assessment: Assessment, limit: int = 6) -> list[Alternative]:
+def _findings(data: Data) -> Iterator[_Variation]:
+    """Teaching only: each ticked finding left out, and the age across 18."""
+    for field in ("red_flags", "exercise_screen"):
+        for code in data.get(field, []):
+
+            def untick(d: Data, field: str = field, code: str = code) -> None:
+                d[field] = [c for c in d[field] if c != code]
+
+            yield _Variation(f"without: {FEATURES[code].wording.lower()}", 1, untick)
+    age = data["age"]
+    other = ADULT_AGE - 1 if age >= ADULT_AGE else ADULT_AGE
+    yield _Variation(f"aged {other} instead of {age}", abs(age - other), _set(("age",), other))
+
+
+def what_would_change(
+    assessment: Assessment, limit: int = 6, *, findings: bool = False
+) -> list[Alternative]:
     """The nearest single changes of input that give a different decision, nearest first.
 
     At most one alternative per decision (the nearest), and at most `limit` in all. A
-    referral decision offers none (see `REFERRAL_NOTE`).
+    referral decision offers none (see `REFERRAL_NOTE`) unless `findings` is set, for
+    teaching: then leaving out a finding, or an age across 18, is a change like any other.
     """
     current = decide(assessment).decision
-    if current in REFERRAL_DECISIONS:
+    if current in REFERRAL_DECISIONS and not findings:
         return []
     base = assessment.model_dump(mode="json")
     found: dict[Decision, Alternative] = {}
-    for variation in sorted(_variations(base), key=lambda v: v.distance):
+    variations = [*_variations(base), *(_findings(base) if findings else ())]
+    for variation in sorted(variations, key=lambda v: v.distance):
         data = copy.deepcopy(base)
         variation.apply(data)
         try:

@@ -14,6 +14,8 @@ class Source:
     reference: str
     level: str
     url: str | None = None
+    # Said plainly wherever a rule rests on this source: why it is a weak basis.
+    caveat: str | None = None
 
 
 SOURCES: dict[str, Source] = {
@@ -25,6 +27,10 @@ SOURCES: dict[str, Source] = {
             'Brown S. "Study Shows Walking Reduces Lower Back Pain Recurrence." Verywell Health, '
             "2 July 2024. Quotes physiotherapist and pain-medicine advice.",
             "expert opinion",
+            caveat=(
+                "Rests on a consumer news article: advice that experts gave a journalist, "
+                "not something the trial tested."
+            ),
         ),
         Source(
             "walkback-lancet-2024",
@@ -122,6 +128,10 @@ SOURCES: dict[str, Source] = {
             "(pain of 5/10 or less during activity and settled by the next morning); developed "
             "for knee and tendon pain, applied here by analogy",
             "clinical model",
+            caveat=(
+                "Borrows a model built for knee and tendon pain: it has not been tested in "
+                "back pain."
+            ),
         ),
         Source(
             "girft-ces-2023",
@@ -170,6 +180,10 @@ SOURCES: dict[str, Source] = {
             "WalkBack CDS clinical lead",
             "Decision of this project's clinical lead, recorded with its rationale in the rule",
             "team decision",
+            caveat=(
+                "Rests on a decision of this product's clinical lead: a judgement recorded "
+                "with its reason, not a study."
+            ),
         ),
     )
 }

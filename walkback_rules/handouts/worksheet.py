@@ -1,0 +1,129 @@
+"""Teaching worksheets: a set of cases without their answers, and a separate answer key with
+the reasons. Both come from the case library and the rule tables (`teaching.reveal`): no
+answer is copied by hand, so a change to the rules changes the key with it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
+from ..cases import DemoCase
+from ..core.cards import URGENCY_WORDS, describe_dose
+from ..core.screens import CONDITION_INFO
+from ..core.validation import validate_assessment
+from ..reasoning import FLAG_TITLES
+from ..teaching import case_reveal, vignette
+from .content import Paper
+from .pdf import FONT, GREY, INK, new_pdf, text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fpdf import FPDF
+
+SIZE = 11.0  # points
+LINE = 5.2  # mm between lines
+WRITE_LINES = 2  # ruled lines for the reasons on the worksheet
+
+INTRO = (
+    "For each case, write the decision you would expect the WalkBack rules to make, the "
+    "walking dose, and the reason. Anything not listed was asked and was normal or absent. "
+    "The cases are made up: none of them is a real person."
+)
+KEY_INTRO = (
+    "What the WalkBack rules decide for each case, the rule that decided and its reason, "
+    "the nearest change that would alter the decision, and how strong the evidence is."
+)
+
+
+def answers(case: DemoCase) -> list[tuple[str, str]]:
+    """One case's answer as the key prints it, label and value."""
+    shown = case_reveal(case)
+    rec = shown.rec
+    rows = [("Decision", shown.decision), ("Dose", describe_dose(rec.next_dose))]
+    if rec.resume_dose is not None:
+        rows.append(("Once the flare settles", describe_dose(rec.resume_dose)))
+    if rec.referral is not None:
+        names = ", ".join(CONDITION_INFO[c].name for c in rec.referral.conditions)
+        rows.append(("Referral", f"{URGENCY_WORDS[rec.referral.urgency].lower()}, for {names}"))
+    rows.append(
+        (
+            "Deciding rule",
+            f"rule {shown.number} of 12, {shown.rule.id} {shown.rule.title}: {shown.why}",
+        )
+    )
+    if rec.flags:
+        rows.append(("Flags", "; ".join(FLAG_TITLES[f] for f in rec.flags)))
+    if shown.nearest:
+        rows.append(("Nearest change", str(shown.nearest[0])))
+    evidence = shown.rule.evidence_level
+    if shown.caveats:
+        evidence += ". " + " ".join(shown.caveats)
+    rows.append(("Evidence", evidence))
+    rows.append(("Teaching point", case.teaches))
+    return rows
+
+
+def worksheet_pdf(
+    cases: Sequence[DemoCase],
+    *,
+    key: bool = False,
+    paper: Paper = "a4",
+    issued: date | None = None,
+) -> bytes:
+    """The worksheet (cases, no answers) or, with `key`, its answer key, as PDF bytes."""
+    title = "WalkBack CDS: answer key" if key else "WalkBack CDS: case worksheet"
+    pdf = new_pdf(paper, f"{title} · {len(cases)} cases · ruleset 2.0", title, issued)
+    pdf.add_page()
+    pdf.set_font(FONT, "B", 18)
+    pdf.set_text_color(*INK)
+    pdf.cell(0, 10, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_font(FONT, size=SIZE)
+    text(pdf, KEY_INTRO if key else INTRO, LINE)
+    pdf.ln(3)
+    for number, case in enumerate(cases, start=1):
+        heading = f"Case {number} (demo {case.id[-2:]})"
+        rows = answers(case) if key else vignette(validate_assessment(case.data))
+        _case(pdf, heading, rows, write=not key)
+    return bytes(pdf.output())
+
+
+def _rows_height(pdf: FPDF, rows: list[tuple[str, str]], write: bool) -> float:
+    from .pdf import wrap
+
+    label = 44.0
+    height = 9.0 + sum(len(wrap(pdf, v, pdf.epw - label)) * LINE for _, v in rows)
+    return height + (LINE * (3 + WRITE_LINES) + 4 if write else 2)
+
+
+def _case(pdf: FPDF, heading: str, rows: list[tuple[str, str]], write: bool) -> None:
+    from .pdf import wrap
+
+    label = 44.0  # mm for the label column
+    if pdf.will_page_break(min(_rows_height(pdf, rows, write), pdf.eph - 10)):
+        pdf.add_page()  # a case is never split from its heading, nor its answer lines
+    pdf.start_section(heading)
+    pdf.set_font(FONT, "B", 13)
+    pdf.set_text_color(*INK)
+    pdf.cell(0, 8, heading, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    for name, value in rows:
+        lines = wrap(pdf, value, pdf.epw - label)
+        pdf.set_font(FONT, "B", SIZE)
+        pdf.cell(label, LINE, name)
+        pdf.set_font(FONT, size=SIZE)
+        for i, line in enumerate(lines):
+            if i:
+                pdf.set_x(pdf.l_margin + label)
+            pdf.cell(pdf.epw - label, LINE, line, new_x="LMARGIN", new_y="NEXT")
+    if write:
+        pdf.ln(2)
+        pdf.set_draw_color(*GREY)
+        pdf.set_line_width(0.2)
+        for name in ("Your decision", "Your dose", "Why", *[""] * (WRITE_LINES - 1)):
+            pdf.set_font(FONT, "B", SIZE)
+            pdf.cell(label, LINE + 2, name)
+            y = pdf.get_y() + LINE + 1.5
+            pdf.line(pdf.l_margin + label, y, pdf.w - pdf.r_margin, y)
+            pdf.ln(LINE + 2)
+    pdf.ln(4)
