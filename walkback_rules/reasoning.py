@@ -21,7 +21,8 @@ from .core.screens import CONDITION_INFO, TIER_RULES, Screening, screen
 from .handouts.summary import assessment_rows
 
 TIER_WORDS: dict[Tier, str] = {"monitor": "Monitor"}
-TIER_WORDS.update(URGENCY_WORDS)
+for _urgency, _words in URGENCY_WORDS.items():
+    TIER_WORDS[_urgency] = _words
 FLAG_TITLES: dict[Flag, str] = {r.flag: r.title for r in FLAG_RULES}
 
 
