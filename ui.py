@@ -950,7 +950,8 @@ PRESENTING = "presenting"  # presenter mode: no sidebar, large type, plain words
 _PRESENTER_CSS = """
 <style>
 html { font-size: 19px; }
-[data-testid="stMainBlockContainer"] { padding-top: 3.2rem; padding-bottom: 1rem; }
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
+[data-testid="stMainBlockContainer"] { padding-top: 3.6rem; padding-bottom: 1rem; }
 [data-testid="stMainBlockContainer"] h1 { font-size: 1.6rem; padding: 0 0 0.2rem 0; }
 </style>
 """

@@ -89,32 +89,35 @@ with st.container(border=True):
         ui.outcome(result.assessment, plain)
 
 trail: list[tuple[str, Any]] = state[TRAIL]
-back_col, pin_col, from_col = st.columns([1, 1, 2], vertical_alignment="bottom")
-back_col.button(
-    "Step back",
-    on_click=_back,
-    disabled=not trail,
-    icon=":material/undo:",
-    help=f"Undo: {trail[-1][0]}" if trail else "Nothing to undo yet",
-)
-pin_col.button(
-    "Pin for side by side",
-    on_click=_pin,
-    icon=":material/push_pin:",
-    help="Keep this state to compare on the Side by side page.",
-)
-sources = [*([CONSULTATION] if ui.current_assessment() is not None else []), *(c.id for c in CASES)]
-with from_col:
+with st.container(horizontal=True, vertical_alignment="bottom"):
+    st.button(
+        "Step back",
+        on_click=_back,
+        disabled=not trail,
+        icon=":material/undo:",
+        help=f"Undo: {trail[-1][0]}" if trail else "Nothing to undo yet",
+    )
+    st.button(
+        "Pin for side by side",
+        on_click=_pin,
+        icon=":material/push_pin:",
+        help="Keep this state to compare on the Side by side page.",
+    )
+    sources = [
+        *([CONSULTATION] if ui.current_assessment() is not None else []),
+        *(c.id for c in CASES),
+    ]
     st.selectbox(
         "Start again from",
         sources,
         index=None,
-        format_func=lambda s: (
-            "The consultation now" if s == CONSULTATION else case_label(CASES_BY_ID[s])
-        ),
+        format_func=lambda s: "The consultation now"
+        if s == CONSULTATION
+        else case_label(CASES_BY_ID[s]),
         key="x_from",
         on_change=_start_from,
         placeholder="Choose a demo case",
+        width=320,
     )
 
 if trail:

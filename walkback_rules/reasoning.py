@@ -64,6 +64,13 @@ def _rule_name(n: int, plain: bool) -> str:
     return f"rule {n + 1} ({rule.title})" if plain else f"rule {n + 1} ({rule.id}, {rule.title})"
 
 
+def _span(first: int, last: int) -> str:
+    """Rules first to last, in words: "Rule 3", "Rules 3 and 4", "Rules 3 to 9"."""
+    if first == last:
+        return f"Rule {first}"
+    return f"Rules {first} {'and' if last == first + 1 else 'to'} {last}"
+
+
 def path_words(path: Path, plain: bool = False) -> str:
     """The path in sentences, for a screen reader and for anyone who cannot see the picture."""
     reached = [
@@ -83,9 +90,7 @@ def path_words(path: Path, plain: bool = False) -> str:
     after = (
         ""
         if at == last - 1
-        else f" Rule {last} was not needed."
-        if at == last - 2
-        else f" Rules {at + 2} to {last} were not needed."
+        else f" {_span(at + 2, last)} {'was' if at == last - 2 else 'were'} not needed."
     )
     name = _rule_name(at, plain)
     return f"{screens}{before} {name[0].upper()}{name[1:]} held first and decided: " + (
@@ -113,7 +118,10 @@ def _q(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def _wrapped(text: str, width: int = 44) -> str:
+ROW = 4  # decision rules a row: the order snakes down the picture, so it fits a screen
+
+
+def _wrapped(text: str, width: int = 30) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
@@ -127,7 +135,7 @@ def _screens_table(path: Path | None, plain: bool) -> str:
     for condition in CONDITIONS:
         rules = [r for r in TIER_RULES if r.condition == condition]
         tier = None if path is None else path.screening.tier_of(condition)
-        name = CONDITION_INFO[condition].name.removeprefix("possible ").removeprefix("a ")
+        name = CONDITION_INFO[condition].name.removeprefix("a ").removeprefix("possible ")
         name = name[0].upper() + name[1:]
         if len(name) > 34:
             name = name[:33].rsplit(" ", 1)[0] + "…"
@@ -165,7 +173,7 @@ def diagram(path: Path | None = None, plain: bool = False) -> str:
     at = None if path is None else path.decided_at
     for n, rule in enumerate(DECISION_RULES):
         title = rule.title if plain else f"{rule.id} · {rule.title}"
-        label = f"{n + 1}. {title}\n{_wrapped('if ' + rule.condition)}"
+        label = f"{_wrapped(f'{n + 1}. {title}')}\n\n{_wrapped('if ' + rule.condition)}"
         if at is None:
             style = ""
         elif n < at:
@@ -178,24 +186,30 @@ def diagram(path: Path | None = None, plain: bool = False) -> str:
                 'fontcolor="#555555"'
             )
         lines.append(f"  r{n} [label={_q(label)}{style}];")
+    for start in range(0, len(DECISION_RULES), ROW):
+        row = "; ".join(f"r{n}" for n in range(start, min(start + ROW, len(DECISION_RULES))))
+        lines.append(f"  {{ rank=same; {row}; }}")
     lines.append('  screens -> r0 [label=" tiers"];')
     for n in range(len(DECISION_RULES) - 1):
         if at is None or n < at:
-            edge = '[label=" no", penwidth=2]' if at is not None else '[label=" no"]'
+            edge = 'label=" no", penwidth=2' if at is not None else 'label=" no"'
         else:
-            edge = f'[label=" no", color="{GREY}", fontcolor="#555555", style=dashed]'
-        lines.append(f"  r{n} -> r{n + 1} {edge};")
+            edge = f'label=" no", color="{GREY}", fontcolor="#555555", style=dashed'
+        # The last rule of a row hands on to the first of the next, back at the left.
+        turn = ", constraint=false" if (n + 1) % ROW == 0 else ""
+        lines.append(f"  r{n} -> r{n + 1} [{edge}{turn}];")
+    for n in range(len(DECISION_RULES) - ROW):  # keep the rows' columns in line
+        lines.append(f"  r{n} -> r{n + ROW} [style=invis, weight=10];")
     if path is not None and at is not None:
         dose = short_dose(path.next_dose) or "no walking dose"
         flags = "; ".join(FLAG_TITLES[f] for f in path.flags)
         label = f"Decision: {path.decision}\nDose: {dose}"
         if flags:
-            label += "\n" + _wrapped("Flags: " + flags, 52)
+            label += "\n" + _wrapped("Flags: " + flags, 40)
         lines.append(
             f'  decision [label={_q(label)}, shape=box, style="filled,bold", '
             f'fillcolor="#e8f0f8", penwidth=3];'
         )
-        lines.append("  { rank=same; r" + str(at) + "; decision; }")
         lines.append(f'  r{at} -> decision [label=" yes, first to hold", penwidth=3];')
     lines.append("}")
     return "\n".join(lines)
