@@ -275,38 +275,6 @@ def test_loading_a_case_from_teaching_fills_the_consultation() -> None:
     assert at.selectbox(key="c_flare_level").value == "moderate"
 
 
-def _explorer(case_id: str) -> AppTest:
-    at = with_case(case_id, "teaching")
-    assert not at.exception
-    return at
-
-
-def test_whatif_moderate_to_severe_changes_decision() -> None:
-    """Moving the flare level from moderate to severe changes the decision."""
-
-    at = _explorer("demo-08")
-    assert at.select_slider(key="t_level").value == "moderate"
-    before = at.metric[-1].value
-
-    at.select_slider(key="t_level").set_value("severe").run()
-
-    assert before.startswith("WB-R20")
-    assert at.metric[-1].value.startswith("WB-R19")
-
-
-def test_whatif_weeks_zero_to_one_changes_decision() -> None:
-    """Moving weeks at the dose from 0 to 1 turns HOLD into PROGRESS."""
-
-    at = _explorer("demo-02")
-    at.number_input(key="t_weeks").set_value(0).run()
-    held = at.metric[-1].value
-
-    at.number_input(key="t_weeks").set_value(1).run()
-
-    assert held.startswith("WB-R23")
-    assert at.metric[-1].value.startswith("WB-R26")
-
-
 def test_rule_table_is_searchable() -> None:
     """Searching the rule table narrows it."""
 
@@ -314,7 +282,7 @@ def test_rule_table_is_searchable() -> None:
     at.switch_page(ui.PAGES["teaching"]).run()
     at.text_input(key="t_query").input("phq").run()
 
-    assert "1 of 40 rules" in at.caption[0].value
+    assert any("1 of 40 rules" in c.value for c in at.caption)
 
 
 def test_consultation_page_loads_no_heavy_libraries() -> None:
