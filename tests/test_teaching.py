@@ -52,8 +52,15 @@ def case(case_id: str) -> Any:
         (Answer(Decision.START, "none"), True, False),
         (Answer(Decision.PROGRESS, "weekly", 3, 10), False, True),
     ],
-    ids=["range low", "range high", "walks above", "minutes above", "walks below", "no dose",
-         "wrong decision"],  # fmt: skip
+    ids=[
+        "range low",
+        "range high",
+        "walks above",
+        "minutes above",
+        "walks below",
+        "no dose",
+        "wrong decision",
+    ],
 )
 def test_a_weekly_dose_is_right_anywhere_inside_the_range(
     answer: Answer, decision_right: bool, dose_right: bool
@@ -249,7 +256,7 @@ def test_the_diagram_is_drawn_from_the_tables() -> None:
     assert "decision [" not in dot
     plain = diagram(path_of(case("demo-02")), plain=True)
     assert "WB-" not in plain
-    assert all(r.title in plain.replace("\\n", " ") or r.title[:20] in plain for r in DECISION_RULES)
+    assert all(r.title[:20] in plain.replace("\\n", " ") for r in DECISION_RULES)
 
 
 def test_the_path_in_words() -> None:
@@ -346,7 +353,10 @@ def _effect(data: dict[str, Any]) -> tuple[Decision, tuple[Flag, ...]]:
     return decided.decision, decided.flags
 
 
-@pytest.mark.parametrize(("key", "value", "effect"), EFFECTS, ids=[f"{k}={v}" for k, v, _ in EFFECTS])
+EFFECT_IDS = [f"{k}={v}" for k, v, _ in EFFECTS]
+
+
+@pytest.mark.parametrize(("key", "value", "effect"), EFFECTS, ids=EFFECT_IDS)
 def test_every_control_reaches_the_rules(key: str, value: Any, effect: Decision | Flag) -> None:
     """Setting one control changes what it should, and nothing else is needed."""
 
@@ -380,17 +390,20 @@ def test_the_controls_the_table_cannot_show_alone() -> None:
     put["last_step"](data, "not_settled")
     put["previous_walks"](data, 3)
     put["previous_minutes"](data, 10)
-    assert recommend(explore(data).assessment).resume_dose == recommend(  # type: ignore[arg-type]
-        make_assessment(
-            flare={"level": "moderate", "pain_now": 5, "days_since_onset": 3},
-            usual_pain=5,
-            last_progression={
-                "pain_increased": True,
-                "settled_within_24h": False,
-                "previous_dose": {"walks_per_week": 3, "minutes_per_walk": 10},
-            },
-        )
-    ).resume_dose
+    assert (
+        recommend(explore(data).assessment).resume_dose
+        == recommend(  # type: ignore[arg-type]
+            make_assessment(
+                flare={"level": "moderate", "pain_now": 5, "days_since_onset": 3},
+                usual_pain=5,
+                last_progression={
+                    "pain_increased": True,
+                    "settled_within_24h": False,
+                    "previous_dose": {"walks_per_week": 3, "minutes_per_walk": 10},
+                },
+            )
+        ).resume_dose
+    )
     put["startback_total"](data, 6)
     assert explore(data).assessment is None  # one score alone is an error, said in words
     put["startback_distress"](data, 4)

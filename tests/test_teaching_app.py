@@ -16,7 +16,7 @@ from walkback_rules.explorer import CONTROLS_BY_KEY
 from walkback_rules.reasoning import FLAG_TITLES
 
 from .test_app import app, texts
-from .test_teaching import EFFECTS
+from .test_teaching import EFFECT_IDS, EFFECTS
 
 
 def page(name: str) -> AppTest:
@@ -181,7 +181,7 @@ def test_the_explorer_starts_on_a_progression_with_its_path() -> None:
     assert FILLED in node(source, 11) and not any("dashed" in node(source, n) for n in range(12))
 
 
-@pytest.mark.parametrize(("key", "value", "effect"), EFFECTS, ids=[f"{k}={v}" for k, v, _ in EFFECTS])
+@pytest.mark.parametrize(("key", "value", "effect"), EFFECTS, ids=EFFECT_IDS)
 def test_every_explorer_input_changes_what_it_should(key: str, value: Any, effect: Any) -> None:
     """Each widget reaches the rules: the decision shown, or the flag listed, changes."""
 
@@ -225,7 +225,7 @@ def test_the_explorer_starts_again_from_a_chosen_case() -> None:
     at.selectbox(key="x_from").set_value("demo-20").run()
 
     assert headline(at) == "Emergency referral"
-    assert not [b for b in at.button if b.label == "Step back"][0].disabled is False
+    assert next(b for b in at.button if b.label == "Step back").disabled  # a fresh trail
 
 
 # ----------------------------------------------------------------------------- side by side

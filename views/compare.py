@@ -26,7 +26,7 @@ choices = [*states, *(c.id for c in CASES)]
 
 
 def _label(choice: str) -> str:
-    return states[choice][0] if choice in states else case_label(CASES_BY_ID[choice])
+    return states[choice][0] if choice in states else case_label(CASES_BY_ID[choice], plain)
 
 
 def _data(choice: str) -> dict[str, Any]:
@@ -42,6 +42,10 @@ left = left_col.selectbox(
 right = right_col.selectbox(
     "Right", choices, index=choices.index(right_default), format_func=_label, key="s_right"
 )
+if plain:  # the boxes hold the demo's number only: its title wraps below, whole
+    for column, choice in ((left_col, left), (right_col, right)):
+        if choice in CASES_BY_ID:
+            column.caption(CASES_BY_ID[choice].title)
 if not states:
     st.caption("Pin a state on the What-if explorer to compare it here, or compare two demo cases.")
 

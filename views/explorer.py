@@ -111,9 +111,9 @@ with st.container(horizontal=True, vertical_alignment="bottom"):
         "Start again from",
         sources,
         index=None,
-        format_func=lambda s: "The consultation now"
-        if s == CONSULTATION
-        else case_label(CASES_BY_ID[s]),
+        format_func=lambda s: (
+            "The consultation now" if s == CONSULTATION else case_label(CASES_BY_ID[s])
+        ),
         key="x_from",
         on_change=_start_from,
         placeholder="Choose a demo case",

@@ -55,9 +55,10 @@ def cases_for(topics: Iterable[str] = (), ids: Iterable[str] = ()) -> tuple[Demo
     return CASES
 
 
-def case_label(case: DemoCase) -> str:
-    """A case as a teacher picks it: "Demo 08 · 58, moderate flare…"."""
-    return f"Demo {case.id[-2:]} · {case.title}"
+def case_label(case: DemoCase, short: bool = False) -> str:
+    """A case as a teacher picks it: "Demo 08 · 58, moderate flare…", or "Demo 08" where
+    a projector's narrow box would cut the rest off."""
+    return f"Demo {case.id[-2:]}" if short else f"Demo {case.id[-2:]} · {case.title}"
 
 
 # What a case shows before its answer: what was found, never what the rules made of it.
