@@ -497,3 +497,31 @@ def test_the_worksheet_carries_no_answer() -> None:
     assert "WB-" not in sheet
     for name in DECISION_NAMES.values():
         assert name not in sheet
+
+
+def test_the_worksheet_command_writes_the_key_for_a_topic(tmp_path: Any) -> None:
+    """`walkback worksheet --topics … --key -o OUT`: the key for those cases only."""
+
+    from walkback_rules.cli import main
+
+    out = tmp_path / "key.pdf"
+    status = main(["worksheet", "--topics", "chronic pain", "--key", "-o", str(out)])
+    text = _squash(_pdf_text(out.read_bytes()))
+
+    assert status == 0
+    assert text.count("Case ") == len(cases_for(["chronic pain"]))
+    assert "Deciding rule" in text
+
+
+def test_the_worksheet_command_names_an_unknown_topic_or_case(tmp_path: Any) -> None:
+    """A wrong topic or case is named, with what is allowed, and nothing is written."""
+
+    from walkback_rules.cli import main
+
+    err = io.StringIO()
+    out = tmp_path / "sheet.pdf"
+    status = main(["worksheet", "--topics", "reds", "--cases", "demo-99", "-o", str(out)], err=err)
+
+    assert status == 2 and not out.exists()
+    assert "'reds' is not a topic; choose from red flags, flares" in err.getvalue()
+    assert "'demo-99' is not a demo case" in err.getvalue()

@@ -36,7 +36,8 @@ CUT_OFF = """() => {
       cut.push(text.trim().slice(0, 60));
     }
   }
-  if (document.documentElement.scrollWidth > window.innerWidth + 1) cut.push('page scrolls sideways');
+  const wide = document.documentElement.scrollWidth > window.innerWidth + 1;
+  if (wide) cut.push('page scrolls sideways');
   return cut;
 }"""
 

@@ -346,6 +346,33 @@ def cmd_letter(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_worksheet(args: argparse.Namespace, out: TextIO) -> int:
+    """`walkback worksheet`: teaching cases without answers, or (--key) their answer key."""
+    from .cases import CASES_BY_ID
+    from .handouts.worksheet import worksheet_pdf
+    from .teaching import TOPICS, cases_for
+
+    topics = [t.strip() for t in (args.topics or "").split(",") if t.strip()]
+    ids = [i.strip() for i in (args.cases or "").split(",") if i.strip()]
+    problems = [
+        FieldError("--topics", f"{t!r} is not a topic; choose from {', '.join(TOPICS)}")
+        for t in topics
+        if t not in TOPICS
+    ] + [
+        FieldError(
+            "--cases", f"{i!r} is not a demo case; use demo-01 to demo-{len(CASES_BY_ID):02d}"
+        )
+        for i in ids
+        if i not in CASES_BY_ID
+    ]
+    if problems:
+        raise InputError(problems)
+    check_output(args.output, args.force)
+    chosen = cases_for(topics, ids)
+    _write(args.output, worksheet_pdf(chosen, key=args.key, paper=args.paper), out)
+    return 0
+
+
 def cmd_settings(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """`walkback settings show|set`: the clinic's settings in the record."""
     from .clinic import SETTING_LABELS
@@ -706,6 +733,20 @@ def build_parser() -> argparse.ArgumentParser:
     handout.add_argument(
         "--format", choices=("pdf", "html"), help="pdf (default) or html (default for .html)"
     )
+    sheet = sub.add_parser(
+        "worksheet",
+        help="write a teaching worksheet of demo cases (PDF), or its answer key",
+        description=(
+            "Write the demo cases without their answers for a class to work through, or with "
+            "--key the answer key: each decision, dose, deciding rule and its reason."
+        ),
+    )
+    sheet.add_argument("-o", "--output", required=True, metavar="OUT", help="file; - is stdout")
+    sheet.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    sheet.add_argument("--key", action="store_true", help="the answer key, not the worksheet")
+    sheet.add_argument("--topics", metavar="LIST", help="cases on any of these, comma-separated")
+    sheet.add_argument("--cases", metavar="LIST", help="these cases, e.g. demo-02,demo-20")
+    sheet.add_argument("--paper", choices=PAPERS, default="a4", help="paper size (default: a4)")
     _patients_parser(sub)
     _settings_parser(sub)
     sub.add_parser("schema", help="print the JSON Schemas of the input and the output")
@@ -747,6 +788,8 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return cmd_summary(args, out)
     if args.command == "letter":
         return cmd_letter(args, out)
+    if args.command == "worksheet":
+        return cmd_worksheet(args, out)
     if args.command == "settings":
         return cmd_settings(args, out, err)
     if args.command == "patients":
