@@ -121,10 +121,23 @@ def test_teaching_and_evidence_pages(page: Page) -> None:
     expect = playwright_api.expect
     tab.get_by_role("link", name="Teaching", exact=True).click()
     expect(tab.get_by_role("heading", name="Teaching", exact=True)).to_be_visible()
-    tab.get_by_role("tab", name="What-if explorer").click()
-    expect(tab.get_by_text("Deciding rule", exact=True)).to_be_visible()
     settle(tab)
+    tab.wait_for_timeout(800)  # the decision order draws late
     tab.screenshot(path=str(SHOTS / "teaching.png"))
+    tab.get_by_role("tab", name="A rule's evidence").click()
+    settle(tab)
+    tab.screenshot(path=str(SHOTS / "teaching-evidence.png"))
+
+    tab.get_by_role("link", name="What-if explorer", exact=True).click()
+    expect(tab.get_by_text("Deciding rule:", exact=True)).to_be_visible()
+    settle(tab)
+    tab.wait_for_timeout(800)
+    tab.screenshot(path=str(SHOTS / "explorer.png"))
+
+    tab.get_by_role("link", name="Side by side", exact=True).click()
+    expect(tab.get_by_role("heading", name="Rules whose outcome differs")).to_be_visible()
+    settle(tab)
+    tab.screenshot(path=str(SHOTS / "side-by-side.png"))
 
     tab.get_by_role("link", name="Evidence", exact=True).click()
     expect(tab.get_by_role("heading", name="The WalkBack trial (Lancet 2024)")).to_be_visible()
