@@ -525,3 +525,49 @@ def test_the_worksheet_command_names_an_unknown_topic_or_case(tmp_path: Any) -> 
     assert status == 2 and not out.exists()
     assert "'reds' is not a topic; choose from red flags, flares" in err.getvalue()
     assert "'demo-99' is not a demo case" in err.getvalue()
+
+
+# ----------------------------------------------------------------------------- properties
+
+
+def _picture_tells_the_engine(a: Any) -> bool:
+    """The path, its picture and the reveal name the engine's deciding rule and decision;
+    the rules before it did not hold. Returns whether the case was a referral."""
+    decided = decide(a)
+    path = path_of(a)
+    rule = DECISION_RULES[path.decided_at]
+    assert rule.id == decided.rule_id
+    assert not any(path.holds[: path.decided_at])
+    source = diagram(path)
+    assert f"r{path.decided_at} -> decision" in source
+    assert f"Decision: {DECISION_NAMES[decided.decision]}" in source
+    assert reveal(a, nearest=0).rec.decision == decided.decision
+    return decided.urgency in ("emergency", "same_day", "urgent")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["emergency", "same_day", "urgent", "programme"],
+)
+def test_the_picture_always_tells_the_engines_decision(name: str) -> None:
+    """Over generated assessments aimed at each tier and at the walking programme, the
+    picture marks the engine's own deciding rule; the aimed tier is reached often."""
+
+    from .strategies import (
+        emergency_assessments,
+        programme_assessments,
+        same_day_assessments,
+        urgent_assessments,
+    )
+    from .test_invariants import reaches
+
+    strategy = {
+        "emergency": emergency_assessments,
+        "same_day": same_day_assessments,
+        "urgent": urgent_assessments,
+        "programme": programme_assessments,
+    }[name]
+    if name == "programme":
+        reaches(f"teaching picture: {name}", strategy, lambda a: not _picture_tells_the_engine(a))
+    else:
+        reaches(f"teaching picture: {name}", strategy, _picture_tells_the_engine)

@@ -18,4 +18,5 @@ st.table([{"": label, "WalkBack trial": value} for label, value in TRIAL_FACTS])
 st.subheader("Sources")
 st.caption("Every rule cites at least one of these. Expert opinion and team decisions say so.")
 for source in SOURCES.values():
-    st.markdown(f"- **{source.id}** · *{source.level}* — {source.reference}")
+    caveat = f" **Weak basis:** {source.caveat}" if source.caveat else ""
+    st.markdown(f"- **{source.id}** · *{source.level}* — {source.reference}{caveat}")
