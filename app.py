@@ -17,55 +17,70 @@ def _allowed_hosts() -> list[str]:
     return list(st.get_option("server.allowedHosts"))
 
 
+# Each page: its key in ui.PAGES, its title, its icon, and whether the menu hides it.
+CONSULTATION_PAGES = (
+    ("consultation", "Consultation", ":material/edit_note:"),
+    ("recommendation", "Recommendation", ":material/assignment:"),
+    ("plan", "Plan", ":material/trending_up:"),
+    ("handouts", "Handouts", ":material/print:"),
+    ("patients", "Patients", ":material/folder_shared:"),
+    ("settings", "Clinic settings", ":material/settings:"),
+    ("users", "Users and roles", ":material/manage_accounts:"),
+    ("audit", "Audit trail", ":material/policy:"),
+    ("visit", "Past consultation", ":material/history:"),
+)
+LEARN_PAGES = (
+    ("quiz", "Quiz", ":material/quiz:"),
+    ("explorer", "What-if explorer", ":material/tune:"),
+    ("compare", "Side by side", ":material/compare:"),
+    ("teaching", "Teaching", ":material/school:"),
+    ("evidence", "Evidence", ":material/menu_book:"),
+    ("about", "About", ":material/info:"),
+)
+
+
 def main() -> None:
     import ui
 
     st.set_page_config(page_title="WalkBack CDS", page_icon=str(ICON), layout="wide")
-    consultation = st.Page(
-        ui.PAGES["consultation"], title="Consultation", icon=":material/edit_note:", default=True
-    )
-    learn = [
-        st.Page(ui.PAGES["quiz"], title="Quiz", icon=":material/quiz:"),
-        st.Page(ui.PAGES["explorer"], title="What-if explorer", icon=":material/tune:"),
-        st.Page(ui.PAGES["compare"], title="Side by side", icon=":material/compare:"),
-        st.Page(ui.PAGES["teaching"], title="Teaching", icon=":material/school:"),
-        st.Page(ui.PAGES["evidence"], title="Evidence", icon=":material/menu_book:"),
-        st.Page(ui.PAGES["about"], title="About", icon=":material/info:"),
+    mode = ui.access_mode().mode
+    if mode == "refused" or (mode == "sign_in" and ui.identity() is None):
+        # No patient data on an open address without sign-in; signed out, the landing page.
+        st.navigation([st.Page(ui.PAGES["welcome"], title="WalkBack CDS")], position="hidden").run()
+        return
+    ui.load_roles()
+    if mode == "sign_in" and not ui.roles():
+        st.navigation([st.Page(ui.PAGES["welcome"], title="WalkBack CDS")], position="hidden").run()
+        return
+
+    def page(key: str, title: str, icon: str, default: bool = False) -> st.Page:
+        return st.Page(
+            ui.PAGES[key],
+            title=title,
+            icon=icon,
+            default=default,
+            visibility="hidden" if key == "visit" else "visible",
+        )
+
+    consults = ui.can("consultation")
+    consultation = page(*CONSULTATION_PAGES[0], default=consults)
+    # The users page is for a clinic server's sign-in; a local tool has nobody to manage.
+    work = [
+        consultation if key == "consultation" else page(key, title, icon)
+        for key, title, icon in CONSULTATION_PAGES
+        if ui.can(key) and not (key == "users" and mode != "sign_in")
     ]
+    learn = [page(*p) for p in LEARN_PAGES]
     presenting = ui.presenting()
     if presenting:
         # A projector shows the teaching pages alone, in a menu along the top.
         navigation = st.navigation(learn, position="top")
-    else:
-        navigation = st.navigation(
-            {
-                "Consultation": [
-                    consultation,
-                    st.Page(
-                        ui.PAGES["recommendation"],
-                        title="Recommendation",
-                        icon=":material/assignment:",
-                    ),
-                    st.Page(ui.PAGES["plan"], title="Plan", icon=":material/trending_up:"),
-                    st.Page(ui.PAGES["handouts"], title="Handouts", icon=":material/print:"),
-                    st.Page(
-                        ui.PAGES["patients"], title="Patients", icon=":material/folder_shared:"
-                    ),
-                    st.Page(
-                        ui.PAGES["settings"], title="Clinic settings", icon=":material/settings:"
-                    ),
-                    st.Page(
-                        ui.PAGES["visit"],
-                        title="Past consultation",
-                        icon=":material/history:",
-                        visibility="hidden",
-                    ),
-                ],
-                "Learn": learn,
-            }
-        )
+    elif work:
+        navigation = st.navigation({"Consultation": work, "Learn": learn})
+    else:  # a teaching account: the teaching pages and the evidence, nothing of the record
+        navigation = st.navigation({"Learn": learn})
     # Callbacks have run: from here, whether this run draws the consultation form.
-    st.session_state[ui.ON_FORM] = navigation.url_path == consultation.url_path
+    st.session_state[ui.ON_FORM] = consults and navigation.url_path == consultation.url_path
     ui.restore_patient()
     if not presenting:
         ui.sidebar()

@@ -7,6 +7,7 @@ the core (`walkback_rules`) and draws what the core returns.
 from __future__ import annotations
 
 import copy
+import hashlib
 import re
 import secrets
 from datetime import date
@@ -66,10 +67,10 @@ PAGES = {
     "explorer": "views/explorer.py",
     "compare": "views/compare.py",
     "evidence": "views/evidence.py",
+    "welcome": "views/welcome.py",
+    "users": "views/users.py",
+    "audit": "views/audit.py",
 }
-# The pages a class sees: in presenter mode the navigation offers these alone, at the top,
-# so nothing of the patient record reaches a projector.
-LEARN_PAGES = ("quiz", "explorer", "compare", "teaching", "evidence", "about")
 
 
 DECISION_WORDS = {d.value: name for d, name in DECISION_NAMES.items()}
@@ -138,9 +139,12 @@ def _remembered() -> str:
     from walkback_rules.store import StoreError
 
     try:
-        return _opened().clinician(token()) or ""
+        remembered = _opened().clinician(token())
     except StoreError:
-        return ""
+        remembered = None
+    if remembered:
+        return remembered
+    return str(st.user.get("name") or "") if identity() is not None else ""
 
 
 def widget_key(field: str) -> str:
@@ -273,7 +277,11 @@ _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16}$")
 
 def token() -> str:
     """This browser's token, kept in the address so a refresh or a restart finds its
-    drafts again; a new one when the address has none (or one that is not a token)."""
+    drafts again; a new one when the address has none (or one that is not a token).
+
+    Signed in, the drafts and the remembered name belong to the person as well as the
+    browser: the token in the address is combined with who signed in, so an address copied
+    to someone else's browser finds nothing of theirs."""
     value = st.session_state.get(TOKEN)
     if value is None:
         given = st.query_params.get(TOKEN_PARAM)
@@ -281,7 +289,10 @@ def token() -> str:
         st.session_state[TOKEN] = value
     if st.query_params.get(TOKEN_PARAM) != value:
         st.query_params[TOKEN_PARAM] = value
-    return str(value)
+    who = identity()
+    if who is None:
+        return str(value)
+    return "u" + hashlib.sha256(f"{who}\n{value}".encode()).hexdigest()[:31]
 
 
 def is_demo() -> bool:
@@ -315,7 +326,7 @@ def keep_draft() -> None:
     patient yet), whenever it has changed; a form back at its start leaves no draft."""
     from walkback_rules.store import StoreError
 
-    if FORM not in st.session_state or is_demo():
+    if FORM not in st.session_state or is_demo() or not can("consultation"):
         return
     values = form()
     if values == st.session_state.get(PERSISTED):
@@ -630,6 +641,7 @@ def open_patient(pid: str) -> None:
     st.session_state[PATIENT] = pid
     st.session_state[LOADED] = pid + (f" · {patient.label}" if patient.label else "")
     st.query_params[PATIENT] = pid
+    audit("open_patient", pid)
 
 
 # What a review's start takes from the plan, and so what moves when the visit date does.
@@ -704,6 +716,9 @@ def restore_patient() -> None:
     elif st.session_state.get(PRACTICE):
         st.query_params[PRACTICE] = "1"  # a page change cleared it
     token()
+    if not sees_patients():  # a teaching account, or not signed in: no record is opened
+        st.query_params.pop(PATIENT, None)
+        return
     pid = st.query_params.get(PATIENT)
     open_now = st.session_state.get(PATIENT)
     if open_now and not pid:
@@ -776,7 +791,14 @@ def save_consultation() -> None:
         return
     record = store()
     try:
-        consultation, _ = record.record(pid, assessment, details=details, draft=token())
+        consultation, _ = record.record(
+            pid,
+            assessment,
+            details=details,
+            draft=token(),
+            clinician_id=identity(),
+            actor=actor(),
+        )
         record.remember_clinician(token(), details.clinician)
     except StoreError as exc:
         st.session_state[SAVED] = None
@@ -839,7 +861,7 @@ def note_print(cid: int, kind: str, options: dict[str, Any]) -> None:
     from walkback_rules.store import StoreError
 
     try:
-        store().record_print(cid, kind, options)
+        store().record_print(cid, kind, options, actor=actor())
     except StoreError as exc:
         st.toast(f"The print was not noted in the record: {md_text(str(exc))}")
 
@@ -908,7 +930,7 @@ def letter_button(
     noted: dict[str, Any] = (
         {"on_click": note_print, "args": (cid, "letter", options.to_json())}
         if cid is not None
-        else {"on_click": "ignore"}
+        else {"on_click": audit_print, "args": ("letter",)}
     )
     st.download_button(
         f"{letter_title(rec)} letter (PDF, one page)",
@@ -1020,6 +1042,131 @@ def outcome(assessment: Assessment, plain: bool) -> None:
     st.markdown("  \n".join(lines))
 
 
+# --- who is using the app: sign-in, roles and the audit trail --------------------------------
+
+SIGNED_IN = "signed_in_as"  # the identity whose sign-in this browser session has recorded
+LOCAL_ACTOR = "local user"  # who acts on one clinician's local tool, in the audit trail
+
+
+def sign_in_configured() -> bool:
+    """Whether the clinic's identity provider is set up ([auth] in secrets.toml)."""
+    try:
+        section = st.secrets.get("auth")
+    except Exception:  # no secrets file at all: Streamlit raises its own error type
+        return False
+    return bool(section) and bool(section.get("client_id"))
+
+
+def access_mode() -> Any:
+    """How this server runs (`walkback_rules.access.access`): local, sign-in or refused."""
+    from walkback_rules.access import access
+
+    return access(st.get_option("server.address"), sign_in_configured())
+
+
+def identity() -> str | None:
+    """Who is signed in (their e-mail, lower case), or None on a local tool or signed out."""
+    if not sign_in_configured() or not st.user.is_logged_in:
+        return None
+    email = st.user.get("email")
+    return str(email).strip().lower() if email else None
+
+
+def first_administrator() -> str | None:
+    try:
+        value = (st.secrets.get("walkback") or {}).get("first_administrator")
+    except Exception:
+        return None
+    return str(value) if value else None
+
+
+def signed_in_user() -> Any:
+    """The signed-in person with their roles, noting the sign-in once a browser session."""
+    who = identity()
+    if who is None:
+        return None
+    record = store()
+    if st.session_state.get(SIGNED_IN) != who:
+        user = record.sign_in(who, st.user.get("name"), first_administrator())
+        st.session_state[SIGNED_IN] = who
+        return user
+    return record.user(who)
+
+
+ROLES = "roles_now"  # the roles in force for this run (read once a run: a grant shows next run)
+
+
+def load_roles() -> frozenset[Any]:
+    """Read the roles in force for this run (called first thing on every run)."""
+    st.session_state[ROLES] = _roles()
+    return st.session_state[ROLES]  # type: ignore[no-any-return]
+
+
+def roles() -> frozenset[Any]:
+    """The roles in force: every role on a local tool, the granted ones when signed in."""
+    found = st.session_state.get(ROLES)
+    return found if found is not None else load_roles()
+
+
+def _roles() -> frozenset[Any]:
+    from walkback_rules.access import LOCAL_ROLES, Role
+
+    mode = access_mode().mode
+    if mode == "local":
+        return LOCAL_ROLES
+    if mode == "refused" or identity() is None:
+        return frozenset()
+    user = signed_in_user()
+    return frozenset(Role(r) for r in user.roles) if user is not None else frozenset()
+
+
+def can(page: str) -> bool:
+    """Whether the person using the app may open `page` (its key in PAGES)."""
+    from walkback_rules.access import may_open
+
+    return may_open(page, roles())
+
+
+def administers() -> bool:
+    """Whether the person holds the administrator's role (always, on a local tool)."""
+    from walkback_rules.access import Role
+
+    return Role.ADMINISTRATOR in roles()
+
+
+def sees_patients() -> bool:
+    from walkback_rules.access import sees_patients as allowed
+
+    return allowed(roles())
+
+
+def actor() -> str:
+    """Who acts, as the audit trail names them."""
+    return identity() or LOCAL_ACTOR
+
+
+def audit(action: str, patient: str | None = None, detail: str | None = None) -> None:
+    """Add a row to the audit trail for something done on a page (never clinical content)."""
+    from walkback_rules.store import StoreError
+
+    try:
+        _opened().audit(actor(), action, patient, detail)
+    except StoreError as exc:
+        st.toast(f"The audit trail could not be written: {md_text(str(exc))}")
+
+
+def audit_print(kind: str) -> None:
+    """A download button's callback: the print, in the audit trail (a print of a saved
+    consultation is noted with its options by `note_print` instead)."""
+    audit("print", st.session_state.get(PATIENT), kind)
+
+
+def sign_out() -> None:
+    audit("sign_out")
+    st.session_state.pop(SIGNED_IN, None)
+    st.logout()
+
+
 def sidebar() -> None:
     """What every page shows: what this is, the ruleset, and who is loaded."""
     with st.sidebar:
@@ -1029,12 +1176,21 @@ def sidebar() -> None:
             "clinical judgement."
         )
         st.caption(f"Ruleset {RULESET_VERSION}")
+        who = identity()
+        if who is not None:
+            st.markdown("**Signed in as:**")
+            st.text(who)
+            st.button("Sign out", on_click=sign_out, icon=":material/logout:")
+        if not sees_patients():
+            return
         loaded = st.session_state.get(LOADED)
         if loaded:
             st.markdown("**Open record:**" if st.session_state.get(PATIENT) else "**Loaded:**")
             st.text(loaded)
         else:
             st.markdown("**Loaded:** nobody yet")
+        if not can("consultation"):
+            return
         st.button("New patient", on_click=new_patient, icon=":material/person_add:")
         st.session_state["practice_toggle"] = in_practice()
         st.toggle(

@@ -1052,8 +1052,9 @@ def _hold_write_lock(path: Path) -> subprocess.Popen[str]:
 
 
 def test_readers_never_wait_for_a_writer(tmp_path: Path) -> None:
-    """Opening, listing, showing and exporting go ahead while another process writes; a
-    write gives up with a message naming the file, not a 32-second wait and a traceback."""
+    """Opening, listing and showing go ahead while another process writes; a write gives up
+    with a message naming the file, not a 32-second wait and a traceback. An export is a
+    write too (its audit row comes first), so it waits like one and writes no file."""
 
     path = tmp_path / "record.db"
     with Store.open(f"sqlite:///{path}") as store:
@@ -1062,20 +1063,28 @@ def test_readers_never_wait_for_a_writer(tmp_path: Path) -> None:
     try:
         started = time.monotonic()
         env = {**os.environ, "WALKBACK_DB_URL": f"sqlite:///{path}"}
-        for args in (["list"], ["show", pid], ["export", pid], ["export", "--all"]):
+        for args in (["list"], ["show", pid]):
             done = subprocess.run(
                 [sys.executable, "-m", "walkback_rules.cli", "patients", *args],
                 capture_output=True, text=True, env=env, timeout=60, check=False,
             )  # fmt: skip
             assert done.returncode == 0, done.stderr
         readers = time.monotonic() - started
+        exported = subprocess.run(
+            [sys.executable, "-m", "walkback_rules.cli", "patients", "export", pid,
+             "-o", str(tmp_path / "out.json")],
+            capture_output=True, text=True, env=env, timeout=60,
+            check=False,
+        )  # fmt: skip
         with Store.open(f"sqlite:///{path}", wait=0.2) as store:
             assert len(store.consultations(pid)) == 2
             with pytest.raises(StoreError) as caught:
                 store.new_patient()
     finally:
         holder.communicate("")
-    print(f"four reads with the write lock held: {readers:.2f} s")
+    print(f"two reads with the write lock held: {readers:.2f} s")
+    assert exported.returncode == 2 and "is busy" in exported.stderr
+    assert not (tmp_path / "out.json").exists()
     assert str(caught.value) == (
         f"the patient record ({path}) is busy: another program is writing to it. "
         "Try again in a moment."

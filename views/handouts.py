@@ -104,7 +104,7 @@ with details_col:
             mime="application/pdf",
             icon=":material/picture_as_pdf:",
             type="primary",
-            **(noted if saved is not None else {"on_click": "ignore"}),  # type: ignore[arg-type]
+            **(noted if saved is not None else {"on_click": ui.audit_print, "args": ("handout",)}),  # type: ignore[arg-type]
         )
         st.download_button(
             "Patient handout (web page)",
@@ -113,7 +113,8 @@ with details_col:
             file_name=f"{name}-handout.html",
             mime="text/html",
             icon=":material/print:",
-            on_click="ignore",
+            on_click=ui.audit_print,
+            args=("handout (web page)",),
         )
         st.download_button(
             "Clinician summary (PDF, one page)",
@@ -124,7 +125,7 @@ with details_col:
             **(
                 {"on_click": ui.note_print, "args": (saved, "summary", options.to_json())}
                 if saved is not None
-                else {"on_click": "ignore"}
+                else {"on_click": ui.audit_print, "args": ("summary",)}
             ),  # type: ignore[arg-type]
         )
         if rec.referral is not None:

@@ -47,6 +47,8 @@ st.caption(
 )
 
 find, create = st.columns([3, 2], gap="large")
+consults = ui.can("consultation")  # an administrator alone sees the list, not consultations
+
 with create:
     st.subheader("New patient")
     label = st.text_input(
@@ -57,7 +59,9 @@ with create:
     )
     problem = label_problem(label.strip() or None)
     ui.field_error(f"Label: {problem}" if problem else None)
-    if st.button("Create and open", icon=":material/person_add:", disabled=bool(problem)):
+    if st.button(
+        "Create and open", icon=":material/person_add:", disabled=bool(problem) or not consults
+    ):
         created = record.new_patient(label)
         ui.open_patient(created.id)
         st.session_state.pop("p_new_label", None)
@@ -84,7 +88,9 @@ with find:
         )
         if row[3].button("Open", key=f"p_open_{p.id}"):
             ui.open_patient(p.id)
-            st.switch_page(ui.PAGES["consultation"])
+            if consults:
+                st.switch_page(ui.PAGES["consultation"])
+            st.rerun()
     if len(found) > 30:
         st.caption(f"Showing 30 of {len(found)}: narrow the search to see the others.")
 
@@ -112,7 +118,7 @@ else:
     )
     if next_review:
         st.markdown(f":material/event: **Next review: {next_review}**")
-    if st.button(
+    if consults and st.button(
         "Start this visit's consultation" if visits else "Start the first consultation",
         icon=":material/edit_note:",
         help="From the plan the last visit gave; what was being typed for them comes back "
@@ -142,7 +148,7 @@ else:
                 format_func=labels.get,
                 key=f"p_visit_{pid}",
             )
-            if go.button("Open the visit", icon=":material/history:"):
+            if go.button("Open the visit", icon=":material/history:", disabled=not consults):
                 st.session_state[ui.VIEW] = chosen
                 st.switch_page(ui.PAGES["visit"])
         else:
@@ -157,11 +163,15 @@ else:
             walks = cols[1].number_input("Walks", value=0, step=1)
             minutes = cols[2].number_input("Minutes in the week", value=0, step=5)
             pain = cols[3].number_input("Worst pain (0–10)", value=0, step=1)
-            if st.form_submit_button("Save the week", icon=":material/save:"):
+            if st.form_submit_button(
+                "Save the week", icon=":material/save:", disabled=not consults
+            ):
                 start = week - timedelta(days=week.weekday())  # any day counts for its week
                 try:
                     record.set_diary(
-                        pid, DiaryWeek(start.isoformat(), int(walks), int(minutes), int(pain))
+                        pid,
+                        DiaryWeek(start.isoformat(), int(walks), int(minutes), int(pain)),
+                        actor=ui.actor(),
                     )
                     st.toast(f"Week of {start.isoformat()} saved", icon=":material/save:")
                     st.rerun()
@@ -181,7 +191,7 @@ else:
             )
             if go.button("Remove the week", icon=":material/delete:"):
                 try:
-                    record.remove_diary(pid, gone)
+                    record.remove_diary(pid, gone, actor=ui.actor())
                     st.toast(
                         f"Week of {gone} removed; the change is kept", icon=":material/delete:"
                     )
@@ -214,7 +224,8 @@ else:
                 file_name=f"{pid}.json",
                 mime="application/json",
                 icon=":material/download:",
-                on_click="ignore",
+                on_click=ui.audit,
+                args=("export", pid, "JSON"),
             )
             try:
                 from walkback_rules.store.fhir import patient_bundle
@@ -225,24 +236,30 @@ else:
                     file_name=f"{pid}-fhir.json",
                     mime="application/fhir+json",
                     icon=":material/download:",
-                    on_click="ignore",
+                    on_click=ui.audit,
+                    args=("export", pid, "FHIR"),
                 )
             except ModuleNotFoundError:
                 st.caption("FHIR export needs the optional extra walkback-cds\\[fhir\\].")
         with right:
-            st.markdown("**Delete**")
-            st.caption(f"Deletes {pid} and every consultation and diary week. It cannot be undone.")
-            typed = st.text_input(f"Type {pid} to confirm", key=f"p_delete_{pid}")
-            if st.button(
-                f"Delete {pid}",
-                type="primary",
-                disabled=typed.strip() != pid,
-                icon=":material/delete:",
-            ):
-                gone = record.delete_patient(pid)
-                ui.close_deleted()
-                st.toast(f"Deleted {pid} and {gone} consultations", icon=":material/delete:")
-                st.rerun()
+            if not ui.administers():  # deleting is an administrator's act on a clinic server
+                st.caption("Deleting a patient is for an administrator.")
+            else:
+                st.markdown("**Delete**")
+                st.caption(
+                    f"Deletes {pid} and every consultation and diary week. It cannot be undone."
+                )
+                typed = st.text_input(f"Type {pid} to confirm", key=f"p_delete_{pid}")
+                if st.button(
+                    f"Delete {pid}",
+                    type="primary",
+                    disabled=typed.strip() != pid,
+                    icon=":material/delete:",
+                ):
+                    gone = record.delete_patient(pid, actor=ui.actor())
+                    ui.close_deleted()
+                    st.toast(f"Deleted {pid} and {gone} consultations", icon=":material/delete:")
+                    st.rerun()
 
 st.divider()
 backup, restore = st.columns(2, gap="large")
@@ -254,9 +271,13 @@ with backup:
         file_name=f"walkback-backup-{date.today().isoformat()}.jsonl",
         mime="application/jsonl",
         icon=":material/backup:",
-        on_click="ignore",
+        on_click=ui.audit,
+        args=("export", None, "all patients"),
     )
 with restore:
+    if not ui.administers():  # importing is an administrator's act on a clinic server
+        st.caption("Importing patients is for an administrator.")
+        st.stop()  # the import is the last thing on the page
     st.subheader("Import")
     upload = st.file_uploader(
         "A patient file (.json) or a backup (.jsonl)", type=["json", "jsonl"], key="p_upload"
@@ -264,7 +285,7 @@ with restore:
     replace = st.checkbox("Replace patients that already exist", key="p_replace")
     if upload is not None and st.button("Import", icon=":material/upload:"):
         try:
-            ids = record.import_file(upload.getvalue(), replace=replace)
+            ids = record.import_file(upload.getvalue(), replace=replace, actor=ui.actor())
         except ImportError_ as exc:
             st.error(
                 "Nothing was imported:\n\n"

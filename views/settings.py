@@ -82,7 +82,7 @@ if pressed:
             st.error(f"**{SETTING_LABELS[key]}** must be {why}. Nothing was saved.")
     else:
         try:
-            record.save_settings(values)
+            record.save_settings(values, actor=ui.actor())
         except StoreError as exc:
             st.error(f"The settings were not saved: {ui.md_text(str(exc))}")
         else:

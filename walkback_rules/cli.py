@@ -14,7 +14,8 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from datetime import date, datetime
-from typing import TYPE_CHECKING, TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .clinic import DOCTORS, ClinicSettings
 from .core.codes import Flag
@@ -441,7 +442,7 @@ def _patients(store: Store, args: argparse.Namespace, out: TextIO) -> int:
         out.write(store.new_patient(args.label).id + "\n")
     elif action == "record":
         assessment = assessment_from_json(_read(args.file))
-        _, rec = store.record(args.id, assessment)
+        _, rec = store.record(args.id, assessment, actor=command_line_actor())
         out.write(rec.model_dump_json(indent=2) + "\n")
     elif action == "list":
         rows = store.patients(args.search or "")
@@ -514,18 +515,67 @@ def _patients(store: Store, args: argparse.Namespace, out: TextIO) -> int:
             data = json.dumps(patient_bundle(store, args.id), ensure_ascii=False, indent=2) + "\n"
         else:
             data = json.dumps(store.export(args.id), ensure_ascii=False, indent=2) + "\n"
+        # An export the audit trail cannot record is not made: the row first, then the file.
+        what = "all patients" if args.all else ("FHIR" if args.fhir else "JSON")
+        store.audit(command_line_actor(), "export", None if args.all else args.id, what)
         _write(args.output, data.encode("utf-8"), out)
     elif action == "import":
-        ids = store.import_file(_read_bytes(args.file), replace=args.replace)
+        ids = store.import_file(
+            _read_bytes(args.file), replace=args.replace, actor=command_line_actor()
+        )
         out.write(f"imported {len(ids)} patient{'s' if len(ids) != 1 else ''}: {' '.join(ids)}\n")
     else:  # delete
         if not args.yes:
             raise InputError(
                 [FieldError("--yes", f"deleting {args.id} and all its consultations needs --yes")]
             )
-        gone = store.delete_patient(args.id)
+        gone = store.delete_patient(args.id, actor=command_line_actor())
         out.write(f"deleted {args.id} and {gone} consultation{'s' if gone != 1 else ''}\n")
     return 0
+
+
+def command_line_actor() -> str:
+    """Who acts from the command line, as the audit trail names them: the system account."""
+    import getpass
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return f"command line: {user}"
+
+
+def cmd_admin(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """`walkback admin backup|restore|audit`: the whole record, for an administrator."""
+    from .store import StoreError, default_url, describe_url
+    from .store.backup import backup, restore
+
+    url = default_url()
+    try:
+        if args.action == "backup":
+            check_output(args.output, args.force)
+            backup(Path(args.output), url)
+            out.write(f"backed up {describe_url(url)} to {args.output}\n")
+        elif args.action == "restore":
+            restore(Path(args.file), url)
+            out.write(f"restored {args.file} into {describe_url(url)}\n")
+        else:
+            with _store() as store:
+                rows = store.audit_trail(patient=args.patient, actor=args.actor, limit=args.last)
+            if args.json:
+                out.write(json.dumps([_row(r) for r in rows], ensure_ascii=False, indent=2) + "\n")
+            else:
+                for r in rows:
+                    out.write(escaped(f"{r.at[:19]}  {r.actor}  {r.action}  {r.patient or '-'}  "
+                                      f"{r.detail or ''}".rstrip()) + "\n")  # fmt: skip
+    except StoreError as exc:
+        print(escaped(f"admin {args.action}: {exc}"), file=err)
+        return 2
+    return 0
+
+
+def _row(r: Any) -> dict[str, Any]:
+    return {f: getattr(r, f) for f in ("id", "at", "actor", "action", "patient", "detail")}
 
 
 def _read_bytes(source: str) -> bytes:
@@ -749,6 +799,25 @@ def build_parser() -> argparse.ArgumentParser:
     sheet.add_argument("--paper", choices=PAPERS, default="a4", help="paper size (default: a4)")
     _patients_parser(sub)
     _settings_parser(sub)
+    admin = sub.add_parser(
+        "admin",
+        help="back up or restore the whole record, or read the audit trail",
+        description=(
+            "Back up the whole record (SQLite's backup API, or pg_dump -Fc for PostgreSQL), "
+            "restore a backup into an empty record, or print the audit trail."
+        ),
+    )
+    actions = admin.add_subparsers(dest="action", required=True, metavar="ACTION")
+    saving = actions.add_parser("backup", help="write a backup of the whole record")
+    saving.add_argument("-o", "--output", required=True, metavar="FILE", help="backup file")
+    saving.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    back = actions.add_parser("restore", help="restore a backup into an empty record")
+    back.add_argument("file", metavar="FILE", help="a backup made by walkback admin backup")
+    trail = actions.add_parser("audit", help="print the audit trail, newest first")
+    trail.add_argument("--patient", metavar="ID", help="one patient's rows")
+    trail.add_argument("--actor", metavar="EMAIL", help="one person's rows")
+    trail.add_argument("--last", type=int, metavar="N", help="the newest N rows only")
+    trail.add_argument("--json", action="store_true", help="as JSON")
     sub.add_parser("schema", help="print the JSON Schemas of the input and the output")
     sub.add_parser("rules", help="print the screen, decision and flag tables as Markdown")
     return parser
@@ -792,6 +861,8 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return cmd_worksheet(args, out)
     if args.command == "settings":
         return cmd_settings(args, out, err)
+    if args.command == "admin":
+        return cmd_admin(args, out, err)
     if args.command == "patients":
         return cmd_patients(args, out, err)
     if args.command == "schema":

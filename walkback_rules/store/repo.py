@@ -35,6 +35,7 @@ from ..core.validation import FieldError
 from ..history import prescribed
 from ..visit import VisitDetails, default_review, screen_status, visit_problems
 from .schema import (
+    audit,
     browsers,
     consultations,
     diary,
@@ -42,6 +43,8 @@ from .schema import (
     drafts,
     patients,
     printouts,
+    user_roles,
+    users,
 )
 from .schema import settings as setting_rows
 from .transfer import (
@@ -56,7 +59,7 @@ from .transfer import (
 
 ENV_URL = "WALKBACK_DB_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD = "0004"  # the newest migration; a test keeps it in step with the migrations folder
+HEAD = "0005"  # the newest migration; a test keeps it in step with the migrations folder
 WAIT_SECONDS = 10.0  # how long a write waits for another writer before it gives up
 _WRITE = "walkback_write"  # the execution option that marks a writing transaction
 
@@ -103,9 +106,32 @@ class Consultation:
     visit_date: str = ""
     review_date: str | None = None
     details: dict[str, Any] | None = None  # `visit.VisitDetails`; None before they were kept
+    clinician_id: str | None = None  # who saved it, signed in (None on a local tool)
 
     def visit(self) -> VisitDetails | None:
         return None if self.details is None else VisitDetails.model_validate(self.details)
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """Someone who has signed in on a clinic server, and the roles they hold."""
+
+    identity: str  # the e-mail their identity provider gave, lower case
+    name: str | None
+    first_seen: str
+    roles: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    """One row of the audit trail."""
+
+    id: int
+    at: str
+    actor: str
+    action: str
+    patient: str | None
+    detail: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,6 +310,45 @@ def _remove(conn: Connection, pid: str) -> int:
     return int(gone.rowcount)
 
 
+# What the audit trail records, in words for the page that shows it.
+AUDIT_ACTIONS: dict[str, str] = {
+    "sign_in": "signed in",
+    "sign_out": "signed out",
+    "open_patient": "opened the patient",
+    "save_consultation": "saved a consultation",
+    "save_diary": "saved a diary week",
+    "remove_diary": "removed a diary week",
+    "print": "printed",
+    "export": "exported",
+    "import": "imported",
+    "delete_patient": "deleted the patient",
+    "settings": "changed the clinic settings",
+    "grant_role": "granted a role",
+    "revoke_role": "took back a role",
+    "export_audit": "exported the audit trail",
+}
+
+
+def _audit(
+    conn: Connection,
+    actor: str,
+    action: str,
+    patient: str | None = None,
+    detail: str | None = None,
+) -> None:
+    if action not in AUDIT_ACTIONS:
+        raise StoreError(f"audit: {action!r} is not an action the trail records")
+    conn.execute(
+        audit.insert().values(
+            at=now(),
+            actor=actor.strip().lower()[:254],
+            action=action,
+            patient=patient,
+            detail=None if detail is None else detail[:200],
+        )
+    )
+
+
 def _draft_of(token: str, pid: str | None) -> Any:
     """The WHERE clause of one browser's draft for one patient (or for none yet)."""
     return (drafts.c.token == token) & (drafts.c.patient_id == (pid or ""))
@@ -304,6 +369,8 @@ def _visit_out(c: Any, printed: Sequence[Printout] = ()) -> dict[str, Any]:
     }
     if c.details is not None:
         out["details"] = c.details
+    if c.clinician_id is not None:
+        out["clinician_id"] = c.clinician_id
     if printed:
         out["printed"] = [
             {"kind": p.kind, "options": p.options, "printed_at": p.printed_at} for p in printed
@@ -496,11 +563,14 @@ class Store:
         return sorted(out, key=lambda p: (p.last_seen or "", p.id), reverse=True)
 
     @_plain_errors
-    def delete_patient(self, pid: str) -> int:
-        """Delete a patient and everything recorded for them; return the consultations gone."""
+    def delete_patient(self, pid: str, actor: str | None = None) -> int:
+        """Delete a patient and everything recorded for them; return the consultations gone.
+        The audit trail keeps its rows for them, which name the pseudonym only."""
         with self._writer.begin() as conn:
             self._require(conn, pid)
             gone = _remove(conn, pid)
+            if actor is not None:
+                _audit(conn, actor, "delete_patient", pid, f"{gone} consultations")
         if self.engine.dialect.name == "sqlite":
             # Copy the zeroed pages into the file and empty the log, so no old copy remains.
             raw = self.engine.raw_connection()  # outside any transaction, as the pragma needs
@@ -520,6 +590,8 @@ class Store:
         at: str | None = None,
         details: VisitDetails | None = None,
         draft: str | None = None,
+        clinician_id: str | None = None,
+        actor: str | None = None,
     ) -> tuple[Consultation, Recommendation]:
         """Save a consultation with its recommendation and the visit's details. Never edits
         one: a correction is a new consultation whose details name the one it corrects.
@@ -529,6 +601,8 @@ class Store:
         was found and otherwise not asked (never "negative").
         `draft` is the browser's token: its draft for this patient goes in the same
         transaction, so a failed save keeps the draft and a saved one leaves none.
+        `clinician_id` is who saved it, as signed in on a clinic server. With `actor`, the
+        audit trail records the save in the same transaction (as in every method below).
         """
         rec = recommend(assessment)
         at = at or now()
@@ -553,6 +627,7 @@ class Store:
             "visit_date": details.visit_date,
             "review_date": details.review_date,
             "details": details.model_dump(mode="json"),
+            "clinician_id": clinician_id,
         }
         with self._writer.begin() as conn:
             self._require(conn, pid)
@@ -570,6 +645,8 @@ class Store:
             new_id = conn.execute(consultations.insert().values(**values)).inserted_primary_key
             if draft is not None:
                 conn.execute(drafts.delete().where(_draft_of(draft, pid)))
+            if actor is not None:
+                _audit(conn, actor, "save_consultation", pid, rec.decision.value)
         assert new_id is not None
         return Consultation(id=int(new_id[0]), **values), rec  # type: ignore[arg-type]
 
@@ -598,21 +675,25 @@ class Store:
     # --- printouts --------------------------------------------------------------------
 
     @_plain_errors
-    def record_print(self, cid: int, kind: str, options: dict[str, Any]) -> Printout:
+    def record_print(
+        self, cid: int, kind: str, options: dict[str, Any], actor: str | None = None
+    ) -> Printout:
         """Note that a handout, summary or letter was printed from a saved consultation,
         with the options it used; a reprint uses the first print's options."""
         printed = now()
         with self._writer.begin() as conn:
-            if (
-                conn.execute(sa.select(consultations.c.id).where(consultations.c.id == cid)).first()
-                is None
-            ):
+            found = conn.execute(
+                sa.select(consultations.c.patient_id).where(consultations.c.id == cid)
+            ).first()
+            if found is None:
                 raise NotFound(f"no consultation {cid}")
             conn.execute(
                 printouts.insert().values(
                     consultation_id=cid, kind=kind, options=options, printed_at=printed
                 )
             )
+            if actor is not None:
+                _audit(conn, actor, "print", found.patient_id, kind)
         return Printout(kind, options, printed)
 
     @_plain_errors
@@ -690,6 +771,141 @@ class Store:
             conn.execute(browsers.delete().where(browsers.c.token == token))
             conn.execute(browsers.insert().values(token=token, clinician=name, seen_at=now()))
 
+    # --- people, roles and the audit trail ------------------------------------------------
+
+    @_plain_errors
+    def sign_in(self, identity: str, name: str | None, first_administrator: str | None) -> User:
+        """Note who signed in (kept by their e-mail) and return them with their roles. The
+        first administrator named in the configuration is given that role on first sign-in
+        while nobody holds it; everyone else starts with no role until one is granted."""
+        identity = identity.strip().lower()
+        with self._writer.begin() as conn:
+            known = conn.execute(sa.select(users.c.identity).where(users.c.identity == identity))
+            if known.first() is None:
+                conn.execute(
+                    users.insert().values(identity=identity, name=(name or None), first_seen=now())
+                )
+            elif name:
+                conn.execute(users.update().where(users.c.identity == identity).values(name=name))
+            if first_administrator and identity == first_administrator.strip().lower():
+                held = conn.execute(
+                    sa.select(user_roles.c.identity).where(user_roles.c.role == "administrator")
+                ).first()
+                if held is None:
+                    conn.execute(
+                        user_roles.insert().values(
+                            identity=identity,
+                            role="administrator",
+                            granted_by="configuration",
+                            granted_at=now(),
+                        )
+                    )
+                    _audit(conn, "configuration", "grant_role", None, f"{identity}: administrator")
+            _audit(conn, identity, "sign_in")
+        return self.user(identity)
+
+    @_plain_errors
+    def user(self, identity: str) -> User:
+        """One person and the roles they hold."""
+        identity = identity.strip().lower()
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(users).where(users.c.identity == identity)).first()
+            if row is None:
+                raise NotFound(f"nobody has signed in as {identity}")
+            roles = conn.execute(
+                sa.select(user_roles.c.role).where(user_roles.c.identity == identity)
+            ).scalars()
+            return User(row.identity, row.name, row.first_seen, frozenset(roles))
+
+    @_plain_errors
+    def users(self) -> list[User]:
+        """Everyone who has signed in, with their roles, by e-mail."""
+        with self.engine.connect() as conn:
+            held: dict[str, set[str]] = {}
+            for identity, role in conn.execute(sa.select(user_roles.c.identity, user_roles.c.role)):
+                held.setdefault(identity, set()).add(role)
+            rows = conn.execute(sa.select(users).order_by(users.c.identity)).all()
+        return [
+            User(r.identity, r.name, r.first_seen, frozenset(held.get(r.identity, ())))
+            for r in rows
+        ]
+
+    @_plain_errors
+    def set_roles(self, identity: str, roles: set[str], by: str) -> User:
+        """Give someone exactly these roles (an administrator's act, audited). The last
+        administrator cannot be left without anyone holding that role."""
+        from ..access import Role
+
+        unknown = sorted(roles - {r.value for r in Role})
+        if unknown:
+            raise StoreError(f"roles: {', '.join(unknown)} is not a role")
+        identity = identity.strip().lower()
+        with self._writer.begin() as conn:
+            if (
+                conn.execute(
+                    sa.select(users.c.identity).where(users.c.identity == identity)
+                ).first()
+                is None
+            ):
+                raise NotFound(f"nobody has signed in as {identity}")
+            before = set(
+                conn.execute(
+                    sa.select(user_roles.c.role).where(user_roles.c.identity == identity)
+                ).scalars()
+            )
+            if "administrator" in before - roles:
+                others = conn.execute(
+                    sa.select(sa.func.count()).where(
+                        (user_roles.c.role == "administrator") & (user_roles.c.identity != identity)
+                    )
+                ).scalar()
+                if not others:
+                    raise StoreError(
+                        "roles: the clinic needs at least one administrator; grant the role to "
+                        "someone else first"
+                    )
+            for role in sorted(before - roles):
+                conn.execute(
+                    user_roles.delete().where(
+                        (user_roles.c.identity == identity) & (user_roles.c.role == role)
+                    )
+                )
+                _audit(conn, by, "revoke_role", None, f"{identity}: {role}")
+            for role in sorted(roles - before):
+                conn.execute(
+                    user_roles.insert().values(
+                        identity=identity, role=role, granted_by=by, granted_at=now()
+                    )
+                )
+                _audit(conn, by, "grant_role", None, f"{identity}: {role}")
+        return self.user(identity)
+
+    @_plain_errors
+    def audit(
+        self, actor: str, action: str, patient: str | None = None, detail: str | None = None
+    ) -> None:
+        """Add one row to the audit trail: who, what, when, which patient (the pseudonym)."""
+        with self._writer.begin() as conn:
+            _audit(conn, actor, action, patient, detail)
+
+    @_plain_errors
+    def audit_trail(
+        self, patient: str | None = None, actor: str | None = None, limit: int | None = None
+    ) -> list[AuditRow]:
+        """The audit trail, newest first; for one patient or one person if asked."""
+        query = sa.select(audit).order_by(audit.c.id.desc())
+        if patient:
+            query = query.where(audit.c.patient == patient)
+        if actor:
+            query = query.where(audit.c.actor == actor.strip().lower())
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            return [
+                AuditRow(r.id, r.at, r.actor, r.action, r.patient, r.detail)
+                for r in conn.execute(query)
+            ]
+
     # --- clinic settings ---------------------------------------------------------------
 
     @_plain_errors
@@ -700,7 +916,7 @@ class Store:
         return ClinicSettings.from_json({str(key): value for key, value in rows})
 
     @_plain_errors
-    def save_settings(self, values: dict[str, str]) -> ClinicSettings:
+    def save_settings(self, values: dict[str, str], actor: str | None = None) -> ClinicSettings:
         """Set some of the clinic's settings, all or none: any problem writes nothing."""
         merged = {**self.settings().to_json(), **values}
         problems = settings_errors(merged)
@@ -710,12 +926,14 @@ class Store:
             for key, value in values.items():
                 conn.execute(setting_rows.delete().where(setting_rows.c.key == key))
                 conn.execute(setting_rows.insert().values(key=key, value=value, updated_at=now()))
+            if actor is not None:
+                _audit(conn, actor, "settings", None, ", ".join(sorted(values)))
         return ClinicSettings.from_json(merged)
 
     # --- diary -------------------------------------------------------------------------
 
     @_plain_errors
-    def set_diary(self, pid: str, week: DiaryWeek) -> None:
+    def set_diary(self, pid: str, week: DiaryWeek, actor: str | None = None) -> None:
         """Record (or correct) what the patient reports for one week."""
         from pydantic import ValidationError
 
@@ -755,9 +973,11 @@ class Store:
                     )
                 )
             conn.execute(diary.insert().values(patient_id=pid, **_week_out(week)))
+            if actor is not None:
+                _audit(conn, actor, "save_diary", pid, f"week of {week.week_start}")
 
     @_plain_errors
-    def remove_diary(self, pid: str, week_start: str) -> None:
+    def remove_diary(self, pid: str, week_start: str, actor: str | None = None) -> None:
         """Remove one diary week; what it held is kept in the record of changes."""
         with self._writer.begin() as conn:
             self._require(conn, pid)
@@ -775,6 +995,8 @@ class Store:
                     changed_at=now(),
                 )
             )
+            if actor is not None:
+                _audit(conn, actor, "remove_diary", pid, f"week of {week_start}")
 
     @_plain_errors
     def diary_changes(self, pid: str) -> list[DiaryChange]:
@@ -858,17 +1080,19 @@ class Store:
             for p in people
         )
 
-    def import_file(self, raw: bytes, replace: bool = False) -> list[str]:
+    def import_file(self, raw: bytes, replace: bool = False, actor: str | None = None) -> list[str]:
         """Import one patient file or a JSON Lines backup; return the IDs imported.
 
         Every record is validated first; if any is bad, or an ID exists and `replace` is
         not given, nothing is written and `ImportError_` lists every problem.
         """
         files = parse_import(raw)
-        return self.import_records(files, replace)
+        return self.import_records(files, replace, actor)
 
     @_plain_errors
-    def import_records(self, files: Sequence[PatientFile], replace: bool = False) -> list[str]:
+    def import_records(
+        self, files: Sequence[PatientFile], replace: bool = False, actor: str | None = None
+    ) -> list[str]:
         ids = [f.patient.id for f in files]
         twice = sorted(pid for pid, n in Counter(ids).items() if n > 1)
         if twice:
@@ -910,6 +1134,7 @@ class Store:
                             visit_date=details.visit_date if details else c.recorded_at[:10],
                             review_date=details.review_date if details else None,
                             details=details.model_dump(mode="json") if details else None,
+                            clinician_id=c.clinician_id,
                         )
                     ).inserted_primary_key
                     assert new_id is not None
@@ -928,6 +1153,9 @@ class Store:
             ]
             if changes:
                 conn.execute(diary_changes.insert(), changes)
+            if actor is not None:
+                for pid in ids:
+                    _audit(conn, actor, "import", pid, "replaced" if pid in existing else None)
         return ids
 
     # --- checks ----------------------------------------------------------------------------

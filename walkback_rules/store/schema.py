@@ -41,6 +41,8 @@ consultations = sa.Table(
     sa.Column("visit_date", sa.String(10), nullable=False),
     sa.Column("review_date", sa.String(10), nullable=True),
     sa.Column("details", sa.JSON, nullable=True),
+    # Who saved it, as signed in on a clinic server (null on one clinician's local tool).
+    sa.Column("clinician_id", sa.String(254), nullable=True),
 )
 
 diary = sa.Table(
@@ -121,4 +123,42 @@ diary_changes = sa.Table(
     sa.Column("before", sa.JSON, nullable=False),
     sa.Column("after", sa.JSON, nullable=True),
     sa.Column("changed_at", sa.String(32), nullable=False),
+)
+
+# People who have signed in on a clinic server, by the e-mail their identity provider gives.
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("identity", sa.String(254), primary_key=True),
+    sa.Column("name", sa.String(120), nullable=True),
+    sa.Column("first_seen", sa.String(32), nullable=False),
+)
+
+# The roles an administrator has granted (walkback_rules.access.Role), one row each.
+user_roles = sa.Table(
+    "user_roles",
+    metadata,
+    sa.Column(
+        "identity",
+        sa.String(254),
+        sa.ForeignKey("users.identity", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("role", sa.String(16), primary_key=True),
+    sa.Column("granted_by", sa.String(254), nullable=False),
+    sa.Column("granted_at", sa.String(32), nullable=False),
+)
+
+# Who did what, when, to which patient (the pseudonym only, no clinical content). Only ever
+# added to: the database refuses a change or a removal (migration 0005), and a patient's
+# deletion leaves their rows.
+audit = sa.Table(
+    "audit",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.String(32), nullable=False, index=True),
+    sa.Column("actor", sa.String(254), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("patient", sa.String(8), nullable=True, index=True),
+    sa.Column("detail", sa.String(200), nullable=True),
 )

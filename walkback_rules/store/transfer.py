@@ -121,6 +121,12 @@ class _Visit(BaseModel):
     recorded_at: str = _allowed("an ISO 8601 date and time with its UTC offset")
     # Absent from files of consultations saved before visit details were kept.
     details: VisitDetails | None = _allowed("null or the visit's details", default=None)
+    # Who saved it, signed in on a clinic server; absent from a local tool's files.
+    clinician_id: str | None = _allowed(
+        "null or the signed-in clinician's e-mail, at most 254 characters",
+        default=None,
+        max_length=254,
+    )
     printed: list[PrintIn] = _allowed("a list of prints", default=[])
 
     _recorded = field_validator("recorded_at")(_timestamp)

@@ -1,0 +1,47 @@
+"""The audit trail: who did what, when, to which patient (the pseudonym only). Append-only;
+an administrator can read it here and export it as CSV."""
+
+from datetime import date
+
+import streamlit as st
+
+import ui
+from walkback_rules.csvtext import csv_text
+from walkback_rules.store.repo import AUDIT_ACTIONS
+
+st.title("Audit trail")
+st.caption(
+    "Every sign-in and sign-out, every patient opened, every consultation and diary week "
+    "saved, every print, export, import and deletion, and every change of settings or roles. "
+    "It holds no clinical content beyond the pseudonym, is never changed, and keeps a "
+    "patient's rows after the patient is deleted."
+)
+record = ui.store()
+left, right = st.columns(2)
+patient = left.text_input("Patient (pseudonym)", key="a_patient", placeholder="P-7K2QF9")
+person = right.text_input("Person (e-mail)", key="a_actor", placeholder="someone@clinic")
+rows = record.audit_trail(patient=patient.strip() or None, actor=person.strip() or None)
+table = [
+    {
+        "When (UTC)": r.at[:19].replace("T", " "),
+        "Who": r.actor,
+        "What": AUDIT_ACTIONS.get(r.action, r.action),
+        "Patient": r.patient or "",
+        "Detail": r.detail or "",
+    }
+    for r in rows
+]
+st.caption(f"{len(rows)} row{'s' if len(rows) != 1 else ''}, newest first.")
+st.download_button(
+    "Export as CSV",
+    data=csv_text(table) if table else "",
+    file_name=f"walkback-audit-{date.today().isoformat()}.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    disabled=not table,
+    on_click=ui.audit,
+    args=("export_audit", None, f"{len(rows)} rows"),
+)
+st.dataframe(table[:2000], hide_index=True, width="stretch")
+if len(table) > 2000:
+    st.caption("Showing the newest 2,000 rows: the CSV has them all, or narrow the search.")

@@ -1,0 +1,96 @@
+"""Who may use what: the roles of a clinic server, the pages each opens, and whether a server
+may show patient data at all.
+
+Sign-in is the clinic's own identity provider (OpenID Connect, through Streamlit); this
+module only decides. Without sign-in the app is one clinician's local tool, and only on a
+loopback address: started on any other address, it shows no patient data.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """A role an administrator grants; a person may hold several."""
+
+    CLINICIAN = "clinician"
+    ADMINISTRATOR = "administrator"
+    TEACHING = "teaching"
+
+
+ROLE_WORDS: dict[Role, str] = {
+    Role.CLINICIAN: "Clinician: consultations and the patient record",
+    Role.ADMINISTRATOR: "Administrator: users and roles, clinic settings, import, delete, "
+    "the audit trail",
+    Role.TEACHING: "Teaching: the teaching pages and the evidence, with demo cases only",
+}
+
+# Each page and the roles that open it. A page not listed here is open to everyone signed in.
+PAGE_ROLES: dict[str, frozenset[Role]] = {
+    "consultation": frozenset({Role.CLINICIAN}),
+    "recommendation": frozenset({Role.CLINICIAN}),
+    "plan": frozenset({Role.CLINICIAN}),
+    "handouts": frozenset({Role.CLINICIAN}),
+    "patients": frozenset({Role.CLINICIAN, Role.ADMINISTRATOR}),
+    "visit": frozenset({Role.CLINICIAN}),
+    "settings": frozenset({Role.ADMINISTRATOR}),
+    "users": frozenset({Role.ADMINISTRATOR}),
+    "audit": frozenset({Role.ADMINISTRATOR}),
+}
+# What one clinician's local tool may do: everything, as today.
+LOCAL_ROLES = frozenset(Role)
+
+
+def may_open(page: str, roles: frozenset[Role]) -> bool:
+    """Whether someone holding `roles` may open `page`."""
+    needed = PAGE_ROLES.get(page)
+    return needed is None or bool(needed & roles)
+
+
+def sees_patients(roles: frozenset[Role]) -> bool:
+    """Whether these roles may see the patient record at all."""
+    return bool(roles & {Role.CLINICIAN, Role.ADMINISTRATOR})
+
+
+def is_loopback(address: str | None) -> bool:
+    """Whether a server address listens on this machine only. An empty address is every
+    interface (Streamlit's default), so it is not loopback."""
+    if not address:
+        return False
+    name = address.strip().strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    """How this server runs: local (one clinician, loopback, no sign-in), signed in through
+    the clinic's identity provider, or refused (no sign-in on an open address)."""
+
+    mode: str  # "local", "sign_in" or "refused"
+    reason: str = ""
+
+
+REFUSED = (
+    "This server listens on {address}, which other machines can reach, and sign-in is not "
+    "set up, so it shows no patient data. Either set server.address to 127.0.0.1 in "
+    ".streamlit/config.toml (one clinician on this machine), or set up sign-in: an [auth] "
+    "section in .streamlit/secrets.toml for the clinic's identity provider "
+    "(docs/DEPLOYMENT.md)."
+)
+
+
+def access(address: str | None, sign_in: bool) -> Access:
+    """The server's access mode from its address and whether sign-in is configured."""
+    if sign_in:
+        return Access("sign_in")
+    if is_loopback(address):
+        return Access("local")
+    return Access("refused", REFUSED.format(address=address or "every address"))
