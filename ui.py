@@ -290,8 +290,11 @@ def token() -> str:
     if st.query_params.get(TOKEN_PARAM) != value:
         st.query_params[TOKEN_PARAM] = value
     who = identity()
-    if who is None:
-        return str(value)
+    return str(value) if who is None else scoped_token(who, str(value))
+
+
+def scoped_token(who: str, value: str) -> str:
+    """The token a signed-in person's drafts are kept under, for this browser's token."""
     return "u" + hashlib.sha256(f"{who}\n{value}".encode()).hexdigest()[:31]
 
 

@@ -102,7 +102,8 @@ with cases_tab:
                 st.caption(f"{DECISION_NAMES[case.expected]} — {case.teaches}")
             else:
                 st.caption("Topics: " + ", ".join(case.topics))
-            if not ui.presenting():  # a projector never opens the consultation
+            # A projector, or a teaching account, never opens the consultation.
+            if not ui.presenting() and ui.can("consultation"):
                 st.button(
                     "Load into the consultation",
                     key=f"t_load_{case.id}",
