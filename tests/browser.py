@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -50,14 +50,22 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(script: str = "app.py", cwd: Path = ROOT) -> Iterator[str]:
-    """Run `streamlit run script` on a free loopback port; yield its URL."""
+def streamlit_server(
+    script: str = "app.py",
+    cwd: Path = ROOT,
+    options: Sequence[str] = (),
+    env: dict[str, str] | None = None,
+    address: str = "127.0.0.1",
+) -> Iterator[str]:
+    """Run `streamlit run script` on a free port of `address` (loopback unless a test needs
+    another), with more command-line `options` and environment; yield its loopback URL."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false"],
+         "--server.port", str(port), "--server.address", address,
+         "--browser.gatherUsageStats", "false", *options],
         cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=None if env is None else {**os.environ, **env},
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
