@@ -173,15 +173,17 @@ def clinic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Clinic]:
 def _https(clinic: Clinic, path: str) -> tuple[int, dict[str, str]]:
     """GET through Caddy, trusting only Caddy's own root certificate, under the site's name."""
     context = ssl.create_default_context(cafile=str(clinic.root_ca))
-    with socket.create_connection(("127.0.0.1", clinic.proxy_port), timeout=10) as raw:
-        with context.wrap_socket(raw, server_hostname=SITE) as tls:
-            tls.sendall(
-                f"GET {path} HTTP/1.1\r\nHost: {SITE}:{clinic.proxy_port}\r\n"
-                "Connection: close\r\n\r\n".encode()
-            )
-            reply = b""
-            while chunk := tls.recv(65536):
-                reply += chunk
+    with (
+        socket.create_connection(("127.0.0.1", clinic.proxy_port), timeout=10) as raw,
+        context.wrap_socket(raw, server_hostname=SITE) as tls,
+    ):
+        tls.sendall(
+            f"GET {path} HTTP/1.1\r\nHost: {SITE}:{clinic.proxy_port}\r\n"
+            "Connection: close\r\n\r\n".encode()
+        )
+        reply = b""
+        while chunk := tls.recv(65536):
+            reply += chunk
     head = reply.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
     status = int(head[0].split()[1])
     headers = {k.lower(): v.strip() for k, v in (line.split(":", 1) for line in head[1:])}
