@@ -15,179 +15,37 @@ import hashlib
 import json
 import os
 import re
-import secrets
-import shutil
-import socket
-import ssl
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
 from walkback_rules.store import Store
 
-from .browser import CHROMIUM_ARGS, ROOT, chromium_path, free_port, settle, streamlit_server
-from .needs import unavailable
+from .browser import CHROMIUM_ARGS, chromium_path, settle, streamlit_server
+from .clinic import (
+    ADMIN,
+    ALICE,
+    BOB,
+    CADDYFILE,
+    TUTOR,
+    Clinic,
+    clinic_server,
+    database,
+    email,
+    sign_in,
+)
+from .clinic import https as _https
 from .stores import pg_url
-
-CADDYFILE = ROOT / "deploy" / "Caddyfile"
-SITE = "walkback.localhost"  # Chromium sends *.localhost to loopback by itself
-ADMIN, ALICE, BOB, TUTOR = "boss", "alice", "bob", "tutor"
-PEOPLE = {
-    ADMIN: "Practice Manager",
-    ALICE: "Alice Physio",
-    BOB: "Bob Physio",
-    TUTOR: "Tess Tutor",
-}
-
-
-def email(sub: str) -> str:
-    return f"{sub}@clinic.example"
-
-
-def _tool(name: str, env: str) -> str:
-    found = os.environ.get(env) or shutil.which(name)
-    local = Path.home() / ".local" / "bin" / name
-    if not found and local.exists():
-        found = str(local)
-    if not found:
-        unavailable(f"{name} is not installed (.ci/run installs it; or set {env})")
-    return found
-
-
-def _wait(check: Any, what: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            if check():
-                return
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{what} did not start within {seconds:.0f} s")
-        time.sleep(0.2)
-
-
-@dataclass(frozen=True)
-class Clinic:
-    url: str  # https://walkback.localhost:PORT, through Caddy
-    proxy_port: int
-    root_ca: Path  # Caddy's local certificate authority
-    db_url: str
-
-
-def _database(base: str) -> Iterator[str]:
-    """A new, empty PostgreSQL database on the tests' server, dropped afterwards."""
-    name = f"walkback_clinic_{secrets.token_hex(4)}"
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f"CREATE DATABASE {name}")
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.dispose()
 
 
 @pytest.fixture(scope="module")
 def clinic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Clinic]:
-    caddy = _tool("caddy", "WALKBACK_CADDY")
-    provider = _tool("oidc-provider-mock", "WALKBACK_OIDC_PROVIDER")
-    base = pg_url()
     folder = tmp_path_factory.mktemp("clinic")
-    idp_port, proxy_port = free_port(), free_port()
-    issuer = f"http://127.0.0.1:{idp_port}"
-    users = [
-        f'{{"sub": "{sub}", "email": "{email(sub)}", "name": "{name}"}}'
-        for sub, name in PEOPLE.items()
-    ]
-    idp = subprocess.Popen(
-        [provider, "--port", str(idp_port), *(a for u in users for a in ("--user-claims", u))],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    procs = [idp]
-    databases = _database(base)
-    db_url = next(databases)
-    try:
-        _wait(
-            lambda: (
-                urllib.request.urlopen(f"{issuer}/.well-known/openid-configuration").status == 200
-            ),
-            "the identity provider",
-        )
-        secrets_file = folder / "secrets.toml"
-        secrets_file.write_text(
-            "[auth]\n"
-            f'redirect_uri = "https://{SITE}:{proxy_port}/oauth2callback"\n'
-            f'cookie_secret = "{secrets.token_urlsafe(32)}"\n'
-            'client_id = "walkback"\n'
-            f'client_secret = "{secrets.token_urlsafe(16)}"\n'
-            f'server_metadata_url = "{issuer}/.well-known/openid-configuration"\n'
-            "\n[walkback]\n"
-            f'first_administrator = "{email(ADMIN)}"\n',
-            encoding="utf-8",
-        )
-        secrets_file.chmod(0o600)
-        options = [
-            "--secrets.files", str(secrets_file),
-            "--server.allowedHosts", SITE,
-            "--server.allowedHosts", "127.0.0.1",
-            "--browser.serverAddress", SITE,
-        ]  # fmt: skip
-        with streamlit_server(options=options, env={"WALKBACK_DB_URL": db_url}) as app_url:
-            data = folder / "caddy-data"
-            env = {
-                **os.environ,
-                "XDG_DATA_HOME": str(data),
-                "XDG_CONFIG_HOME": str(folder / "caddy-config"),
-                "WALKBACK_SITE": f"{SITE}:{proxy_port}",
-                "WALKBACK_UPSTREAM": app_url.removeprefix("http://"),
-            }
-            proxy = subprocess.Popen(
-                [caddy, "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
-                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            )  # fmt: skip
-            procs.append(proxy)
-            root = data / "caddy" / "pki" / "authorities" / "local" / "root.crt"
-            clinic = Clinic(f"https://{SITE}:{proxy_port}", proxy_port, root, db_url)
-            _wait(lambda: root.exists() and _https(clinic, "/_stcore/health")[0] == 200, "Caddy")
-            yield clinic
-    finally:
-        for proc in reversed(procs):
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        next(databases, None)
-
-
-def _https(clinic: Clinic, path: str) -> tuple[int, dict[str, str]]:
-    """GET through Caddy, trusting only Caddy's own root certificate, under the site's name."""
-    context = ssl.create_default_context(cafile=str(clinic.root_ca))
-    with (
-        socket.create_connection(("127.0.0.1", clinic.proxy_port), timeout=10) as raw,
-        context.wrap_socket(raw, server_hostname=SITE) as tls,
-    ):
-        tls.sendall(
-            f"GET {path} HTTP/1.1\r\nHost: {SITE}:{clinic.proxy_port}\r\n"
-            "Connection: close\r\n\r\n".encode()
-        )
-        reply = b""
-        while chunk := tls.recv(65536):
-            reply += chunk
-    head = reply.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
-    status = int(head[0].split()[1])
-    headers = {k.lower(): v.strip() for k, v in (line.split(":", 1) for line in head[1:])}
-    return status, headers
+    with database(pg_url()) as db_url, clinic_server(folder, db_url) as server:
+        yield server
 
 
 # ----------------------------------------------------------------------------- the proxy
@@ -253,16 +111,6 @@ def person(browser: Any, watch: bool = True) -> Any:
             lambda m: VIOLATIONS.append(m.text) if "Content Security Policy" in m.text else None,
         )
     return tab
-
-
-def sign_in(tab: Any, clinic: Clinic, sub: str) -> None:
-    """Through the landing page and the identity provider's own form, back to the app."""
-    tab.goto(clinic.url)
-    tab.get_by_role("button", name="Sign in").click()
-    tab.get_by_role("button", name=f"Authorize as {sub}").click()
-    tab.wait_for_url(f"{clinic.url}/**")
-    tab.get_by_text(email(sub), exact=True).wait_for()
-    settle(tab)
 
 
 def links(tab: Any) -> set[str]:
@@ -440,14 +288,10 @@ def test_backup_and_restore_of_the_servers_record_through_the_command_line(
 
     made = cli("admin", "backup", "-o", str(backup_file), url=clinic.db_url)
     assert made.returncode == 0, made.stderr
-    empty = _database(pg_url())
-    copy = next(empty)
-    try:
+    with database(pg_url()) as copy:
         restored = cli("admin", "restore", str(backup_file), url=copy)
         assert restored.returncode == 0, restored.stderr
         original = cli("patients", "export", "--all", "-o", "-", url=clinic.db_url).stdout
         again = cli("patients", "export", "--all", "-o", "-", url=copy).stdout
-    finally:
-        next(empty, None)
 
     assert again == original and json.loads(original.splitlines()[0])["format"]
