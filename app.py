@@ -76,9 +76,10 @@ def main() -> None:
         # A projector shows the teaching pages alone, in a menu along the top.
         navigation = st.navigation(learn, position="top")
     elif work:
-        navigation = st.navigation({"Consultation": work, "Learn": learn})
+        # Every page listed: Streamlit folds a long menu after ten links otherwise.
+        navigation = st.navigation({"Consultation": work, "Learn": learn}, expanded=True)
     else:  # a teaching account: the teaching pages and the evidence, nothing of the record
-        navigation = st.navigation({"Learn": learn})
+        navigation = st.navigation({"Learn": learn}, expanded=True)
     # Callbacks have run: from here, whether this run draws the consultation form.
     st.session_state[ui.ON_FORM] = consults and navigation.url_path == consultation.url_path
     ui.restore_patient()

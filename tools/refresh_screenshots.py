@@ -16,6 +16,11 @@ if __name__ == "__main__":
     shots = ROOT / "docs" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "WALKBACK_SHOTS": str(shots)}
-    tests = ["tests/test_e2e.py", "tests/test_course.py", "tests/test_teaching_browser.py"]
+    tests = [
+        "tests/test_e2e.py",
+        "tests/test_course.py",
+        "tests/test_teaching_browser.py",
+        "tests/test_clinic_server.py",
+    ]
     command = [sys.executable, "-m", "pytest", *tests, "-q", "--no-cov"]
     raise SystemExit(subprocess.call(command, cwd=ROOT, env=env))
