@@ -1005,6 +1005,30 @@ def presenter_toggle() -> bool:
     return presenting()
 
 
+def chosen_cases(prefix: str) -> tuple[Any, ...]:
+    """The demo cases chosen with `choose_cases(prefix)`, in library order."""
+    from walkback_rules.teaching import cases_for
+
+    state = st.session_state
+    return cases_for(state.get(f"{prefix}_topics") or (), state.get(f"{prefix}_ids") or ())
+
+
+def choose_cases(prefix: str) -> tuple[Any, ...]:
+    """Topics, or the cases one by one, for a run of the quiz or a worksheet; the cases."""
+    from walkback_rules.cases import CASES, CASES_BY_ID
+    from walkback_rules.teaching import TOPICS, case_label
+
+    st.pills("Topics", TOPICS, selection_mode="multi", key=f"{prefix}_topics")
+    st.multiselect(
+        "Or choose the cases",
+        [c.id for c in CASES],
+        format_func=lambda i: case_label(CASES_BY_ID[i]),
+        key=f"{prefix}_ids",
+        placeholder="Every case on the topics chosen (all cases when none is chosen)",
+    )
+    return chosen_cases(prefix)
+
+
 def reasoning(assessment: Assessment, plain: bool, expanded: bool = True) -> None:
     """The path the rules took, as a picture drawn from the rule tables, and in words."""
     from walkback_rules.reasoning import diagram, path_of, path_words

@@ -7,17 +7,14 @@ import random
 import streamlit as st
 
 import ui
-from walkback_rules.cases import CASES, CASES_BY_ID
+from walkback_rules.cases import CASES_BY_ID
 from walkback_rules.core.cards import DECISION_NAMES
 from walkback_rules.core.validation import validate_assessment
 from walkback_rules.teaching import (
     DECISION_CHOICES,
     DOSE_KINDS,
-    TOPICS,
     Answer,
     Score,
-    case_label,
-    cases_for,
     mark,
     reveal,
     vignette,
@@ -35,8 +32,7 @@ st.title("Quiz: predict, then reveal")
 
 
 def _start() -> None:
-    chosen = cases_for(state.get("q_topics") or (), state.get("q_ids") or ())
-    ids = [c.id for c in chosen]
+    ids = [c.id for c in ui.chosen_cases("q")]
     if state.get("q_shuffle"):
         random.shuffle(ids)  # the order only: nothing about the room is kept
     state[RUN], state[AT], state[ANSWER], state[REVEALED] = ids, 0, None, False
@@ -69,16 +65,8 @@ if not state.get(RUN):
         "and a dose, then reveal what the rules decide and why. The score is kept for this "
         "session only: no names, and nothing about students is stored."
     )
-    st.pills("Topics", TOPICS, selection_mode="multi", key="q_topics")
-    st.multiselect(
-        "Or choose the cases",
-        [c.id for c in CASES],
-        format_func=lambda i: case_label(CASES_BY_ID[i]),
-        key="q_ids",
-        placeholder="Every case on the topics chosen (all cases when none is chosen)",
-    )
+    count = len(ui.choose_cases("q"))
     st.toggle("Shuffle the order", key="q_shuffle")
-    count = len(cases_for(state.get("q_topics") or (), state.get("q_ids") or ()))
     st.caption(f"{count} case{'s' if count != 1 else ''} in this run.")
     st.button("Start the run", type="primary", on_click=_start, icon=":material/play_arrow:")
     st.stop()

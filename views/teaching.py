@@ -11,10 +11,7 @@ from walkback_rules.cases import CASES, CASES_BY_ID
 from walkback_rules.core.cards import DECISION_NAMES
 from walkback_rules.reasoning import diagram
 from walkback_rules.teaching import (
-    TOPICS,
     appraisal,
-    case_label,
-    cases_for,
     evidence_mix,
     rule_rows,
     weak_only,
@@ -118,18 +115,10 @@ with sheets_tab:
         "A worksheet of cases without answers, and a separate answer key with the reasons, "
         "both made from the case library and the rule tables."
     )
-    st.pills("Topics", TOPICS, selection_mode="multi", key="w_topics")
-    st.multiselect(
-        "Or choose the cases",
-        [c.id for c in CASES],
-        format_func=lambda i: case_label(CASES_BY_ID[i]),
-        key="w_ids",
-        placeholder="Every case on the topics chosen (all cases when none is chosen)",
-    )
+    chosen_cases = ui.choose_cases("w")
     paper = st.radio(
         "Paper", ["a4", "letter"], format_func=str.upper, horizontal=True, key="w_paper"
     )
-    chosen_cases = cases_for(state.get("w_topics") or (), state.get("w_ids") or ())
     st.caption(f"{len(chosen_cases)} case{'s' if len(chosen_cases) != 1 else ''}.")
     if st.button("Make the worksheets", icon=":material/description:"):
         from walkback_rules.handouts.worksheet import worksheet_pdf
