@@ -26,8 +26,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.browser import CHROMIUM_ARGS, chromium_path
-from tests.clinic import ALICE, clinic_server, database, email, sign_in
+from tests.clinic import ALICE, clinic_server, email, sign_in
 from tests.conftest import make_assessment
+from tests.stores import database
 from walkback_rules.store import Store
 
 

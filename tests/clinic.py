@@ -20,9 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.engine import make_url
-
 from .browser import ROOT, free_port, streamlit_server
 from .needs import unavailable
 
@@ -71,21 +68,6 @@ class Clinic:
     proxy_port: int
     root_ca: Path  # Caddy's local certificate authority
     db_url: str
-
-
-@contextmanager
-def database(base: str) -> Iterator[str]:
-    """A new, empty PostgreSQL database on the tests' server, dropped afterwards."""
-    name = f"walkback_clinic_{secrets.token_hex(4)}"
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f"CREATE DATABASE {name}")
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.dispose()
 
 
 @contextmanager

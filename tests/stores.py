@@ -4,6 +4,12 @@ when `WALKBACK_TEST_PG_URL` names a server (`.ci/run` starts one)."""
 from __future__ import annotations
 
 import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 
 from walkback_rules.store import Store
 
@@ -46,3 +52,18 @@ def wipe(store: Store) -> None:
 def rows(store: Store, table: str) -> int:
     with store.engine.connect() as conn:
         return int(conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one())
+
+
+@contextmanager
+def database(base: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database on the tests' server, dropped afterwards."""
+    name = f"walkback_test_{secrets.token_hex(4)}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.dispose()

@@ -5,6 +5,8 @@ runs on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from walkback_rules.store.backup import backup, restore
 from walkback_rules.store.repo import AUDIT_ACTIONS
 
 from .conftest import make_assessment
+from .stores import database
 
 ADMIN = "boss@clinic.example"
 
@@ -214,23 +217,14 @@ def test_the_trail_holds_no_clinical_content(store: Store) -> None:
 # ----------------------------------------------------------------------------- backups
 
 
-def _backup_url(url: str, tmp_path: Path) -> str:
-    """An empty record of the same kind: a new SQLite file, or the tests' spare database."""
+@contextmanager
+def _empty_record(url: str, tmp_path: Path) -> Iterator[str]:
+    """An empty record of the same kind: a new SQLite file, or a new PostgreSQL database."""
     if url.startswith("sqlite"):
-        return f"sqlite:///{tmp_path / 'restored.db'}"
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).set(database="walkback_restore").render_as_string(hide_password=False)
-
-
-def _empty_database(url: str) -> None:
-    if url.startswith("sqlite"):
-        return
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
-        conn.exec_driver_sql("CREATE SCHEMA public")
-    engine.dispose()
+        yield f"sqlite:///{tmp_path / 'restored.db'}"
+    else:
+        with database(url) as fresh:
+            yield fresh
 
 
 def test_a_backup_restored_into_an_empty_record_exports_the_same(
@@ -244,20 +238,15 @@ def test_a_backup_restored_into_an_empty_record_exports_the_same(
         store.record(pid, make_assessment(age=40 + n), clinician_id="alice@clinic.example")
         store.set_diary(pid, DiaryWeek("2026-11-23", 4, 80 + n, 2))
     store.audit("alice@clinic.example", "export", None, "all patients")
-    target = _backup_url(url, tmp_path)
-    _empty_database(target)
     file = tmp_path / "record.backup"
 
     backup(file, store.url)
-    restore(file, target)
-    restored = Store.open(target)
-    try:
-        original = [json.dumps(p, sort_keys=True) for p in store.export_all()]
-        again = [json.dumps(p, sort_keys=True) for p in restored.export_all()]
-        trail = restored.audit_trail()
-    finally:
-        restored.close()
-        _empty_database(target)
+    with _empty_record(url, tmp_path) as target:
+        restore(file, target)
+        with Store.open(target) as restored:
+            original = [json.dumps(p, sort_keys=True) for p in store.export_all()]
+            again = [json.dumps(p, sort_keys=True) for p in restored.export_all()]
+            trail = restored.audit_trail()
 
     assert again == original and len(original) == 3
     assert [r.action for r in trail] == ["export"]

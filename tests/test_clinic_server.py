@@ -33,12 +33,11 @@ from .clinic import (
     TUTOR,
     Clinic,
     clinic_server,
-    database,
     email,
     sign_in,
 )
 from .clinic import https as _https
-from .stores import pg_url
+from .stores import database, pg_url
 
 
 @pytest.fixture(scope="module")
