@@ -44,12 +44,9 @@ def main() -> None:
 
     st.set_page_config(page_title="WalkBack CDS", page_icon=str(ICON), layout="wide")
     mode = ui.access_mode().mode
-    if mode == "refused" or (mode == "sign_in" and ui.identity() is None):
-        # No patient data on an open address without sign-in; signed out, the landing page.
-        st.navigation([st.Page(ui.PAGES["welcome"], title="WalkBack CDS")], position="hidden").run()
-        return
-    ui.load_roles()
-    if mode == "sign_in" and not ui.roles():
+    if not ui.load_roles():
+        # An open address without sign-in, someone signed out, or someone with no role yet
+        # (the local tool holds every role): the landing page alone, nothing of the record.
         st.navigation([st.Page(ui.PAGES["welcome"], title="WalkBack CDS")], position="hidden").run()
         return
 
