@@ -60,15 +60,13 @@ def streamlit_server(
     """Run `streamlit run script` on a free port of `address` (loopback unless a test needs
     another), with more command-line `options` and environment; yield its loopback URL."""
     port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
-         "--server.port", str(port), "--server.address", address,
-         "--browser.gatherUsageStats", "false", *options],
-        cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env=None if env is None else {**os.environ, **env},
-    )  # fmt: skip
+    command = [
+        sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
+        "--server.port", str(port), "--server.address", address,
+        "--browser.gatherUsageStats", "false", *options,
+    ]  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    try:
+    with running(command, cwd=cwd, env=None if env is None else {**os.environ, **env}):
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -80,6 +78,18 @@ def streamlit_server(
                     raise RuntimeError("streamlit did not start within 60 s") from None
                 time.sleep(0.2)
         yield url
+
+
+@contextmanager
+def running(
+    command: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None = None
+) -> Iterator[None]:
+    """A program running in the background while the block runs, stopped after it."""
+    proc = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        yield
     finally:
         proc.terminate()
         try:

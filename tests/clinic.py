@@ -11,7 +11,6 @@ import secrets
 import shutil
 import socket
 import ssl
-import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .browser import ROOT, free_port, streamlit_server
+from .browser import ROOT, free_port, running, streamlit_server
 from .needs import unavailable
 
 CADDYFILE = ROOT / "deploy" / "Caddyfile"
@@ -71,20 +70,6 @@ class Clinic:
 
 
 @contextmanager
-def _running(command: list[str], env: dict[str, str] | None = None) -> Iterator[None]:
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        yield
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-@contextmanager
 def clinic_server(folder: Path, db_url: str, sign_in: bool = True) -> Iterator[Clinic]:
     """The whole deployment on this machine: provider, app and proxy (sign-in optional, to
     compare the same proxy and app without it)."""
@@ -109,7 +94,7 @@ def clinic_server(folder: Path, db_url: str, sign_in: bool = True) -> Iterator[C
                 "WALKBACK_UPSTREAM": app_url.removeprefix("http://"),
             }
             command = [caddy, "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"]
-            with _running(command, env):
+            with running(command, env=env):
                 root = data / "caddy" / "pki" / "authorities" / "local" / "root.crt"
                 clinic = Clinic(f"https://{SITE}:{proxy_port}", proxy_port, root, db_url)
                 wait(lambda: root.exists() and https(clinic, "/_stcore/health")[0] == 200, "Caddy")
@@ -131,7 +116,7 @@ def _provider(folder: Path, proxy_port: int, sign_in: bool) -> Iterator[Path | N
     ]
     command = [provider, "--port", str(idp_port)]
     command += [arg for user in users for arg in ("--user-claims", user)]
-    with _running(command):
+    with running(command):
         metadata = f"{issuer}/.well-known/openid-configuration"
         wait(lambda: urllib.request.urlopen(metadata).status == 200, "the identity provider")
         secrets_file = folder / "secrets.toml"
