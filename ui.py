@@ -1045,26 +1045,16 @@ def reasoning(assessment: Assessment, plain: bool, expanded: bool = True) -> Non
 def outcome(assessment: Assessment, plain: bool) -> None:
     """What the rules decide for an assessment, in words: the decision first, then the dose,
     the resume dose, the referral, the flags and the deciding rule."""
-    from walkback_rules.core.cards import URGENCY_WORDS, describe_dose
     from walkback_rules.core.engine import decide
     from walkback_rules.core.rules import DECISION_RULES
-    from walkback_rules.core.screens import CONDITION_INFO
-    from walkback_rules.reasoning import FLAG_TITLES
-    from walkback_rules.teaching import rule_number
+    from walkback_rules.teaching import outcome_rows, rule_number
 
     decided = decide(assessment)
     number = rule_number(decided.rule_id)
     rule = DECISION_RULES[number - 1]
-    lines = [f"**Dose:** {describe_dose(decided.next_dose)}"]
-    if decided.resume_dose is not None:
-        lines.append(f"**Once the flare settles:** {describe_dose(decided.resume_dose)}")
-    if decided.urgency is not None:
-        names = ", ".join(CONDITION_INFO[c].name for c in decided.conditions)  # type: ignore[index]
-        lines.append(f"**Referral:** {URGENCY_WORDS[decided.urgency].lower()}, for {names}")
-    flags = "; ".join(FLAG_TITLES[f] for f in decided.flags)
-    lines.append(f"**Flags:** {flags or 'none'}")
     deciding = rule.title if plain else f"{rule.id} · {rule.title}"
-    lines.append(f"**Deciding rule:** {number}. {deciding}")
+    rows = [*outcome_rows(decided), ("Deciding rule", f"{number}. {deciding}")]
+    lines = [f"**{label}:** {value}" for label, value in rows]
     st.markdown(f"### {DECISION_NAMES[decided.decision]}")
     st.markdown("  \n".join(lines))
 

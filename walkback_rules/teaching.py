@@ -12,14 +12,16 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from .cases import CASES, DemoCase
-from .core.cards import DECISION_NAMES, describe_dose, short_dose
+from .core.cards import DECISION_NAMES, URGENCY_WORDS, describe_dose, short_dose
 from .core.codes import Decision
-from .core.engine import recommend
+from .core.engine import Decided, recommend
 from .core.evidence import SOURCES
 from .core.models import Assessment, NextDose, Recommendation
 from .core.rules import DECISION_RULES, RULES, DecisionRule, FlagRule
+from .core.screens import CONDITION_INFO
 from .core.validation import validate_assessment
 from .handouts.summary import assessment_rows
+from .reasoning import FLAG_TITLES
 from .whatif import Alternative, what_would_change
 
 # The case library's topics, in the order a course meets them.
@@ -81,6 +83,19 @@ def vignette(assessment: Assessment) -> list[tuple[str, str]]:
             rows.append((label, "none found" if value == "none ticked" else value))
         elif value not in _UNREMARKABLE and usual.get(label) != value:
             rows.append((label, value))
+    return rows
+
+
+def outcome_rows(decided: Decided) -> list[tuple[str, str]]:
+    """What the rules concluded, in words, as the teaching pages and the answer key say it:
+    the dose, the dose to resume at, the referral and the flags."""
+    rows = [("Dose", describe_dose(decided.next_dose))]
+    if decided.resume_dose is not None:
+        rows.append(("Once the flare settles", describe_dose(decided.resume_dose)))
+    if decided.urgency is not None:
+        names = ", ".join(CONDITION_INFO[c].name for c in decided.conditions)  # type: ignore[index]
+        rows.append(("Referral", f"{URGENCY_WORDS[decided.urgency].lower()}, for {names}"))
+    rows.append(("Flags", "; ".join(FLAG_TITLES[f] for f in decided.flags) or "none"))
     return rows
 
 

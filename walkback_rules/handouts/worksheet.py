@@ -9,11 +9,9 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from ..cases import DemoCase
-from ..core.cards import URGENCY_WORDS, describe_dose
-from ..core.screens import CONDITION_INFO
+from ..core.engine import decide
 from ..core.validation import validate_assessment
-from ..reasoning import FLAG_TITLES
-from ..teaching import case_reveal, vignette
+from ..teaching import case_reveal, outcome_rows, vignette
 from .content import Paper
 from .pdf import FONT, GREY, INK, new_pdf, text
 
@@ -38,21 +36,12 @@ KEY_INTRO = (
 def answers(case: DemoCase) -> list[tuple[str, str]]:
     """One case's answer as the key prints it, label and value."""
     shown = case_reveal(case)
-    rec = shown.rec
-    rows = [("Decision", shown.decision), ("Dose", describe_dose(rec.next_dose))]
-    if rec.resume_dose is not None:
-        rows.append(("Once the flare settles", describe_dose(rec.resume_dose)))
-    if rec.referral is not None:
-        names = ", ".join(CONDITION_INFO[c].name for c in rec.referral.conditions)
-        rows.append(("Referral", f"{URGENCY_WORDS[rec.referral.urgency].lower()}, for {names}"))
-    rows.append(
-        (
-            "Deciding rule",
-            f"rule {shown.number} of 12, {shown.rule.id} {shown.rule.title}: {shown.why}",
-        )
-    )
-    if rec.flags:
-        rows.append(("Flags", "; ".join(FLAG_TITLES[f] for f in rec.flags)))
+    rule = f"rule {shown.number} of 12, {shown.rule.id} {shown.rule.title}: {shown.why}"
+    rows = [
+        ("Decision", shown.decision),
+        *outcome_rows(decide(validate_assessment(case.data))),
+        ("Deciding rule", rule),
+    ]
     if shown.nearest:
         rows.append(("Nearest change", str(shown.nearest[0])))
     evidence = shown.rule.evidence_level
