@@ -15,20 +15,19 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
+from walkback_rules.consultation.decided import Decided, decide
+from walkback_rules.consultation.form import (
+    FORM_DEFAULTS,
+    draft_form,
+    form_from_assessment,
+    typed,
+    visit_data,
+)
 from walkback_rules.core.cards import DECISION_NAMES
 from walkback_rules.core.codes import RULESET_VERSION
 from walkback_rules.core.evidence import SOURCES
 from walkback_rules.core.screens import EXERCISE_FEATURES, RED_FLAG_FEATURES
 from walkback_rules.core.validation import validate_assessment
-from walkback_rules.intake import (
-    FORM_DEFAULTS,
-    draft_form,
-    form_from_assessment,
-    review_form,
-    typed,
-    validate_form,
-    visit_data,
-)
 
 FORM = "consult_form"  # the consultation as typed (plain values; outlives page switches)
 ERRORS = "consult_errors"  # form field -> messages from the last submit
@@ -48,6 +47,8 @@ SAVED_ID = "saved_id"  # the record's id of the consultation saved from this for
 VIEW = "view"  # the record's id of the past consultation being looked at
 RESTORED = "restored"  # this browser session has looked for its draft
 DATE_FIELDS = ("visit_date", "review_date")  # ISO text in the form, dates in the widgets
+DECIDED = "decided"  # the consultation decided once (`Decided`): what every page reads
+JUST_SAVED = "just_saved"  # what the last save stored: patient, visit date, decision, id
 
 if TYPE_CHECKING:
     from walkback_rules.core.models import Assessment, Card
@@ -104,7 +105,7 @@ def default_pseudonym() -> str:
 def review_day(rec: Any) -> date | None:
     """The next review date: the one chosen on the Recommendation page, or the one the
     recommendation's interval gives from the visit date."""
-    from walkback_rules.visit import default_review
+    from walkback_rules.consultation.visit import default_review
 
     chosen = form().get("review_date")
     return date.fromisoformat(chosen) if chosen else default_review(visit_day(), rec)
@@ -152,6 +153,11 @@ def widget_key(field: str) -> str:
     return WIDGET + field
 
 
+def carried_key(key: str) -> str:
+    """The session key of the answer to one finding carried from the last visit."""
+    return WIDGET + "carried_" + key
+
+
 def feature_key(code: str) -> str:
     """The session key of one red-flag or exercise-screen checkbox."""
     return WIDGET + "f_" + code
@@ -173,8 +179,10 @@ def restore_widgets() -> None:
     """Give every consultation widget its stored value (widgets forget theirs off-page)."""
     values = form()
     shown = st.session_state.setdefault(_SHOWN, {})
+    for key, answer in (values.get("carried") or {}).items():
+        st.session_state.setdefault(carried_key(key), answer)
     for field, value in values.items():
-        if field in ("red_flags", "exercise_screen"):
+        if field in ("red_flags", "exercise_screen", "carried", "referral_id"):
             continue
         key = widget_key(field)
         if key not in st.session_state:
@@ -213,8 +221,14 @@ def keep_widgets(fields: tuple[str, ...] | None = None) -> None:
         return
     values = form()
     shown = st.session_state.setdefault(_SHOWN, {})
+    if fields is None and values.get("carried"):
+        answers = {k: st.session_state.get(carried_key(k), a) for k, a in values["carried"].items()}
+        if answers != values["carried"]:
+            values["carried"] = answers
     for field in values if fields is None else fields:
-        if field in ("red_flags", "exercise_screen") or widget_key(field) not in st.session_state:
+        if field in ("red_flags", "exercise_screen", "carried", "referral_id"):
+            continue
+        if widget_key(field) not in st.session_state:
             continue
         value = st.session_state[widget_key(field)]
         value = value.isoformat() if isinstance(value, date) else value
@@ -233,17 +247,42 @@ def submit() -> None:
     keep the errors beside their fields."""
     keep_widgets()
     values = form()
-    assessment, errors = validate_form(values)
-    if assessment is not None:
-        from walkback_rules.visit import details_problems
-
-        _, problems = details_problems(visit_data(values, assessment, _today(), None), date.today())
-        errors = {field: [message] for field, message in problems.items()}
+    decided, errors = decide(values, date.today(), st.session_state.get(_ADVISED))
     st.session_state[ERRORS] = errors
-    if assessment is not None and not errors:
-        st.session_state[ASSESSMENT] = assessment
+    if decided is not None:
+        st.session_state[ASSESSMENT] = decided.assessment
+        st.session_state[DECIDED] = decided
         st.session_state.setdefault(LOADED, "New patient")
         st.session_state[GOTO] = PAGES["recommendation"]
+
+
+_ADVISED = "referral_advised_on"  # when the open referral asked about was advised
+
+
+def recommendation() -> Any:
+    """The recommendation of the consultation on screen, decided once: the one decided at
+    submit, or for a demo case loaded without a form, decided on first use and kept."""
+    from walkback_rules import recommend
+
+    assessment = require_assessment()
+    decided: Decided | None = st.session_state.get(DECIDED)
+    if decided is None or decided.assessment != assessment:
+        rec = recommend(assessment)
+        decided = Decided(assessment, rec, _no_details(assessment, rec), None)
+        st.session_state[DECIDED] = decided
+    return decided.recommendation
+
+
+def _no_details(assessment: Assessment, rec: Any) -> Any:
+    """Visit details for a consultation decided without its form (a demo case)."""
+    from walkback_rules.consultation.visit import VisitDetails, default_review, screen_status
+
+    review = default_review(visit_day(), rec)
+    return VisitDetails(
+        visit_date=visit_day().isoformat(),
+        screens=screen_status(assessment, "none_present", "none_present"),
+        review_date=None if review is None else review.isoformat(),
+    )
 
 
 def _today() -> str:
@@ -311,13 +350,13 @@ def _start(values: dict[str, Any]) -> None:
     st.session_state[FORM] = values
     st.session_state[START] = copy.deepcopy(values)
     st.session_state[PERSISTED] = copy.deepcopy(values)
-    for key in (ERRORS, ASSESSMENT, SAVED, SAVED_ID):
+    for key in (ERRORS, ASSESSMENT, SAVED, SAVED_ID, DECIDED, JUST_SAVED, _ADVISED):
         st.session_state.pop(key, None)
 
 
 def unsaved() -> list[str]:
     """What has been typed and not saved, in words (empty when nothing would be lost)."""
-    if FORM not in st.session_state or is_demo():
+    if FORM not in st.session_state or is_demo() or st.session_state.get(JUST_SAVED):
         return []
     keep_widgets()
     start = st.session_state.get(START, FORM_DEFAULTS)
@@ -331,6 +370,8 @@ def keep_draft() -> None:
 
     if FORM not in st.session_state or is_demo() or not can("consultation"):
         return
+    if st.session_state.get(JUST_SAVED) is not None:
+        return  # what was saved is in the record: it never comes back as a draft
     values = form()
     if values == st.session_state.get(PERSISTED):
         return
@@ -411,7 +452,7 @@ def new_patient() -> None:
 
 def _new_patient() -> None:
     _forget_widgets()
-    for key in (FORM, ERRORS, ASSESSMENT, LOADED, START, PERSISTED, SAVED_ID):
+    for key in (FORM, ERRORS, ASSESSMENT, LOADED, START, PERSISTED, SAVED_ID, DECIDED, JUST_SAVED):
         st.session_state.pop(key, None)
     _close_record()
 
@@ -510,7 +551,7 @@ def _discard_dialog(action: str, args: Any, lost: list[str]) -> None:
 
 def _close_record() -> None:
     """Forget the open patient: their pseudonym, what was saved, the review note."""
-    for key in (PATIENT, SAVED, SAVED_ID, NOTE):
+    for key in (PATIENT, SAVED, SAVED_ID, NOTE, REVIEW, _ADVISED, JUST_SAVED):
         st.session_state.pop(key, None)
     st.query_params.pop(PATIENT, None)
 
@@ -611,20 +652,20 @@ def _capital(text: str) -> str:
 def open_patient(pid: str) -> None:
     """Open a patient's record. What this browser was typing for them comes back as it was
     left; a consultation typed for nobody yet becomes a new patient's first; otherwise a
-    review prefilled from their last consultation, or a first consultation. The pseudonym
-    goes in the address so a refresh keeps it."""
-    from walkback_rules.store import prefill
+    review started from their history (`start_review`), or a first consultation. The
+    pseudonym goes in the address so a refresh keeps it."""
+    from walkback_rules.consultation.review import start_review
 
     record = store()
     patient = record.patient(pid)
     carried = unsaved() and not st.session_state.get(PATIENT)
     keep_draft()  # what was typed for the patient open until now stays theirs
     history = record.consultations(pid)
-    start = prefill(history)
+    start = start_review(pid, history, date.today(), record.referrals(pid))
     own = record.draft(token(), pid)
-    first = dict(FORM_DEFAULTS) if start is None else review_form(start.data, start.previous_dose)
+    first = dict(FORM_DEFAULTS) if start is None else start.form
     first["clinician"] = _remembered()
-    note = _review_note(pid, start)
+    note = f"{pid} has no consultation yet: this is their first." if start is None else start.note
     if own is not None:
         _start(first)  # what counts as typed is measured from their planned start
         _resume(own)
@@ -640,11 +681,26 @@ def open_patient(pid: str) -> None:
         note = f"The consultation being typed is now {pid}'s first consultation."
     else:
         _start(first)
+    _remember_review(start)
     st.session_state[NOTE] = note
     st.session_state[PATIENT] = pid
     st.session_state[LOADED] = pid + (f" · {patient.label}" if patient.label else "")
     st.query_params[PATIENT] = pid
     audit("open_patient", pid)
+
+
+REVIEW = "review_start"  # the review's start: the findings it carries, the open referral
+
+
+def _remember_review(start: Any) -> None:
+    st.session_state[REVIEW] = start
+    referral = None if start is None else start.referral
+    st.session_state[_ADVISED] = None if referral is None else referral.advised_on
+
+
+def review_start() -> Any:
+    """The open patient's review start (`consultation.review.ReviewStart`), or None."""
+    return st.session_state.get(REVIEW)
 
 
 # What a review's start takes from the plan, and so what moves when the visit date does.
@@ -664,7 +720,7 @@ def redate() -> None:
     """The visit date's callback. At a review not yet changed from its planned start (a
     visit written up later), the start is worked out again for that day: the week of the
     plan counts from the last visit to this one, not to today."""
-    from walkback_rules.store import prefill
+    from walkback_rules.consultation.review import start_review
 
     keep_widgets()
     pid = st.session_state.get(PATIENT)
@@ -674,38 +730,16 @@ def redate() -> None:
     if any(values.get(f) != start.get(f) for f in _PLANNED):
         return  # the clinician has changed the plan's values: leave what they typed
     day = date.fromisoformat(values.get("visit_date") or _today())
-    history = [c for c in store().consultations(pid) if c.visit_date < day.isoformat()]
-    again = prefill(history, day)
+    record = store()
+    history = [c for c in record.consultations(pid) if c.visit_date < day.isoformat()]
+    again = start_review(pid, history, day, record.referrals(pid))
     if again is None:
         return
-    planned = review_form(again.data, again.previous_dose)
     for field in _PLANNED:
-        values[field] = start[field] = planned[field]
+        values[field] = start[field] = again.form[field]
         st.session_state.pop(widget_key(field), None)
         st.session_state.get(_SHOWN, {}).pop(field, None)
-    st.session_state[NOTE] = _review_note(pid, again)
-
-
-def _review_note(pid: str, start: Any) -> str:
-    """Where a review started from, and what to ask afresh."""
-    if start is None:
-        return f"{pid} has no consultation yet: this is their first."
-    if start.returning_after_flare:
-        dose = "the walking dose is the one set to resume at after the flare"
-    elif start.plan_week is not None:
-        dose = f"the walking dose is the one planned for week {start.plan_week} of it"
-    else:
-        dose = "this week's dose is the one prescribed then"
-    note = (
-        f"Review started from the visit of {start.last_seen[:10]} "
-        f"({DECISION_WORDS.get(start.last_decision, start.last_decision)}, ruleset "
-        f"{start.last_ruleset}): {dose}. It is what was planned: change it to what the "
-        "person actually did. Ask afresh about the flare, the pain now, both screens, mood "
-        "and self-harm."
-    )
-    if start.previous_dose is not None:
-        note += " The plan stepped the walking up since: ask how the back took the step."
-    return note
+    st.session_state[NOTE] = again.note
 
 
 def restore_patient() -> None:
@@ -758,28 +792,28 @@ def visit_day() -> date:
 
 def screens_now(assessment: Assessment) -> Any:
     """Each screen's status as the form and the assessment give it."""
-    from walkback_rules.visit import screen_status
+    from walkback_rules.consultation.visit import screen_status
 
     values = form()
     return screen_status(assessment, values.get("red_flags_asked"), values.get("exercise_asked"))
 
 
 def visit_details(assessment: Assessment) -> tuple[Any, dict[str, str]]:
-    """The visit details the form and the recommendation give (`visit.VisitDetails`), or
-    each problem keyed by form field."""
-    from walkback_rules import recommend
-    from walkback_rules.visit import default_review, details_problems
+    """The visit details the form and the decided recommendation give
+    (`visit.VisitDetails`), or each problem keyed by form field."""
+    from walkback_rules.consultation.visit import default_review, details_problems
 
     values = form()
     day = date.fromisoformat(values.get("visit_date") or _today())
-    review = default_review(day, recommend(assessment))
+    review = default_review(day, recommendation())
     data = visit_data(values, assessment, _today(), review.isoformat() if review else None)
     return details_problems(data, date.today())
 
 
 def save_consultation() -> None:
-    """Save the current assessment, its recommendation and the visit's details to the open
-    patient's record; the draft goes in the same step, and the clinician is remembered."""
+    """Save the consultation as decided, its recommendation and the visit's details, to the
+    open patient's record; the draft goes in the same step, and the clinician is
+    remembered. What committed is said as saved even when remembering the name fails."""
     from walkback_rules.store import StoreError
 
     pid = st.session_state.get(PATIENT)
@@ -792,17 +826,20 @@ def save_consultation() -> None:
         st.session_state[ERRORS] = {k: [v] for k, v in problems.items()}
         st.toast("Not saved: " + md_text("; ".join(problems.values())), icon=":material/error:")
         return
+    decided: Decided | None = st.session_state.get(DECIDED)
+    referral = decided.referral if decided is not None else None
     record = store()
     try:
-        consultation, _ = record.record(
+        consultation, rec = record.record(
             pid,
             assessment,
             details=details,
             draft=token(),
             clinician_id=identity(),
             actor=actor(),
+            rec=recommendation(),
+            referral=referral,
         )
-        record.remember_clinician(token(), details.clinician)
     except StoreError as exc:
         st.session_state[SAVED] = None
         st.toast(f"Not saved: {md_text(str(exc))}", icon=":material/error:")
@@ -811,7 +848,27 @@ def save_consultation() -> None:
     st.session_state[SAVED_ID] = consultation.id
     st.session_state[START] = copy.deepcopy(form())
     st.session_state[PERSISTED] = copy.deepcopy(form())
+    st.session_state[JUST_SAVED] = {
+        "patient": pid,
+        "visit_date": details.visit_date,
+        "decision": DECISION_WORDS.get(rec.decision.value, rec.decision.value),
+        "recorded_at": consultation.recorded_at,
+        "id": consultation.id,
+    }
+    st.session_state[NOTE] = None
     st.toast(f"Saved to {pid} at {consultation.recorded_at[11:16]} UTC", icon=":material/save:")
+    try:
+        record.remember_clinician(token(), details.clinician)
+    except StoreError as exc:
+        st.toast(
+            f"Saved. The clinician's name was not remembered for next time: {md_text(str(exc))}"
+        )
+
+
+def just_saved() -> dict[str, Any] | None:
+    """What the last save stored, while the consultation on screen is that one."""
+    saved: dict[str, Any] | None = st.session_state.get(JUST_SAVED)
+    return saved if saved is not None and saved_id() is not None else None
 
 
 def current_assessment() -> Assessment | None:

@@ -17,6 +17,31 @@ from walkback_rules import Assessment, validate_assessment
 # tests start use a throwaway SQLite file instead.
 os.environ["WALKBACK_DB_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='walkback-test-')}/record.db"
 
+# The slow layers, by module: Chromium against a running app, and Streamlit's harness.
+BROWSER_MODULES = frozenset(
+    {
+        "test_accessibility",
+        "test_clinic_server",
+        "test_course",
+        "test_drafts_browser",
+        "test_e2e",
+        "test_hosts",
+        "test_teaching_browser",
+    }
+)
+APP_MODULES = frozenset({"test_access_app", "test_app", "test_app_record", "test_teaching_app"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test of the slow layers, so the inner loop can leave them out."""
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        if module in BROWSER_MODULES:
+            item.add_marker(pytest.mark.browser)
+        elif module in APP_MODULES:
+            item.add_marker(pytest.mark.app)
+
+
 # CI runs a few thousand examples per property; a local run stays quick.
 settings.register_profile(
     "ci", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow]

@@ -17,6 +17,8 @@ from .needs import unavailable
 
 PG_ENV = "WALKBACK_TEST_PG_URL"
 TABLES = (
+    "referral_updates",
+    "referrals",
     "user_roles",
     "users",
     "settings",

@@ -13,8 +13,8 @@ from streamlit.testing.v1 import AppTest
 import ui
 from walkback_rules import SOURCES, Decision, recommend, validate_assessment
 from walkback_rules.cases import CASES, CASES_BY_ID
+from walkback_rules.consultation.form import form_from_assessment
 from walkback_rules.core.codes import Flag
-from walkback_rules.intake import form_from_assessment
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

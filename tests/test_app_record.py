@@ -521,3 +521,58 @@ def test_every_past_visit_an_import_accepts_opens(kind: str) -> None:
                 "Clinician summary (PDF)",
                 "Referral letter (PDF)",
             ]
+
+
+def test_a_save_is_plainly_a_save_and_never_comes_back_as_a_draft() -> None:
+    """After saving, the consultation page says what was saved and offers the next step;
+    the form is not shown, and no unsaved consultation is listed for the patient."""
+    pid = ui.store().new_patient().id
+    token = fresh_token()
+    at = save_first_visit(token, pid)
+
+    at.switch_page(ui.PAGES["consultation"]).run()
+    saved_panel = [s.value for s in at.success]
+    labels = button_labels(at)
+    form_shown = [n for n in at.number_input if n.key == "c_age"]
+    click(at, "Start the next patient")
+
+    assert any(f"**Saved** to {pid}" in s for s in saved_panel)
+    assert "Start the next patient" in labels
+    assert not form_shown
+    assert ui.store().draft(token, pid) is None
+    assert not any(f"Unsaved consultation for **{pid}**" in m.value for m in at.markdown)
+
+
+def test_a_review_asks_about_the_finding_carried_from_the_last_visit() -> None:
+    """Cancer history at the first visit is shown at the review as found then, and the
+    recommendation waits until it is answered."""
+    record = ui.store()
+    pid = record.new_patient().id
+    first = validate_assessment(
+        {
+            "age": 62,
+            "visit": "initial",
+            "previous_episodes": 1,
+            "flare": {"level": "none", "pain_now": 0, "days_since_onset": None},
+            "walking": {"walks_per_week": 0, "minutes_per_walk": 0, "weeks_at_current_dose": None},
+            "red_flags": ["cancer_history"],
+        }
+    )
+    record.record(
+        pid, first, at=f"{(date.today() - timedelta(days=14)).isoformat()}T09:00:00+00:00"
+    )
+
+    at = session(fresh_token(), pid)
+    blank = at.radio(key=ui.carried_key("cancer_history")).value
+    at.selectbox(key="c_flare_level").select("none")
+    at.number_input(key="c_pain_now").set_value(0)
+    at.radio(key="c_exercise_asked").set_value("none_present")
+    at.radio(key="c_last_step").set_value("no_increase").run()
+    get_recommendation(at)
+    waiting = [e.value for e in at.error]
+    at.radio(key=ui.carried_key("cancer_history")).set_value("present").run()
+    get_recommendation(at)
+
+    assert blank is None
+    assert any("Found at the last visit" in e for e in waiting)
+    assert "cancer_history" in at.session_state[ui.ASSESSMENT].red_flags

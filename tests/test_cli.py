@@ -495,6 +495,8 @@ def test_patients_record_list_show(record: str) -> None:
             "last_seen": listed[0]["last_seen"],
             "last_decision": "PROGRESS",
             "next_review": (date.today() + timedelta(days=14)).isoformat(),
+            "open_referral": None,
+            "referral_follow_up": None,
         }
     ]
     shown = run(["patients", "show", pid])[1]

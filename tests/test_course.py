@@ -16,7 +16,8 @@ import playwright.sync_api as playwright_api
 import pytest
 from playwright.sync_api import Page
 
-from walkback_rules.store import Store, prefill
+from walkback_rules.consultation.review import prefill
+from walkback_rules.store import Store
 
 from .browser import (
     CHROMIUM_ARGS,

@@ -8,7 +8,7 @@ import pytest
 
 from walkback_rules import validate_assessment
 from walkback_rules.cases import CASES
-from walkback_rules.intake import (
+from walkback_rules.consultation.form import (
     FORM_DEFAULTS,
     LABELS,
     RED_FLAG_GROUPS,
@@ -289,7 +289,7 @@ def test_an_empty_checklist_must_be_answered(changes: dict[str, Any], error: boo
 def test_a_review_asks_the_flare_pain_and_screens_afresh() -> None:
     """A review started from a record leaves the flare, pain and screens blank, whatever
     the last visit held."""
-    from walkback_rules.intake import review_form
+    from walkback_rules.consultation.review import review_form
 
     last = {**filled(), "visit": "review"}
     data = {"age": 50, "visit": "review", "previous_episodes": 1,
@@ -305,7 +305,7 @@ def test_a_review_asks_the_flare_pain_and_screens_afresh() -> None:
 
 
 def test_a_draft_from_an_older_form_keeps_what_was_typed() -> None:
-    from walkback_rules.intake import draft_form
+    from walkback_rules.consultation.form import draft_form
 
     form = draft_form({"age": 61, "retired_field": 3})
 
@@ -314,7 +314,7 @@ def test_a_draft_from_an_older_form_keeps_what_was_typed() -> None:
 
 
 def test_what_was_typed_is_named_once_each() -> None:
-    from walkback_rules.intake import typed
+    from walkback_rules.consultation.form import typed
 
     start = dict(FORM_DEFAULTS)
     now = {**start, "age": 60, "phq2_interest": 1, "phq2_mood": 2, "note": "x"}

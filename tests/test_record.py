@@ -11,9 +11,14 @@ import pytest
 import sqlalchemy as sa
 
 from walkback_rules import recommend
+from walkback_rules.consultation.visit import (
+    VisitDetails,
+    details_problems,
+    screen_status,
+    screens_line,
+)
 from walkback_rules.store import DiaryWeek, ImportError_, NotFound, Store, StoreError, dumps
 from walkback_rules.store.repo import HEAD, MIGRATIONS
-from walkback_rules.visit import VisitDetails, details_problems, screen_status, screens_line
 
 from .conftest import make_assessment
 from .stores import rows
@@ -412,7 +417,8 @@ def test_the_handout_gives_the_next_visit_and_never_the_note() -> None:
 
 
 def test_a_review_advances_the_episode_and_carries_usual_pain() -> None:
-    from walkback_rules.store import Consultation, prefill
+    from walkback_rules.consultation.review import prefill
+    from walkback_rules.store import Consultation
 
     assessment = make_assessment(episode_weeks=3, usual_pain=2)
     rec = recommend(assessment)

@@ -181,7 +181,7 @@ def test_importing_the_package_loads_nothing_heavy() -> None:
 
     heavy = ("streamlit", "pandas", "altair", "fpdf", "sqlalchemy", "psycopg", "textstat")
     code = (
-        "import sys, walkback_rules, walkback_rules.intake, walkback_rules.whatif;"
+        "import sys, walkback_rules, walkback_rules.consultation.form, walkback_rules.whatif;"
         f"print([m for m in {heavy!r} if m in sys.modules])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

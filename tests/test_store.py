@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from walkback_rules import Assessment, Decision, validate_assessment
 from walkback_rules.cases import CASES_BY_ID
+from walkback_rules.consultation.review import prefill
 from walkback_rules.store import (
     DiaryWeek,
     ImportError_,
@@ -28,7 +29,6 @@ from walkback_rules.store import (
     StoreError,
     default_url,
     dumps,
-    prefill,
 )
 from walkback_rules.store.repo import HEAD
 from walkback_rules.store.transfer import ID_PATTERN, MAX_IMPORT_BYTES

@@ -7,12 +7,8 @@ from datetime import date
 import streamlit as st
 
 import ui
-from walkback_rules.core.cards import URGENCY_WORDS, referral_for
-from walkback_rules.core.codes import FLARE_LEVELS
-from walkback_rules.core.dosing import band_range, effective_level, implied_level
-from walkback_rules.core.screens import Screening, screen
-from walkback_rules.history import diary_since
-from walkback_rules.intake import (
+from walkback_rules.consultation.findings import ANSWERS, words_of
+from walkback_rules.consultation.form import (
     ADHERENCE_CHOICES,
     EXERCISE_CHECKLIST,
     GROUP_TITLES,
@@ -28,8 +24,18 @@ from walkback_rules.intake import (
     pain_band_ok,
     phq2_total,
 )
+from walkback_rules.consultation.referrals import NOTE_MAX as REFERRAL_NOTE_MAX
+from walkback_rules.consultation.referrals import STATUS_CHOICES
+from walkback_rules.consultation.visit import ASKED_CHOICES, CLINICIAN_MAX, NOTE_MAX
+from walkback_rules.core.cards import URGENCY_WORDS, referral_for
+from walkback_rules.core.codes import FLARE_LEVELS
+from walkback_rules.core.dosing import band_range, effective_level, implied_level
+from walkback_rules.core.screens import Screening, screen
+from walkback_rules.history import diary_since
 from walkback_rules.store import Store, label_problem
-from walkback_rules.visit import ASKED_CHOICES, CLINICIAN_MAX, NOTE_MAX
+
+RED_FLAG_CODES = frozenset(f.code for group in RED_FLAG_GROUPS.values() for f in group)
+EXERCISE_CODES = frozenset(f.code for f in EXERCISE_CHECKLIST)
 
 ui.follow_goto()
 ui.restore_widgets()
@@ -128,8 +134,55 @@ def _patient_bar(record: Store) -> None:
 if record is not None:
     _patient_bar(record)
 
+saved = ui.just_saved()
+if saved is not None:
+    # A save is plainly a save: what was stored, and the next step; never the form again.
+    st.success(
+        f"**Saved** to {saved['patient']}: the visit of {saved['visit_date']}, "
+        f"{saved['decision']}. It is in the record and will not come back as a draft.",
+        icon=":material/task_alt:",
+    )
+    print_col, record_col, next_col, fix_col = st.columns(4)
+    print_col.page_link(ui.PAGES["handouts"], label="Print the handouts", icon=":material/print:")
+    record_col.page_link(
+        ui.PAGES["patients"], label="Open the record", icon=":material/folder_shared:"
+    )
+    next_col.button("Start the next patient", on_click=ui.new_patient, icon=":material/person_add:")
+    fix_col.button(
+        "Correct this consultation",
+        on_click=ui.start_correction,
+        args=({**ui.form(), "corrects": saved["recorded_at"]},),
+        icon=":material/edit:",
+    )
+    st.stop()
+
 if state.get(ui.NOTE):
     st.info(state[ui.NOTE], icon=":material/history:")
+
+start_now = ui.review_start()
+if ui.form().get("referral_id") is not None and start_now is not None and start_now.referral:
+    # The open referral comes first: what became of it is asked before anything else.
+    with st.container(border=True):
+        st.subheader("Open referral")
+        st.markdown(ui.md_text(start_now.referral.words()) + ".")
+        if start_now.referral.follow_up:
+            st.caption(f"Follow-up was due on {start_now.referral.follow_up}.")
+        st.radio(
+            "What became of it?",
+            tuple(STATUS_CHOICES),
+            key=k("referral_status"),
+            index=None,
+            format_func=STATUS_CHOICES.get,
+            horizontal=True,
+        )
+        ui.errors_for("referral_status")
+        st.text_input(
+            "Outcome, briefly (optional; for the record only)",
+            key=k("referral_note"),
+            max_chars=REFERRAL_NOTE_MAX,
+            placeholder="e.g. seen by the spinal team; imaging normal",
+        )
+        ui.errors_for("referral_note")
 corrects = ui.form().get("corrects")
 if corrects:
     st.warning(
@@ -175,9 +228,10 @@ def _tier_note(screening: Screening, condition: str) -> None:
         st.markdown(f":red[**{URGENCY_WORDS[tier]}**]")  # type: ignore[index]
 
 
-def _asked(checklist: str, field: str, name: str) -> None:
-    """With nothing ticked, how the checklist was answered: none present, or not asked."""
-    found = ui.ticked(checklist)
+def _asked(checklist: str, field: str, name: str, held: list[str]) -> None:
+    """With nothing ticked or carried, how the checklist was answered: none present, or not
+    asked (a carried finding not yet answered resolved keeps the screen positive)."""
+    found = ui.ticked(checklist) + held
     if found:
         st.caption(
             f"Recorded as positive: {len(found)} {name} feature"
@@ -199,7 +253,31 @@ def _asked(checklist: str, field: str, name: str) -> None:
 def _screens() -> None:
     """The screens first. A tick reruns only this part of the page, so a serious finding
     shows its banner and tier at once; the core's screen decides, the page draws."""
-    screening = screen(ui.ticked("red_flags"), ui.ticked("exercise_screen"))
+    carried = dict(ui.form().get("carried") or {})
+    since = {c.key: c.since for c in (start_now.carried if start_now is not None else ())}
+    if carried:
+        with st.container(border=True):
+            st.subheader("Found at the last visit")
+            st.caption(
+                "Each finding stays until you say it has resolved. Ask whether it is still "
+                "present; the rules count it as present until you answer."
+            )
+            for key in carried:
+                when = f" (recorded since {since[key]})" if key in since else ""
+                st.radio(
+                    ui.md_text(words_of(key)) + when,
+                    tuple(ANSWERS),
+                    key=ui.carried_key(key),
+                    index=None,
+                    format_func=ANSWERS.get,
+                    horizontal=True,
+                )
+            ui.errors_for("carried")
+    held = [key for key in carried if state.get(ui.carried_key(key)) != "resolved"]
+    screening = screen(
+        [*ui.ticked("red_flags"), *(c for c in held if c in RED_FLAG_CODES)],
+        [*ui.ticked("exercise_screen"), *(c for c in held if c in EXERCISE_CODES)],
+    )
     referral = referral_for(screening)
     st.subheader("Red flags")
     if referral is not None and referral.urgency == "emergency":
@@ -214,20 +292,31 @@ def _screens() -> None:
         with flag_cols[i % 3], st.container(border=True):
             st.markdown(f"**{GROUP_TITLES[condition]}**")
             for feature in features:
-                st.checkbox(feature.wording, key=ui.feature_key(feature.code))
+                if feature.code in carried:
+                    st.caption(f"{ui.md_text(feature.wording)}: carried, asked above.")
+                else:
+                    st.checkbox(feature.wording, key=ui.feature_key(feature.code))
             _tier_note(screening, condition)
             if condition == "malignancy":
                 st.caption("Past cancer with any bladder, bowel, saddle or leg sign: emergency.")
     ui.errors_for("red_flags")
-    _asked("red_flags", "red_flags_asked", "red-flag")
+    _asked("red_flags", "red_flags_asked", "red-flag", [c for c in held if c in RED_FLAG_CODES])
 
     st.subheader("Exercise safety")
     with st.container(border=True):
         for feature in EXERCISE_CHECKLIST:
-            st.checkbox(feature.wording, key=ui.feature_key(feature.code))
+            if feature.code in carried:
+                st.caption(f"{ui.md_text(feature.wording)}: carried, asked above.")
+            else:
+                st.checkbox(feature.wording, key=ui.feature_key(feature.code))
         _tier_note(screening, "cardiorespiratory")
     ui.errors_for("exercise_screen")
-    _asked("exercise_screen", "exercise_asked", "exercise-safety")
+    _asked(
+        "exercise_screen",
+        "exercise_asked",
+        "exercise-safety",
+        [c for c in held if c in EXERCISE_CODES],
+    )
     # On a rerun of this part alone, what was ticked is kept as the draft here.
     ui.keep_widgets()
     ui.keep_draft()
@@ -467,8 +556,12 @@ with legs_col:
         horizontal=True,
         help="New symptoms in both legs are a red flag; claudication is asked below.",
     )
+    carried_now = ui.form().get("carried") or {}
     for field, question in HISTORY_QUESTIONS:
-        st.checkbox(question, key=k(field))
+        if field in carried_now:
+            st.caption(f"{question}: carried from the last visit, asked at the top.")
+        else:
+            st.checkbox(question, key=k(field))
 with mood_col:
     st.subheader("Mood and risk")
     st.caption("PHQ-2: over the last 2 weeks, how often has the person been bothered by…")

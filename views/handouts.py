@@ -5,7 +5,6 @@ from datetime import datetime
 import streamlit as st
 
 import ui
-from walkback_rules import recommend
 from walkback_rules.charts import plan_chart
 from walkback_rules.clinic import PAPER_NAMES
 from walkback_rules.handouts import (
@@ -30,7 +29,7 @@ from walkback_rules.handouts.content import (
 from walkback_rules.handouts.readability import GRADE_AIM, GRADE_LIMIT, readings
 
 assessment = ui.require_assessment()
-rec = recommend(assessment)
+rec = ui.recommendation()
 
 st.title("Handouts")
 st.caption(

@@ -3,13 +3,12 @@
 import streamlit as st
 
 import ui
-from walkback_rules import recommend
 from walkback_rules.charts import plan_chart, plan_table
 from walkback_rules.core.cards import DECISION_NAMES
 from walkback_rules.plan import project
 
 assessment = ui.require_assessment()
-rec = recommend(assessment)
+rec = ui.recommendation()
 plan = project(assessment, rec)
 
 st.title("Plan")

@@ -5,17 +5,17 @@ from datetime import datetime, timedelta
 import streamlit as st
 
 import ui
-from walkback_rules import SOURCES, describe_dose, recommend
+from walkback_rules import SOURCES, describe_dose
+from walkback_rules.consultation.visit import REVIEW_MAX_DAYS, default_review, screens_line
 from walkback_rules.core.cards import URGENCY_WORDS, short_dose
 from walkback_rules.core.models import REFERRAL_DECISIONS
 from walkback_rules.core.rules import RULES
 from walkback_rules.core.screens import CONDITION_INFO
 from walkback_rules.handover import also_noted
-from walkback_rules.visit import REVIEW_MAX_DAYS, default_review, screens_line
 from walkback_rules.whatif import REFERRAL_NOTE, what_would_change
 
 assessment = ui.require_assessment()
-rec = recommend(assessment)
+rec = ui.recommendation()
 rules = {r.id: r for r in RULES}
 
 st.title("Recommendation")

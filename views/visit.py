@@ -6,14 +6,14 @@ from datetime import date, datetime
 import streamlit as st
 
 import ui
+from walkback_rules.consultation.form import form_from_assessment
+from walkback_rules.consultation.visit import screens_line
 from walkback_rules.core.models import Assessment, Recommendation
 from walkback_rules.handouts import HandoutOptions, handout_file, summary_file
 from walkback_rules.handouts.letter import letter_pdf
 from walkback_rules.handouts.summary import visit_rows
 from walkback_rules.history import decision_words
-from walkback_rules.intake import form_from_assessment
 from walkback_rules.store import NotFound
-from walkback_rules.visit import screens_line
 
 state = st.session_state
 record = ui.store()

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .clinic import DOCTORS, ClinicSettings
+from .consultation.visit import screens_line
 from .core.codes import Flag
 from .core.engine import Decided, decide, recommend
 from .core.jsontext import json_lines
@@ -27,7 +28,6 @@ from .core.rules import RULES
 from .core.screens import CONDITION_INFO, FEATURES, TIER_RULES
 from .core.validation import ROOT, AssessmentError, FieldError, validate_assessment_json
 from .handouts.content import PAPERS, SECTIONS, HandoutOptions
-from .visit import screens_line
 
 if TYPE_CHECKING:  # pragma: no cover
     from .store import Store
@@ -434,15 +434,107 @@ def cmd_patients(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 2
 
 
+def _record(store: Store, args: argparse.Namespace) -> tuple[Any, Any]:
+    """Record a visit as the app does: the assessment with the visit's date, clinician and
+    screens, each carried finding answered, an open referral's status, through the same
+    consultation layer; every problem is named by its option and nothing is saved."""
+    from .consultation.decided import decide
+    from .consultation.form import form_from_assessment
+    from .consultation.review import start_review
+
+    assessment = assessment_from_json(_read(args.file))
+    today = date.today()
+    day = _iso_day(args.visit_date, "--visit-date") if args.visit_date else today
+    history = store.consultations(args.id)
+    followed = store.referrals(args.id)
+    start = start_review(args.id, history, day, followed)
+    form = form_from_assessment(assessment.model_dump(mode="json"))
+    form.update(
+        visit_date=day.isoformat(),
+        clinician=args.clinician or "",
+        # Not given: not asked, never negative (a ticked feature makes a screen positive).
+        red_flags_asked=args.red_flags or "not_asked",
+        exercise_asked=args.exercise_screen or "not_asked",
+        carried={},
+    )
+    problems: list[FieldError] = []
+    answers: dict[str, str] = {}
+    for given in args.carried or []:
+        key, _, answer = given.partition("=")
+        answers[key] = answer
+    if start is not None and assessment.visit == "review":
+        known = {c.key for c in start.carried}
+        for key, answer in answers.items():
+            if key not in known:
+                problems.append(
+                    FieldError(
+                        "--carried",
+                        f"{key} was not found at the last visit; carried: "
+                        + (", ".join(sorted(known)) or "none"),
+                    )
+                )
+            elif answer not in ("present", "resolved"):
+                problems.append(
+                    FieldError("--carried", f"{key}: answer present or resolved, not {answer!r}")
+                )
+        form["carried"] = {c.key: answers.get(c.key) for c in start.carried}
+        if start.referral is not None:
+            form.update(
+                referral_id=start.referral.id,
+                referral_status=args.referral_status,
+                referral_note=args.referral_note or "",
+            )
+    elif answers:
+        problems.append(FieldError("--carried", "only a review carries findings from a visit"))
+    if problems:
+        raise InputError(problems)
+    advised = None if start is None or start.referral is None else start.referral.advised_on
+    decided, errors = decide(form, today, advised)
+    if decided is None:
+        raise InputError(
+            [FieldError(_OPTIONS.get(field, field), m) for field, ms in errors.items() for m in ms]
+        )
+    return store.record(
+        args.id,
+        decided.assessment,
+        details=decided.details,
+        actor=command_line_actor(),
+        rec=decided.recommendation,
+        referral=decided.referral,
+    )
+
+
+# Each form field the record command sets, by the option that sets it.
+_OPTIONS = {
+    "visit_date": "--visit-date",
+    "clinician": "--clinician",
+    "red_flags_asked": "--red-flags",
+    "exercise_asked": "--exercise-screen",
+    "carried": "--carried",
+    "referral_status": "--referral-status",
+    "referral_note": "--referral-note",
+}
+
+
+def _iso_day(text: str, option: str) -> date:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        day = None
+    if day is None or day.isoformat() != text:
+        raise InputError([FieldError(option, f"a date as YYYY-MM-DD, not {text!r}")])
+    return day
+
+
 def _patients(store: Store, args: argparse.Namespace, out: TextIO) -> int:
-    from .store import dumps, prefill
+    from .consultation.review import start_review
+    from .store import dumps
 
     action = args.action
     if action == "new":
         out.write(store.new_patient(args.label).id + "\n")
     elif action == "record":
-        assessment = assessment_from_json(_read(args.file))
-        _, rec = store.record(args.id, assessment, actor=command_line_actor())
+        _, rec = _record(store, args)
         out.write(rec.model_dump_json(indent=2) + "\n")
     elif action == "list":
         rows = store.patients(args.search or "")
@@ -457,6 +549,8 @@ def _patients(store: Store, args: argparse.Namespace, out: TextIO) -> int:
                             "last_seen": r.last_seen,
                             "last_decision": r.last_decision,
                             "next_review": r.next_review,
+                            "open_referral": r.open_referral,
+                            "referral_follow_up": r.referral_follow_up,
                         }
                         for r in rows
                     ],
@@ -471,6 +565,9 @@ def _patients(store: Store, args: argparse.Namespace, out: TextIO) -> int:
                     f"{r.id}  {r.consultations:>3} visits  {_date(r.last_seen):16}  "
                     f"{r.last_decision or '':20}  {escaped(r.label or '')}\n"
                 )
+                if r.open_referral:
+                    due = f", follow up {r.referral_follow_up}" if r.referral_follow_up else ""
+                    out.write(f"         open: {r.open_referral}{due}\n")
     elif action == "show":
         patient = store.patient(args.id)
         history = store.consultations(args.id)
@@ -494,13 +591,23 @@ def _patients(store: Store, args: argparse.Namespace, out: TextIO) -> int:
                 f"  diary {week.week_start}: {week.walks} walks, {week.minutes} min, "
                 f"worst pain {week.worst_pain}\n"
             )
-        start = prefill(history)
+        for referral in store.referrals(args.id):
+            due = f", follow up {referral.follow_up}" if referral.follow_up else ""
+            out.write(f"  referral {referral.id}: {escaped(referral.words())}{due}\n")
+        start = start_review(args.id, history, date.today(), store.referrals(args.id))
         if start is not None:
-            w = start.data["walking"]
-            out.write(
-                f"  next review starts at {w['walks_per_week']} walks of "
-                f"{w['minutes_per_walk']} min\n"
-            )
+            walks, minutes = start.form["walks_per_week"], start.form["minutes_per_walk"]
+            if walks is None:
+                out.write(
+                    "  next review: walking was stopped for the referral; ask what was walked\n"
+                )
+            else:
+                out.write(f"  next review starts at {walks} walks of {minutes} min\n")
+            for found in start.carried:
+                out.write(
+                    f"  carried to the next review: {found.key} ({found.words}, "
+                    f"since {found.since})\n"
+                )
     elif action == "export":
         if args.all == bool(args.id) or (args.all and args.fhir):
             raise InputError(
@@ -654,6 +761,27 @@ def _patients_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     )
     record.add_argument("id", metavar="ID")
     record.add_argument("file", nargs="?", default="-", metavar="FILE|-")
+    record.add_argument("--visit-date", metavar="YYYY-MM-DD", help="default: today")
+    record.add_argument("--clinician", metavar="NAME", help="name or initials")
+    for option, what in (("--red-flags", "red-flag"), ("--exercise-screen", "exercise-safety")):
+        record.add_argument(
+            option,
+            choices=("none_present", "not_asked"),
+            help=f"with no {what} feature ticked: none present, or not asked (positive "
+            "when a feature is ticked)",
+        )
+    record.add_argument(
+        "--carried",
+        action="append",
+        metavar="FINDING=present|resolved",
+        help="at a review, each finding carried from the last visit (see show), answered",
+    )
+    record.add_argument(
+        "--referral-status",
+        choices=("advised", "made", "seen", "declined", "lost"),
+        help="at a review with an open referral: what became of it",
+    )
+    record.add_argument("--referral-note", metavar="TEXT", help="the referral's outcome, briefly")
     listing = actions.add_parser("list", help="list patients, most recently seen first")
     listing.add_argument("--json", action="store_true", help="as JSON")
     listing.add_argument("--search", default="", metavar="TEXT", help="ID or label contains")

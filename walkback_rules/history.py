@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Protocol
 
+from .consultation.form import step_of
 from .core.cards import DECISION_NAMES, URGENCY_WORDS, describe_dose
 from .core.models import NextDose, Span
-from .intake import step_of
 
 _NAMES = {d.value: name for d, name in DECISION_NAMES.items()}
 

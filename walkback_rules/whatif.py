@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .consultation.form import LAST_STEP_CHOICES, last_progression_for, step_of
 from .core.cards import DECISION_NAMES, short_dose
 from .core.codes import FLARE_LEVELS, WALKING_TOLERANCES, Decision
 from .core.engine import decide
@@ -20,7 +21,6 @@ from .core.models import REFERRAL_DECISIONS, Assessment
 from .core.rules import ADULT_AGE
 from .core.screens import FEATURES
 from .core.validation import AssessmentError, validate_assessment
-from .intake import LAST_STEP_CHOICES, last_progression_for, step_of
 
 Data = dict[str, Any]
 

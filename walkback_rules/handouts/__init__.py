@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Literal
 
+from ..consultation.visit import VisitDetails
 from ..core.engine import recommend
 from ..core.models import Assessment, Recommendation
-from ..visit import VisitDetails
 from .content import (
     PAPERS,
     SECTION_TITLES,

@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from ..consultation.visit import VisitDetails, screens_line
 from ..core.cards import DECISION_NAMES, describe_dose
 from ..core.evidence import SOURCES
 from ..core.models import Assessment, Recommendation
 from ..core.rules import RULES
 from ..core.screens import FEATURES
-from ..visit import VisitDetails, screens_line
 from .content import Paper
 from .pdf import FONT, GREY, INK, new_pdf, text
 

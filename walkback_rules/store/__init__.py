@@ -10,12 +10,10 @@ from .repo import (
     NotFound,
     Patient,
     PatientSummary,
-    Prefill,
     Store,
     StoreError,
     default_url,
     describe_url,
-    prefill,
 )
 from .transfer import ImportError_, PatientFile, dumps, label_problem
 
@@ -28,12 +26,10 @@ __all__ = [
     "Patient",
     "PatientFile",
     "PatientSummary",
-    "Prefill",
     "Store",
     "StoreError",
     "default_url",
     "describe_url",
     "dumps",
     "label_problem",
-    "prefill",
 ]

@@ -28,12 +28,12 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from ..clinic import ClinicSettings, error_lines, settings_errors
+from ..consultation.referrals import Referral, ReferralUpdate, follow_up
+from ..consultation.visit import VisitDetails, default_review, screen_status, visit_problems
 from ..core.codes import RULESET_VERSION
 from ..core.engine import recommend
-from ..core.models import FLARE_DECISIONS, Assessment, Recommendation
+from ..core.models import Assessment, Recommendation
 from ..core.validation import FieldError
-from ..history import prescribed
-from ..visit import VisitDetails, default_review, screen_status, visit_problems
 from .schema import (
     audit,
     browsers,
@@ -43,6 +43,8 @@ from .schema import (
     drafts,
     patients,
     printouts,
+    referral_updates,
+    referrals,
     user_roles,
     users,
 )
@@ -59,7 +61,7 @@ from .transfer import (
 
 ENV_URL = "WALKBACK_DB_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD = "0005"  # the newest migration; a test keeps it in step with the migrations folder
+HEAD = "0006"  # the newest migration; a test keeps it in step with the migrations folder
 WAIT_SECONDS = 10.0  # how long a write waits for another writer before it gives up
 _WRITE = "walkback_write"  # the execution option that marks a writing transaction
 
@@ -89,6 +91,9 @@ class PatientSummary:
     last_seen: str | None
     last_decision: str | None
     next_review: str | None = None  # the review date the last consultation set
+    last_recorded: str | None = None  # when the last visit was written up
+    open_referral: str | None = None  # the open referral in words, until it is closed
+    referral_follow_up: str | None = None  # the day to check on it
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,6 +307,9 @@ def _remove(conn: Connection, pid: str) -> int:
     """Delete one patient's rows from every table; return how many consultations went."""
     visits = sa.select(consultations.c.id).where(consultations.c.patient_id == pid)
     conn.execute(printouts.delete().where(printouts.c.consultation_id.in_(visits)))
+    items = sa.select(referrals.c.id).where(referrals.c.patient_id == pid)
+    conn.execute(referral_updates.delete().where(referral_updates.c.referral_id.in_(items)))
+    conn.execute(referrals.delete().where(referrals.c.patient_id == pid))
     gone = conn.execute(consultations.delete().where(consultations.c.patient_id == pid))
     conn.execute(diary.delete().where(diary.c.patient_id == pid))
     conn.execute(diary_changes.delete().where(diary_changes.c.patient_id == pid))
@@ -316,6 +324,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "sign_out": "signed out",
     "open_patient": "opened the patient",
     "save_consultation": "saved a consultation",
+    "referral_status": "recorded a referral's status",
     "save_diary": "saved a diary week",
     "remove_diary": "removed a diary week",
     "print": "printed",
@@ -412,6 +421,7 @@ def _patient_file(
     visits: list[dict[str, Any]],
     weeks: list[dict[str, Any]],
     changes: list[dict[str, Any]] | None = None,
+    followed: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     out = {
         "format": FORMAT,
@@ -422,7 +432,113 @@ def _patient_file(
     }
     if changes:
         out["diary_changes"] = changes
+    if followed:
+        out["referrals"] = followed
     return out
+
+
+def _referral_item(
+    conn: Connection, pid: str, cid: int, rec: Recommendation, visit_date: str, at: str
+) -> None:
+    """The record item of a referral the recommendation gives, advised on the visit day."""
+    if rec.referral is None:
+        return
+    advised = date.fromisoformat(visit_date)
+    due = follow_up(rec.referral.urgency, advised)
+    rid = conn.execute(
+        referrals.insert().values(
+            patient_id=pid,
+            consultation_id=cid,
+            urgency=rec.referral.urgency,
+            conditions=list(rec.referral.conditions),
+            advised_on=visit_date,
+            follow_up=None if due is None else due.isoformat(),
+        )
+    ).inserted_primary_key
+    assert rid is not None
+    conn.execute(
+        referral_updates.insert().values(
+            referral_id=rid[0], status="advised", on_date=visit_date, recorded_at=at
+        )
+    )
+
+
+def _followed(items: Sequence[Referral], visits: Sequence[Consultation]) -> list[dict[str, Any]]:
+    """Referrals as the patient file holds them, each naming its consultation's time."""
+    times = {c.id: c.recorded_at for c in visits}
+    return [{"consultation": times[r.consultation_id], **r.to_json()} for r in items]
+
+
+def _import_referrals(conn: Connection, file: PatientFile, ids_at: dict[str, int]) -> None:
+    """A file's referrals as it holds them; a file made before referrals were followed gets
+    an item, advised on the visit day, for each consultation that gave one."""
+    given = {r.consultation for r in file.referrals}
+    for r in file.referrals:
+        rid = conn.execute(
+            referrals.insert().values(
+                patient_id=file.patient.id,
+                consultation_id=ids_at[r.consultation],
+                urgency=r.urgency,
+                conditions=list(r.conditions),
+                advised_on=r.advised_on,
+                follow_up=r.follow_up,
+            )
+        ).inserted_primary_key
+        assert rid is not None
+        conn.execute(
+            referral_updates.insert(),
+            [
+                {
+                    "referral_id": rid[0],
+                    "status": u.status,
+                    "on_date": u.on,
+                    "note": u.note,
+                    "recorded_at": u.recorded_at,
+                }
+                for u in r.updates
+            ],
+        )
+    for c in file.consultations:
+        if c.recorded_at in given or c.recommendation.referral is None:
+            continue
+        if not isinstance(c.recommendation, Recommendation):
+            continue  # a 1.0 referral is kept as recorded, outside the follow-up
+        day = c.details.visit_date if c.details else c.recorded_at[:10]
+        _referral_item(
+            conn, file.patient.id, ids_at[c.recorded_at], c.recommendation, day, c.recorded_at
+        )
+
+
+def _referrals(conn: Connection, where: Any) -> list[Referral]:
+    """Referrals with every status they have had, oldest first."""
+    rows = conn.execute(sa.select(referrals).where(where).order_by(referrals.c.id)).all()
+    if not rows:
+        return []
+    updates: dict[int, list[ReferralUpdate]] = {}
+    recorded: dict[int, list[str]] = {}
+    for u in conn.execute(
+        sa.select(referral_updates)
+        .where(referral_updates.c.referral_id.in_([r.id for r in rows]))
+        .order_by(referral_updates.c.id)
+    ):
+        updates.setdefault(u.referral_id, []).append(
+            ReferralUpdate(status=u.status, on=u.on_date, note=u.note)
+        )
+        recorded.setdefault(u.referral_id, []).append(u.recorded_at)
+    return [
+        Referral(
+            r.id,
+            r.patient_id,
+            r.consultation_id,
+            r.urgency,
+            tuple(r.conditions),
+            r.advised_on,
+            r.follow_up,
+            tuple(updates.get(r.id, ())),
+            tuple(recorded.get(r.id, ())),
+        )
+        for r in rows
+    ]
 
 
 def _revision(engine: Engine) -> str | None:
@@ -516,19 +632,23 @@ class Store:
 
     @_plain_errors
     def patients(self, query: str = "") -> list[PatientSummary]:
-        """Patients whose ID or label contains `query` (any case), most recently seen first."""
+        """Patients whose ID or label contains `query` (any case), the latest visit first.
+
+        "Last" is the latest visit by its date (a visit written up late is not the last
+        because it was recorded last); each row carries an open referral until it is closed.
+        """
         counts = (
             sa.select(
                 consultations.c.patient_id,
                 sa.func.count().label("n"),
-                sa.func.max(consultations.c.recorded_at).label("last_seen"),
+                sa.func.max(consultations.c.visit_date).label("last_visit"),
             )
             .group_by(consultations.c.patient_id)
             .subquery()
         )
-        stmt = sa.select(patients.c.id, patients.c.label, counts.c.n, counts.c.last_seen).outerjoin(
-            counts, counts.c.patient_id == patients.c.id
-        )
+        stmt = sa.select(
+            patients.c.id, patients.c.label, counts.c.n, counts.c.last_visit
+        ).outerjoin(counts, counts.c.patient_id == patients.c.id)
         query = query.strip()
         if query:
             # Matched literally: % and _ in the search are characters, not wildcards.
@@ -540,27 +660,68 @@ class Store:
                     sa.func.lower(sa.func.coalesce(patients.c.label, "")).like(like, escape="\\"),
                 )
             )
+        latest = (
+            sa.select(
+                referral_updates.c.referral_id, sa.func.max(referral_updates.c.id).label("last")
+            )
+            .group_by(referral_updates.c.referral_id)
+            .subquery()
+        )
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).all()
-            last = {
-                r.patient_id: (r.decision, r.review_date)
-                for r in conn.execute(
-                    sa.select(
-                        consultations.c.patient_id,
-                        consultations.c.decision,
-                        consultations.c.review_date,
-                    ).where(
-                        sa.tuple_(consultations.c.patient_id, consultations.c.recorded_at).in_(
-                            sa.select(counts.c.patient_id, counts.c.last_seen)
-                        )
+            last: dict[str, tuple[str, str | None, str]] = {}
+            for r in conn.execute(
+                sa.select(
+                    consultations.c.patient_id,
+                    consultations.c.decision,
+                    consultations.c.review_date,
+                    consultations.c.recorded_at,
+                )
+                .where(
+                    sa.tuple_(consultations.c.patient_id, consultations.c.visit_date).in_(
+                        sa.select(counts.c.patient_id, counts.c.last_visit)
                     )
                 )
-            }
-        out = [
-            PatientSummary(r.id, r.label, r.n or 0, r.last_seen, *last.get(r.id, (None, None)))
-            for r in rows
-        ]
-        return sorted(out, key=lambda p: (p.last_seen or "", p.id), reverse=True)
+                .order_by(consultations.c.recorded_at, consultations.c.id)
+            ):
+                last[r.patient_id] = (r.decision, r.review_date, r.recorded_at)
+            still_open: dict[str, tuple[str, str | None]] = {}
+            for o in conn.execute(
+                sa.select(
+                    referrals.c.patient_id,
+                    referrals.c.urgency,
+                    referrals.c.advised_on,
+                    referrals.c.follow_up,
+                    referral_updates.c.status,
+                )
+                .join(latest, latest.c.referral_id == referrals.c.id)
+                .join(referral_updates, referral_updates.c.id == latest.c.last)
+                .where(referral_updates.c.status.in_(("advised", "made")))
+                .order_by(referrals.c.id)
+            ):
+                words = Referral(
+                    0,
+                    o.patient_id,
+                    0,
+                    o.urgency,
+                    (),
+                    o.advised_on,
+                    o.follow_up,
+                    (ReferralUpdate(status=o.status, on=o.advised_on),),
+                ).words()
+                still_open[o.patient_id] = (words, o.follow_up)
+        out = []
+        for r in rows:
+            decision, review, recorded = last.get(r.id, (None, None, None))
+            referral, due = still_open.get(r.id, (None, None))
+            out.append(
+                PatientSummary(
+                    r.id, r.label, r.n or 0, r.last_visit, decision, review, recorded, referral, due
+                )
+            )
+        return sorted(
+            out, key=lambda p: (p.last_seen or "", p.last_recorded or "", p.id), reverse=True
+        )
 
     @_plain_errors
     def delete_patient(self, pid: str, actor: str | None = None) -> int:
@@ -592,6 +753,8 @@ class Store:
         draft: str | None = None,
         clinician_id: str | None = None,
         actor: str | None = None,
+        rec: Recommendation | None = None,
+        referral: tuple[int, ReferralUpdate] | None = None,
     ) -> tuple[Consultation, Recommendation]:
         """Save a consultation with its recommendation and the visit's details. Never edits
         one: a correction is a new consultation whose details name the one it corrects.
@@ -603,8 +766,11 @@ class Store:
         transaction, so a failed save keeps the draft and a saved one leaves none.
         `clinician_id` is who saved it, as signed in on a clinic server. With `actor`, the
         audit trail records the save in the same transaction (as in every method below).
+        `rec` is the recommendation the consultation was decided with (the command line and
+        older callers leave it to be decided here). A referral it gives becomes an item of
+        the record; `referral` is the status of an open one, asked at this visit.
         """
-        rec = recommend(assessment)
+        rec = rec or recommend(assessment)
         at = at or now()
         if details is None:  # the day it is recorded, and the review its interval gives
             review = default_review(date.fromisoformat(at[:10]), rec)
@@ -643,11 +809,14 @@ class Store:
                         f"the consultation to correct ({details.corrects}) is not in {pid}'s record"
                     )
             new_id = conn.execute(consultations.insert().values(**values)).inserted_primary_key
+            assert new_id is not None
+            _referral_item(conn, pid, int(new_id[0]), rec, details.visit_date, at)
+            if referral is not None:
+                self._update_referral(conn, pid, *referral, at=at)
             if draft is not None:
                 conn.execute(drafts.delete().where(_draft_of(draft, pid)))
             if actor is not None:
                 _audit(conn, actor, "save_consultation", pid, rec.decision.value)
-        assert new_id is not None
         return Consultation(id=int(new_id[0]), **values), rec  # type: ignore[arg-type]
 
     @_plain_errors
@@ -671,6 +840,53 @@ class Store:
         if row is None:
             raise NotFound(f"no consultation {cid}")
         return Consultation(**row._mapping)
+
+    # --- referrals ---------------------------------------------------------------------
+
+    @_plain_errors
+    def referrals(self, pid: str) -> list[Referral]:
+        """A patient's referrals, oldest first, each with every status it has had."""
+        with self.engine.connect() as conn:
+            self._require(conn, pid)
+            return _referrals(conn, referrals.c.patient_id == pid)
+
+    @_plain_errors
+    def update_referral(
+        self, pid: str, rid: int, update: ReferralUpdate, actor: str | None = None
+    ) -> Referral:
+        """Record a referral's new status (made, seen with its outcome, declined, lost to
+        follow-up); the statuses before it are kept."""
+        with self._writer.begin() as conn:
+            self._require(conn, pid)
+            self._update_referral(conn, pid, rid, update, now())
+            if actor is not None:
+                _audit(conn, actor, "referral_status", pid, update.status)
+            return _referrals(conn, referrals.c.id == rid)[0]
+
+    def _update_referral(
+        self, conn: Connection, pid: str, rid: int, update: ReferralUpdate, at: str
+    ) -> None:
+        row = conn.execute(
+            sa.select(referrals.c.advised_on).where(
+                (referrals.c.id == rid) & (referrals.c.patient_id == pid)
+            )
+        ).first()
+        if row is None:
+            raise NotFound(f"no referral {rid} in {pid}'s record")
+        if update.on < row.advised_on:
+            raise StoreError(
+                f"referral status date: {update.on} is before the referral was advised "
+                f"({row.advised_on})"
+            )
+        conn.execute(
+            referral_updates.insert().values(
+                referral_id=rid,
+                status=update.status,
+                on_date=update.on,
+                note=update.note,
+                recorded_at=at,
+            )
+        )
 
     # --- printouts --------------------------------------------------------------------
 
@@ -1035,11 +1251,13 @@ class Store:
     def export(self, pid: str) -> dict[str, Any]:
         """One patient's whole record as a JSON-ready dict (see `transfer.PatientFile`)."""
         p = self.patient(pid)
+        visits = self.consultations(pid)
         return _patient_file(
             p,
-            [_visit_out(c, self.printouts(c.id)) for c in self.consultations(pid)],
+            [_visit_out(c, self.printouts(c.id)) for c in visits],
             [_week_out(w) for w in self.diary(pid)],
             [_change_out(c) for c in self.diary_changes(pid)],
+            _followed(self.referrals(pid), visits),
         )
 
     @_plain_errors
@@ -1053,8 +1271,12 @@ class Store:
         weeks: dict[str, list[dict[str, Any]]] = {}
         changes: dict[str, list[dict[str, Any]]] = {}
         printed: dict[int, list[Printout]] = {}
+        followed: dict[str, list[Referral]] = {}
+        times: dict[int, str] = {}
         with self.engine.connect() as conn:
             people = conn.execute(sa.select(patients).order_by(patients.c.id)).all()
+            for item in _referrals(conn, sa.true()):
+                followed.setdefault(item.patient_id, []).append(item)
             for r in conn.execute(sa.select(printouts).order_by(printouts.c.printed_at)):
                 printed.setdefault(r.consultation_id, []).append(
                     Printout(r.kind, r.options, r.printed_at)
@@ -1067,6 +1289,7 @@ class Store:
             )
             for c in conn.execute(by_time):
                 visits.setdefault(c.patient_id, []).append(_visit_out(c, printed.get(c.id, ())))
+                times[c.id] = c.recorded_at
             by_week = sa.select(diary).order_by(diary.c.patient_id, diary.c.week_start)
             for w in conn.execute(by_week):
                 weeks.setdefault(w.patient_id, []).append(_week_out(w))
@@ -1076,7 +1299,16 @@ class Store:
             for c in conn.execute(by_change):
                 changes.setdefault(c.patient_id, []).append(_change_out(c))
         return (
-            _patient_file(p, visits.get(p.id, []), weeks.get(p.id, []), changes.get(p.id))
+            _patient_file(
+                p,
+                visits.get(p.id, []),
+                weeks.get(p.id, []),
+                changes.get(p.id),
+                [
+                    {"consultation": times[r.consultation_id], **r.to_json()}
+                    for r in followed.get(p.id, [])
+                ],
+            )
             for p in people
         )
 
@@ -1116,6 +1348,7 @@ class Store:
                 [f.patient.model_dump() for f in files],
             )
             for f in files:
+                ids_at: dict[str, int] = {}
                 for c in f.consultations:
                     details = c.details
                     new_id = conn.execute(
@@ -1138,11 +1371,13 @@ class Store:
                         )
                     ).inserted_primary_key
                     assert new_id is not None
+                    ids_at[c.recorded_at] = int(new_id[0])
                     if c.printed:
                         conn.execute(
                             printouts.insert(),
                             [{"consultation_id": new_id[0], **p.model_dump()} for p in c.printed],
                         )
+                _import_referrals(conn, f, ids_at)
             weeks = [{"patient_id": f.patient.id, **w.model_dump()} for f in files for w in f.diary]
             if weeks:
                 conn.execute(diary.insert(), weeks)
@@ -1182,154 +1417,3 @@ class Store:
     def _require(self, conn: Connection, pid: str) -> None:
         if conn.execute(sa.select(patients.c.id).where(patients.c.id == pid)).first() is None:
             raise NotFound(f"no patient {pid}")
-
-
-@dataclass(frozen=True, slots=True)
-class Prefill:
-    """A review visit started from the last consultation.
-
-    `data` is assessment data with no last step recorded: how the back took the last step
-    up is asked afresh, with the flare and both screens. `previous_dose` is the dose walked
-    before the last step up, when there was one since (or at) the last consultation.
-    `plan_week` is the week of the last visit's plan the person is in now, when the dose
-    comes from that plan.
-    """
-
-    data: dict[str, Any]
-    previous_dose: dict[str, int] | None
-    last_seen: str
-    last_decision: str
-    last_ruleset: str
-    returning_after_flare: bool
-    plan_week: int | None = None
-
-
-# What carries over from a consultation to the next review; everything else (the flare,
-# the red-flag and exercise screens, self-harm, PHQ-2, STarT Back) is asked afresh.
-EPISODE_WEEKS_MAX = 520  # spec §2: episode_weeks 0–520
-_CARRIED = ("walking_tolerance", "prefers_other_exercise", "usual_pain")
-# Decisions whose handout tells the person to step up once a week while the back is happy:
-# the review starts from the week of that plan they are in now.
-_WEEKLY = frozenset({"START", "PROGRESS", "MAINTAIN"})
-
-
-def _baseline(history: Sequence[Consultation]) -> int | None:
-    """Walks a week at the first consultation, as the record holds it."""
-    first = history[0].assessment
-    if first.get("visit", "initial") == "initial":
-        return int(first["walking"]["walks_per_week"])
-    baseline = first.get("baseline_walks_per_week")
-    return None if baseline is None else int(baseline)
-
-
-@dataclass(frozen=True, slots=True)
-class _Planned:
-    week: int  # the week of the plan the person is in now (1 is the week of the visit)
-    dose: tuple[int, int]
-    before: tuple[int, int] | None  # the dose before the last step up of the plan
-    full_weeks: int  # full weeks at `dose` so far
-
-
-def _plan_week(last: Consultation, days: int) -> _Planned | None:
-    """Where the last visit's weekly plan has taken the person after `days` days.
-
-    Week 1 starts on the visit day, and each week's step is due on its first day, which
-    the review decides: on day 7 the person is still in week 1, on day 8 in week 2. After
-    the plan's last week (the target, or walk length's limit) the dose stays.
-    """
-    from ..plan import project
-
-    assessment = Assessment.model_validate(last.assessment)
-    plan = project(assessment, Recommendation.model_validate(last.recommendation))
-    if not plan.weeks:
-        return None
-    week = min(max(1, (days - 1) // 7 + 1), len(plan.weeks))
-    now = plan.weeks[week - 1]
-    if week > 1:
-        earlier = plan.weeks[week - 2]
-        before = (earlier.walks, earlier.minutes)
-    elif last.decision == "PROGRESS" and assessment.walking.walks_per_week:
-        before = (assessment.walking.walks_per_week, assessment.walking.minutes_per_walk)
-    else:
-        before = None  # a start from no walking, or a dose already at the target
-    if before == (now.walks, now.minutes):
-        before = None
-    return _Planned(week, (now.walks, now.minutes), before, max(0, days - (week - 1) * 7) // 7)
-
-
-def prefill(history: Sequence[Consultation], today: date | None = None) -> Prefill | None:
-    """A review visit's starting values from the last consultation (None if there is none).
-
-    After a start, step up or maintain, the dose the plan set for the week the person is
-    in now, counting weeks from the visit date (the handout told them to step up weekly
-    while their back was happy). After a flare the stored resume dose becomes the walking
-    dose, with `returning_after_flare` set; the paused dose is never erased to 0 × 0.
-    After a step back or hold, that dose; after a referral the walking stands. A
-    consultation made under ruleset 1.0 gives only what carries over (age, episodes,
-    walking dose and weeks, the dose prescribed).
-    """
-    if not history:
-        return None
-    last = history[-1]
-    before: dict[str, Any] = last.assessment
-    rec = last.recommendation
-    walking = dict(before["walking"])
-    current = last.ruleset_version == RULESET_VERSION
-    flare_decision = current and last.decision in {d.value for d in FLARE_DECISIONS}
-    today = today or datetime.now(UTC).date()
-    seen = (
-        date.fromisoformat(last.visit_date)
-        if last.visit_date
-        else datetime.fromisoformat(last.recorded_at).date()
-    )
-    days = max(0, (today - seen).days)
-    planned = _plan_week(last, days) if current and last.decision in _WEEKLY else None
-    old = before["walking"]
-    if planned is not None:
-        walking["walks_per_week"], walking["minutes_per_walk"] = planned.dose
-        walking["weeks_at_current_dose"] = planned.full_weeks
-        previous = (
-            None
-            if planned.before is None
-            else {"walks_per_week": planned.before[0], "minutes_per_walk": planned.before[1]}
-        )
-    else:
-        # After a flare the dose to resume at; otherwise the dose prescribed. With neither
-        # (a referral, or a flare with nothing to resume) the walking stands as it was.
-        dose = prescribed(rec, "resume_dose" if flare_decision else "next_dose")
-        if dose is not None:
-            walking["walks_per_week"], walking["minutes_per_walk"] = dose
-        walking["weeks_at_current_dose"] = days // 7 if walking["walks_per_week"] else None
-        stepped = last.decision == "PROGRESS" and bool(old["walks_per_week"])
-        previous = (
-            {"walks_per_week": old["walks_per_week"], "minutes_per_walk": old["minutes_per_walk"]}
-            if stepped
-            else None
-        )
-    data: dict[str, Any] = {
-        "age": before["age"],
-        "visit": "review",
-        "previous_episodes": before["previous_episodes"],
-        "flare": {"level": "none", "pain_now": 0, "days_since_onset": None},
-        "walking": walking,
-        "baseline_walks_per_week": _baseline(history),
-        "returning_after_flare": flare_decision,
-    }
-    if current:
-        data.update({k: before[k] for k in _CARRIED if k in before})
-        # The episode has gone on since the last visit (0, recovered, stays until asked).
-        weeks_then = before.get("episode_weeks")
-        if weeks_then:
-            data["episode_weeks"] = min(EPISODE_WEEKS_MAX, int(weeks_then) + days // 7)
-    else:
-        data["walking_tolerance"] = before.get("walking_tolerance", "full")
-        data["prefers_other_exercise"] = bool(before.get("prefers_other_exercise", False))
-    return Prefill(
-        data,
-        previous,
-        last.visit_date or last.recorded_at[:10],
-        last.decision,
-        last.ruleset_version,
-        flare_decision,
-        None if planned is None else planned.week,
-    )

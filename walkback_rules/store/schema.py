@@ -125,6 +125,50 @@ diary_changes = sa.Table(
     sa.Column("changed_at", sa.String(32), nullable=False),
 )
 
+# Each referral the product gave, followed until it is closed (migration 0006).
+referrals = sa.Table(
+    "referrals",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "patient_id",
+        sa.String(8),
+        sa.ForeignKey("patients.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column(
+        "consultation_id",
+        sa.Integer,
+        sa.ForeignKey("consultations.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+    sa.Column("urgency", sa.String(16), nullable=False),
+    sa.Column("conditions", sa.JSON, nullable=False),
+    sa.Column("advised_on", sa.String(10), nullable=False),
+    sa.Column("follow_up", sa.String(10), nullable=True),
+)
+
+# Every status a referral has had, in order: advised, made, seen (with its outcome),
+# declined or lost to follow-up. Rows are added, never changed.
+referral_updates = sa.Table(
+    "referral_updates",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "referral_id",
+        sa.Integer,
+        sa.ForeignKey("referrals.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("on_date", sa.String(10), nullable=False),
+    sa.Column("note", sa.String(200), nullable=True),
+    sa.Column("recorded_at", sa.String(32), nullable=False),
+)
+
 # People who have signed in on a clinic server, by the e-mail their identity provider gives.
 users = sa.Table(
     "users",

@@ -20,13 +20,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ..consultation.referrals import ReferralUpdate
+from ..consultation.visit import VisitDetails
 from ..core.cards import describe_dose
 from ..core.codes import RELEASED_RULESETS, RULESET_VERSION
 from ..core.jsontext import json_lines, parse_json
 from ..core.models import Assessment, Recommendation
 from ..core.plaintext import unsafe_character
 from ..core.validation import ROOT, AssessmentError, FieldError, capped, field_errors
-from ..visit import VisitDetails
 from . import ruleset_1_0
 
 FORMAT = "walkback-patient"
@@ -188,6 +189,32 @@ class DiaryChangeIn(BaseModel):
     _changed = field_validator("changed_at")(_timestamp)
 
 
+class ReferralUpdateIn(ReferralUpdate):
+    """One status of a referral, with when it was recorded."""
+
+    recorded_at: str = _allowed("an ISO 8601 date and time with its UTC offset")
+
+    _recorded = field_validator("recorded_at")(_timestamp)
+
+
+class ReferralIn(BaseModel):
+    """A referral followed: the consultation that gave it (by its recorded time), its tier,
+    conditions, the day advised, the follow-up date and every status it has had."""
+
+    model_config = _STRICT
+
+    consultation: str = _allowed("the recorded time of the consultation that gave it")
+    urgency: Literal["emergency", "same_day", "urgent", "routine"] = _allowed(
+        "emergency, same_day, urgent or routine"
+    )
+    conditions: list[str] = _allowed("a list of conditions", max_length=20)
+    advised_on: str = _allowed("a date as YYYY-MM-DD", pattern=r"^\d{4}-\d{2}-\d{2}$")
+    follow_up: str | None = _allowed(
+        "null or a date as YYYY-MM-DD", default=None, pattern=r"^\d{4}-\d{2}-\d{2}$"
+    )
+    updates: list[ReferralUpdateIn] = _allowed("a list of statuses", min_length=1, max_length=50)
+
+
 class PatientFile(BaseModel):
     """One patient's whole record, as exported."""
 
@@ -199,6 +226,8 @@ class PatientFile(BaseModel):
     consultations: list[ConsultationIn] = _allowed("a list of consultations")
     diary: list[DiaryIn] = _allowed("a list of diary weeks")
     diary_changes: list[DiaryChangeIn] = _allowed("a list of diary changes", default=[])
+    # Absent from files made before referrals were followed: their items are made on import.
+    referrals: list[ReferralIn] = _allowed("a list of referrals", default=[])
 
 
 class ImportError_(Exception):
@@ -344,6 +373,26 @@ def verify(file: PatientFile) -> list[FieldError]:
                 FieldError(f"{at}.recommendation.{field}", message)
                 for field, message in _unsound_1_0(visit.recommendation)
             ]
+    urgency = {
+        v.recorded_at: v.recommendation.referral.urgency if v.recommendation.referral else None
+        for v in file.consultations
+    }
+    for i, referral in enumerate(file.referrals):
+        at = f"referrals[{i}]"
+        if urgency.get(referral.consultation) != referral.urgency:
+            found.append(
+                FieldError(
+                    f"{at}.consultation",
+                    f"must be the recorded time of a consultation in this file that gave a "
+                    f"{referral.urgency} referral",
+                )
+            )
+        if any(u.on < referral.advised_on for u in referral.updates):
+            found.append(
+                FieldError(
+                    f"{at}.updates", f"every status must be dated {referral.advised_on} or later"
+                )
+            )
     return found
 
 

@@ -13,10 +13,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .core.models import Assessment, Recommendation
-from .core.plaintext import unsafe_character
-from .core.rules import PHQ2_POSITIVE, STARTBACK_LOW_MAX
-from .core.validation import field_errors, in_words
+from ..core.models import Assessment, Recommendation
+from ..core.plaintext import unsafe_character
+from ..core.rules import PHQ2_POSITIVE, STARTBACK_LOW_MAX
+from ..core.validation import field_errors, in_words
+from .findings import Answer, known_key
 
 Screen = Literal["red_flags", "exercise_screen", "phq2", "startback"]
 Status = Literal["negative", "positive", "not_asked"]
@@ -76,6 +77,23 @@ class VisitDetails(BaseModel):
     review_date: str | None = Field(
         None, json_schema_extra={"allowed": "null or a date as YYYY-MM-DD"}
     )
+    # Each finding carried from the last visit and the clinician's answer to "still
+    # present?" (`findings.py`); absent on a first visit and on records made before.
+    carried: dict[str, Answer] | None = Field(
+        None,
+        json_schema_extra={"allowed": "null, or each carried finding as present or resolved"},
+    )
+
+    @field_validator("carried")
+    @classmethod
+    def _carried(cls, value: dict[str, Answer] | None) -> dict[str, Answer] | None:
+        unknown = [k for k in value or {} if not known_key(k)]
+        if unknown:
+            raise ValueError(
+                "findings a review carries (red-flag and exercise-safety features, history "
+                "questions, leg symptoms); not " + ", ".join(unknown[:3])
+            )
+        return value
 
     @field_validator("visit_date", "review_date")
     @classmethod
@@ -91,12 +109,12 @@ class VisitDetails(BaseModel):
     @field_validator("clinician")
     @classmethod
     def _clinician(cls, value: str | None) -> str | None:
-        return _text(value, CLINICIAN_MAX, one_line=True)
+        return plain_text(value, CLINICIAN_MAX, one_line=True)
 
     @field_validator("note")
     @classmethod
     def _note(cls, value: str | None) -> str | None:
-        return _text(value, NOTE_MAX, one_line=False)
+        return plain_text(value, NOTE_MAX, one_line=False)
 
     @field_validator("screens")
     @classmethod
@@ -113,12 +131,13 @@ class VisitDetails(BaseModel):
         return None if self.review_date is None else _day(self.review_date)
 
 
-def _text(value: str | None, limit: int, one_line: bool) -> str | None:
+def plain_text(value: str | None, limit: int, one_line: bool) -> str | None:
+    """Typed text as the record keeps it: within its length, printable, no hidden characters."""
     if value is None:
         return None
     if len(value) > limit:
         raise ValueError(f"at most {limit} characters (this has {len(value)})")
-    from .handouts.content import printable
+    from ..handouts.content import printable
 
     lines = value.split("\n") if not one_line else [value]
     for line in lines:
@@ -137,6 +156,7 @@ LABELS = {
     "screens": "Screens",
     "corrects": "Corrects",
     "review_date": "Next review",
+    "carried": "Found at the last visit",
 }
 
 

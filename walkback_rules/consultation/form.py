@@ -11,11 +11,12 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .core.codes import CONDITIONS, Condition, FlareLevel
-from .core.dosing import effective_level, implied_level
-from .core.models import Assessment
-from .core.screens import CONDITION_INFO, EXERCISE_FEATURES, RED_FLAG_FEATURES, Feature
-from .core.validation import AssessmentError, FieldError, in_words, validate_assessment
+from ..core.codes import CONDITIONS, Condition, FlareLevel
+from ..core.dosing import effective_level, implied_level
+from ..core.models import Assessment
+from ..core.screens import CONDITION_INFO, EXERCISE_FEATURES, RED_FLAG_FEATURES, Feature
+from ..core.validation import AssessmentError, FieldError, in_words, validate_assessment
+from .findings import still_held
 
 # The red-flag checklist grouped by condition, in the specification's order. Metastatic
 # cord compression has no features of its own: it is cancer history with new neurology.
@@ -121,9 +122,25 @@ FORM_DEFAULTS: dict[str, Any] = {
     "note": "",
     "review_date": None,  # ISO date; None is the date the recommendation implies
     "corrects": None,  # the recorded time of the consultation this one corrects
+    # At a review: each finding carried from the last visit (`findings.py`) and the
+    # clinician's answer, None until asked; the open referral asked about first, its new
+    # status (None until asked) and a short note of its outcome.
+    "carried": {},
+    "referral_id": None,
+    "referral_status": None,
+    "referral_note": "",
 }
 # The form's fields that describe the visit, not the person: the rules never read them.
-VISIT_FORM_FIELDS = ("visit_date", "clinician", "note", "review_date", "corrects")
+VISIT_FORM_FIELDS = (
+    "visit_date",
+    "clinician",
+    "note",
+    "review_date",
+    "corrects",
+    "referral_id",
+    "referral_status",
+    "referral_note",
+)
 
 # Each assessment field's place on the form.
 FIELD_TO_FORM: dict[str, str] = {
@@ -196,6 +213,10 @@ LABELS: dict[str, str] = {
     "prefers_other_exercise": "Prefers another exercise",
     "other_exercise_minutes_per_week": "Other exercise, minutes a week",
     "leg_symptoms": "Leg symptoms",
+    "carried": "Found at the last visit",
+    "referral_id": "Open referral",
+    "referral_status": "Open referral",
+    "referral_note": "Referral outcome",
     **dict(HISTORY_QUESTIONS),
 }
 
@@ -277,6 +298,7 @@ def to_assessment_data(form: Mapping[str, Any]) -> dict[str, Any]:
     """
     review = form["visit"] == "review"
     total, distress = form.get("startback_total"), form.get("startback_distress")
+    held = [key for key in form.get("carried") or {} if still_held(key, form["carried"])]
     data: dict[str, Any] = {
         "age": form["age"],
         "visit": form["visit"],
@@ -293,8 +315,8 @@ def to_assessment_data(form: Mapping[str, Any]) -> dict[str, Any]:
             "minutes_per_walk": form["minutes_per_walk"],
             "weeks_at_current_dose": form["weeks_at_current_dose"],
         },
-        "red_flags": list(form.get("red_flags") or []),
-        "exercise_screen": list(form.get("exercise_screen") or []),
+        "red_flags": _with(form.get("red_flags"), held, RED_FLAG_FEATURES),
+        "exercise_screen": _with(form.get("exercise_screen"), held, EXERCISE_FEATURES),
         "self_harm_concern": bool(form.get("self_harm_concern")),
         "phq2": phq2_total(form),
         "startback": (
@@ -303,8 +325,8 @@ def to_assessment_data(form: Mapping[str, Any]) -> dict[str, Any]:
         "walking_tolerance": form["walking_tolerance"],
         "prefers_other_exercise": bool(form["prefers_other_exercise"]),
         "other_exercise_minutes_per_week": form.get("other_exercise_minutes_per_week"),
-        "leg_symptoms": form.get("leg_symptoms") or "none",
-        **{field: bool(form.get(field)) for field, _ in HISTORY_QUESTIONS},
+        "leg_symptoms": _legs(form.get("leg_symptoms") or "none", held),
+        **{field: bool(form.get(field)) or field in held for field, _ in HISTORY_QUESTIONS},
     }
     if review:
         data["baseline_walks_per_week"] = form.get("baseline_walks_per_week")
@@ -323,6 +345,21 @@ def to_assessment_data(form: Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _with(ticked: Any, held: list[str], checklist: tuple[Feature, ...]) -> list[str]:
+    """A checklist's ticks, then the carried findings of that checklist still held."""
+    codes = {f.code for f in checklist}
+    out = list(ticked or [])
+    return out + [code for code in held if code in codes and code not in out]
+
+
+def _legs(value: str, held: list[str]) -> str:
+    """Leg symptoms as asked, or as carried when asked as none and still held."""
+    if value != "none":
+        return value
+    carried = [k.split(":", 1)[1] for k in held if k.startswith("leg_symptoms:")]
+    return carried[0] if carried else value
+
+
 def validate_form(form: Mapping[str, Any]) -> tuple[Assessment | None, dict[str, list[str]]]:
     """The assessment, or the errors keyed by form field, each message in plain words."""
     errors: dict[str, list[str]] = {}
@@ -330,20 +367,32 @@ def validate_form(form: Mapping[str, Any]) -> tuple[Assessment | None, dict[str,
         errors["phq2_interest"] = ["PHQ-2: answer both questions, or neither if not asked"]
     if (form.get("startback_total") is None) != (form.get("startback_distress") is None):
         errors["startback_total"] = ["STarT Back: give both scores, or neither if not asked"]
+    data = to_assessment_data(form)
     for checklist, asked in (
         ("red_flags", "red_flags_asked"),
         ("exercise_screen", "exercise_asked"),
     ):
-        if not form.get(checklist) and form.get(asked) is None:
+        if not data[checklist] and form.get(asked) is None:
             errors[asked] = [
                 f"{LABELS[asked]}: tick what you found, or say none was present or that it "
                 "was not asked"
             ]
+    waiting = [key for key, answer in (form.get("carried") or {}).items() if answer is None]
+    if waiting:
+        errors["carried"] = [
+            f"{LABELS['carried']}: say whether each finding is still present or has resolved "
+            f"({len(waiting)} not yet answered)"
+        ]
+    if form.get("referral_id") is not None and form.get("referral_status") is None:
+        errors["referral_status"] = [
+            "Open referral: record what became of it (made, seen, declined, lost to "
+            "follow-up, or still only advised)"
+        ]
     if form.get("visit") == "review" and form.get("last_step", "none") is None:
         # Left open on purpose after a step up, so the answer is never assumed.
         errors["last_step"] = [f"{LABELS['last_step']}: choose how the back responded"]
     try:
-        assessment = validate_assessment(to_assessment_data(form))
+        assessment = validate_assessment(data)
     except AssessmentError as exc:
         for problem in exc.errors:
             _add(errors, problem)
@@ -379,6 +428,7 @@ def visit_data(
         ),
         "corrects": form.get("corrects"),
         "review_date": form.get("review_date") or review,
+        "carried": dict(form.get("carried") or {}) or None,
     }
 
 
@@ -396,6 +446,9 @@ _VISIT_WORDS = {
     "corrects": "what it corrects",
     "phq2_mood": "PHQ-2",
     "previous_dose_known": "the dose before the last step",
+    "carried": "the findings carried from the last visit",
+    "referral_status": "the referral's status",
+    "referral_note": "the referral's outcome",
 }
 
 
@@ -455,26 +508,3 @@ def form_from_assessment(data: Mapping[str, Any]) -> dict[str, Any]:
         "startback_total": startback.get("total"),
         "startback_distress": startback.get("distress"),
     }
-
-
-def review_form(data: Mapping[str, Any], previous_dose: Mapping[str, int] | None) -> dict[str, Any]:
-    """The form for a review started from the last consultation (`store.prefill`).
-
-    After a step up the dose before it is filled in, and how the back took the step is
-    left unanswered: the clinician must ask, and `validate_form` will not go on without it.
-    """
-    values = form_from_assessment(data)
-    # Asked afresh: the flare, the pain now and both screens start blank, not negative.
-    values.update(
-        flare_level=None,
-        pain_now=None,
-        days_since_onset=None,
-        red_flags_asked=None,
-        exercise_asked=None,
-    )
-    if previous_dose is not None:
-        values["previous_dose_known"] = True
-        values["previous_walks"] = previous_dose["walks_per_week"]
-        values["previous_minutes"] = previous_dose["minutes_per_walk"]
-        values["last_step"] = None
-    return values

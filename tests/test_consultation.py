@@ -1,0 +1,349 @@
+"""The consultation across visits, without Streamlit: a review carries what was found,
+referrals are followed to their close, a save is one decided consultation, and the list
+reads by visit date."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from walkback_rules.consultation.decided import Decided, decide
+from walkback_rules.consultation.findings import carried_from, findings_of
+from walkback_rules.consultation.form import FORM_DEFAULTS, form_from_assessment
+from walkback_rules.consultation.referrals import ReferralUpdate, follow_up, update_problems
+from walkback_rules.consultation.review import ReviewStart, start_review
+from walkback_rules.store import Store, StoreError
+
+DAY1 = date(2026, 3, 2)
+
+
+def first_form(day: date, **values: Any) -> dict[str, Any]:
+    """A first consultation's form: 62, not walking, no flare, both screens asked."""
+    return {
+        **FORM_DEFAULTS,
+        "age": 62,
+        "visit": "initial",
+        "previous_episodes": 1,
+        "flare_level": "none",
+        "pain_now": 0,
+        "walks_per_week": 0,
+        "minutes_per_walk": 0,
+        "red_flags_asked": "none_present",
+        "exercise_asked": "none_present",
+        "visit_date": day.isoformat(),
+        **values,
+    }
+
+
+def answered(start: ReviewStart, day: date, **values: Any) -> dict[str, Any]:
+    """A review's form as the clinician completes it: no flare today, the walking as given,
+    both screens asked, and whatever `values` sets."""
+    form = dict(start.form)
+    form.update(
+        visit_date=day.isoformat(),
+        flare_level="none",
+        pain_now=0,
+        red_flags_asked="none_present",
+        exercise_asked="none_present",
+        last_step="no_increase" if form.get("last_step") is None else form["last_step"],
+    )
+    if form["walks_per_week"] is None:
+        form.update(walks_per_week=0, minutes_per_walk=0)
+    form.update(values)
+    return form
+
+
+def save(store: Store, pid: str, form: dict[str, Any], today: date) -> Decided:
+    """Decide the form once and save it as the app does; fail loudly on any problem."""
+    start_referral = next((r for r in store.referrals(pid) if r.is_open), None)
+    decided, errors = decide(form, today, start_referral.advised_on if start_referral else None)
+    assert decided is not None, errors
+    store.record(
+        pid,
+        decided.assessment,
+        at=f"{today.isoformat()}T10:00:00.000000+00:00",
+        details=decided.details,
+        rec=decided.recommendation,
+        referral=decided.referral,
+    )
+    return decided
+
+
+def review(store: Store, pid: str, day: date) -> ReviewStart:
+    start = start_review(pid, store.consultations(pid), day, store.referrals(pid))
+    assert start is not None
+    return start
+
+
+def test_a_cancer_history_found_at_the_first_visit_is_carried_and_asked(store: Store) -> None:
+    """The review shows the finding with the day it was found, and cannot go on until the
+    clinician says whether it is still present."""
+    pid = store.new_patient().id
+    save(store, pid, first_form(DAY1, red_flags=["cancer_history"]), DAY1)
+    day2 = DAY1 + timedelta(days=14)
+
+    start = review(store, pid, day2)
+    decided, errors = decide(answered(start, day2), day2)
+
+    assert [(c.key, c.since) for c in start.carried] == [("cancer_history", "2026-03-02")]
+    assert start.form["carried"] == {"cancer_history": None}
+    assert decided is None
+    assert "carried" in errors
+    assert "finding" in start.note
+
+
+@pytest.mark.parametrize(
+    ("answer", "in_assessment", "screen"),
+    [("present", True, "positive"), ("resolved", False, "negative")],
+    ids=["still-present", "resolved"],
+)
+def test_a_carried_finding_answered_is_read_and_recorded(
+    store: Store, answer: str, in_assessment: bool, screen: str
+) -> None:
+    """Still present, the rules read it and the screen is positive; resolved, neither, and
+    the record keeps the clinician's answer either way."""
+    pid = store.new_patient().id
+    save(store, pid, first_form(DAY1, red_flags=["cancer_history"]), DAY1)
+    day2 = DAY1 + timedelta(days=14)
+    start = review(store, pid, day2)
+
+    decided = save(store, pid, answered(start, day2, carried={"cancer_history": answer}), day2)
+    stored = store.consultations(pid)[-1].visit()
+
+    assert ("cancer_history" in decided.assessment.red_flags) is in_assessment
+    assert stored is not None
+    assert stored.carried == {"cancer_history": answer}
+    assert stored.screens["red_flags"] == screen
+
+
+def test_a_carried_finding_unanswered_keeps_the_screen_positive() -> None:
+    """Until it is answered, a carried finding is read as present: the screen can never be
+    recorded as none present around it."""
+    history_form = first_form(DAY1, red_flags=["cancer_history"])
+    form = {**history_form, "visit": "review", "carried": {"cancer_history": None}}
+    form["red_flags"] = []
+
+    decided, errors = decide(form, DAY1)
+
+    assert decided is None
+    assert set(errors) == {"carried"}
+
+
+def test_a_resolved_finding_is_not_carried_again(store: Store) -> None:
+    """Once resolved, the next review does not ask about it."""
+    pid = store.new_patient().id
+    save(store, pid, first_form(DAY1, falls_last_year=True), DAY1)
+    day2 = DAY1 + timedelta(days=14)
+    save(
+        store,
+        pid,
+        answered(review(store, pid, day2), day2, carried={"falls_last_year": "resolved"}),
+        day2,
+    )
+
+    assert review(store, pid, day2 + timedelta(days=14)).carried == ()
+
+
+def test_history_legs_and_exercise_findings_are_carried() -> None:
+    """Falls, surgery, claudication, a known deficit, pregnancy, leg symptoms and the
+    exercise-safety symptoms persist; an empty record carries nothing."""
+    assessment = {
+        "red_flags": ["fracture_fragility"],
+        "exercise_screen": ["breathless_on_exertion"],
+        "falls_last_year": True,
+        "spinal_surgery_within_6_months": True,
+        "neurogenic_claudication": True,
+        "stable_neuro_deficit": True,
+        "pregnant_or_postpartum": True,
+        "leg_symptoms": "below_knee",
+    }
+
+    assert findings_of(assessment) == [
+        "fracture_fragility",
+        "breathless_on_exertion",
+        "stable_neuro_deficit",
+        "neurogenic_claudication",
+        "pregnant_or_postpartum",
+        "spinal_surgery_within_6_months",
+        "falls_last_year",
+        "leg_symptoms:below_knee",
+    ]
+    assert carried_from([]) == ()
+
+
+def test_an_urgent_referral_is_followed_until_it_is_closed(store: Store) -> None:
+    """The referral becomes an item with a follow-up date; the next review asks about it
+    first, does not offer the walking it stopped as planned, and the list shows it open
+    until a status closes it."""
+    pid = store.new_patient().id
+    save(store, pid, first_form(DAY1, walks_per_week=3, minutes_per_walk=15), DAY1)
+    day2 = DAY1 + timedelta(days=14)
+    urgent = answered(
+        review(store, pid, day2), day2, red_flags=["cancer_history", "cancer_non_mechanical"]
+    )
+    decided = save(store, pid, urgent, day2)
+    day3 = day2 + timedelta(days=10)
+
+    [item] = store.referrals(pid)
+    listed = store.patients()[0]
+    start = review(store, pid, day3)
+    waiting, errors = decide(
+        answered(start, day3, carried=dict.fromkeys(start.form["carried"], "present")), day3
+    )
+
+    assert decided.recommendation.referral is not None
+    assert (item.urgency, item.status, item.follow_up) == ("urgent", "advised", "2026-03-23")
+    assert listed.open_referral == "Urgent referral of 2026-03-16: advised, not yet made"
+    assert listed.referral_follow_up == "2026-03-23"
+    assert start.referral == item
+    assert start.form["walks_per_week"] is None
+    assert "stopped for the referral" in start.note
+    walked = decided.assessment.walking
+    assert (
+        f"{walked.walks_per_week} walks a week of {walked.minutes_per_walk} minutes" in start.note
+    )
+    assert "Planned" not in start.note
+    assert waiting is None and "referral_status" in errors
+
+    closed = answered(
+        start,
+        day3,
+        carried={"cancer_history": "present", "cancer_non_mechanical": "resolved"},
+        referral_status="seen",
+        referral_note="seen by oncology; scan clear",
+    )
+    save(store, pid, closed, day3)
+
+    assert store.referrals(pid)[0].status == "seen"
+    assert store.referrals(pid)[0].outcome == "seen by oncology; scan clear"
+    assert store.patients()[0].open_referral is None
+
+
+def test_follow_up_dates_by_tier() -> None:
+    """The next day after an emergency or same-day referral, a week after an urgent one,
+    none for a routine one."""
+    assert [follow_up(u, DAY1) for u in ("emergency", "same_day", "urgent", "routine")] == [
+        date(2026, 3, 3),
+        date(2026, 3, 3),
+        date(2026, 3, 9),
+        None,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "words"),
+    [
+        ({"status": "forgotten", "on": "2026-03-05"}, "status", "Referral status"),
+        ({"status": "made", "on": "2026-02-01"}, "on", "from 2026-03-02"),
+        ({"status": "made", "on": "2026-03-40"}, "on", "YYYY-MM-DD"),
+        ({"status": "seen", "on": "2026-03-05", "note": "x" * 201}, "note", "200"),
+    ],
+    ids=["unknown-status", "before-advised", "not-a-date", "note-too-long"],
+)
+def test_a_referral_status_is_refused_by_field(
+    data: dict[str, Any], field: str, words: str
+) -> None:
+    """An unknown status, a date outside the referral's span or an over-long note is named
+    by its field in plain words."""
+    update, errors = update_problems(data, "2026-03-02", date(2026, 3, 10))
+
+    assert update is None
+    assert words in errors[field]
+
+
+def test_a_failed_referral_update_writes_nothing(store: Store) -> None:
+    """A status dated before the referral was advised is refused, and the record keeps only
+    what it had."""
+    pid = store.new_patient().id
+    urgent = first_form(DAY1, red_flags=["cancer_history", "cancer_non_mechanical"])
+    save(store, pid, urgent, DAY1)
+    [item] = store.referrals(pid)
+
+    with pytest.raises(StoreError, match="before the referral was advised"):
+        store.update_referral(pid, item.id, ReferralUpdate(status="made", on="2026-03-01"))
+
+    assert store.referrals(pid)[0].updates == item.updates
+
+
+def test_referrals_round_trip_through_export_and_import(store: Store) -> None:
+    """The export carries each referral with every status; an import restores it, and a
+    file made before referrals were followed gets its items as advised."""
+    pid = store.new_patient().id
+    save(store, pid, first_form(DAY1, red_flags=["cancer_history", "cancer_non_mechanical"]), DAY1)
+    [item] = store.referrals(pid)
+    store.update_referral(pid, item.id, ReferralUpdate(status="made", on="2026-03-03"))
+    exported = store.export(pid)
+    older = {k: v for k, v in exported.items() if k != "referrals"}
+
+    store.import_file(json.dumps(exported).encode(), replace=True)
+    restored = store.referrals(pid)
+    store.import_file(json.dumps(older).encode(), replace=True)
+    remade = store.referrals(pid)
+
+    assert [u["status"] for u in exported["referrals"][0]["updates"]] == ["advised", "made"]
+    assert [u.status for u in restored[0].updates] == ["advised", "made"]
+    assert [u.status for u in remade[0].updates] == ["advised"]
+
+
+def test_the_list_orders_by_visit_date_not_by_recording(store: Store) -> None:
+    """A visit written up late is not the last visit: the list shows the latest by date."""
+    pid = store.new_patient().id
+    save(store, pid, first_form(DAY1), DAY1)
+    day2 = DAY1 + timedelta(days=14)
+    save(store, pid, answered(review(store, pid, day2), day2), day2)
+    late = answered(review(store, pid, day2), DAY1 + timedelta(days=7))
+    save(store, pid, late, day2 + timedelta(days=1))
+
+    row = store.patients()[0]
+
+    assert row.last_seen == day2.isoformat()
+    assert row.last_recorded == "2026-03-16T10:00:00.000000+00:00"
+
+
+def test_a_six_visit_course_carries_the_finding_and_follows_the_referral(store: Store) -> None:
+    """Cancer history at visit 1 and an urgent referral at visit 3: every later visit shows
+    the carried finding, the open referral until it is closed, and the record and export
+    say the same."""
+    pid = store.new_patient().id
+    day = DAY1
+    save(store, pid, first_form(day, red_flags=["cancer_history"]), day)
+    shown: list[tuple[list[str], str | None]] = []
+    for visit in range(2, 7):
+        day += timedelta(days=14)
+        start = review(store, pid, day)
+        shown.append(([c.key for c in start.carried], start.referral and start.referral.status))
+        values: dict[str, Any] = {"carried": dict.fromkeys(start.form["carried"], "present")}
+        if visit == 3:
+            values["red_flags"] = ["cancer_non_mechanical"]
+        if visit == 4:  # the night pain has gone; the referral has been made
+            values["carried"]["cancer_non_mechanical"] = "resolved"
+        if start.referral is not None:
+            values["referral_status"] = "made" if visit == 4 else "seen"
+        save(store, pid, answered(start, day, **values), day)
+
+    exported = store.export(pid)
+
+    assert shown == [
+        (["cancer_history"], None),
+        (["cancer_history"], None),
+        (["cancer_history", "cancer_non_mechanical"], "advised"),
+        (["cancer_history"], "made"),
+        (["cancer_history"], None),
+    ]
+    assert [r.status for r in store.referrals(pid)] == ["seen"]
+    assert [u["status"] for u in exported["referrals"][0]["updates"]] == ["advised", "made", "seen"]
+    assert all(
+        v["details"]["carried"]["cancer_history"] == "present"
+        for v in exported["consultations"][1:]
+    )
+
+
+def test_a_demo_form_round_trips_without_carried_findings() -> None:
+    """A form made from assessment data carries nothing and asks no referral."""
+    form = form_from_assessment({"age": 50, "visit": "initial", "red_flags": ["cancer_history"]})
+
+    assert form["carried"] == {}
+    assert form["referral_id"] is None
