@@ -865,6 +865,25 @@ def save_consultation() -> None:
         )
 
 
+def referral_lines() -> list[str]:
+    """The open patient's referrals in words, with their statuses and follow-up dates, for
+    the clinician summary (none without a record or a patient)."""
+    from walkback_rules.store import StoreError
+
+    pid = st.session_state.get(PATIENT)
+    record = store_or_none() if pid else None
+    if record is None or pid is None:
+        return []
+    try:
+        followed = record.referrals(pid)
+    except StoreError:
+        return []
+    return [
+        r.words() + (f"; follow up {r.follow_up}" if r.is_open and r.follow_up else "")
+        for r in followed
+    ]
+
+
 def just_saved() -> dict[str, Any] | None:
     """What the last save stored, while the consultation on screen is that one."""
     saved: dict[str, Any] | None = st.session_state.get(JUST_SAVED)

@@ -576,3 +576,62 @@ def test_a_review_asks_about_the_finding_carried_from_the_last_visit() -> None:
     assert blank is None
     assert any("Found at the last visit" in e for e in waiting)
     assert "cancer_history" in at.session_state[ui.ASSESSMENT].red_flags
+
+
+def test_an_open_referral_is_shown_and_its_status_recorded_on_the_patients_page() -> None:
+    """The list and the patient's page show the open referral; recording it as seen closes
+    it, and the page then shows it done."""
+    record = ui.store()
+    pid = record.new_patient().id
+    urgent = validate_assessment(
+        {
+            "age": 62,
+            "visit": "initial",
+            "previous_episodes": 1,
+            "flare": {"level": "none", "pain_now": 0, "days_since_onset": None},
+            "walking": {"walks_per_week": 0, "minutes_per_walk": 0, "weeks_at_current_dose": None},
+            "red_flags": ["cancer_history", "cancer_non_mechanical"],
+        }
+    )
+    record.record(pid, urgent)
+
+    at = session(fresh_token(), pid, page="patients")
+    before = texts(at)
+    status = next(s for s in at.selectbox if s.label == "Status")
+    status.set_value("seen")
+    next(b for b in at.button if b.label == "Record the referral's status").click().run()
+
+    assert "Open:** Urgent referral of" in before
+    assert record.referrals(pid)[-1].status == "seen"
+    assert record.patients(pid)[0].open_referral is None
+    assert ":material/done: Urgent referral of" in texts(at)
+
+
+def test_a_consultation_is_decided_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Submit, the recommendation, the plan, the handouts page and the save: the
+    recommendation is computed once for the consultation, wherever it is read (the prints
+    are handed the same recommendation)."""
+    import sys
+
+    from walkback_rules.core import engine
+
+    original = engine.recommend
+    calls: list[object] = []
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(args[0])
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    for module in list(sys.modules.values()):
+        if getattr(module, "recommend", None) is original:
+            monkeypatch.setattr(module, "recommend", counted)
+    pid = ui.store().new_patient().id
+    at = type_some(session(fresh_token(), pid))
+    answer_the_rest(at).run()
+    get_recommendation(at)
+    for page in ("recommendation", "plan", "handouts", "recommendation"):
+        at.switch_page(ui.PAGES[page]).run()
+    click(at, f"Save to {pid}'s record")
+
+    assert len(ui.store().consultations(pid)) == 1
+    assert len(calls) == 1

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from walkback_rules.consultation.decided import Decided, decide
-from walkback_rules.consultation.findings import carried_from, findings_of
+from walkback_rules.consultation.findings import carried_from, findings_of, words_of
 from walkback_rules.consultation.form import FORM_DEFAULTS, form_from_assessment
 from walkback_rules.consultation.referrals import ReferralUpdate, follow_up, update_problems
 from walkback_rules.consultation.review import ReviewStart, start_review
@@ -347,3 +347,68 @@ def test_a_demo_form_round_trips_without_carried_findings() -> None:
 
     assert form["carried"] == {}
     assert form["referral_id"] is None
+
+
+@pytest.mark.parametrize(
+    ("status", "fhir"),
+    [("advised", "active"), ("made", "active"), ("seen", "completed"), ("declined", "revoked"),
+     ("lost", "unknown")],
+)  # fmt: skip
+def test_the_fhir_service_request_carries_the_referral_status(
+    store: Store, status: str, fhir: str
+) -> None:
+    """The export's ServiceRequest.status says what became of the referral, and its note
+    says it in words."""
+    from walkback_rules.store.fhir import patient_bundle
+
+    pid = store.new_patient().id
+    save(store, pid, first_form(DAY1, red_flags=["cancer_history", "cancer_non_mechanical"]), DAY1)
+    [item] = store.referrals(pid)
+    if status != "advised":
+        store.update_referral(pid, item.id, ReferralUpdate(status=status, on="2026-03-04"))
+
+    [request] = [
+        e["resource"]
+        for e in patient_bundle(store, pid)["entry"]
+        if e["resource"]["resourceType"] == "ServiceRequest"
+    ]
+
+    assert request["status"] == fhir
+    assert request["note"][-1]["text"].startswith("Status: Urgent referral of 2026-03-02")
+
+
+def test_the_summary_names_the_carried_findings_and_the_referrals(store: Store) -> None:
+    """The clinician summary lists each carried finding with its answer and each referral
+    with its status."""
+    import io
+
+    from pypdf import PdfReader
+
+    from walkback_rules.handouts import HandoutOptions, summary_file
+
+    pid = store.new_patient().id
+    save(store, pid, first_form(DAY1, red_flags=["cancer_history"], falls_last_year=True), DAY1)
+    day2 = DAY1 + timedelta(days=14)
+    start = review(store, pid, day2)
+    decided = save(
+        store,
+        pid,
+        answered(
+            start,
+            day2,
+            carried={"cancer_history": "present", "falls_last_year": "resolved"},
+            red_flags=["cancer_non_mechanical"],
+        ),
+        day2,
+    )
+    lines = [r.words() for r in store.referrals(pid)]
+
+    pdf = summary_file(
+        decided.assessment, HandoutOptions(patient=pid), decided.recommendation,
+        decided.details, lines,
+    )  # fmt: skip
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+
+    assert f"{words_of('cancer_history')}: still present" in text
+    assert f"{words_of('falls_last_year')}: resolved" in text
+    assert "Urgent referral of 2026-03-16: advised, not yet made" in text

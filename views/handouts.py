@@ -117,7 +117,7 @@ with details_col:
         )
         st.download_button(
             "Clinician summary (PDF, one page)",
-            data=lambda: summary_file(assessment, options, rec, details),
+            data=lambda: summary_file(assessment, options, rec, details, ui.referral_lines()),
             file_name=f"{name}-summary.pdf",
             mime="application/pdf",
             icon=":material/description:",

@@ -6,6 +6,8 @@ import streamlit as st
 
 import ui
 from walkback_rules.charts import history_spec
+from walkback_rules.consultation.referrals import NOTE_MAX as REFERRAL_NOTE_MAX
+from walkback_rules.consultation.referrals import STATUS_CHOICES, Referral, update_problems
 from walkback_rules.csvtext import csv_text
 from walkback_rules.history import decision_words, timeline
 from walkback_rules.store import (
@@ -38,6 +40,39 @@ def _table_with_csv(
 
 def _week_words(counts: dict[str, int]) -> str:
     return f"{counts['walks']} walks, {counts['minutes']} min, worst pain {counts['worst_pain']}"
+
+
+def _referral_form(item: Referral) -> None:
+    """Record what became of an open referral, between visits (a telephone call, a letter
+    back); refused by field, with nothing saved, when anything is wrong."""
+    with st.form(f"p_referral_{item.id}", border=False):
+        st.caption(f"Record what became of the {ui.md_text(item.words().split(':')[0])}:")
+        status_col, day_col = st.columns(2)
+        status = status_col.selectbox(
+            "Status", tuple(STATUS_CHOICES), format_func=STATUS_CHOICES.get, index=1
+        )
+        day = day_col.date_input(
+            "On", value=date.today(), max_value=date.today(), format="YYYY-MM-DD"
+        )
+        note = st.text_input(
+            "Outcome, briefly (optional)", max_chars=REFERRAL_NOTE_MAX, key=f"p_ref_note_{item.id}"
+        )
+        if st.form_submit_button("Record the referral's status", icon=":material/save:"):
+            update, problems = update_problems(
+                {"status": status, "on": day.isoformat(), "note": note.strip() or None},
+                item.advised_on,
+                date.today(),
+            )
+            if update is None:
+                for message in problems.values():
+                    ui.field_error(message)
+                return
+            try:
+                record.update_referral(item.patient_id, item.id, update, actor=ui.actor())
+            except StoreError as exc:
+                ui.field_error(f"Not saved: {ui.md_text(str(exc))}")
+                return
+            st.rerun()
 
 
 st.title("Patients")
@@ -85,7 +120,17 @@ with find:
                 else ""
             )
             + (f" · next review {p.next_review}" if p.next_review else "")
+            + (
+                f" · written up {p.last_recorded[:10]}"
+                if p.last_seen and p.last_recorded and p.last_recorded[:10] > p.last_seen
+                else ""
+            )
         )
+        if p.open_referral:
+            row[2].markdown(
+                f":red[:material/outgoing_mail:] **Open:** {ui.md_text(p.open_referral)}"
+                + (f" · follow up {p.referral_follow_up}" if p.referral_follow_up else "")
+            )
         if row[3].button("Open", key=f"p_open_{p.id}"):
             ui.open_patient(p.id)
             if consults:
@@ -118,6 +163,20 @@ else:
     )
     if next_review:
         st.markdown(f":material/event: **Next review: {next_review}**")
+    followed = record.referrals(pid)
+    if followed:
+        with st.container(border=True):
+            st.markdown("**Referrals**")
+            for item in followed:
+                due = f" · follow up {item.follow_up}" if item.is_open and item.follow_up else ""
+                st.markdown(
+                    (":red[:material/outgoing_mail:] " if item.is_open else ":material/done: ")
+                    + ui.md_text(item.words())
+                    + due
+                )
+            still_open = [item for item in followed if item.is_open]
+            if still_open and consults:
+                _referral_form(still_open[-1])
     if consults and st.button(
         "Start this visit's consultation" if visits else "Start the first consultation",
         icon=":material/edit_note:",

@@ -6,7 +6,12 @@ import streamlit as st
 
 import ui
 from walkback_rules import SOURCES, describe_dose
-from walkback_rules.consultation.visit import REVIEW_MAX_DAYS, default_review, screens_line
+from walkback_rules.consultation.visit import (
+    REVIEW_MAX_DAYS,
+    default_review,
+    review_words,
+    screens_line,
+)
 from walkback_rules.core.cards import URGENCY_WORDS, short_dose
 from walkback_rules.core.models import REFERRAL_DECISIONS
 from walkback_rules.core.rules import RULES
@@ -35,7 +40,7 @@ resume_col.metric(
 referral_col.metric("Referral", URGENCY_WORDS[rec.referral.urgency] if rec.referral else "None")
 review_col.metric(
     "Review",
-    f"In {rec.review_in_days} days" if rec.review_in_days is not None else "After referral",
+    review_words(rec).capitalize(),
 )
 if rec.referral is not None:
     conditions = ", ".join(CONDITION_INFO[c].name for c in rec.referral.conditions)

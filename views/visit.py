@@ -108,7 +108,7 @@ else:
         if kind == "handout":
             data = handout_file(assessment, options, "pdf", rec)
         elif kind == "summary":
-            data = summary_file(assessment, options, rec, details)
+            data = summary_file(assessment, options, rec, details, ui.referral_lines())
         else:
             data = letter_pdf(assessment, rec, options, at)
         st.download_button(

@@ -19,17 +19,29 @@ _NAMES = {d.value: name for d, name in DECISION_NAMES.items()}
 
 
 class _Visit(Protocol):
-    recorded_at: str
-    decision: str
-    assessment: dict[str, Any]
-    recommendation: dict[str, Any]
+    """A stored consultation, read only (`store.Consultation`)."""
+
+    @property
+    def recorded_at(self) -> str: ...
+    @property
+    def decision(self) -> str: ...
+    @property
+    def assessment(self) -> dict[str, Any]: ...
+    @property
+    def recommendation(self) -> dict[str, Any]: ...
 
 
 class _Week(Protocol):
-    week_start: str
-    walks: int
-    minutes: int
-    worst_pain: int
+    """A diary week, read only (`store.DiaryWeek`)."""
+
+    @property
+    def week_start(self) -> str: ...
+    @property
+    def walks(self) -> int: ...
+    @property
+    def minutes(self) -> int: ...
+    @property
+    def worst_pain(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)

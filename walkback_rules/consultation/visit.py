@@ -194,6 +194,14 @@ def default_review(visit_day: date, rec: Recommendation) -> date | None:
     return visit_day + timedelta(days=rec.review_in_days)
 
 
+def review_words(rec: Recommendation) -> str:
+    """When the next review is, in words, for the card, the page and the summary alike:
+    "in 14 days", "after the referral", or "none set" when the rules give none."""
+    if rec.review_in_days is not None:
+        return f"in {rec.review_in_days} days"
+    return "after the referral" if rec.referral is not None else "none set"
+
+
 def details_problems(
     data: dict[str, Any], today: date, earliest: date = date(2000, 1, 1)
 ) -> tuple[VisitDetails | None, dict[str, str]]:

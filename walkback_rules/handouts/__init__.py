@@ -6,6 +6,7 @@ vl-convert and altair load only when a file is built.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from ..consultation.visit import VisitDetails
@@ -79,8 +80,10 @@ def summary_file(
     options: HandoutOptions | None = None,
     rec: Recommendation | None = None,
     visit: VisitDetails | None = None,
+    referrals: Sequence[str] = (),
 ) -> bytes:
-    """The one-page clinician summary for one assessment, as PDF bytes."""
+    """The one-page clinician summary for one assessment, as PDF bytes, with the patient's
+    referrals and their statuses when there are any."""
     from .summary import summary_pdf
 
     options = options or HandoutOptions()
@@ -92,4 +95,5 @@ def summary_file(
         paper=options.paper,
         issued=options.issued,
         visit=visit,
+        referrals=referrals,
     )

@@ -6,10 +6,12 @@ flags, and every rule that fired with its reason and full references.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from ..consultation.visit import VisitDetails, screens_line
+from ..consultation.findings import ANSWERS, words_of
+from ..consultation.visit import VisitDetails, review_words, screens_line
 from ..core.cards import DECISION_NAMES, describe_dose
 from ..core.evidence import SOURCES
 from ..core.models import Assessment, Recommendation
@@ -100,6 +102,16 @@ def visit_rows(visit: VisitDetails) -> list[tuple[str, str]]:
         ("Screens", screens_line(visit.screens)),
         ("Next review", visit.review_date or "none set"),
     ]
+    if visit.carried:
+        rows.append(
+            (
+                "Carried findings",
+                "; ".join(
+                    f"{words_of(key)}: {ANSWERS[answer].lower()}"
+                    for key, answer in visit.carried.items()
+                ),
+            )
+        )
     if visit.corrects:
         rows.append(
             ("Corrects", f"the consultation recorded {visit.corrects[:16].replace('T', ' ')} UTC")
@@ -118,14 +130,19 @@ def summary_pdf(
     paper: Paper = "a4",
     issued: date | None = None,
     visit: VisitDetails | None = None,
+    referrals: Sequence[str] = (),
 ) -> bytes:
     """The one-page clinician summary as PDF bytes: the visit (its date, clinician, screens,
-    note and next review) when it is a saved or ready-to-save consultation."""
+    note and next review) when it is a saved or ready-to-save consultation, and each of the
+    patient's referrals with its status."""
     from .pdf import one_page
 
     day = issued or (visit.day() if visit is not None else date.today())
     return one_page(
-        lambda size: _summary(assessment, rec, patient, clinic, paper, day, size, visit), SIZES
+        lambda size: _summary(
+            assessment, rec, patient, clinic, paper, day, size, visit, tuple(referrals)
+        ),
+        SIZES,
     )
 
 
@@ -138,6 +155,7 @@ def _summary(
     issued: date,
     size: float,
     visit: VisitDetails | None = None,
+    referrals: tuple[str, ...] = (),
 ) -> FPDF:
     line = size * 0.49
     footer = " · ".join(
@@ -164,8 +182,10 @@ def _summary(
         f"Ruleset {rec.ruleset_version}.",
         line,
     )
-    if visit is not None:
-        for label, value in visit_rows(visit):
+    rows_now = visit_rows(visit) if visit is not None else []
+    rows_now += [("Referral", line_) for line_ in referrals]
+    if rows_now:
+        for label, value in rows_now:
             pdf.set_font(FONT, "B", size)
             pdf.cell(30, line, label)
             pdf.set_font(FONT, size=size)
@@ -203,7 +223,7 @@ def _summary(
     headline = summary if summary.lower().startswith(name.lower()) else f"{name}: {summary}"
     text(pdf, headline, line + 1)
     pdf.set_font(FONT, size=size)
-    review = "after referral" if rec.review_in_days is None else f"in {rec.review_in_days} days"
+    review = review_words(rec)
     prompts = [
         name
         for name, on in (

@@ -25,6 +25,17 @@ REFERRAL = ("3457005", "Patient referral")
 PRIORITY = {"emergency": "stat", "same_day": "asap", "urgent": "urgent", "routine": "routine"}
 
 
+# A referral's status as a FHIR request status: advised and made are in force, seen is
+# completed, declined is revoked, and lost to follow-up is not known.
+REQUEST_STATUS = {
+    "advised": "active",
+    "made": "active",
+    "seen": "completed",
+    "declined": "revoked",
+    "lost": "unknown",
+}
+
+
 def _ref(pid: str) -> dict[str, str]:
     return {"reference": f"Patient/{pid}"}
 
@@ -102,15 +113,19 @@ def patient_bundle(store: Store, pid: str) -> dict[str, Any]:
                 "activity": [{"detail": detail}],
             }
         )
+    followed = {r.consultation_id: r for r in store.referrals(pid)}
     for number, visit in enumerate(history, start=1):
         referral = visit.recommendation.get("referral")
         if referral:
             conditions = referral.get("conditions") or []
+            item = followed.get(visit.id)
             resources.append(
                 {
                     "resourceType": "ServiceRequest",
                     "id": f"{pid}-{number}-referral",
-                    "status": "active" if visit is history[-1] else "completed",
+                    # What became of it, as the clinician recorded it; a referral given
+                    # before referrals were followed stays as the record then stood.
+                    "status": REQUEST_STATUS[item.status] if item else "unknown",
                     "intent": "order",
                     "priority": PRIORITY[referral["urgency"]],
                     "code": {
@@ -121,7 +136,8 @@ def patient_bundle(store: Store, pid: str) -> dict[str, Any]:
                     "authoredOn": visit.recorded_at,
                     "reasonCode": [{"text": c.replace("_", " ")} for c in conditions]
                     or [{"text": "red-flag findings"}],
-                    "note": [{"text": referral["reason"]}],
+                    "note": [{"text": referral["reason"]}]
+                    + ([{"text": f"Status: {item.words()}"}] if item else []),
                 }
             )
         a = visit.assessment
