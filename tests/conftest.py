@@ -24,6 +24,7 @@ BROWSER_MODULES = frozenset(
         "test_clinic_server",
         "test_course",
         "test_drafts_browser",
+        "test_followup_browser",
         "test_e2e",
         "test_hosts",
         "test_teaching_browser",

@@ -149,7 +149,8 @@ if saved is not None:
     )
     next_col.button("Start the next patient", on_click=ui.new_patient, icon=":material/person_add:")
     fix_col.button(
-        "Correct this consultation",
+        "Correct it",
+        help="A correction is saved as a new consultation; the one saved stays in the record.",
         on_click=ui.start_correction,
         args=({**ui.form(), "corrects": saved["recorded_at"]},),
         icon=":material/edit:",
