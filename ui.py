@@ -927,7 +927,8 @@ def card(c: Card, headline: bool = False) -> None:
 def stored_card(stored: dict[str, Any], headline: bool = False) -> None:
     """A card as a saved consultation recorded it, drawn as `card` draws a live one. Bold
     is the only markup a card's words carry; anything else shows exactly as stored."""
-    indicator = stored.get("indicator") if stored.get("indicator") in _BOX else "info"
+    given = stored.get("indicator")
+    indicator = given if isinstance(given, str) and given in _BOX else "info"
     summary = md_text(str(stored.get("summary", ""))).replace(_BOLD, "**")
     detail = md_text(str(stored.get("detail", ""))).replace(_BOLD, "**")
     body = f"### {summary}\n\n{detail}" if headline else f"**{summary}**\n\n{detail}"
@@ -1147,7 +1148,7 @@ def sign_in_configured() -> bool:
         section = st.secrets.get("auth")
     except Exception:  # no secrets file at all: Streamlit raises its own error type
         return False
-    return bool(section) and bool(section.get("client_id"))
+    return section is not None and bool(section) and bool(section.get("client_id"))
 
 
 def access_mode() -> Any:
@@ -1180,7 +1181,8 @@ def signed_in_user() -> Any:
         return None
     record = store()
     if st.session_state.get(SIGNED_IN) != who:
-        user = record.sign_in(who, st.user.get("name"), first_administrator())
+        name = st.user.get("name")
+        user = record.sign_in(who, name if isinstance(name, str) else None, first_administrator())
         st.session_state[SIGNED_IN] = who
         return user
     return record.user(who)

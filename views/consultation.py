@@ -28,7 +28,7 @@ from walkback_rules.consultation.referrals import NOTE_MAX as REFERRAL_NOTE_MAX
 from walkback_rules.consultation.referrals import STATUS_CHOICES
 from walkback_rules.consultation.visit import ASKED_CHOICES, CLINICIAN_MAX, NOTE_MAX
 from walkback_rules.core.cards import URGENCY_WORDS, referral_for
-from walkback_rules.core.codes import FLARE_LEVELS
+from walkback_rules.core.codes import FLARE_LEVELS, FlareLevel
 from walkback_rules.core.dosing import band_range, effective_level, implied_level
 from walkback_rules.core.screens import Screening, screen
 from walkback_rules.history import diary_since
@@ -80,7 +80,7 @@ def _patient_bar(record: Store) -> None:
                 placeholder="Choose a patient, or create one"
                 if ids
                 else "No patients yet: create one",
-                format_func=names.get,
+                format_func=lambda v: names[v],
                 on_change=_open_chosen,
                 help="What is typed here is kept for the patient it was typed for.",
             )
@@ -226,7 +226,7 @@ def _tier_note(screening: Screening, condition: str) -> None:
     elif tier == "monitor":
         st.caption("Monitor: note it, safety-net, re-screen at each visit.")
     else:
-        st.markdown(f":red[**{URGENCY_WORDS[tier]}**]")  # type: ignore[index]
+        st.markdown(f":red[**{URGENCY_WORDS[tier]}**]")
 
 
 def _asked(checklist: str, field: str, name: str, held: list[str]) -> None:
@@ -397,11 +397,10 @@ with left:
         )
         ui.errors_for("pain_now")
         usual = state[k("usual_pain")]
+        implied: FlareLevel | None = None
         if pain is not None and pain_band_ok(pain, usual):
             implied = implied_level(pain, usual)
             st.caption(f"Rise above usual pain implies: **{implied}** ({band_range(implied)})")
-        else:
-            implied = None
     level = state[k("flare_level")]
     if level is not None and implied is not None:
         used, mismatch = effective_level(level, implied)
@@ -443,7 +442,7 @@ with right:
             f"{start['minutes_per_walk']} min) to what the person did."
         )
         last_visit = ui.last_visit_date()
-        if last_visit is not None and record is not None:
+        if last_visit is not None and record is not None and pid is not None:
             weeks = diary_since(record.diary(pid), last_visit)
             if weeks:
                 st.caption(f"Walking diary since the last visit ({last_visit}):")
@@ -480,7 +479,7 @@ with right:
         "Walking tolerance",
         tuple(TOLERANCE_CHOICES),
         key=k("walking_tolerance"),
-        format_func=TOLERANCE_CHOICES.get,
+        format_func=lambda v: TOLERANCE_CHOICES[v],
     )
     ui.errors_for("walking_tolerance")
     st.checkbox(

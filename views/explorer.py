@@ -144,7 +144,11 @@ def _draw(c: Control) -> None:
     elif c.kind == "choice":
         options = list(c.choices)
         st.selectbox(
-            c.label, options, index=options.index(value), format_func=c.choices.get, **common
+            c.label,
+            options,
+            index=options.index(value),
+            format_func=lambda v: c.choices[v],
+            **common,
         )
     elif c.kind == "switch":
         st.toggle(c.label, value=bool(value), **common)
@@ -153,7 +157,7 @@ def _draw(c: Control) -> None:
             c.label,
             list(c.choices),
             default=value,
-            format_func=c.choices.get,
+            format_func=lambda v: c.choices[v],
             placeholder="None ticked",
             **common,
         )

@@ -121,11 +121,8 @@ with details_col:
             file_name=f"{name}-summary.pdf",
             mime="application/pdf",
             icon=":material/description:",
-            **(
-                {"on_click": ui.note_print, "args": (saved, "summary", options.to_json())}
-                if saved is not None
-                else {"on_click": ui.audit_print, "args": ("summary",)}
-            ),  # type: ignore[arg-type]
+            on_click=ui.note_print if saved is not None else ui.audit_print,
+            args=(saved, "summary", options.to_json()) if saved is not None else ("summary",),
         )
         if rec.referral is not None:
             ui.letter_button(assessment, rec, options, datetime.now(), saved, "h_letter")

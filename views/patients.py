@@ -49,7 +49,7 @@ def _referral_form(item: Referral) -> None:
         st.caption(f"Record what became of the {ui.md_text(item.words().split(':')[0])}:")
         status_col, day_col = st.columns(2)
         status = status_col.selectbox(
-            "Status", tuple(STATUS_CHOICES), format_func=STATUS_CHOICES.get, index=1
+            "Status", tuple(STATUS_CHOICES), format_func=lambda v: STATUS_CHOICES[v], index=1
         )
         day = day_col.date_input(
             "On", value=date.today(), max_value=date.today(), format="YYYY-MM-DD"
@@ -149,6 +149,7 @@ else:
     except NotFound:  # deleted elsewhere since it was opened
         ui.close_deleted()
         st.rerun()
+    open_pid: str = pid
     visits = record.consultations(pid)
     weeks = record.diary(pid)
     course = timeline(visits, weeks)
@@ -204,7 +205,7 @@ else:
             chosen = pick.selectbox(
                 "Open a visit (read-only, with its handout and summary)",
                 list(reversed(labels)),
-                format_func=labels.get,
+                format_func=lambda v: labels[v],
                 key=f"p_visit_{pid}",
             )
             if go.button("Open the visit", icon=":material/history:", disabled=not consults):
@@ -279,7 +280,7 @@ else:
             st.markdown("**Export**")
             st.download_button(
                 "This patient (JSON)",
-                data=lambda: dumps(record.export(pid)),
+                data=lambda: dumps(record.export(open_pid)),
                 file_name=f"{pid}.json",
                 mime="application/json",
                 icon=":material/download:",
@@ -291,7 +292,7 @@ else:
 
                 st.download_button(
                     "This patient (FHIR R4B Bundle)",
-                    data=lambda: dumps(patient_bundle(record, pid)),
+                    data=lambda: dumps(patient_bundle(record, open_pid)),
                     file_name=f"{pid}-fhir.json",
                     mime="application/fhir+json",
                     icon=":material/download:",
@@ -315,9 +316,9 @@ else:
                     disabled=typed.strip() != pid,
                     icon=":material/delete:",
                 ):
-                    gone = record.delete_patient(pid, actor=ui.actor())
+                    removed = record.delete_patient(pid, actor=ui.actor())
                     ui.close_deleted()
-                    st.toast(f"Deleted {pid} and {gone} consultations", icon=":material/delete:")
+                    st.toast(f"Deleted {pid} and {removed} consultations", icon=":material/delete:")
                     st.rerun()
 
 st.divider()

@@ -90,7 +90,7 @@ if state.get(REVEALED):
     with st.container(border=True):
         st.markdown(f"### The rules: {shown.decision}")
         st.markdown(f"**Dose:** {shown.dose}")
-        if right is not None:
+        if right is not None and answer is not None:
             st.markdown(
                 f"**You said:** {ui.md_text(answer.words())} · decision "
                 f"{'right' if right.decision else 'not this time'} · dose "

@@ -9,6 +9,7 @@ import ui
 from walkback_rules import RULES
 from walkback_rules.cases import CASES, CASES_BY_ID
 from walkback_rules.core.cards import DECISION_NAMES
+from walkback_rules.handouts.content import Paper
 from walkback_rules.reasoning import diagram
 from walkback_rules.teaching import (
     appraisal,
@@ -116,8 +117,13 @@ with sheets_tab:
         "both made from the case library and the rule tables."
     )
     chosen_cases = ui.choose_cases("w")
-    paper = st.radio(
-        "Paper", ["a4", "letter"], format_func=str.upper, horizontal=True, key="w_paper"
+    paper: Paper = (
+        "letter"
+        if st.radio(
+            "Paper", ["a4", "letter"], format_func=str.upper, horizontal=True, key="w_paper"
+        )
+        == "letter"
+        else "a4"
     )
     st.caption(f"{len(chosen_cases)} case{'s' if len(chosen_cases) != 1 else ''}.")
     if st.button("Make the worksheets", icon=":material/description:"):

@@ -137,6 +137,7 @@ st.caption(
 
 
 def _correct() -> None:
+    assert visit is not None  # the page stopped above without one
     values = form_from_assessment(visit.assessment)
     values.update(
         visit_date=visit.visit_date,
