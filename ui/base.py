@@ -1,0 +1,165 @@
+"""Session keys, the pages table and the text helpers every binding uses."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from walkback_rules.core.cards import DECISION_NAMES
+from walkback_rules.core.screens import EXERCISE_FEATURES, RED_FLAG_FEATURES
+
+if TYPE_CHECKING:
+    pass
+
+
+FORM = "consult_form"  # the consultation as typed (plain values; outlives page switches)
+
+
+ERRORS = "consult_errors"  # form field -> messages from the last submit
+
+
+ASSESSMENT = "assessment"  # the last validated assessment (a frozen Assessment)
+
+
+LOADED = "loaded"  # who is loaded: a demo case's title or "New patient"
+
+
+GOTO = "goto"  # a page to switch to on the next run
+
+
+WIDGET = "c_"  # prefix of the consultation widgets' keys
+
+
+PATIENT = "patient"  # the open patient's pseudonym (also the query parameter)
+
+
+SAVED = "saved"  # the assessment last saved to the open patient's record
+
+
+NOTE = "consult_note"  # a note for the top of the consultation (where a review started)
+
+
+TOKEN = "browser"  # this browser's token: its drafts and clinician (query parameter "b")
+
+
+TOKEN_PARAM = "b"
+
+
+START = "form_start"  # the form as it was started: what counts as typed is measured from it
+
+
+PERSISTED = "form_persisted"  # the form as last kept in the store as a draft
+
+
+ASK = "ask"  # a question to ask before an action that would discard what was typed
+
+
+SAVED_ID = "saved_id"  # the record's id of the consultation saved from this form
+
+
+VIEW = "view"  # the record's id of the past consultation being looked at
+
+
+RESTORED = "restored"  # this browser session has looked for its draft
+
+
+DATE_FIELDS = ("visit_date", "review_date")  # ISO text in the form, dates in the widgets
+
+
+DECIDED = "decided"  # the consultation decided once (`Decided`): what every page reads
+
+
+JUST_SAVED = "just_saved"  # what the last save stored: patient, visit date, decision, id
+
+
+PAGES = {
+    "consultation": "views/consultation.py",
+    "recommendation": "views/recommendation.py",
+    "plan": "views/plan.py",
+    "handouts": "views/handouts.py",
+    "patients": "views/patients.py",
+    "visit": "views/visit.py",
+    "about": "views/about.py",
+    "settings": "views/settings.py",
+    "teaching": "views/teaching.py",
+    "quiz": "views/quiz.py",
+    "explorer": "views/explorer.py",
+    "compare": "views/compare.py",
+    "evidence": "views/evidence.py",
+    "welcome": "views/welcome.py",
+    "users": "views/users.py",
+    "audit": "views/audit.py",
+}
+
+
+DECISION_WORDS = {d.value: name for d, name in DECISION_NAMES.items()}
+
+
+_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
+
+
+_BOLD = "\\*\\*"  # "**" as md_text escapes it
+
+
+def md_text(text: str) -> str:
+    """Text shown through Markdown exactly as typed: every Markdown character escaped."""
+    return text.translate(_MARKDOWN)
+
+
+def field_error(message: str | None) -> None:
+    """An error right under the field it belongs to (nothing when there is none)."""
+    if message:
+        st.error(message, icon=":material/error:")
+
+
+def file_stem(patient: str) -> str:
+    """A safe file-name stem from a pseudonym: letters, digits and dashes only."""
+    stem = "".join(c if c.isalnum() else "-" for c in patient.lower()).strip("-")
+    return "-".join(filter(None, stem.split("-")))[:40] or "walkback"
+
+
+_CHECKLISTS = (("red_flags", RED_FLAG_FEATURES), ("exercise_screen", EXERCISE_FEATURES))
+
+
+_SHOWN = "widgets_shown"  # each form field's value as last given to or taken from a widget
+
+
+ON_FORM = "on_form"  # the last run drew the consultation form (its widgets are live)
+
+
+_ADVISED = "referral_advised_on"  # when the open referral asked about was advised
+
+
+def _today() -> str:
+    return date.today().isoformat()
+
+
+def _clock(stamp: str) -> str:
+    return f"{stamp[11:16]} UTC on {stamp[:10]}"
+
+
+PRACTICE = "practice"  # this browser session works in the practice record
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+REVIEW = "review_start"  # the review's start: the findings it carries, the open referral
+
+
+PAIN_CHECKED = "pain_checked"  # the flare and pain this session confirmed, before printing
+
+
+PRESENTING = "presenting"  # presenter mode: no sidebar, large type, plain words
+
+
+SIGNED_IN = "signed_in_as"  # the identity whose sign-in this browser session has recorded
+
+
+LOCAL_ACTOR = "local user"  # who acts on one clinician's local tool, in the audit trail
+
+
+ROLES = "roles_now"  # the roles in force for this run (read once a run: a grant shows next run)

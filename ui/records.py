@@ -1,0 +1,137 @@
+"""The patient record this session works in (the real one or the practice one), opened once
+per process, and what pages read from it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import streamlit as st
+
+if TYPE_CHECKING:
+    from walkback_rules.store import Store
+
+from . import base, drafts, signin, widgets
+
+
+def _close(record: Store) -> None:
+    record.close()
+
+
+@st.cache_resource(show_spinner=False, on_release=_close)
+def _real() -> Store:
+    """The patient record, opened (and migrated if behind) once per app process."""
+    from walkback_rules.store import Store
+
+    return Store.open()
+
+
+@st.cache_resource(show_spinner=False, on_release=_close)
+def _practice() -> Store:
+    """A practice record for trying the app: a new SQLite file in a private temporary
+    folder, shared by this app process's practice sessions and gone when the machine
+    clears its temporary files. Nothing in it reaches the real record."""
+    import tempfile
+
+    from walkback_rules.store import Store
+
+    folder = tempfile.mkdtemp(prefix="walkback-practice-")
+    return Store.open(f"sqlite:///{folder}/practice.db")
+
+
+def _opened() -> Store:
+    """The record this session works in: the practice record or the real one."""
+    return _practice() if st.session_state.get(base.PRACTICE) else _real()
+
+
+def in_practice() -> bool:
+    return bool(st.session_state.get(base.PRACTICE))
+
+
+def switch_record() -> None:
+    """Change between the real record and the practice record (the toggle's callback):
+    what is typed stays a draft in the record it was typed in, and no patient stays open."""
+    widgets.keep_widgets()
+    drafts.keep_draft()
+    drafts._new_patient()
+    practice = bool(st.session_state.get("practice_toggle"))
+    st.session_state[base.PRACTICE] = practice
+    st.session_state[base.RESTORED] = False
+    if practice:
+        st.query_params[base.PRACTICE] = "1"
+    else:
+        st.query_params.pop(base.PRACTICE, None)
+
+
+PRACTICE_NOTE = (
+    "Practice record: for trying the app. Patients here are not in the real record, and "
+    "they are gone when the app stops."
+)
+
+
+def store() -> Store:
+    """The patient record; when it cannot be opened, the page says why and stops there
+    (it is tried again on the next page, once the problem is fixed)."""
+    from walkback_rules.store import StoreError
+
+    try:
+        return _opened()
+    except StoreError as exc:
+        st.error(
+            f"The patient record cannot be used. {base.md_text(base._capital(str(exc)))}",
+            icon=":material/error:",
+        )
+        st.stop()
+
+
+def store_or_none() -> Store | None:
+    """The patient record, or None after saying on the page why it cannot be used: the
+    consultation goes on without it, as decision support needs no record."""
+    from walkback_rules.store import StoreError
+
+    try:
+        return _opened()
+    except StoreError as exc:
+        st.error(
+            f"The patient record cannot be used. {base.md_text(base._capital(str(exc)))} The "
+            "consultation works without it, but cannot be kept or saved until it is fixed.",
+            icon=":material/error:",
+        )
+        return None
+
+
+def referral_lines() -> list[str]:
+    """The open patient's referrals in words, with their statuses and follow-up dates, for
+    the clinician summary (none without a record or a patient)."""
+    from walkback_rules.store import StoreError
+
+    pid = st.session_state.get(base.PATIENT)
+    record = store_or_none() if pid else None
+    if record is None or pid is None:
+        return []
+    try:
+        followed = record.referrals(pid)
+    except StoreError:
+        return []
+    return [
+        r.words() + (f"; follow up {r.follow_up}" if r.is_open and r.follow_up else "")
+        for r in followed
+    ]
+
+
+def note_print(cid: int, kind: str, options: dict[str, Any]) -> None:
+    """Keep a print of a saved consultation in the record, with its options (a download
+    button's callback), so it can be printed again exactly."""
+    from walkback_rules.store import StoreError
+
+    try:
+        store().record_print(cid, kind, options, actor=signin.actor())
+    except StoreError as exc:
+        st.toast(f"The print was not noted in the record: {base.md_text(str(exc))}")
+
+
+def clinic_settings() -> Any:
+    """The clinic's settings from the record (the defaults when there is no record)."""
+    from walkback_rules.clinic import ClinicSettings
+
+    record = store_or_none()
+    return record.settings() if record is not None else ClinicSettings()

@@ -1,0 +1,394 @@
+"""The consultation in the session: submitted and decided once, the open patient and their
+review's start, the save, and what the prints use."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import streamlit as st
+
+from walkback_rules.consultation.decided import Decided, decide
+from walkback_rules.consultation.form import (
+    FORM_DEFAULTS,
+    visit_data,
+)
+
+if TYPE_CHECKING:
+    from walkback_rules.core.models import Assessment
+
+from . import base, drafts, records, signin, widgets
+
+
+def default_pseudonym() -> str:
+    """What to print as the patient's pseudonym until the clinician types one: the open
+    patient's, or the demo case's name."""
+    if st.session_state.get(base.PATIENT):
+        return str(st.session_state[base.PATIENT])
+    loaded = str(st.session_state.get(base.LOADED) or "")
+    return loaded.split(":")[0] if loaded.startswith("Demo ") else ""
+
+
+def review_day(rec: Any) -> date | None:
+    """The next review date: the one chosen on the Recommendation page, or the one the
+    recommendation's interval gives from the visit date."""
+    from walkback_rules.consultation.visit import default_review
+
+    chosen = widgets.form().get("review_date")
+    return date.fromisoformat(chosen) if chosen else default_review(widgets.visit_day(), rec)
+
+
+def saved_id() -> int | None:
+    """The record's id of the consultation on screen, when it is the one saved."""
+    if st.session_state.get(base.SAVED) is None:
+        return None
+    if st.session_state.get(base.SAVED) != st.session_state.get(base.ASSESSMENT):
+        return None
+    value = st.session_state.get(base.SAVED_ID)
+    return None if value is None else int(value)
+
+
+def submit() -> None:
+    """Validate the consultation and its visit details; keep the assessment and go on, or
+    keep the errors beside their fields."""
+    widgets.keep_widgets()
+    values = widgets.form()
+    decided, errors = decide(values, date.today(), st.session_state.get(base._ADVISED))
+    st.session_state[base.ERRORS] = errors
+    if decided is not None:
+        st.session_state[base.ASSESSMENT] = decided.assessment
+        st.session_state[base.DECIDED] = decided
+        st.session_state.setdefault(base.LOADED, "New patient")
+        st.session_state[base.GOTO] = base.PAGES["recommendation"]
+
+
+def recommendation() -> Any:
+    """The recommendation of the consultation on screen, decided once: the one decided at
+    submit, or for a demo case loaded without a form, decided on first use and kept."""
+    from walkback_rules import recommend
+
+    assessment = require_assessment()
+    decided: Decided | None = st.session_state.get(base.DECIDED)
+    if decided is None or decided.assessment != assessment:
+        rec = recommend(assessment)
+        decided = Decided(assessment, rec, _no_details(assessment, rec), None)
+        st.session_state[base.DECIDED] = decided
+    return decided.recommendation
+
+
+def _no_details(assessment: Assessment, rec: Any) -> Any:
+    """Visit details for a consultation decided without its form (a demo case)."""
+    from walkback_rules.consultation.visit import VisitDetails, default_review, screen_status
+
+    review = default_review(widgets.visit_day(), rec)
+    return VisitDetails(
+        visit_date=widgets.visit_day().isoformat(),
+        screens=screen_status(assessment, "none_present", "none_present"),
+        review_date=None if review is None else review.isoformat(),
+    )
+
+
+def open_patient(pid: str) -> None:
+    """Open a patient's record. What this browser was typing for them comes back as it was
+    left; a consultation typed for nobody yet becomes a new patient's first; otherwise a
+    review started from their history (`start_review`), or a first consultation. The
+    pseudonym goes in the address so a refresh keeps it."""
+    from walkback_rules.consultation.review import start_review
+
+    record = records.store()
+    patient = record.patient(pid)
+    carried = drafts.unsaved() and not st.session_state.get(base.PATIENT)
+    drafts.keep_draft()  # what was typed for the patient open until now stays theirs
+    history = record.consultations(pid)
+    start = start_review(pid, history, date.today(), record.referrals(pid))
+    own = record.draft(drafts.token(), pid)
+    first = dict(FORM_DEFAULTS) if start is None else start.form
+    first["clinician"] = widgets._remembered()
+    note = f"{pid} has no consultation yet: this is their first." if start is None else start.note
+    if own is not None:
+        drafts._start(first)  # what counts as typed is measured from their planned start
+        drafts._resume(own)
+        note = (
+            f"The unsaved consultation for {pid}, typed at {base._clock(own.updated_at)}, is back "
+            "as it was left. " + note
+        )
+    elif carried and not history and record.move_draft(drafts.token(), pid):
+        values = copy.deepcopy(widgets.form())
+        drafts._start(first)
+        st.session_state[base.FORM] = values
+        st.session_state[base.PERSISTED] = copy.deepcopy(values)
+        note = f"The consultation being typed is now {pid}'s first consultation."
+    else:
+        drafts._start(first)
+    _remember_review(start)
+    st.session_state[base.NOTE] = note
+    st.session_state[base.PATIENT] = pid
+    st.session_state[base.LOADED] = pid + (f" · {patient.label}" if patient.label else "")
+    st.query_params[base.PATIENT] = pid
+    signin.audit("open_patient", pid)
+
+
+def _remember_review(start: Any) -> None:
+    st.session_state[base.REVIEW] = start
+    referral = None if start is None else start.referral
+    st.session_state[base._ADVISED] = None if referral is None else referral.advised_on
+
+
+def review_start() -> Any:
+    """The open patient's review start (`consultation.review.ReviewStart`), or None."""
+    return st.session_state.get(base.REVIEW)
+
+
+# What a review's start takes from the plan, and so what moves when the visit date does.
+_PLANNED = (
+    "walks_per_week",
+    "minutes_per_walk",
+    "weeks_at_current_dose",
+    "previous_dose_known",
+    "previous_walks",
+    "previous_minutes",
+    "last_step",
+    "episode_weeks",
+)
+
+
+def redate() -> None:
+    """The visit date's callback. At a review not yet changed from its planned start (a
+    visit written up later), the start is worked out again for that day: the week of the
+    plan counts from the last visit to this one, not to today."""
+    from walkback_rules.consultation.review import start_review
+
+    widgets.keep_widgets()
+    pid = st.session_state.get(base.PATIENT)
+    values, start = widgets.form(), st.session_state.get(base.START) or {}
+    if pid is None or values.get("visit") != "review" or values.get("corrects"):
+        return
+    if any(values.get(f) != start.get(f) for f in _PLANNED):
+        return  # the clinician has changed the plan's values: leave what they typed
+    day = date.fromisoformat(values.get("visit_date") or base._today())
+    record = records.store()
+    history = [c for c in record.consultations(pid) if c.visit_date < day.isoformat()]
+    again = start_review(pid, history, day, record.referrals(pid))
+    if again is None:
+        return
+    for field in _PLANNED:
+        values[field] = start[field] = again.form[field]
+        st.session_state.pop(widgets.widget_key(field), None)
+        st.session_state.get(base._SHOWN, {}).pop(field, None)
+    st.session_state[base.NOTE] = again.note
+
+
+def restore_patient() -> None:
+    """Keep the open patient's pseudonym and the browser's token in the address (page
+    changes clear them), and after a browser refresh reopen the patient it names, or bring
+    back the draft typed for nobody yet."""
+    if st.query_params.get(base.PRACTICE) == "1":
+        st.session_state[base.PRACTICE] = True
+    elif base.PRACTICE in st.query_params or not st.session_state.get(base.PRACTICE):
+        st.session_state[base.PRACTICE] = False
+    elif st.session_state.get(base.PRACTICE):
+        st.query_params[base.PRACTICE] = "1"  # a page change cleared it
+    drafts.token()
+    if not signin.sees_patients():  # a teaching account, or not signed in: no record is opened
+        st.query_params.pop(base.PATIENT, None)
+        return
+    pid = st.query_params.get(base.PATIENT)
+    open_now = st.session_state.get(base.PATIENT)
+    if open_now and not pid:
+        st.query_params[base.PATIENT] = open_now
+        return
+    if pid and open_now != pid:
+        from walkback_rules.store import NotFound, StoreError
+
+        st.session_state[base.RESTORED] = True
+        try:
+            open_patient(pid)
+        except NotFound:
+            st.query_params.pop(base.PATIENT, None)
+        except StoreError as exc:
+            st.query_params.pop(base.PATIENT, None)
+            st.toast(
+                f"{pid} could not be opened: {base.md_text(str(exc))}", icon=":material/error:"
+            )
+        return
+    drafts.restore_draft()
+
+
+def last_visit_date() -> str | None:
+    """The visit date of the open patient's last saved consultation."""
+    pid = st.session_state.get(base.PATIENT)
+    if pid is None:
+        return None
+    history = records.store().consultations(pid)
+    return history[-1].visit_date if history else None
+
+
+def screens_now(assessment: Assessment) -> Any:
+    """Each screen's status as the form and the assessment give it."""
+    from walkback_rules.consultation.visit import screen_status
+
+    values = widgets.form()
+    return screen_status(assessment, values.get("red_flags_asked"), values.get("exercise_asked"))
+
+
+def visit_details(assessment: Assessment) -> tuple[Any, dict[str, str]]:
+    """The visit details the form and the decided recommendation give
+    (`visit.VisitDetails`), or each problem keyed by form field."""
+    from walkback_rules.consultation.visit import default_review, details_problems
+
+    values = widgets.form()
+    day = date.fromisoformat(values.get("visit_date") or base._today())
+    review = default_review(day, recommendation())
+    data = visit_data(values, assessment, base._today(), review.isoformat() if review else None)
+    return details_problems(data, date.today())
+
+
+def save_consultation() -> None:
+    """Save the consultation as decided, its recommendation and the visit's details, to the
+    open patient's record; the draft goes in the same step, and the clinician is
+    remembered. What committed is said as saved even when remembering the name fails."""
+    from walkback_rules.store import StoreError
+
+    pid = st.session_state.get(base.PATIENT)
+    assessment = current_assessment()
+    if pid is None or assessment is None or drafts.is_demo():
+        return
+    widgets.keep_widgets(("review_date",))
+    details, problems = visit_details(assessment)
+    if details is None:
+        st.session_state[base.ERRORS] = {k: [v] for k, v in problems.items()}
+        st.toast(
+            "Not saved: " + base.md_text("; ".join(problems.values())), icon=":material/error:"
+        )
+        return
+    decided: Decided | None = st.session_state.get(base.DECIDED)
+    referral = decided.referral if decided is not None else None
+    record = records.store()
+    try:
+        consultation, rec = record.record(
+            pid,
+            assessment,
+            details=details,
+            draft=drafts.token(),
+            clinician_id=signin.identity(),
+            actor=signin.actor(),
+            rec=recommendation(),
+            referral=referral,
+        )
+    except StoreError as exc:
+        st.session_state[base.SAVED] = None
+        st.toast(f"Not saved: {base.md_text(str(exc))}", icon=":material/error:")
+        return
+    st.session_state[base.SAVED] = assessment
+    st.session_state[base.SAVED_ID] = consultation.id
+    st.session_state[base.START] = copy.deepcopy(widgets.form())
+    st.session_state[base.PERSISTED] = copy.deepcopy(widgets.form())
+    st.session_state[base.JUST_SAVED] = {
+        "patient": pid,
+        "visit_date": details.visit_date,
+        "decision": base.DECISION_WORDS.get(rec.decision.value, rec.decision.value),
+        "recorded_at": consultation.recorded_at,
+        "id": consultation.id,
+    }
+    st.session_state[base.NOTE] = None
+    st.toast(f"Saved to {pid} at {consultation.recorded_at[11:16]} UTC", icon=":material/save:")
+    try:
+        record.remember_clinician(drafts.token(), details.clinician)
+    except StoreError as exc:
+        why = base.md_text(str(exc))
+        st.toast(f"Saved. The clinician's name was not remembered for next time: {why}")
+
+
+def just_saved() -> dict[str, Any] | None:
+    """What the last save stored, while the consultation on screen is that one."""
+    saved: dict[str, Any] | None = st.session_state.get(base.JUST_SAVED)
+    return saved if saved is not None and saved_id() is not None else None
+
+
+def current_assessment() -> Assessment | None:
+    """The last validated assessment, if any."""
+    assessment: Assessment | None = st.session_state.get(base.ASSESSMENT)
+    return assessment
+
+
+def require_assessment() -> Assessment:
+    """The current assessment, or a pointer to the consultation and a stop."""
+    assessment = current_assessment()
+    if assessment is None:
+        st.info(
+            "No consultation yet. Fill in the **Consultation** page, or load a demo patient "
+            "from **Teaching**.",
+            icon=":material/info:",
+        )
+        st.page_link(
+            base.PAGES["consultation"], label="Go to the consultation", icon=":material/edit:"
+        )
+        st.stop()
+    return assessment
+
+
+def print_options(rec: Any, **chosen: Any) -> Any:
+    """What a print of the consultation on screen uses: the clinic's settings, the patient's
+    pseudonym, the visit day, the next review and the visit's clinician."""
+    from walkback_rules.handouts import HandoutOptions
+
+    settings = records.clinic_settings()
+    clinician = str(widgets.form().get("clinician") or "").strip() or settings.clinician
+    values: dict[str, Any] = {
+        "patient": default_pseudonym(),
+        "issued": widgets.visit_day(),
+        "review": review_day(rec),
+        "clinician": clinician,
+    }
+    values.update(chosen)
+    return HandoutOptions.from_settings(settings, **values)
+
+
+def pain_confirmed(assessment: Assessment, rec: Any) -> bool:
+    """Whether a handout or letter may be printed: when the pain rating and the flare level
+    disagree (PAIN_LEVEL_MISMATCH), only once the clinician has re-checked both. The
+    confirmation holds for these two values only; a change asks again."""
+    from walkback_rules.core.codes import Flag
+
+    if Flag.PAIN_LEVEL_MISMATCH not in rec.flags:
+        return True
+    values = (assessment.flare.level, assessment.flare.pain_now)
+    if st.session_state.get(base.PAIN_CHECKED) == values:
+        return True
+    st.warning(
+        f"The pain rating ({assessment.flare.pain_now}/10) and the flare level "
+        f"({assessment.flare.level}) disagree. Re-check both with the patient before "
+        "anything is printed; correct them on the Consultation page if either is wrong.",
+        icon=":material/warning:",
+    )
+    st.button(
+        "I have re-checked the pain rating and the flare level",
+        key=f"pain_check_{values[0]}_{values[1]}",
+        on_click=st.session_state.__setitem__,
+        args=(base.PAIN_CHECKED, values),
+        icon=":material/fact_check:",
+    )
+    return False
+
+
+def letter_button(
+    assessment: Assessment, rec: Any, options: Any, at: Any, cid: int | None, key: str
+) -> None:
+    """The referral letter's download button; its print is noted when the visit is saved."""
+    from walkback_rules.handouts.letter import letter_pdf, letter_title
+
+    noted: dict[str, Any] = (
+        {"on_click": records.note_print, "args": (cid, "letter", options.to_json())}
+        if cid is not None
+        else {"on_click": signin.audit_print, "args": ("letter",)}
+    )
+    st.download_button(
+        f"{letter_title(rec)} letter (PDF, one page)",
+        data=lambda: letter_pdf(assessment, rec, options, at),
+        file_name=f"{base.file_stem(options.patient)}-{options.issued}-letter.pdf",
+        mime="application/pdf",
+        icon=":material/outgoing_mail:",
+        key=key,
+        **noted,
+    )

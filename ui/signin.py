@@ -1,0 +1,130 @@
+"""Sign-in and roles on a clinic server: who is signed in, the pages their roles open, and
+the audit trail of their actions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import streamlit as st
+
+if TYPE_CHECKING:
+    pass
+
+from . import base, records
+
+
+def sign_in_configured() -> bool:
+    """Whether the clinic's identity provider is set up ([auth] in secrets.toml)."""
+    try:
+        section = st.secrets.get("auth")
+    except Exception:  # no secrets file at all: Streamlit raises its own error type
+        return False
+    return section is not None and bool(section) and bool(section.get("client_id"))
+
+
+def access_mode() -> Any:
+    """How this server runs (`walkback_rules.access.access`): local, sign-in or refused."""
+    from walkback_rules.access import access
+
+    return access(st.get_option("server.address"), sign_in_configured())
+
+
+def identity() -> str | None:
+    """Who is signed in (their e-mail, lower case), or None on a local tool or signed out."""
+    if not sign_in_configured() or not st.user.is_logged_in:
+        return None
+    email = st.user.get("email")
+    return str(email).strip().lower() if email else None
+
+
+def first_administrator() -> str | None:
+    try:
+        value = (st.secrets.get("walkback") or {}).get("first_administrator")
+    except Exception:
+        return None
+    return str(value) if value else None
+
+
+def signed_in_user() -> Any:
+    """The signed-in person with their roles, noting the sign-in once a browser session."""
+    who = identity()
+    if who is None:
+        return None
+    record = records.store()
+    if st.session_state.get(base.SIGNED_IN) != who:
+        name = st.user.get("name")
+        user = record.sign_in(who, name if isinstance(name, str) else None, first_administrator())
+        st.session_state[base.SIGNED_IN] = who
+        return user
+    return record.user(who)
+
+
+def load_roles() -> frozenset[Any]:
+    """Read the roles in force for this run (called first thing on every run)."""
+    st.session_state[base.ROLES] = _roles()
+    return st.session_state[base.ROLES]  # type: ignore[no-any-return]
+
+
+def roles() -> frozenset[Any]:
+    """The roles in force: every role on a local tool, the granted ones when signed in."""
+    found = st.session_state.get(base.ROLES)
+    return found if found is not None else load_roles()
+
+
+def _roles() -> frozenset[Any]:
+    from walkback_rules.access import LOCAL_ROLES, Role
+
+    mode = access_mode().mode
+    if mode == "local":
+        return LOCAL_ROLES
+    if mode == "refused" or identity() is None:
+        return frozenset()
+    user = signed_in_user()
+    return frozenset(Role(r) for r in user.roles) if user is not None else frozenset()
+
+
+def can(page: str) -> bool:
+    """Whether the person using the app may open `page` (its key in PAGES)."""
+    from walkback_rules.access import may_open
+
+    return may_open(page, roles())
+
+
+def administers() -> bool:
+    """Whether the person holds the administrator's role (always, on a local tool)."""
+    from walkback_rules.access import Role
+
+    return Role.ADMINISTRATOR in roles()
+
+
+def sees_patients() -> bool:
+    from walkback_rules.access import sees_patients as allowed
+
+    return allowed(roles())
+
+
+def actor() -> str:
+    """Who acts, as the audit trail names them."""
+    return identity() or base.LOCAL_ACTOR
+
+
+def audit(action: str, patient: str | None = None, detail: str | None = None) -> None:
+    """Add a row to the audit trail for something done on a page (never clinical content)."""
+    from walkback_rules.store import StoreError
+
+    try:
+        records._opened().audit(actor(), action, patient, detail)
+    except StoreError as exc:
+        st.toast(f"The audit trail could not be written: {base.md_text(str(exc))}")
+
+
+def audit_print(kind: str) -> None:
+    """A download button's callback: the print, in the audit trail (a print of a saved
+    consultation is noted with its options by `note_print` instead)."""
+    audit("print", st.session_state.get(base.PATIENT), kind)
+
+
+def sign_out() -> None:
+    audit("sign_out")
+    st.session_state.pop(base.SIGNED_IN, None)
+    st.logout()

@@ -1,0 +1,151 @@
+"""The consultation form in the session and its widgets: what each was given, what it
+changed, and each field's errors beside it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import streamlit as st
+
+from walkback_rules.consultation.form import (
+    FORM_DEFAULTS,
+)
+
+if TYPE_CHECKING:
+    pass
+
+from . import base, drafts, records, signin
+
+
+def form() -> dict[str, Any]:
+    """The consultation form's values, created empty on first use (dated today, with the
+    clinician this browser last used)."""
+    if base.FORM not in st.session_state:
+        drafts._start({**FORM_DEFAULTS, "clinician": _remembered()})
+    value: dict[str, Any] = st.session_state[base.FORM]
+    return value
+
+
+def _remembered() -> str:
+    from walkback_rules.store import StoreError
+
+    try:
+        remembered = records._opened().clinician(drafts.token())
+    except StoreError:
+        remembered = None
+    if remembered:
+        return remembered
+    return str(st.user.get("name") or "") if signin.identity() is not None else ""
+
+
+def widget_key(field: str) -> str:
+    """The session key of a consultation widget."""
+    return base.WIDGET + field
+
+
+def carried_key(key: str) -> str:
+    """The session key of the answer to one finding carried from the last visit."""
+    return base.WIDGET + "carried_" + key
+
+
+def feature_key(code: str) -> str:
+    """The session key of one red-flag or exercise-screen checkbox."""
+    return base.WIDGET + "f_" + code
+
+
+def ticked(field: str) -> list[str]:
+    """The features ticked in one checklist (red_flags or exercise_screen), in form order."""
+    features = dict(base._CHECKLISTS)[field]
+    return [f.code for f in features if st.session_state.get(feature_key(f.code))]
+
+
+def restore_widgets() -> None:
+    """Give every consultation widget its stored value (widgets forget theirs off-page)."""
+    values = form()
+    shown = st.session_state.setdefault(base._SHOWN, {})
+    for key, answer in (values.get("carried") or {}).items():
+        st.session_state.setdefault(carried_key(key), answer)
+    for field, value in values.items():
+        if field in ("red_flags", "exercise_screen", "carried", "referral_id"):
+            continue
+        key = widget_key(field)
+        if key not in st.session_state:
+            st.session_state[key] = (
+                (date.fromisoformat(value) if value else None)
+                if field in base.DATE_FIELDS
+                else value
+            )
+            shown[field] = value
+    for field, features in base._CHECKLISTS:
+        chosen = set(values[field])
+        if any(feature_key(f.code) not in st.session_state for f in features):
+            for f in features:
+                st.session_state.setdefault(feature_key(f.code), f.code in chosen)
+            shown[field] = list(values[field])
+
+
+def offer(field: str, value: date) -> None:
+    """Put a suggested value in a form widget (the review date the recommendation gives)
+    without counting it as typed: until the clinician changes it, the form keeps none and
+    the suggestion follows the visit date."""
+    st.session_state[widget_key(field)] = value
+    st.session_state.setdefault(base._SHOWN, {})[field] = value.isoformat()
+
+
+def keep_widgets(fields: tuple[str, ...] | None = None) -> None:
+    """Copy into the stored form what a widget has changed since it was given its value.
+
+    Only widgets the last run drew are read: the whole form after a run of the consultation
+    page, or the `fields` named (the review date, on the Recommendation page). A value
+    left in the session for a widget not drawn can never overwrite what the form learned
+    elsewhere (a review date chosen on another page, a start worked out again for a visit
+    date)."""
+    if fields is None and not st.session_state.get(base.ON_FORM):
+        return
+    values = form()
+    shown = st.session_state.setdefault(base._SHOWN, {})
+    if fields is None and values.get("carried"):
+        answers = {k: st.session_state.get(carried_key(k), a) for k, a in values["carried"].items()}
+        if answers != values["carried"]:
+            values["carried"] = answers
+    for field in values if fields is None else fields:
+        if field in ("red_flags", "exercise_screen", "carried", "referral_id"):
+            continue
+        if widget_key(field) not in st.session_state:
+            continue
+        value = st.session_state[widget_key(field)]
+        value = value.isoformat() if isinstance(value, date) else value
+        if field not in shown or value != shown[field]:
+            values[field] = shown[field] = value
+    for field, features in base._CHECKLISTS if fields is None else ():
+        if any(feature_key(f.code) in st.session_state for f in features):
+            now = ticked(field)
+            if field not in shown or now != shown[field]:
+                values[field] = list(now)
+                shown[field] = list(now)
+
+
+def errors_for(field: str) -> None:
+    """Show the errors of one form field, right beside it."""
+    for message in st.session_state.get(base.ERRORS, {}).get(field, []):
+        base.field_error(message)
+
+
+def follow_goto() -> None:
+    """Switch page if an action asked for it."""
+    target = st.session_state.pop(base.GOTO, None)
+    if target:
+        st.switch_page(target)
+
+
+def _forget_widgets() -> None:
+    """Drop the consultation widgets' state so they start again from the stored form."""
+    for key in [k for k in st.session_state if str(k).startswith(base.WIDGET)]:
+        del st.session_state[key]
+    st.session_state.pop(base._SHOWN, None)
+
+
+def visit_day() -> date:
+    """The visit date the form holds (today when none was typed)."""
+    return date.fromisoformat(form().get("visit_date") or base._today())
