@@ -12,6 +12,7 @@ import ui
 from walkback_rules import validate_assessment
 from walkback_rules.handouts import HandoutOptions, handout_file, summary_file
 
+from .conftest import first_visit
 from .test_app import APP, answer_the_rest, get_recommendation, texts
 
 
@@ -548,16 +549,7 @@ def test_a_review_asks_about_the_finding_carried_from_the_last_visit() -> None:
     recommendation waits until it is answered."""
     record = ui.store()
     pid = record.new_patient().id
-    first = validate_assessment(
-        {
-            "age": 62,
-            "visit": "initial",
-            "previous_episodes": 1,
-            "flare": {"level": "none", "pain_now": 0, "days_since_onset": None},
-            "walking": {"walks_per_week": 0, "minutes_per_walk": 0, "weeks_at_current_dose": None},
-            "red_flags": ["cancer_history"],
-        }
-    )
+    first = first_visit(age=62, red_flags=["cancer_history"])
     record.record(
         pid, first, at=f"{(date.today() - timedelta(days=14)).isoformat()}T09:00:00+00:00"
     )
@@ -583,16 +575,7 @@ def test_an_open_referral_is_shown_and_its_status_recorded_on_the_patients_page(
     it, and the page then shows it done."""
     record = ui.store()
     pid = record.new_patient().id
-    urgent = validate_assessment(
-        {
-            "age": 62,
-            "visit": "initial",
-            "previous_episodes": 1,
-            "flare": {"level": "none", "pain_now": 0, "days_since_onset": None},
-            "walking": {"walks_per_week": 0, "minutes_per_walk": 0, "weeks_at_current_dose": None},
-            "red_flags": ["cancer_history", "cancer_non_mechanical"],
-        }
-    )
+    urgent = first_visit(age=62, red_flags=["cancer_history", "cancer_non_mechanical"])
     record.record(pid, urgent)
 
     at = session(fresh_token(), pid, page="patients")

@@ -709,3 +709,80 @@ def test_every_command_copes_with_any_record_import_accepts(
         assert (status, err) == (0, ""), args
     status, out, _ = run(["patients", "show", "P-2345AB"])
     assert "1. 2026-01-01  PROGRESS: Progress to 5 walks a week, 15 minutes each" in out
+
+
+URGENT_FIRST = json.dumps(
+    {
+        "age": 62,
+        "visit": "initial",
+        "previous_episodes": 1,
+        "flare": {"level": "none", "pain_now": 0, "days_since_onset": None},
+        "walking": {"walks_per_week": 0, "minutes_per_walk": 0, "weeks_at_current_dose": None},
+        "red_flags": ["cancer_history", "cancer_non_mechanical"],
+    }
+)
+REVIEW_AFTER = json.dumps(
+    {
+        "age": 62,
+        "visit": "review",
+        "previous_episodes": 1,
+        "flare": {"level": "none", "pain_now": 0, "days_since_onset": None},
+        "walking": {"walks_per_week": 0, "minutes_per_walk": 0, "weeks_at_current_dose": None},
+    }
+)
+
+
+def test_patients_record_carries_findings_and_follows_the_referral(record: str) -> None:
+    """A visit recorded from the command line is the app's record: the review must answer
+    each carried finding and the open referral by option, and what it says is kept."""
+    pid = run(["patients", "new"])[1].strip()
+    first_day = (date.today() - timedelta(days=14)).isoformat()
+    status, _, err = run(
+        ["patients", "record", pid, "-", "--visit-date", first_day, "--clinician", "SL",
+         "--exercise-screen", "none_present"],
+        URGENT_FIRST,
+    )  # fmt: skip
+    assert status == 0, err
+    shown = run(["patients", "show", pid])[1]
+
+    unanswered = run(["patients", "record", pid, "-"], REVIEW_AFTER)
+    unknown = run(["patients", "record", pid, "-", "--carried", "falls_last_year=present"],
+                  REVIEW_AFTER)  # fmt: skip
+    answered = run(
+        ["patients", "record", pid, "-", "--carried", "cancer_history=present",
+         "--carried", "cancer_non_mechanical=resolved", "--referral-status", "seen",
+         "--referral-note", "seen by oncology", "--red-flags", "none_present"],
+        REVIEW_AFTER,
+    )  # fmt: skip
+    listed = json.loads(run(["patients", "list", "--json"])[1])
+
+    assert "referral 1: Urgent referral of" in shown and "advised, not yet made" in shown
+    assert "carried to the next review: cancer_history" in shown
+    assert unanswered[0] == 2
+    assert "Found at the last visit" in unanswered[2] and "Open referral" in unanswered[2]
+    assert unknown[0] == 2 and "--carried: falls_last_year was not found" in unknown[2]
+    assert answered[0] == 0, answered[2]
+    assert listed[0]["consultations"] == 2
+    assert listed[0]["open_referral"] is None
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        (["--visit-date", "2026-02-30"], "--visit-date: a date as YYYY-MM-DD"),
+        (["--visit-date", "2999-01-01"], "Visit date must be today or earlier"),
+        (["--clinician", "x" * 61], "at most 60 characters"),
+    ],
+    ids=["not-a-date", "future", "clinician-too-long"],
+)
+def test_patients_record_refuses_bad_visit_details_and_saves_nothing(
+    record: str, options: list[str], words: str
+) -> None:
+    """A bad visit date or clinician is named in plain words, and nothing is saved."""
+    pid = run(["patients", "new"])[1].strip()
+
+    status, _, err = run(["patients", "record", pid, "-", *options], GOOD)
+
+    assert status == 2
+    assert words in err
+    assert json.loads(run(["patients", "list", "--json"])[1])[0]["consultations"] == 0

@@ -2,6 +2,9 @@
 
 Exit status: 0 on success; 1 when some JSON Lines records were bad (each reported in its
 place); 2 when the input as a whole, or the command line, is unusable.
+
+Longer than most files: one parser and one dispatch for every command, so that each
+command's options, errors and exit codes read the same; the work itself is elsewhere.
 """
 
 from __future__ import annotations

@@ -18,17 +18,21 @@ from .core.models import NextDose, Span
 _NAMES = {d.value: name for d, name in DECISION_NAMES.items()}
 
 
-class _Visit(Protocol):
-    """A stored consultation, read only (`store.Consultation`)."""
+class StoredVisit(Protocol):
+    """A saved consultation as the record returns it, read only (`store.Consultation`)."""
 
     @property
     def recorded_at(self) -> str: ...
+    @property
+    def ruleset_version(self) -> str: ...
     @property
     def decision(self) -> str: ...
     @property
     def assessment(self) -> dict[str, Any]: ...
     @property
     def recommendation(self) -> dict[str, Any]: ...
+    @property
+    def visit_date(self) -> str: ...
 
 
 class _Week(Protocol):
@@ -101,12 +105,12 @@ def planned_walking(recommendation: dict[str, Any]) -> str:
     )
 
 
-def visit_day(v: _Visit) -> str:
+def visit_day(v: StoredVisit) -> str:
     """A visit's date: the day it happened (older records: the day it was recorded)."""
     return str(getattr(v, "visit_date", "") or v.recorded_at[:10])
 
 
-def _until(visits: Sequence[_Visit], number: int) -> str:
+def _until(visits: Sequence[StoredVisit], number: int) -> str:
     """Until when a visit's plan held: the next visit, or the review it set or asked for."""
     if number < len(visits):
         return visit_day(visits[number])
@@ -136,7 +140,7 @@ def _referral(recommendation: dict[str, Any]) -> str:
     return URGENCY_WORDS.get(urgency, str(urgency))
 
 
-def timeline(visits: Sequence[_Visit], weeks: Sequence[_Week]) -> Timeline:
+def timeline(visits: Sequence[StoredVisit], weeks: Sequence[_Week]) -> Timeline:
     """The rows the history chart and table show."""
     rows = []
     first = date.fromisoformat(visit_day(visits[0])) if visits else None

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..core.screens import EXERCISE_FEATURES, RED_FLAG_FEATURES
+
+if TYPE_CHECKING:  # history reads the form, which reads this module
+    from ..history import StoredVisit
 
 Answer = Literal["present", "resolved"]
 ANSWERS: dict[Answer, str] = {"present": "Still present", "resolved": "Resolved"}
@@ -82,16 +85,7 @@ def findings_of(assessment: Mapping[str, Any]) -> list[str]:
     return out
 
 
-class _Visit(Protocol):
-    @property
-    def visit_date(self) -> str: ...
-    @property
-    def recorded_at(self) -> str: ...
-    @property
-    def assessment(self) -> dict[str, Any]: ...
-
-
-def carried_from(history: Sequence[_Visit]) -> tuple[Carried, ...]:
+def carried_from(history: Sequence[StoredVisit]) -> tuple[Carried, ...]:
     """What the last visit found, each with the day it was first recorded in the run of
     visits that have found it since."""
     if not history:

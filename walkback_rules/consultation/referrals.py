@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..core.cards import URGENCY_WORDS
+from .visit import iso_day, plain_text
 
 Status = Literal["advised", "made", "seen", "declined", "lost"]
 STATUS_WORDS: dict[Status, str] = {
@@ -59,22 +60,11 @@ class ReferralUpdate(BaseModel):
         json_schema_extra={"allowed": f"plain printable text of at most {NOTE_MAX} characters"},
     )
 
-    @field_validator("on")
-    @classmethod
-    def _date(cls, value: str) -> str:
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            raise ValueError("a date as YYYY-MM-DD") from None
-        if day.isoformat() != value:
-            raise ValueError("a date as YYYY-MM-DD")
-        return value
+    _on = field_validator("on")(iso_day)
 
     @field_validator("note")
     @classmethod
     def _note(cls, value: str | None) -> str | None:
-        from .visit import plain_text
-
         return plain_text(value, NOTE_MAX, one_line=True)
 
 
@@ -135,16 +125,12 @@ def update_problems(
     date from the day it was advised to today, a short plain note."""
     from pydantic import ValidationError
 
-    from ..core.validation import field_errors, in_words
+    from .visit import problems_by_field
 
     try:
         update = ReferralUpdate.model_validate(data)
     except ValidationError as exc:
-        errors: dict[str, str] = {}
-        for e in field_errors(exc, ReferralUpdate):
-            key = e.field.split(".")[0]
-            errors.setdefault(key, in_words(UPDATE_LABELS.get(key, key), e.message))
-        return None, errors
+        return None, problems_by_field(exc, ReferralUpdate, UPDATE_LABELS)
     day = date.fromisoformat(update.on)
     if not date.fromisoformat(advised_on) <= day <= today:
         return None, {

@@ -11,34 +11,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from ..core.cards import DECISION_NAMES
 from ..core.codes import RULESET_VERSION
 from ..core.models import FLARE_DECISIONS, REFERRAL_DECISIONS, Assessment, Recommendation
-from ..history import prescribed
+from ..history import StoredVisit, prescribed
 from .findings import Carried, carried_from
 from .form import form_from_assessment
 from .referrals import Referral
 
 _DECISION_WORDS = {d.value: name for d, name in DECISION_NAMES.items()}
-
-
-class StoredVisit(Protocol):
-    """A saved consultation as the record returns it (`store.Consultation`)."""
-
-    @property
-    def recorded_at(self) -> str: ...
-    @property
-    def ruleset_version(self) -> str: ...
-    @property
-    def decision(self) -> str: ...
-    @property
-    def assessment(self) -> dict[str, Any]: ...
-    @property
-    def recommendation(self) -> dict[str, Any]: ...
-    @property
-    def visit_date(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,6 +52,17 @@ def _day(value: str) -> date:
     return day
 
 
+def iso_day(value: str | None) -> str | None:
+    """A date field's check: exactly YYYY-MM-DD, a real day (None passes)."""
+    if value is None:
+        return None
+    try:
+        _day(value)
+    except ValueError:
+        raise ValueError("a date as YYYY-MM-DD") from None
+    return value
+
+
 class VisitDetails(BaseModel):
     """What makes a consultation a record, as saved and exported."""
 
@@ -95,16 +106,7 @@ class VisitDetails(BaseModel):
             )
         return value
 
-    @field_validator("visit_date", "review_date")
-    @classmethod
-    def _date(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        try:
-            _day(value)
-        except ValueError:
-            raise ValueError("a date as YYYY-MM-DD") from None
-        return value
+    _dates = field_validator("visit_date", "review_date")(iso_day)
 
     @field_validator("clinician")
     @classmethod
@@ -202,6 +204,17 @@ def review_words(rec: Recommendation) -> str:
     return "after the referral" if rec.referral is not None else "none set"
 
 
+def problems_by_field(
+    exc: ValidationError, model: type[BaseModel], labels: dict[str, str]
+) -> dict[str, str]:
+    """A model's validation errors, the first for each field, in plain words."""
+    errors: dict[str, str] = {}
+    for e in field_errors(exc, model):
+        key = e.field.split(".")[0]
+        errors.setdefault(key, in_words(labels.get(key, key), e.message))
+    return errors
+
+
 def details_problems(
     data: dict[str, Any], today: date, earliest: date = date(2000, 1, 1)
 ) -> tuple[VisitDetails | None, dict[str, str]]:
@@ -209,11 +222,7 @@ def details_problems(
     try:
         details = VisitDetails.model_validate(data)
     except ValidationError as exc:
-        errors: dict[str, str] = {}
-        for e in field_errors(exc, VisitDetails):
-            key = e.field.split(".")[0]
-            errors.setdefault(key, in_words(LABELS.get(key, key), e.message))
-        return None, errors
+        return None, problems_by_field(exc, VisitDetails, LABELS)
     problems = visit_problems(details, today, earliest)
     return (None, problems) if problems else (details, {})
 

@@ -6,6 +6,9 @@ patient's values for when it holds and when it does not, its sources and its rat
 `DECISION_RULES` run in order and the first that holds decides; `FLAG_RULES` then add
 every flag that holds and that the decision allows. The screens' tier rules are in
 `screens.py`.
+
+Longer than most files on purpose: the tables are reviewed against the specification in
+one sitting, in its order, and splitting them would hide the order that decides.
 """
 
 from __future__ import annotations

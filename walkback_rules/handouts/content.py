@@ -7,6 +7,9 @@ this week's walks, the next step, a log to tick and the plan chart.
 
 Patient text is written for a reading age of about 11 to 12 (a Flesch-Kincaid grade near 6):
 short sentences, whole numbers, no percentages, and never the name of a medicine.
+
+Longer than most files on purpose: every sentence a patient reads is here, in one place,
+so that no two places word the same instruction.
 """
 
 from __future__ import annotations

@@ -9,6 +9,10 @@ only when it is behind, in a short transaction of its own; reads then take no wr
 A database that is busy, read-only, full or unreachable is a `StoreError` that names the
 problem and where the record is, never a traceback. SQL parameters (patient IDs and data)
 are kept out of every message and log.
+
+Longer than most files: the `Store` class is the one place that writes, each method one
+transaction against the same tables; its file formats are in `transfer.py`, its backups in
+`backup.py`, its FHIR view in `fhir.py`.
 """
 
 from __future__ import annotations
