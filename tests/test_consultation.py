@@ -412,3 +412,33 @@ def test_the_summary_names_the_carried_findings_and_the_referrals(store: Store) 
     assert f"{words_of('cancer_history')}: still present" in text
     assert f"{words_of('falls_last_year')}: resolved" in text
     assert "Urgent referral of 2026-03-16: advised, not yet made" in text
+
+
+@pytest.mark.parametrize(
+    ("carried", "words"),
+    [
+        ({"telepathy": "present"}, "telepathy"),
+        ({"cancer_history": "maybe"}, "Found at the last visit"),
+        ({"leg_symptoms:both_ears": "present"}, "leg_symptoms:both_ears"),
+    ],
+    ids=["unknown-finding", "unknown-answer", "unknown-leg-value"],
+)
+def test_a_carried_finding_is_refused_by_name_when_unknown(
+    carried: dict[str, str], words: str
+) -> None:
+    """The record takes only findings a review carries, each present or resolved."""
+    from walkback_rules.consultation.visit import details_problems
+
+    data = {
+        "visit_date": "2026-03-02",
+        "screens": dict.fromkeys(
+            ("red_flags", "exercise_screen", "phq2", "startback"), "not_asked"
+        ),
+        "carried": carried,
+    }
+
+    details, problems = details_problems(data, DAY1)
+
+    assert details is None
+    assert problems["carried"].startswith("Found at the last visit")
+    assert words in problems["carried"]
