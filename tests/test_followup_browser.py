@@ -8,6 +8,7 @@ import os
 import re
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import playwright.sync_api as playwright_api
 
@@ -117,3 +118,101 @@ def test_a_review_follows_the_referral_and_carries_the_findings(tmp_path: Path) 
         "falls_last_year": "present",
     }
     assert [u["status"] for u in exported["referrals"][0]["updates"]] == ["advised", "seen"]
+
+
+def _answer_carried(tab: Any, answers: dict[str, str]) -> None:
+    """Answer each finding carried from the last visit, named by the start of its words."""
+    for finding, answer in answers.items():
+        group = tab.get_by_role("radiogroup", name=re.compile("^" + re.escape(finding)))
+        group.get_by_text(answer, exact=True).click()
+        settle(tab)
+
+
+def test_a_six_visit_course_carries_the_cancer_history_and_follows_the_referral(
+    tmp_path: Path,
+) -> None:
+    """Six visits in the browser: cancer history at visit 1 and an urgent referral at visit
+    3. Every later visit shows the carried finding, the open referral until it is closed,
+    and the record and its export say the same."""
+    executable = chromium_path()
+    expect = playwright_api.expect
+    shared = os.environ["WALKBACK_DB_URL"]
+    url_now = f"sqlite:///{tmp_path / 'record.db'}"
+    os.environ["WALKBACK_DB_URL"] = url_now
+    seen: list[tuple[bool, bool]] = []
+    try:
+        with streamlit_server() as url, playwright_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            tab = browser.new_page(viewport={"width": 1280, "height": 2000})
+            tab.set_default_timeout(30_000)
+            tab.goto(url)
+            tab.get_by_role("heading", name="Consultation", exact=True).wait_for()
+            settle(tab)
+            tab.get_by_role("button", name="Create and open").click()
+            settle(tab)
+            found = re.search(r"patient=(P-\w+)", tab.url)
+            assert found is not None
+            pid = found.group(1)
+            for visit in range(1, 7):
+                if visit > 1:
+                    tab.get_by_role("link", name="Patients", exact=True).first.click()
+                    tab.get_by_role("button", name="Start this visit's consultation").click()
+                    tab.get_by_role("heading", name="Consultation", exact=True).wait_for()
+                    tab.get_by_role("checkbox").last.wait_for()
+                    settle(tab)
+                    carried = tab.get_by_role(
+                        "radiogroup", name=re.compile("^Past or current cancer")
+                    )
+                    referral = tab.get_by_role("radiogroup", name="What became of it?")
+                    seen.append((carried.count() == 1, referral.count() == 1))
+                    answers = {"Past or current cancer": "Still present"}
+                    if visit == 4:  # the night pain of visit 3 has gone
+                        answers["Constant or progressive pain"] = "Resolved"
+                    _answer_carried(tab, answers)
+                    if referral.count():
+                        status = "Made: waiting to be seen" if visit == 4 else "Seen"
+                        referral.get_by_text(status, exact=True).click()
+                        settle(tab)
+                else:
+                    number(tab, "Age (years)", "62")
+                    number(tab, "Previous episodes", "1")
+                    tab.get_by_text("Past or current cancer", exact=True).click()
+                    settle(tab)
+                if visit == 3:
+                    tab.get_by_text(re.compile("^Constant or progressive pain")).click()
+                    settle(tab)
+                choose(tab, re.compile("^Flare level"), "None")
+                number(tab, "Pain now (0–10)", "0")
+                walks = tab.get_by_role("spinbutton", name="Walks a week", exact=True)
+                if not walks.input_value():
+                    number(tab, "Walks a week", "0")
+                    number(tab, "Minutes per walk", "0")
+                tab.get_by_text("Asked: none present").last.click()  # the exercise screen
+                settle(tab)
+                step = tab.get_by_role("radiogroup", name="How did the back take the last step up?")
+                if step.count() and not step.get_by_role("radio", checked=True).count():
+                    step.get_by_text("Back pain did not increase", exact=True).click()
+                    settle(tab)
+                tab.get_by_role("button", name="Get recommendation").click()
+                tab.get_by_role("heading", name="Recommendation", exact=True).wait_for()
+                settle(tab)
+                tab.get_by_role("button", name=f"Save to {pid}'s record").click()
+                settle(tab)
+                expect(tab.get_by_text(re.compile(f"Saved to {pid}")).first).to_be_visible()
+            browser.close()
+        with Store.open(url_now) as record:
+            visits = record.consultations(pid)
+            followed = record.referrals(pid)
+            exported = record.export(pid)
+    finally:
+        os.environ["WALKBACK_DB_URL"] = shared
+
+    assert seen == [(True, False), (True, False), (True, True), (True, True), (True, False)]
+    assert [v.decision for v in visits][2] == "URGENT_REFERRAL"
+    assert [r.status for r in followed] == ["seen"]
+    assert [u["status"] for u in exported["referrals"][0]["updates"]] == ["advised", "made", "seen"]
+    assert all(v.visit().carried["cancer_history"] == "present" for v in visits[1:])  # type: ignore[union-attr]
+    assert all(
+        c["details"]["carried"]["cancer_history"] == "present"
+        for c in exported["consultations"][1:]
+    )
