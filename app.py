@@ -1,7 +1,7 @@
 """WalkBack CDS: the Streamlit entrypoint (page setup, navigation, shared sidebar).
 
 `streamlit run app.py` finds `app` below and serves this file through it, so every HTTP
-request and WebSocket passes the Host check first (walkback_rules/hostcheck.py). Each page
+request and WebSocket passes the Host check first (walkback_rules/server/hostcheck.py). Each page
 run then executes this file as the script, as `__main__`, which draws the app.
 """
 
@@ -97,7 +97,7 @@ else:  # imported by the server: the app, behind its Host check
     from starlette.middleware import Middleware
     from streamlit import net_util
 
-    from walkback_rules.hostcheck import HostCheck
+    from walkback_rules.server.hostcheck import HostCheck
 
     # Never ask a web service for this machine's external address: Streamlit would, to
     # judge a foreign Origin. The Host check has refused foreign names before that point.

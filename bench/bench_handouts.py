@@ -28,7 +28,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from walkback_rules import Assessment, recommend  # noqa: E402
-from walkback_rules.cases import CASES  # noqa: E402
 from walkback_rules.handouts import (  # noqa: E402
     HandoutOptions,
     build_handout,
@@ -37,6 +36,7 @@ from walkback_rules.handouts import (  # noqa: E402
     summary_file,
 )
 from walkback_rules.handouts.letter import letter_pdf  # noqa: E402
+from walkback_rules.teaching.cases import CASES  # noqa: E402
 
 OPTIONS = HandoutOptions(
     clinic="Harbourside Physio",
@@ -52,7 +52,7 @@ FIRST = """
 import time
 start = time.perf_counter()
 from walkback_rules import Assessment
-from walkback_rules.cases import CASES_BY_ID
+from walkback_rules.teaching.cases import CASES_BY_ID
 from walkback_rules.handouts import HandoutOptions, handout_file
 data = handout_file(Assessment.model_validate(CASES_BY_ID["demo-01"].data),
                     HandoutOptions(clinic="Harbourside Physio", phone="02 9555 0123"))

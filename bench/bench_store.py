@@ -33,12 +33,12 @@ sys.path.insert(0, str(ROOT))
 
 from tests.stores import wipe  # noqa: E402
 from walkback_rules import Assessment  # noqa: E402
-from walkback_rules.cases import CASES  # noqa: E402
 from walkback_rules.charts import history_spec  # noqa: E402
 from walkback_rules.consultation.form import form_from_assessment  # noqa: E402
 from walkback_rules.consultation.visit import VisitDetails, screen_status  # noqa: E402
 from walkback_rules.history import timeline  # noqa: E402
 from walkback_rules.store import DiaryWeek, Store, dumps  # noqa: E402
+from walkback_rules.teaching.cases import CASES  # noqa: E402
 
 ASSESSMENTS = [Assessment.model_validate(c.data) for c in CASES]
 

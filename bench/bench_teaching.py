@@ -25,10 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from walkback_rules import validate_assessment  # noqa: E402
-from walkback_rules.cases import CASES  # noqa: E402
-from walkback_rules.explorer import CONTROLS_BY_KEY, changes, explore  # noqa: E402
-from walkback_rules.reasoning import compare, diagram, path_of  # noqa: E402
-from walkback_rules.teaching import reveal  # noqa: E402
+from walkback_rules.teaching.cases import CASES  # noqa: E402
+from walkback_rules.teaching.explorer import CONTROLS_BY_KEY, changes, explore  # noqa: E402
+from walkback_rules.teaching.lessons import reveal  # noqa: E402
+from walkback_rules.teaching.reasoning import compare, diagram, path_of  # noqa: E402
 
 ASSESSMENTS = [validate_assessment(c.data) for c in CASES]
 
@@ -72,7 +72,7 @@ def page_run(name: str, rounds: int) -> float:
         at.session_state["quiz_run"] = ["demo-20"]
         at.session_state["quiz_at"] = 0
         from walkback_rules import Decision
-        from walkback_rules.teaching import Answer, Score
+        from walkback_rules.teaching.lessons import Answer, Score
 
         at.session_state["quiz_answer"] = Answer(Decision.EMERGENCY_REFERRAL, "none")
         at.session_state["quiz_revealed"] = True

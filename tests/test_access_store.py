@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from walkback_rules.access import Role, access, is_loopback, may_open
+from walkback_rules.server.access import Role, access, is_loopback, may_open
 from walkback_rules.store import PatientFile, Store, StoreError
 from walkback_rules.store.backup import backup, restore
 from walkback_rules.store.repo import AUDIT_ACTIONS

@@ -17,9 +17,9 @@ import pytest
 from playwright.sync_api import Page
 
 from walkback_rules import recommend, validate_assessment
-from walkback_rules.cases import CASES
 from walkback_rules.core.screens import RED_FLAG_FEATURES
 from walkback_rules.handouts import HandoutOptions, handout_file
+from walkback_rules.teaching.cases import CASES
 
 from .browser import app_tab, discard_if_asked, settle
 from .needs import unavailable

@@ -12,9 +12,9 @@ from streamlit.testing.v1 import AppTest
 
 import ui
 from walkback_rules import SOURCES, Decision, recommend, validate_assessment
-from walkback_rules.cases import CASES, CASES_BY_ID
 from walkback_rules.consultation.form import form_from_assessment
 from walkback_rules.core.codes import Flag
+from walkback_rules.teaching.cases import CASES, CASES_BY_ID
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

@@ -262,8 +262,8 @@ def _earlier_course(pid: str) -> None:
     from datetime import date, timedelta
 
     from walkback_rules import validate_assessment
-    from walkback_rules.cases import CASES_BY_ID
     from walkback_rules.store import DiaryWeek, Store
+    from walkback_rules.teaching.cases import CASES_BY_ID
 
     visits = [("demo-01", 0), ("demo-02", 4), ("demo-08", 8), ("demo-05", 12), ("demo-03", 16)]
     start = date.today() - timedelta(weeks=20, days=date.today().weekday())

@@ -201,7 +201,7 @@ def test_recommendation_is_complete_frozen_and_round_trips() -> None:
 def test_decide_agrees_with_recommend_on_every_teaching_case() -> None:
     """decide() and recommend() reach the same conclusion."""
 
-    from walkback_rules.cases import CASES
+    from walkback_rules.teaching.cases import CASES
 
     for case in CASES:
         a = validate_assessment(case.data)

@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from walkback_rules import Assessment, Decision, Flag, recommend, validate_assessment
-from walkback_rules.cases import CASES, CASES_BY_ID
 from walkback_rules.clinic import PRINTABLE_RANGES
 from walkback_rules.core.cards import DECISION_NAMES, describe_dose
 from walkback_rules.core.models import REFERRAL_DECISIONS
@@ -44,6 +43,7 @@ from walkback_rules.handouts.content import (
     printable,
 )
 from walkback_rules.handouts.readability import GRADE_LIMIT, Pronunciations, readings
+from walkback_rules.teaching.cases import CASES, CASES_BY_ID
 
 from .medicines import medicines_named
 from .strategies import (

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from walkback_rules import recommend, validate_assessment
-from walkback_rules.cases import CASES_BY_ID
 from walkback_rules.history import decision_words, timeline
+from walkback_rules.teaching.cases import CASES_BY_ID
 
 
 @dataclass

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from walkback_rules.hostcheck import HostCheck, allowed, host_name
+from walkback_rules.server.hostcheck import HostCheck, allowed, host_name
 
 from .browser import streamlit_server
 

@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 
 from walkback_rules import validate_assessment
-from walkback_rules.cases import CASES
 from walkback_rules.consultation.form import (
     FORM_DEFAULTS,
     LABELS,
@@ -19,6 +18,7 @@ from walkback_rules.consultation.form import (
     to_assessment_data,
     validate_form,
 )
+from walkback_rules.teaching.cases import CASES
 
 
 def filled(**changes: Any) -> dict[str, Any]:

@@ -13,13 +13,13 @@ import pytest
 from pypdf import PdfReader
 
 from walkback_rules import recommend, validate_assessment
-from walkback_rules.cases import CASES, CASES_BY_ID
 from walkback_rules.clinic import ClinicSettings, error_lines, settings_errors
 from walkback_rules.core.screens import CONDITION_INFO, FEATURES
 from walkback_rules.handouts import HandoutOptions
 from walkback_rules.handouts.letter import letter_pdf
 from walkback_rules.handover import also_noted
 from walkback_rules.store import Store, StoreError
+from walkback_rules.teaching.cases import CASES, CASES_BY_ID
 
 from .conftest import assessment_data
 from .medicines import medicines_named

@@ -7,7 +7,7 @@ import pytest
 from walkback_rules import RULES, Decision, recommend
 from walkback_rules.charts import plan_chart, plan_table, trial_chart
 from walkback_rules.plan import NO_PLAN, project
-from walkback_rules.teaching import rule_rows
+from walkback_rules.teaching.lessons import rule_rows
 from walkback_rules.whatif import what_would_change
 
 from .conftest import flare, make_assessment, walking

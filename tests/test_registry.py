@@ -23,12 +23,12 @@ from walkback_rules import (
     recommend,
     screen,
 )
-from walkback_rules.cases import CASES
 from walkback_rules.core.codes import CONDITIONS, EXERCISE_ITEMS, RED_FLAG_FEATURES, URGENCIES
 from walkback_rules.core.rules import RETIRED_IDS
 from walkback_rules.core.screens import CONDITION_INFO, EXERCISE_FEATURES
 from walkback_rules.core.screens import RED_FLAG_FEATURES as RED_FLAG_LIST
 from walkback_rules.core.validation import validate_assessment
+from walkback_rules.teaching.cases import CASES
 
 from .test_flags import FLAG_CASES
 

@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from walkback_rules import recommend, validate_assessment
-from walkback_rules.cases import CASES, CASES_BY_ID
 from walkback_rules.core.cards import URGENCY_WORDS, describe_dose
 from walkback_rules.core.codes import Decision, Flag
 from walkback_rules.core.models import PROGRAMME_DECISIONS, REFERRAL_DECISIONS, Assessment
@@ -31,6 +30,7 @@ from walkback_rules.handouts.content import (
 )
 from walkback_rules.handouts.letter import letter_title, referral_facts
 from walkback_rules.plan import project
+from walkback_rules.teaching.cases import CASES, CASES_BY_ID
 
 from .medicines import medicines_named
 from .strategies import (

@@ -19,7 +19,6 @@ import pytest
 import sqlalchemy as sa
 
 from walkback_rules import Assessment, Decision, validate_assessment
-from walkback_rules.cases import CASES_BY_ID
 from walkback_rules.consultation.review import prefill
 from walkback_rules.store import (
     DiaryWeek,
@@ -32,6 +31,7 @@ from walkback_rules.store import (
 )
 from walkback_rules.store.repo import HEAD
 from walkback_rules.store.transfer import ID_PATTERN, MAX_IMPORT_BYTES
+from walkback_rules.teaching.cases import CASES_BY_ID
 
 from .conftest import assessment_data
 from .stores import rows, wipe
@@ -645,7 +645,7 @@ def test_migrations_reach_head_and_sqlite_uses_wal(tmp_path: Path) -> None:
 RECORDER = """
 import sys
 from walkback_rules import Assessment
-from walkback_rules.cases import CASES_BY_ID
+from walkback_rules.teaching.cases import CASES_BY_ID
 from walkback_rules.store import Store
 url, pid, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 a = Assessment.model_validate(CASES_BY_ID["demo-02"].data)

@@ -11,14 +11,13 @@ from typing import Any
 import pytest
 
 from walkback_rules import DECISION_RULES, RULES, TIER_RULES, Decision, decide, recommend
-from walkback_rules.cases import CASES, CASES_BY_ID
 from walkback_rules.core.cards import DECISION_NAMES, describe_dose
 from walkback_rules.core.codes import Flag
 from walkback_rules.core.evidence import SOURCES
 from walkback_rules.core.validation import validate_assessment
-from walkback_rules.explorer import CONTROLS, CONTROLS_BY_KEY, changes, explore
-from walkback_rules.reasoning import FLAG_TITLES, compare, diagram, path_of, path_words
-from walkback_rules.teaching import (
+from walkback_rules.teaching.cases import CASES, CASES_BY_ID
+from walkback_rules.teaching.explorer import CONTROLS, CONTROLS_BY_KEY, changes, explore
+from walkback_rules.teaching.lessons import (
     TOPICS,
     Answer,
     Score,
@@ -30,6 +29,7 @@ from walkback_rules.teaching import (
     vignette,
     weak_only,
 )
+from walkback_rules.teaching.reasoning import FLAG_TITLES, compare, diagram, path_of, path_words
 
 from .conftest import make_assessment
 

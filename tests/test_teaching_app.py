@@ -10,10 +10,10 @@ from streamlit.testing.v1 import AppTest
 
 import ui
 from walkback_rules import Decision
-from walkback_rules.cases import CASES
 from walkback_rules.core.cards import DECISION_NAMES
-from walkback_rules.explorer import CONTROLS_BY_KEY
-from walkback_rules.reasoning import FLAG_TITLES
+from walkback_rules.teaching.cases import CASES
+from walkback_rules.teaching.explorer import CONTROLS_BY_KEY
+from walkback_rules.teaching.reasoning import FLAG_TITLES
 
 from .test_app import app, texts
 from .test_teaching import EFFECT_IDS, EFFECTS

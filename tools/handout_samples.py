@@ -21,11 +21,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from walkback_rules import recommend, validate_assessment  # noqa: E402
-from walkback_rules.cases import CASES, CASES_BY_ID  # noqa: E402
 from walkback_rules.handouts import HandoutOptions, build_handout, render, summary_file  # noqa: E402
 from walkback_rules.handouts.content import default_sections  # noqa: E402
 from walkback_rules.handouts.letter import letter_pdf  # noqa: E402
 from walkback_rules.handouts.readability import readings  # noqa: E402
+from walkback_rules.teaching.cases import CASES, CASES_BY_ID  # noqa: E402
 
 OUT = ROOT / "docs" / "handouts"
 OPTIONS = HandoutOptions(

@@ -49,7 +49,7 @@ def presenter_toggle() -> bool:
 
 def chosen_cases(prefix: str) -> tuple[Any, ...]:
     """The demo cases chosen with `choose_cases(prefix)`, in library order."""
-    from walkback_rules.teaching import cases_for
+    from walkback_rules.teaching.lessons import cases_for
 
     state = st.session_state
     return cases_for(state.get(f"{prefix}_topics") or (), state.get(f"{prefix}_ids") or ())
@@ -57,8 +57,8 @@ def chosen_cases(prefix: str) -> tuple[Any, ...]:
 
 def choose_cases(prefix: str) -> tuple[Any, ...]:
     """Topics, or the cases one by one, for a run of the quiz or a worksheet; the cases."""
-    from walkback_rules.cases import CASES, CASES_BY_ID
-    from walkback_rules.teaching import TOPICS, case_label
+    from walkback_rules.teaching.cases import CASES, CASES_BY_ID
+    from walkback_rules.teaching.lessons import TOPICS, case_label
 
     st.pills("Topics", TOPICS, selection_mode="multi", key=f"{prefix}_topics")
     st.multiselect(
@@ -73,7 +73,7 @@ def choose_cases(prefix: str) -> tuple[Any, ...]:
 
 def reasoning(assessment: Assessment, plain: bool, expanded: bool = True) -> None:
     """The path the rules took, as a picture drawn from the rule tables, and in words."""
-    from walkback_rules.reasoning import diagram, path_of, path_words
+    from walkback_rules.teaching.reasoning import diagram, path_of, path_words
 
     path = path_of(assessment)
     words = path_words(path, plain)
@@ -89,7 +89,7 @@ def outcome(assessment: Assessment, plain: bool) -> None:
     the resume dose, the referral, the flags and the deciding rule."""
     from walkback_rules.core.engine import decide
     from walkback_rules.core.rules import DECISION_RULES
-    from walkback_rules.teaching import outcome_rows, rule_number
+    from walkback_rules.teaching.lessons import outcome_rows, rule_number
 
     decided = decide(assessment)
     number = rule_number(decided.rule_id)

@@ -23,8 +23,8 @@ def sign_in_configured() -> bool:
 
 
 def access_mode() -> Any:
-    """How this server runs (`walkback_rules.access.access`): local, sign-in or refused."""
-    from walkback_rules.access import access
+    """How this server runs (`walkback_rules.server.access.access`): local, sign-in or refused."""
+    from walkback_rules.server.access import access
 
     return access(st.get_option("server.address"), sign_in_configured())
 
@@ -72,7 +72,7 @@ def roles() -> frozenset[Any]:
 
 
 def _roles() -> frozenset[Any]:
-    from walkback_rules.access import LOCAL_ROLES, Role
+    from walkback_rules.server.access import LOCAL_ROLES, Role
 
     mode = access_mode().mode
     if mode == "local":
@@ -85,20 +85,20 @@ def _roles() -> frozenset[Any]:
 
 def can(page: str) -> bool:
     """Whether the person using the app may open `page` (its key in PAGES)."""
-    from walkback_rules.access import may_open
+    from walkback_rules.server.access import may_open
 
     return may_open(page, roles())
 
 
 def administers() -> bool:
     """Whether the person holds the administrator's role (always, on a local tool)."""
-    from walkback_rules.access import Role
+    from walkback_rules.server.access import Role
 
     return Role.ADMINISTRATOR in roles()
 
 
 def sees_patients() -> bool:
-    from walkback_rules.access import sees_patients as allowed
+    from walkback_rules.server.access import sees_patients as allowed
 
     return allowed(roles())
 

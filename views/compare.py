@@ -6,10 +6,10 @@ from typing import Any
 import streamlit as st
 
 import ui
-from walkback_rules.cases import CASES, CASES_BY_ID
-from walkback_rules.explorer import explore
-from walkback_rules.reasoning import compare
-from walkback_rules.teaching import case_label
+from walkback_rules.teaching.cases import CASES, CASES_BY_ID
+from walkback_rules.teaching.explorer import explore
+from walkback_rules.teaching.lessons import case_label
+from walkback_rules.teaching.reasoning import compare
 
 state = st.session_state
 NOW, PINNED = "explorer_now", "explorer_pinned"

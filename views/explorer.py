@@ -9,9 +9,16 @@ from typing import Any
 import streamlit as st
 
 import ui
-from walkback_rules.cases import CASES, CASES_BY_ID
-from walkback_rules.explorer import CONTROLS, CONTROLS_BY_KEY, GROUPS, Control, changes, explore
-from walkback_rules.teaching import case_label
+from walkback_rules.teaching.cases import CASES, CASES_BY_ID
+from walkback_rules.teaching.explorer import (
+    CONTROLS,
+    CONTROLS_BY_KEY,
+    GROUPS,
+    Control,
+    changes,
+    explore,
+)
+from walkback_rules.teaching.lessons import case_label
 
 state = st.session_state
 DATA = "x_data"  # the explorer's assessment data

@@ -7,10 +7,10 @@ import random
 import streamlit as st
 
 import ui
-from walkback_rules.cases import CASES_BY_ID
 from walkback_rules.core.cards import DECISION_NAMES
 from walkback_rules.core.validation import validate_assessment
-from walkback_rules.teaching import (
+from walkback_rules.teaching.cases import CASES_BY_ID
+from walkback_rules.teaching.lessons import (
     DECISION_CHOICES,
     DOSE_KINDS,
     Answer,

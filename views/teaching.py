@@ -7,16 +7,16 @@ import streamlit as st
 
 import ui
 from walkback_rules import RULES
-from walkback_rules.cases import CASES, CASES_BY_ID
 from walkback_rules.core.cards import DECISION_NAMES
 from walkback_rules.handouts.content import Paper
-from walkback_rules.reasoning import diagram
-from walkback_rules.teaching import (
+from walkback_rules.teaching.cases import CASES, CASES_BY_ID
+from walkback_rules.teaching.lessons import (
     appraisal,
     evidence_mix,
     rule_rows,
     weak_only,
 )
+from walkback_rules.teaching.reasoning import diagram
 
 state = st.session_state
 plain = ui.presenter_toggle()

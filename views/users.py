@@ -4,7 +4,7 @@ administrator gives them. Every change is in the audit trail."""
 import streamlit as st
 
 import ui
-from walkback_rules.access import ROLE_WORDS, Role
+from walkback_rules.server.access import ROLE_WORDS, Role
 from walkback_rules.store import StoreError
 
 st.title("Users and roles")

@@ -352,9 +352,9 @@ def cmd_letter(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_worksheet(args: argparse.Namespace, out: TextIO) -> int:
     """`walkback worksheet`: teaching cases without answers, or (--key) their answer key."""
-    from .cases import CASES_BY_ID
     from .handouts.worksheet import worksheet_pdf
-    from .teaching import TOPICS, cases_for
+    from .teaching.cases import CASES_BY_ID
+    from .teaching.lessons import TOPICS, cases_for
 
     topics = [t.strip() for t in (args.topics or "").split(",") if t.strip()]
     ids = [i.strip() for i in (args.cases or "").split(",") if i.strip()]

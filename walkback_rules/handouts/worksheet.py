@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from ..cases import DemoCase
 from ..core.engine import decide
 from ..core.validation import validate_assessment
-from ..teaching import case_reveal, outcome_rows, vignette
+from ..teaching.cases import DemoCase
+from ..teaching.lessons import case_reveal, outcome_rows, vignette
 from .content import Paper
 from .pdf import FONT, GREY, INK, new_pdf, text
 

@@ -1054,7 +1054,7 @@ class Store:
     def set_roles(self, identity: str, roles: set[str], by: str) -> User:
         """Give someone exactly these roles (an administrator's act, audited). The last
         administrator cannot be left without anyone holding that role."""
-        from ..access import Role
+        from ..server.access import Role
 
         unknown = sorted(roles - {r.value for r in Role})
         if unknown:

@@ -178,7 +178,7 @@ users = sa.Table(
     sa.Column("first_seen", sa.String(32), nullable=False),
 )
 
-# The roles an administrator has granted (walkback_rules.access.Role), one row each.
+# The roles an administrator has granted (walkback_rules.server.access.Role), one row each.
 user_roles = sa.Table(
     "user_roles",
     metadata,

@@ -12,13 +12,13 @@ import textwrap
 from dataclasses import dataclass
 from html import escape
 
-from .core.cards import DECISION_NAMES, URGENCY_WORDS, short_dose
-from .core.codes import CONDITIONS, Flag, Tier
-from .core.engine import decide
-from .core.models import Assessment, NextDose
-from .core.rules import DECISION_RULES, FLAG_RULES, derive
-from .core.screens import CONDITION_INFO, TIER_RULES, Screening, screen
-from .handouts.summary import assessment_rows
+from ..core.cards import DECISION_NAMES, URGENCY_WORDS, short_dose
+from ..core.codes import CONDITIONS, Flag, Tier
+from ..core.engine import decide
+from ..core.models import Assessment, NextDose
+from ..core.rules import DECISION_RULES, FLAG_RULES, derive
+from ..core.screens import CONDITION_INFO, TIER_RULES, Screening, screen
+from ..handouts.summary import assessment_rows
 
 TIER_WORDS: dict[Tier, str] = {"monitor": "Monitor"}
 for _urgency, _words in URGENCY_WORDS.items():

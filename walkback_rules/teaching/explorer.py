@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .consultation.form import (
+from ..consultation.form import (
     ADHERENCE_CHOICES,
     HISTORY_QUESTIONS,
     LAST_STEP_CHOICES,
@@ -22,10 +22,10 @@ from .consultation.form import (
     plain,
     step_of,
 )
-from .core.codes import ADHERENCE, FLARE_LEVELS, LEG_SYMPTOMS, VISITS, WALKING_TOLERANCES
-from .core.models import Assessment
-from .core.screens import CONDITION_INFO, EXERCISE_FEATURES, RED_FLAG_FEATURES
-from .core.validation import AssessmentError, validate_assessment
+from ..core.codes import ADHERENCE, FLARE_LEVELS, LEG_SYMPTOMS, VISITS, WALKING_TOLERANCES
+from ..core.models import Assessment
+from ..core.screens import CONDITION_INFO, EXERCISE_FEATURES, RED_FLAG_FEATURES
+from ..core.validation import AssessmentError, validate_assessment
 
 Data = dict[str, Any]
 Kind = Literal["number", "optional", "scale", "choice", "switch", "features"]

@@ -11,18 +11,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from ..core.cards import DECISION_NAMES, URGENCY_WORDS, describe_dose, short_dose
+from ..core.codes import Decision
+from ..core.engine import Decided, recommend
+from ..core.evidence import SOURCES
+from ..core.models import Assessment, NextDose, Recommendation
+from ..core.rules import DECISION_RULES, RULES, DecisionRule, FlagRule
+from ..core.screens import CONDITION_INFO
+from ..core.validation import validate_assessment
+from ..handouts.summary import assessment_rows
+from ..whatif import Alternative, what_would_change
 from .cases import CASES, DemoCase
-from .core.cards import DECISION_NAMES, URGENCY_WORDS, describe_dose, short_dose
-from .core.codes import Decision
-from .core.engine import Decided, recommend
-from .core.evidence import SOURCES
-from .core.models import Assessment, NextDose, Recommendation
-from .core.rules import DECISION_RULES, RULES, DecisionRule, FlagRule
-from .core.screens import CONDITION_INFO
-from .core.validation import validate_assessment
-from .handouts.summary import assessment_rows
 from .reasoning import FLAG_TITLES
-from .whatif import Alternative, what_would_change
 
 # The case library's topics, in the order a course meets them.
 TOPICS: tuple[str, ...] = ("red flags", "flares", "progression", "chronic pain", "screens")

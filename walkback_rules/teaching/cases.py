@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .core.codes import Decision
+from ..core.codes import Decision
 
 
 @dataclass(frozen=True, slots=True)
