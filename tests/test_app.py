@@ -479,12 +479,12 @@ def test_opening_a_patient_prefills_their_review() -> None:
     assert at.number_input(key="c_walks_per_week").value == 5
     before = CASES_BY_ID["demo-02"].data["walking"]
     form = at.session_state[ui.FORM]
-    assert form["previous_dose_known"] is True
-    assert (form["previous_walks"], form["previous_minutes"]) == (
+    assert form.previous_dose_known is True
+    assert (form.previous_walks, form.previous_minutes) == (
         before["walks_per_week"],
         before["minutes_per_walk"],
     )
-    assert form["last_step"] is None  # how the back took the step is asked, not assumed
+    assert form.last_step is None  # how the back took the step is asked, not assumed
     assert at.radio(key="c_last_step").value is None
 
     at.switch_page(ui.PAGES["consultation"])  # the harness stays on the page it was given

@@ -120,7 +120,7 @@ def test_new_patient_asks_before_discarding_and_names_what_would_go() -> None:
 
     at.sidebar.button[0].click().run()
     click(at, "Discard it")
-    assert at.session_state[ui.FORM]["age"] is None
+    assert at.session_state[ui.FORM].age is None
     assert "Discard it" not in button_labels(at)
 
 
@@ -251,7 +251,7 @@ def test_the_visit_date_is_today_or_earlier() -> None:
     assert field.proto.max == date.today().isoformat()
 
     at.date_input(key="c_visit_date").set_value(date.today() - timedelta(days=3)).run()
-    assert at.session_state[ui.FORM]["visit_date"] == (date.today() - timedelta(days=3)).isoformat()
+    assert at.session_state[ui.FORM].visit_date == (date.today() - timedelta(days=3)).isoformat()
 
 
 def test_an_emergency_needs_only_what_the_contract_requires() -> None:
@@ -487,7 +487,7 @@ def test_the_suggested_review_date_follows_the_visit_date_until_it_is_chosen() -
     answer_the_rest(at).run()
     get_recommendation(at)
     at.switch_page(ui.PAGES["recommendation"]).run()
-    assert at.session_state[ui.FORM]["review_date"] is None  # suggested, not chosen
+    assert at.session_state[ui.FORM].review_date is None  # suggested, not chosen
 
     at.switch_page(ui.PAGES["consultation"]).run()
     earlier = date.today() - timedelta(days=3)

@@ -48,7 +48,7 @@ def answered(start: ReviewStart, day: date, **values: Any) -> dict[str, Any]:
         pain_now=0,
         red_flags_asked="none_present",
         exercise_asked="none_present",
-        last_step="no_increase" if form.get("last_step") is None else form["last_step"],
+        last_step=form.get("last_step") or "no_increase",
     )
     if form["walks_per_week"] is None:
         form.update(walks_per_week=0, minutes_per_walk=0)
@@ -89,7 +89,7 @@ def test_a_cancer_history_found_at_the_first_visit_is_carried_and_asked(store: S
     decided, errors = decide(answered(start, day2), day2)
 
     assert [(c.key, c.since) for c in start.carried] == [("cancer_history", "2026-03-02")]
-    assert start.form["carried"] == {"cancer_history": None}
+    assert start.form.carried == {"cancer_history": None}
     assert decided is None
     assert "carried" in errors
     assert "finding" in start.note
@@ -191,7 +191,7 @@ def test_an_urgent_referral_is_followed_until_it_is_closed(store: Store) -> None
     listed = store.patients()[0]
     start = review(store, pid, day3)
     waiting, errors = decide(
-        answered(start, day3, carried=dict.fromkeys(start.form["carried"], "present")), day3
+        answered(start, day3, carried=dict.fromkeys(start.form.carried, "present")), day3
     )
 
     assert decided.recommendation.referral is not None
@@ -199,7 +199,7 @@ def test_an_urgent_referral_is_followed_until_it_is_closed(store: Store) -> None
     assert listed.open_referral == "Urgent referral of 2026-03-16: advised, not yet made"
     assert listed.referral_follow_up == "2026-03-23"
     assert start.referral == item
-    assert start.form["walks_per_week"] is None
+    assert start.form.walks_per_week is None
     assert "stopped for the referral" in start.note
     walked = decided.assessment.walking
     assert (
@@ -315,7 +315,7 @@ def test_a_six_visit_course_carries_the_finding_and_follows_the_referral(store: 
         day += timedelta(days=14)
         start = review(store, pid, day)
         shown.append(([c.key for c in start.carried], start.referral and start.referral.status))
-        values: dict[str, Any] = {"carried": dict.fromkeys(start.form["carried"], "present")}
+        values: dict[str, Any] = {"carried": dict.fromkeys(start.form.carried, "present")}
         if visit == 3:
             values["red_flags"] = ["cancer_non_mechanical"]
         if visit == 4:  # the night pain has gone; the referral has been made
@@ -345,8 +345,8 @@ def test_a_demo_form_round_trips_without_carried_findings() -> None:
     """A form made from assessment data carries nothing and asks no referral."""
     form = form_from_assessment({"age": 50, "visit": "initial", "red_flags": ["cancer_history"]})
 
-    assert form["carried"] == {}
-    assert form["referral_id"] is None
+    assert form.carried == {}
+    assert form.referral_id is None
 
 
 @pytest.mark.parametrize(

@@ -208,14 +208,14 @@ def test_onset_is_asked_in_a_flare_entered_or_read_from_the_pain(
 ) -> None:
     """Days since onset is asked when the flare level used is not none."""
 
-    assert asks_onset({"flare_level": level, "pain_now": pain, "usual_pain": usual}) is asked
+    assert asks_onset(level, pain, usual) is asked
 
 
 @pytest.mark.parametrize(("a", "b", "total"), [(None, None, None), (1, 2, 3), (0, 0, 0), (3, 3, 6)])
 def test_phq2_total(a: int | None, b: int | None, total: int | None) -> None:
     """The PHQ-2 total adds the two answers; neither answered means not asked."""
 
-    assert phq2_total({"phq2_interest": a, "phq2_mood": b}) == total
+    assert phq2_total(a, b) == total
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -299,8 +299,8 @@ def test_a_review_asks_the_flare_pain_and_screens_afresh() -> None:
 
     form = review_form(data, None)
 
-    assert (form["flare_level"], form["pain_now"], form["days_since_onset"]) == (None, None, None)
-    assert (form["red_flags_asked"], form["exercise_asked"]) == (None, None)
+    assert (form.flare_level, form.pain_now, form.days_since_onset) == (None, None, None)
+    assert (form.red_flags_asked, form.exercise_asked) == (None, None)
     assert last["red_flags_asked"] == "none_present"
 
 
@@ -309,15 +309,25 @@ def test_a_draft_from_an_older_form_keeps_what_was_typed() -> None:
 
     form = draft_form({"age": 61, "retired_field": 3})
 
-    assert form["age"] == 61 and "retired_field" not in form
-    assert form["red_flags_asked"] is None
+    assert form.age == 61 and "retired_field" not in form.model_dump()
+    assert form.red_flags_asked is None
 
 
 def test_what_was_typed_is_named_once_each() -> None:
-    from walkback_rules.consultation.form import typed
+    from walkback_rules.consultation.form import ConsultationForm, typed
 
-    start = dict(FORM_DEFAULTS)
-    now = {**start, "age": 60, "phq2_interest": 1, "phq2_mood": 2, "note": "x"}
+    start = ConsultationForm()
+    now = start.model_copy(update={"age": 60, "phq2_interest": 1, "phq2_mood": 2, "note": "x"})
 
     assert typed(now, start) == ["age", "PHQ-2", "the clinical note"]
     assert typed(start, start) == []
+
+
+def test_a_draft_keeps_every_value_it_can_hold() -> None:
+    """A stored value this version cannot hold leaves that field at its default; every other
+    field of the draft is kept as typed."""
+    from walkback_rules.consultation.form import draft_form
+
+    form = draft_form({"age": 61, "visit": "teleconsult", "note": "kept"})
+
+    assert (form.age, form.visit, form.note) == (61, "initial", "kept")

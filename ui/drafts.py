@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import streamlit as st
 
 from walkback_rules.consultation.form import (
-    FORM_DEFAULTS,
+    ConsultationForm,
     draft_form,
     form_from_assessment,
     typed,
@@ -55,10 +55,10 @@ def is_demo() -> bool:
     return str(st.session_state.get(base.LOADED) or "").startswith("Demo ")
 
 
-def _start(values: dict[str, Any]) -> None:
+def _start(values: ConsultationForm) -> None:
     """Put a form in place as the one being typed from now on (dated today unless it
     carries its own visit date)."""
-    values = {**values, "visit_date": values.get("visit_date") or base._today()}
+    values = values.model_copy(update={"visit_date": values.visit_date or base._today()})
     widgets._forget_widgets()
     st.session_state[base.FORM] = values
     st.session_state[base.START] = copy.deepcopy(values)
@@ -80,7 +80,7 @@ def unsaved() -> list[str]:
     if base.FORM not in st.session_state or is_demo() or st.session_state.get(base.JUST_SAVED):
         return []
     widgets.keep_widgets()
-    start = st.session_state.get(base.START, FORM_DEFAULTS)
+    start: ConsultationForm = st.session_state.get(base.START) or ConsultationForm()
     return typed(widgets.form(), start)
 
 
@@ -99,10 +99,10 @@ def keep_draft() -> None:
     pid = st.session_state.get(base.PATIENT)
     try:
         record = records._opened()
-        if values == st.session_state.get(base.START, FORM_DEFAULTS):
+        if values == st.session_state.get(base.START, ConsultationForm()):
             record.discard_draft(token(), pid)
         else:
-            record.save_draft(token(), pid, values)
+            record.save_draft(token(), pid, values.plain())
     except StoreError as exc:
         if st.session_state.get("draft_problem") != str(exc):
             st.session_state["draft_problem"] = str(exc)  # said once, not on every change
@@ -128,7 +128,7 @@ def restore_draft() -> None:
     except StoreError:
         return
     if found is not None:
-        _start(dict(FORM_DEFAULTS))
+        _start(ConsultationForm())
         _resume(found)
         st.session_state[base.LOADED] = "New patient"
         st.session_state[base.NOTE] = (
@@ -141,7 +141,7 @@ def _resume(found: Any) -> None:
     is measured from)."""
     widgets._forget_widgets()
     st.session_state[base.FORM] = draft_form(found.form)
-    st.session_state[base.PERSISTED] = copy.deepcopy(found.form)
+    st.session_state[base.PERSISTED] = draft_form(found.form)
 
 
 def load(data: dict[str, Any], label: str) -> bool:
@@ -212,7 +212,7 @@ def ask_discard_waiting() -> None:
     """Ask before discarding the draft typed for nobody yet, naming what it holds."""
     found = records._opened().draft(token(), None)
     if found is not None:
-        start = {**FORM_DEFAULTS, "visit_date": found.form.get("visit_date")}
+        start = ConsultationForm(visit_date=draft_form(found.form).visit_date)
         st.session_state[base.ASK] = ("drop", None, typed(draft_form(found.form), start))
 
 
@@ -294,7 +294,7 @@ def _close_record() -> None:
     st.query_params.pop(base.PATIENT, None)
 
 
-def start_correction(values: dict[str, Any]) -> None:
+def start_correction(values: ConsultationForm) -> None:
     """Start a correction of a saved consultation on the consultation page, once nothing
     typed for this patient would be lost."""
     lost = unsaved()
@@ -305,7 +305,7 @@ def start_correction(values: dict[str, Any]) -> None:
     _correction(values)
 
 
-def _correction(values: dict[str, Any]) -> None:
+def _correction(values: ConsultationForm) -> None:
     _start(values)
     st.session_state[base.NOTE] = (
         "Correcting a saved consultation: change what was wrong, then save. Both stay in "

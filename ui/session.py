@@ -11,7 +11,7 @@ import streamlit as st
 
 from walkback_rules.consultation.decided import Decided, decide
 from walkback_rules.consultation.form import (
-    FORM_DEFAULTS,
+    ConsultationForm,
     visit_data,
 )
 
@@ -35,7 +35,7 @@ def review_day(rec: Any) -> date | None:
     recommendation's interval gives from the visit date."""
     from walkback_rules.consultation.visit import default_review
 
-    chosen = widgets.form().get("review_date")
+    chosen = widgets.form().review_date
     return date.fromisoformat(chosen) if chosen else default_review(widgets.visit_day(), rec)
 
 
@@ -103,8 +103,8 @@ def open_patient(pid: str) -> None:
     history = record.consultations(pid)
     start = start_review(pid, history, date.today(), record.referrals(pid))
     own = record.draft(drafts.token(), pid)
-    first = dict(FORM_DEFAULTS) if start is None else start.form
-    first["clinician"] = widgets._remembered()
+    first = ConsultationForm() if start is None else start.form
+    first.clinician = widgets._remembered()
     note = f"{pid} has no consultation yet: this is their first." if start is None else start.note
     if own is not None:
         drafts._start(first)  # what counts as typed is measured from their planned start
@@ -161,19 +161,21 @@ def redate() -> None:
 
     widgets.keep_widgets()
     pid = st.session_state.get(base.PATIENT)
-    values, start = widgets.form(), st.session_state.get(base.START) or {}
-    if pid is None or values.get("visit") != "review" or values.get("corrects"):
+    values = widgets.form()
+    start: ConsultationForm = st.session_state.get(base.START) or ConsultationForm()
+    if pid is None or values.visit != "review" or values.corrects:
         return
-    if any(values.get(f) != start.get(f) for f in _PLANNED):
+    if any(getattr(values, f) != getattr(start, f) for f in _PLANNED):
         return  # the clinician has changed the plan's values: leave what they typed
-    day = date.fromisoformat(values.get("visit_date") or base._today())
+    day = date.fromisoformat(values.visit_date or base._today())
     record = records.store()
     history = [c for c in record.consultations(pid) if c.visit_date < day.isoformat()]
     again = start_review(pid, history, day, record.referrals(pid))
     if again is None:
         return
     for field in _PLANNED:
-        values[field] = start[field] = again.form[field]
+        setattr(values, field, getattr(again.form, field))
+        setattr(start, field, getattr(again.form, field))
         st.session_state.pop(widgets.widget_key(field), None)
         st.session_state.get(base._SHOWN, {}).pop(field, None)
     st.session_state[base.NOTE] = again.note
@@ -229,7 +231,7 @@ def screens_now(assessment: Assessment) -> Any:
     from walkback_rules.consultation.visit import screen_status
 
     values = widgets.form()
-    return screen_status(assessment, values.get("red_flags_asked"), values.get("exercise_asked"))
+    return screen_status(assessment, values.red_flags_asked, values.exercise_asked)
 
 
 def visit_details(assessment: Assessment) -> tuple[Any, dict[str, str]]:
@@ -238,7 +240,7 @@ def visit_details(assessment: Assessment) -> tuple[Any, dict[str, str]]:
     from walkback_rules.consultation.visit import default_review, details_problems
 
     values = widgets.form()
-    day = date.fromisoformat(values.get("visit_date") or base._today())
+    day = date.fromisoformat(values.visit_date or base._today())
     review = default_review(day, recommendation())
     data = visit_data(values, assessment, base._today(), review.isoformat() if review else None)
     return details_problems(data, date.today())
@@ -334,7 +336,7 @@ def print_options(rec: Any, **chosen: Any) -> Any:
     from walkback_rules.handouts import HandoutOptions
 
     settings = records.clinic_settings()
-    clinician = str(widgets.form().get("clinician") or "").strip() or settings.clinician
+    clinician = widgets.form().clinician.strip() or settings.clinician
     values: dict[str, Any] = {
         "patient": default_pseudonym(),
         "issued": widgets.visit_day(),

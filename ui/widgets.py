@@ -4,12 +4,12 @@ changed, and each field's errors beside it."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from walkback_rules.consultation.form import (
-    FORM_DEFAULTS,
+    ConsultationForm,
 )
 
 if TYPE_CHECKING:
@@ -18,12 +18,12 @@ if TYPE_CHECKING:
 from . import base, drafts, records, signin
 
 
-def form() -> dict[str, Any]:
-    """The consultation form's values, created empty on first use (dated today, with the
-    clinician this browser last used)."""
+def form() -> ConsultationForm:
+    """The consultation form, created empty on first use (dated today, with the clinician
+    this browser last used)."""
     if base.FORM not in st.session_state:
-        drafts._start({**FORM_DEFAULTS, "clinician": _remembered()})
-    value: dict[str, Any] = st.session_state[base.FORM]
+        drafts._start(ConsultationForm(clinician=_remembered()))
+    value: ConsultationForm = st.session_state[base.FORM]
     return value
 
 
@@ -64,9 +64,9 @@ def restore_widgets() -> None:
     """Give every consultation widget its stored value (widgets forget theirs off-page)."""
     values = form()
     shown = st.session_state.setdefault(base._SHOWN, {})
-    for key, answer in (values.get("carried") or {}).items():
+    for key, answer in values.carried.items():
         st.session_state.setdefault(carried_key(key), answer)
-    for field, value in values.items():
+    for field, value in values.model_dump().items():
         if field in ("red_flags", "exercise_screen", "carried", "referral_id"):
             continue
         key = widget_key(field)
@@ -78,11 +78,11 @@ def restore_widgets() -> None:
             )
             shown[field] = value
     for field, features in base._CHECKLISTS:
-        chosen = set(values[field])
+        chosen: list[str] = getattr(values, field)
         if any(feature_key(f.code) not in st.session_state for f in features):
             for f in features:
                 st.session_state.setdefault(feature_key(f.code), f.code in chosen)
-            shown[field] = list(values[field])
+            shown[field] = list(chosen)
 
 
 def offer(field: str, value: date) -> None:
@@ -105,11 +105,11 @@ def keep_widgets(fields: tuple[str, ...] | None = None) -> None:
         return
     values = form()
     shown = st.session_state.setdefault(base._SHOWN, {})
-    if fields is None and values.get("carried"):
-        answers = {k: st.session_state.get(carried_key(k), a) for k, a in values["carried"].items()}
-        if answers != values["carried"]:
-            values["carried"] = answers
-    for field in values if fields is None else fields:
+    if fields is None and values.carried:
+        answers = {k: st.session_state.get(carried_key(k), a) for k, a in values.carried.items()}
+        if answers != values.carried:
+            values.carried = answers
+    for field in ConsultationForm.model_fields if fields is None else fields:
         if field in ("red_flags", "exercise_screen", "carried", "referral_id"):
             continue
         if widget_key(field) not in st.session_state:
@@ -117,12 +117,13 @@ def keep_widgets(fields: tuple[str, ...] | None = None) -> None:
         value = st.session_state[widget_key(field)]
         value = value.isoformat() if isinstance(value, date) else value
         if field not in shown or value != shown[field]:
-            values[field] = shown[field] = value
+            setattr(values, field, value)
+            shown[field] = value
     for field, features in base._CHECKLISTS if fields is None else ():
         if any(feature_key(f.code) in st.session_state for f in features):
             now = ticked(field)
             if field not in shown or now != shown[field]:
-                values[field] = list(now)
+                setattr(values, field, list(now))
                 shown[field] = list(now)
 
 
@@ -148,4 +149,4 @@ def _forget_widgets() -> None:
 
 def visit_day() -> date:
     """The visit date the form holds (today when none was typed)."""
-    return date.fromisoformat(form().get("visit_date") or base._today())
+    return date.fromisoformat(form().visit_date or base._today())

@@ -20,6 +20,7 @@ from walkback_rules.consultation.form import (
     PHQ2_QUESTIONS,
     RED_FLAG_GROUPS,
     TOLERANCE_CHOICES,
+    ConsultationForm,
     asks_onset,
     draft_summary,
     pain_band_ok,
@@ -153,7 +154,7 @@ if saved is not None:
         "Correct it",
         help="A correction is saved as a new consultation; the one saved stays in the record.",
         on_click=ui.start_correction,
-        args=({**ui.form(), "corrects": saved["recorded_at"]},),
+        args=(ui.form().model_copy(update={"corrects": saved["recorded_at"]}),),
         icon=":material/edit:",
     )
     st.stop()
@@ -162,7 +163,7 @@ if state.get(ui.NOTE):
     st.info(state[ui.NOTE], icon=":material/history:")
 
 start_now = ui.review_start()
-if ui.form().get("referral_id") is not None and start_now is not None and start_now.referral:
+if ui.form().referral_id is not None and start_now is not None and start_now.referral:
     # The open referral comes first: what became of it is asked before anything else.
     with st.container(border=True):
         st.subheader("Open referral")
@@ -185,7 +186,7 @@ if ui.form().get("referral_id") is not None and start_now is not None and start_
             placeholder="e.g. seen by the spinal team; imaging normal",
         )
         ui.errors_for("referral_note")
-corrects = ui.form().get("corrects")
+corrects = ui.form().corrects
 if corrects:
     st.warning(
         f"This consultation corrects the one recorded {corrects[:16].replace('T', ' ')} UTC. "
@@ -255,7 +256,7 @@ def _asked(checklist: str, field: str, name: str, held: list[str]) -> None:
 def _screens() -> None:
     """The screens first. A tick reruns only this part of the page, so a serious finding
     shows its banner and tier at once; the core's screen decides, the page draws."""
-    carried = dict(ui.form().get("carried") or {})
+    carried = dict(ui.form().carried)
     since = {c.key: c.since for c in (start_now.carried if start_now is not None else ())}
     if carried:
         with st.container(border=True):
@@ -411,7 +412,7 @@ with left:
                 f"bands apart: the rules will use **{used}**. Re-check the pain rating.",
                 icon=":material/compare_arrows:",
             )
-    if asks_onset({"flare_level": level, "pain_now": pain, "usual_pain": usual}):
+    if asks_onset(level, pain, usual):
         st.number_input(
             "Days since this flare began",
             step=1,
@@ -422,25 +423,25 @@ with left:
 
 with right:
     st.subheader("Walking now")
-    start = state.get(ui.START) or {}
+    start: ConsultationForm = state.get(ui.START) or ConsultationForm()
     planned = (
         state[k("visit")] == "review"
         and pid is not None
-        and any(start.get(f) for f in ("walks_per_week", "minutes_per_walk"))
+        and bool(start.walks_per_week or start.minutes_per_walk)
     )
     if planned:
-        as_planned = all(
-            state.get(k(f)) == start.get(f) for f in ("walks_per_week", "minutes_per_walk")
-        )
+        as_planned = state.get(k("walks_per_week")) == start.walks_per_week and state.get(
+            k("minutes_per_walk")
+        ) == (start.minutes_per_walk)
         st.caption(
             (
-                f"**Planned:** {start['walks_per_week']} walks a week of "
-                f"{start['minutes_per_walk']} minutes — change it to what the person actually "
+                f"**Planned:** {start.walks_per_week} walks a week of "
+                f"{start.minutes_per_walk} minutes — change it to what the person actually "
                 "did."
             )
             if as_planned
-            else f"Changed from the plan ({start['walks_per_week']} × "
-            f"{start['minutes_per_walk']} min) to what the person did."
+            else f"Changed from the plan ({start.walks_per_week} × "
+            f"{start.minutes_per_walk} min) to what the person did."
         )
         last_visit = ui.last_visit_date()
         if last_visit is not None and record is not None and pid is not None:
@@ -557,7 +558,7 @@ with legs_col:
         horizontal=True,
         help="New symptoms in both legs are a red flag; claudication is asked below.",
     )
-    carried_now = ui.form().get("carried") or {}
+    carried_now = ui.form().carried
     for field, question in HISTORY_QUESTIONS:
         if field in carried_now:
             st.caption(f"{question}: carried from the last visit, asked at the top.")
@@ -574,7 +575,7 @@ with mood_col:
             placeholder="Not asked",
             format_func=lambda v: "Not asked" if v is None else f"{PHQ2_ANSWERS[v]} ({v})",
         )
-    total = phq2_total({f: state[k(f)] for f in ("phq2_interest", "phq2_mood")})
+    total = phq2_total(state[k("phq2_interest")], state[k("phq2_mood")])
     st.caption("PHQ-2 total: not asked" if total is None else f"PHQ-2 total: **{total}** / 6")
     ui.errors_for("phq2_interest")
     st.checkbox("I am concerned about thoughts of self-harm or suicide", key=k("self_harm_concern"))

@@ -171,7 +171,7 @@ else:
         )
     st.caption(
         f"Visit of {visit_day.isoformat()}"
-        + (f", seen by {ui.md_text(form['clinician'])}" if form.get("clinician") else "")
+        + (f", seen by {ui.md_text(form.clinician)}" if form.clinician else "")
         + ". Screens: "
         + ui.md_text(screens_line(ui.screens_now(assessment)))
         + "."

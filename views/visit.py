@@ -6,7 +6,7 @@ from datetime import date, datetime
 import streamlit as st
 
 import ui
-from walkback_rules.consultation.form import form_from_assessment
+from walkback_rules.consultation.form import Asked, form_from_assessment
 from walkback_rules.consultation.visit import screens_line
 from walkback_rules.core.models import Assessment, Recommendation
 from walkback_rules.handouts import HandoutOptions, handout_file, summary_file
@@ -139,19 +139,14 @@ st.caption(
 def _correct() -> None:
     assert visit is not None  # the page stopped above without one
     values = form_from_assessment(visit.assessment)
-    values.update(
-        visit_date=visit.visit_date,
-        corrects=visit.recorded_at,
-        clinician=(details.clinician or "") if details else "",
-        note=(details.note or "") if details else "",
-    )
+    values.visit_date = visit.visit_date
+    values.corrects = visit.recorded_at
+    values.clinician = (details.clinician or "") if details else ""
+    values.note = (details.note or "") if details else ""
     if details is not None:
-        for checklist, field in (
-            ("red_flags", "red_flags_asked"),
-            ("exercise_screen", "exercise_asked"),
-        ):
-            status = details.screens[checklist]  # type: ignore[index]
-            values[field] = {"negative": "none_present", "not_asked": "not_asked"}.get(status)
+        asked: dict[str, Asked] = {"negative": "none_present", "not_asked": "not_asked"}
+        values.red_flags_asked = asked.get(details.screens["red_flags"])
+        values.exercise_asked = asked.get(details.screens["exercise_screen"])
     ui.start_correction(values)
 
 

@@ -451,14 +451,15 @@ def _record(store: Store, args: argparse.Namespace) -> tuple[Any, Any]:
     history = store.consultations(args.id)
     followed = store.referrals(args.id)
     start = start_review(args.id, history, day, followed)
-    form = form_from_assessment(assessment.model_dump(mode="json"))
-    form.update(
-        visit_date=day.isoformat(),
-        clinician=args.clinician or "",
-        # Not given: not asked, never negative (a ticked feature makes a screen positive).
-        red_flags_asked=args.red_flags or "not_asked",
-        exercise_asked=args.exercise_screen or "not_asked",
-        carried={},
+    form = form_from_assessment(assessment.model_dump(mode="json")).model_copy(
+        update={
+            "visit_date": day.isoformat(),
+            "clinician": args.clinician or "",
+            # Not given: not asked, never negative (a ticked feature makes a screen positive).
+            "red_flags_asked": args.red_flags or "not_asked",
+            "exercise_asked": args.exercise_screen or "not_asked",
+            "carried": {},
+        }
     )
     problems: list[FieldError] = []
     answers: dict[str, str] = {}
@@ -480,12 +481,16 @@ def _record(store: Store, args: argparse.Namespace) -> tuple[Any, Any]:
                 problems.append(
                     FieldError("--carried", f"{key}: answer present or resolved, not {answer!r}")
                 )
-        form["carried"] = {c.key: answers.get(c.key) for c in start.carried}
+        form = form.model_copy(
+            update={"carried": {c.key: answers.get(c.key) for c in start.carried}}
+        )
         if start.referral is not None:
-            form.update(
-                referral_id=start.referral.id,
-                referral_status=args.referral_status,
-                referral_note=args.referral_note or "",
+            form = form.model_copy(
+                update={
+                    "referral_id": start.referral.id,
+                    "referral_status": args.referral_status,
+                    "referral_note": args.referral_note or "",
+                }
             )
     elif answers:
         problems.append(FieldError("--carried", "only a review carries findings from a visit"))
@@ -599,7 +604,7 @@ def _patients(store: Store, args: argparse.Namespace, out: TextIO) -> int:
             out.write(f"  referral {referral.id}: {escaped(referral.words())}{due}\n")
         start = start_review(args.id, history, date.today(), store.referrals(args.id))
         if start is not None:
-            walks, minutes = start.form["walks_per_week"], start.form["minutes_per_walk"]
+            walks, minutes = start.form.walks_per_week, start.form.minutes_per_walk
             if walks is None:
                 out.write(
                     "  next review: walking was stopped for the referral; ask what was walked\n"

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..core.engine import recommend
 from ..core.models import Assessment, Recommendation
-from .form import LABELS, validate_form, visit_data
+from .form import LABELS, ConsultationForm, as_form, validate_form, visit_data
 from .referrals import ReferralUpdate, update_problems
 from .visit import VisitDetails, default_review, details_problems
 
@@ -30,15 +30,16 @@ class Decided:
 
 
 def decide(
-    form: Mapping[str, Any], today: date, advised_on: str | None = None
+    values: ConsultationForm | Mapping[str, Any], today: date, advised_on: str | None = None
 ) -> tuple[Decided | None, dict[str, list[str]]]:
     """The consultation a filled form describes, decided once, or every problem keyed by
     form field in plain words. `advised_on` is when the open referral was advised."""
+    form = as_form(values)
     assessment, errors = validate_form(form)
     if assessment is None:
         return None, errors
     rec = recommend(assessment)
-    day = date.fromisoformat(form.get("visit_date") or today.isoformat())
+    day = date.fromisoformat(form.visit_date or today.isoformat())
     review = default_review(day, rec)
     details, problems = details_problems(
         visit_data(form, assessment, today.isoformat(), review.isoformat() if review else None),
@@ -46,13 +47,13 @@ def decide(
     )
     found = {field: [message] for field, message in problems.items()}
     referral = None
-    rid = form.get("referral_id")
+    rid = form.referral_id
     if rid is not None:
         update, wrong = update_problems(
             {
-                "status": form.get("referral_status"),
+                "status": form.referral_status,
                 "on": day.isoformat(),
-                "note": str(form.get("referral_note") or "").strip() or None,
+                "note": form.referral_note.strip() or None,
             },
             advised_on or day.isoformat(),
             today,

@@ -1,22 +1,27 @@
 """The consultation form: its fields, their labels, and conversion to and from an Assessment.
 
-The app keeps the form as a flat dict of plain values (so it survives page switches and is
-easy to prefill); this module turns it into assessment data, and back, and maps each
-validation error to the form field it belongs to, in plain words. No UI code lives here.
+The app keeps the form as a `ConsultationForm` of plain typed values (so it survives page
+switches and is easy to prefill); this module turns it into assessment data, and back, and
+maps each validation error to the form field it belongs to, in plain words. No UI code
+lives here.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import Field as PydanticField
 
 from ..core.codes import CONDITIONS, Condition, FlareLevel
 from ..core.dosing import effective_level, implied_level
 from ..core.models import Assessment
 from ..core.screens import CONDITION_INFO, EXERCISE_FEATURES, RED_FLAG_FEATURES, Feature
 from ..core.validation import AssessmentError, FieldError, in_words, validate_assessment
-from .findings import still_held
+from .findings import Answer, still_held
+from .referrals import Status
 
 # The red-flag checklist grouped by condition, in the specification's order. Metastatic
 # cord compression has no features of its own: it is cancer history with new neurology.
@@ -80,56 +85,85 @@ REVIEW_FIELDS = (
     "new_lower_limb_pain",
 )
 
-FORM_DEFAULTS: dict[str, Any] = {
-    "age": None,
-    "visit": "initial",
-    "previous_episodes": None,
-    "episode_weeks": None,
-    "usual_pain": None,
-    "flare_level": None,  # asked at every visit: never prefilled as "none"
-    "pain_now": None,
-    "days_since_onset": None,
-    "walks_per_week": 0,
-    "minutes_per_walk": 0,
-    "weeks_at_current_dose": None,
-    "baseline_walks_per_week": None,
-    "last_step": "none",
-    "previous_dose_known": False,
-    "previous_walks": None,
-    "previous_minutes": None,
-    "returning_after_flare": False,
-    "adherence": None,
-    "new_lower_limb_pain": False,
-    "red_flags": [],
-    "exercise_screen": [],
-    "self_harm_concern": False,
-    "phq2_interest": None,
-    "phq2_mood": None,
-    "startback_total": None,
-    "startback_distress": None,
-    "walking_tolerance": "full",
-    "prefers_other_exercise": False,
-    "other_exercise_minutes_per_week": 0,
-    "leg_symptoms": "none",
-    **dict.fromkeys((field for field, _ in HISTORY_QUESTIONS), False),
+Asked = Literal["none_present", "not_asked"]
+Adherence = Literal["as_planned", "less_than_planned"]
+LastStep = Literal["none", "no_increase", "settled", "not_settled"]
+
+
+class ConsultationForm(BaseModel):
+    """The consultation as typed: one typed field per answer on the form, plain values only,
+    so it survives page switches and is kept as a draft whole. Not yet validated as an
+    assessment (`validate_form` does that, and says what is wrong by field)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    age: int | None = None
+    visit: Literal["initial", "review"] = "initial"
+    previous_episodes: int | None = None
+    episode_weeks: int | None = None
+    usual_pain: int | None = None
+    flare_level: FlareLevel | None = None  # asked at every visit: never prefilled as "none"
+    pain_now: int | None = None
+    days_since_onset: int | None = None
+    # None after a referral stopped walking: what was walked since is asked, never assumed.
+    walks_per_week: int | None = 0
+    minutes_per_walk: int | None = 0
+    weeks_at_current_dose: int | None = None
+    baseline_walks_per_week: int | None = None
+    last_step: LastStep | None = "none"  # None: left open after a step up, to be asked
+    previous_dose_known: bool = False
+    previous_walks: int | None = None
+    previous_minutes: int | None = None
+    returning_after_flare: bool = False
+    adherence: Adherence | None = None
+    new_lower_limb_pain: bool = False
+    red_flags: list[str] = PydanticField(default_factory=list)
+    exercise_screen: list[str] = PydanticField(default_factory=list)
+    self_harm_concern: bool = False
+    phq2_interest: int | None = None
+    phq2_mood: int | None = None
+    startback_total: int | None = None
+    startback_distress: int | None = None
+    walking_tolerance: str = "full"
+    prefers_other_exercise: bool = False
+    other_exercise_minutes_per_week: int | None = 0
+    leg_symptoms: str = "none"
+    stable_neuro_deficit: bool = False
+    neurogenic_claudication: bool = False
+    pregnant_or_postpartum: bool = False
+    spinal_surgery_within_6_months: bool = False
+    falls_last_year: bool = False
     # How each checklist was answered when nothing is ticked (`visit.ASKED_CHOICES`):
     # unanswered until the clinician says, never assumed negative.
-    "red_flags_asked": None,
-    "exercise_asked": None,
+    red_flags_asked: Asked | None = None
+    exercise_asked: Asked | None = None
     # The visit as a record (`visit.VisitDetails`); not part of the assessment.
-    "visit_date": None,  # ISO date; None is today
-    "clinician": "",
-    "note": "",
-    "review_date": None,  # ISO date; None is the date the recommendation implies
-    "corrects": None,  # the recorded time of the consultation this one corrects
+    visit_date: str | None = None  # ISO date; None is today
+    clinician: str = ""
+    note: str = ""
+    review_date: str | None = None  # ISO date; None is the date the recommendation implies
+    corrects: str | None = None  # the recorded time of the consultation this one corrects
     # At a review: each finding carried from the last visit (`findings.py`) and the
     # clinician's answer, None until asked; the open referral asked about first, its new
     # status (None until asked) and a short note of its outcome.
-    "carried": {},
-    "referral_id": None,
-    "referral_status": None,
-    "referral_note": "",
-}
+    carried: dict[str, Answer | None] = PydanticField(default_factory=dict)
+    referral_id: int | None = None
+    referral_status: Status | None = None
+    referral_note: str = ""
+
+    def plain(self) -> dict[str, Any]:
+        """The form as JSON-ready plain values, as a draft keeps it."""
+        return self.model_dump(mode="json")
+
+
+def as_form(values: ConsultationForm | Mapping[str, Any]) -> ConsultationForm:
+    """A form from plain values (a test's, or a draft's known fields), or the form itself."""
+    if isinstance(values, ConsultationForm):
+        return values
+    return ConsultationForm.model_validate(dict(values))
+
+
+FORM_DEFAULTS: dict[str, Any] = ConsultationForm().model_dump()
 # The form's fields that describe the visit, not the person: the rules never read them.
 VISIT_FORM_FIELDS = (
     "visit_date",
@@ -241,12 +275,11 @@ def plain(message: str) -> str:
     return _PATH_RE.sub(lambda m: _in_sentence(LABELS[FIELD_TO_FORM[m.group(1)]]), message)
 
 
-def phq2_total(form: Mapping[str, Any]) -> int | None:
+def phq2_total(interest: int | None, mood: int | None) -> int | None:
     """The PHQ-2 total, or None when neither question was asked."""
-    a, b = form.get("phq2_interest"), form.get("phq2_mood")
-    if a is None and b is None:
+    if interest is None and mood is None:
         return None
-    return int(a or 0) + int(b or 0)
+    return int(interest or 0) + int(mood or 0)
 
 
 def pain_band_ok(pain: Any, usual: Any) -> bool:
@@ -259,14 +292,11 @@ def pain_band_ok(pain: Any, usual: Any) -> bool:
     return rating(pain) and (usual is None or rating(usual))
 
 
-def asks_onset(form: Mapping[str, Any]) -> bool:
+def asks_onset(level: FlareLevel | None, pain: Any, usual: Any) -> bool:
     """Whether the form asks when the flare began: in a flare, entered or read from the pain."""
-    level: FlareLevel = form.get("flare_level") or "none"
-    pain: Any = form.get("pain_now")
-    usual = form.get("usual_pain")
     if not pain_band_ok(pain, usual):
-        return level != "none"
-    return effective_level(level, implied_level(pain, usual))[0] != "none"
+        return (level or "none") != "none"
+    return effective_level(level or "none", implied_level(pain, usual))[0] != "none"
 
 
 def last_progression_for(
@@ -291,55 +321,60 @@ def step_of(last: Mapping[str, Any] | None) -> str:
     return "settled" if last.get("settled_within_24h") else "not_settled"
 
 
-def to_assessment_data(form: Mapping[str, Any]) -> dict[str, Any]:
+def to_assessment_data(values: ConsultationForm | Mapping[str, Any]) -> dict[str, Any]:
     """The assessment data a filled form describes (not yet validated).
 
     Review-only answers are sent only at a review, where the form shows them.
     """
-    review = form["visit"] == "review"
-    total, distress = form.get("startback_total"), form.get("startback_distress")
-    held = [key for key in form.get("carried") or {} if still_held(key, form["carried"])]
+    form = as_form(values)
+    review = form.visit == "review"
+    total, distress = form.startback_total, form.startback_distress
+    held = [key for key in form.carried if still_held(key, form.carried)]
     data: dict[str, Any] = {
-        "age": form["age"],
-        "visit": form["visit"],
-        "previous_episodes": form["previous_episodes"],
-        "episode_weeks": form.get("episode_weeks"),
-        "usual_pain": form.get("usual_pain"),
+        "age": form.age,
+        "visit": form.visit,
+        "previous_episodes": form.previous_episodes,
+        "episode_weeks": form.episode_weeks,
+        "usual_pain": form.usual_pain,
         "flare": {
-            "level": form["flare_level"],
-            "pain_now": form["pain_now"],
-            "days_since_onset": form["days_since_onset"] if asks_onset(form) else None,
+            "level": form.flare_level,
+            "pain_now": form.pain_now,
+            "days_since_onset": (
+                form.days_since_onset
+                if asks_onset(form.flare_level, form.pain_now, form.usual_pain)
+                else None
+            ),
         },
         "walking": {
-            "walks_per_week": form["walks_per_week"],
-            "minutes_per_walk": form["minutes_per_walk"],
-            "weeks_at_current_dose": form["weeks_at_current_dose"],
+            "walks_per_week": form.walks_per_week,
+            "minutes_per_walk": form.minutes_per_walk,
+            "weeks_at_current_dose": form.weeks_at_current_dose,
         },
-        "red_flags": _with(form.get("red_flags"), held, RED_FLAG_FEATURES),
-        "exercise_screen": _with(form.get("exercise_screen"), held, EXERCISE_FEATURES),
-        "self_harm_concern": bool(form.get("self_harm_concern")),
-        "phq2": phq2_total(form),
+        "red_flags": _with(form.red_flags, held, RED_FLAG_FEATURES),
+        "exercise_screen": _with(form.exercise_screen, held, EXERCISE_FEATURES),
+        "self_harm_concern": form.self_harm_concern,
+        "phq2": phq2_total(form.phq2_interest, form.phq2_mood),
         "startback": (
             None if total is None or distress is None else {"total": total, "distress": distress}
         ),
-        "walking_tolerance": form["walking_tolerance"],
-        "prefers_other_exercise": bool(form["prefers_other_exercise"]),
-        "other_exercise_minutes_per_week": form.get("other_exercise_minutes_per_week"),
-        "leg_symptoms": _legs(form.get("leg_symptoms") or "none", held),
-        **{field: bool(form.get(field)) or field in held for field, _ in HISTORY_QUESTIONS},
+        "walking_tolerance": form.walking_tolerance,
+        "prefers_other_exercise": form.prefers_other_exercise,
+        "other_exercise_minutes_per_week": form.other_exercise_minutes_per_week,
+        "leg_symptoms": _legs(form.leg_symptoms or "none", held),
+        **{field: bool(getattr(form, field)) or field in held for field, _ in HISTORY_QUESTIONS},
     }
     if review:
-        data["baseline_walks_per_week"] = form.get("baseline_walks_per_week")
-        data["returning_after_flare"] = bool(form.get("returning_after_flare"))
-        data["adherence"] = form.get("adherence")
-        data["new_lower_limb_pain"] = bool(form.get("new_lower_limb_pain"))
-        step = form.get("last_step") or "none"  # unanswered is reported by validate_form
+        data["baseline_walks_per_week"] = form.baseline_walks_per_week
+        data["returning_after_flare"] = form.returning_after_flare
+        data["adherence"] = form.adherence
+        data["new_lower_limb_pain"] = form.new_lower_limb_pain
+        step = form.last_step or "none"  # unanswered is reported by validate_form
         if step != "none":
             previous = None
-            if form.get("previous_dose_known"):
+            if form.previous_dose_known:
                 previous = {
-                    "walks_per_week": form.get("previous_walks"),
-                    "minutes_per_walk": form.get("previous_minutes"),
+                    "walks_per_week": form.previous_walks,
+                    "minutes_per_walk": form.previous_minutes,
                 }
             data["last_progression"] = last_progression_for(step, previous)
     return data
@@ -360,35 +395,39 @@ def _legs(value: str, held: list[str]) -> str:
     return carried[0] if carried else value
 
 
-def validate_form(form: Mapping[str, Any]) -> tuple[Assessment | None, dict[str, list[str]]]:
+def validate_form(
+    values: ConsultationForm | Mapping[str, Any],
+) -> tuple[Assessment | None, dict[str, list[str]]]:
     """The assessment, or the errors keyed by form field, each message in plain words."""
+    form = as_form(values)
     errors: dict[str, list[str]] = {}
-    if (form.get("phq2_interest") is None) != (form.get("phq2_mood") is None):
+    if (form.phq2_interest is None) != (form.phq2_mood is None):
         errors["phq2_interest"] = ["PHQ-2: answer both questions, or neither if not asked"]
-    if (form.get("startback_total") is None) != (form.get("startback_distress") is None):
+    if (form.startback_total is None) != (form.startback_distress is None):
         errors["startback_total"] = ["STarT Back: give both scores, or neither if not asked"]
     data = to_assessment_data(form)
     for checklist, asked in (
-        ("red_flags", "red_flags_asked"),
-        ("exercise_screen", "exercise_asked"),
+        ("red_flags", form.red_flags_asked),
+        ("exercise_screen", form.exercise_asked),
     ):
-        if not data[checklist] and form.get(asked) is None:
-            errors[asked] = [
-                f"{LABELS[asked]}: tick what you found, or say none was present or that it "
+        if not data[checklist] and asked is None:
+            key = "red_flags_asked" if checklist == "red_flags" else "exercise_asked"
+            errors[key] = [
+                f"{LABELS[key]}: tick what you found, or say none was present or that it "
                 "was not asked"
             ]
-    waiting = [key for key, answer in (form.get("carried") or {}).items() if answer is None]
+    waiting = [key for key, answer in form.carried.items() if answer is None]
     if waiting:
         errors["carried"] = [
             f"{LABELS['carried']}: say whether each finding is still present or has resolved "
             f"({len(waiting)} not yet answered)"
         ]
-    if form.get("referral_id") is not None and form.get("referral_status") is None:
+    if form.referral_id is not None and form.referral_status is None:
         errors["referral_status"] = [
             "Open referral: record what became of it (made, seen, declined, lost to "
             "follow-up, or still only advised)"
         ]
-    if form.get("visit") == "review" and form.get("last_step", "none") is None:
+    if form.visit == "review" and form.last_step is None:
         # Left open on purpose after a step up, so the answer is never assumed.
         errors["last_step"] = [f"{LABELS['last_step']}: choose how the back responded"]
     try:
@@ -410,32 +449,36 @@ def _add(errors: dict[str, list[str]], problem: FieldError) -> None:
 
 
 def visit_data(
-    form: Mapping[str, Any], assessment: Assessment, today: str, review: str | None
+    form: ConsultationForm, assessment: Assessment, today: str, review: str | None
 ) -> dict[str, Any]:
     """The visit details a filled form describes (`visit.VisitDetails`, not yet validated).
 
     `review` is the next review date when the clinician has not chosen one."""
     from .visit import screen_status
 
-    clinician = str(form.get("clinician") or "").strip()
-    note = str(form.get("note") or "").strip()
+    clinician = form.clinician.strip()
+    note = form.note.strip()
     return {
-        "visit_date": form.get("visit_date") or today,
+        "visit_date": form.visit_date or today,
         "clinician": clinician or None,
         "note": note or None,
-        "screens": screen_status(
-            assessment, form.get("red_flags_asked"), form.get("exercise_asked")
-        ),
-        "corrects": form.get("corrects"),
-        "review_date": form.get("review_date") or review,
-        "carried": dict(form.get("carried") or {}) or None,
+        "screens": screen_status(assessment, form.red_flags_asked, form.exercise_asked),
+        "corrects": form.corrects,
+        "review_date": form.review_date or review,
+        "carried": dict(form.carried) or None,
     }
 
 
-def draft_form(stored: Mapping[str, Any]) -> dict[str, Any]:
+def draft_form(stored: Mapping[str, Any]) -> ConsultationForm:
     """A form read back from a stored draft: the fields this version knows, each keeping
-    what was typed (a draft from an older version gains the new fields' defaults)."""
-    return {**FORM_DEFAULTS, **{k: v for k, v in stored.items() if k in FORM_DEFAULTS}}
+    what was typed (a draft from an older version gains the new fields' defaults; a value
+    this version cannot hold is left at its default rather than failing the whole draft)."""
+    known = {k: v for k, v in stored.items() if k in ConsultationForm.model_fields}
+    try:
+        return ConsultationForm.model_validate(known)
+    except ValidationError as exc:
+        wrong = {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
+        return ConsultationForm.model_validate({k: v for k, v in known.items() if k not in wrong})
 
 
 _VISIT_WORDS = {
@@ -452,30 +495,32 @@ _VISIT_WORDS = {
 }
 
 
-def draft_summary(form: Mapping[str, Any]) -> str:
-    """A draft in a few words, to recognise it: "review, age 52, 2 red-flag features"."""
-    parts = ["review" if form.get("visit") == "review" else "first consultation"]
-    if form.get("age") is not None:
-        parts.append(f"age {form['age']}")
-    flags = len(form.get("red_flags") or [])
+def draft_summary(stored: Mapping[str, Any]) -> str:
+    """A stored draft in a few words, to recognise it: "review, age 52, 2 red-flag features"."""
+    form = draft_form(stored)
+    parts = ["review" if form.visit == "review" else "first consultation"]
+    if form.age is not None:
+        parts.append(f"age {form.age}")
+    flags = len(form.red_flags)
     if flags:
         parts.append(f"{flags} red-flag feature{'s' if flags != 1 else ''}")
     return ", ".join(parts)
 
 
-def typed(form: Mapping[str, Any], start: Mapping[str, Any]) -> list[str]:
+def typed(form: ConsultationForm, start: ConsultationForm) -> list[str]:
     """What has been typed since the form was started, in words, for a question such as
     "discard it?": the fields that differ, in form order, each named once."""
     out: list[str] = []
+    now, then = form.model_dump(), start.model_dump()
     for k in FORM_DEFAULTS:
-        if form.get(k) != start.get(k):
+        if now[k] != then[k]:
             word = _VISIT_WORDS.get(k) or _in_sentence(LABELS[k])
             if word not in out:
                 out.append(word)
     return out
 
 
-def form_from_assessment(data: Mapping[str, Any]) -> dict[str, Any]:
+def form_from_assessment(data: Mapping[str, Any]) -> ConsultationForm:
     """A form prefilled from assessment data (a demo case or a saved consultation)."""
     flare = data.get("flare", {})
     walking = data.get("walking", {})
@@ -483,28 +528,30 @@ def form_from_assessment(data: Mapping[str, Any]) -> dict[str, Any]:
     previous = (last or {}).get("previous_dose")
     phq2 = data.get("phq2")
     startback = data.get("startback") or {}
-    return {
-        **FORM_DEFAULTS,
-        **{k: data[k] for k in FORM_DEFAULTS if k in data},
-        "flare_level": flare.get("level", "none"),
-        "pain_now": flare.get("pain_now", 0),
-        "days_since_onset": flare.get("days_since_onset"),
-        "walks_per_week": walking.get("walks_per_week", 0),
-        "minutes_per_walk": walking.get("minutes_per_walk", 0),
-        "weeks_at_current_dose": walking.get("weeks_at_current_dose"),
-        "last_step": step_of(last),
-        "previous_dose_known": previous is not None,
-        "previous_walks": (previous or {}).get("walks_per_week"),
-        "previous_minutes": (previous or {}).get("minutes_per_walk"),
-        "red_flags": list(data.get("red_flags", [])),
-        "exercise_screen": list(data.get("exercise_screen", [])),
-        # Assessment data (a demo case) describes the whole person: an empty checklist in
-        # it says none was present. A review from the record asks again (`review_form`).
-        "red_flags_asked": "none_present",
-        "exercise_asked": "none_present",
-        # A stored total cannot be split back into its two answers; put it on the first.
-        "phq2_interest": None if phq2 is None else min(phq2, 3),
-        "phq2_mood": None if phq2 is None else phq2 - min(phq2, 3),
-        "startback_total": startback.get("total"),
-        "startback_distress": startback.get("distress"),
-    }
+    return ConsultationForm.model_validate(
+        {
+            **{k: data[k] for k in FORM_DEFAULTS if k in data},
+            "flare_level": flare.get("level", "none"),
+            "pain_now": flare.get("pain_now", 0),
+            "days_since_onset": flare.get("days_since_onset"),
+            "walks_per_week": walking.get("walks_per_week", 0),
+            "minutes_per_walk": walking.get("minutes_per_walk", 0),
+            "weeks_at_current_dose": walking.get("weeks_at_current_dose"),
+            "last_step": step_of(last),
+            "previous_dose_known": previous is not None,
+            "previous_walks": (previous or {}).get("walks_per_week"),
+            "previous_minutes": (previous or {}).get("minutes_per_walk"),
+            "red_flags": list(data.get("red_flags", [])),
+            "exercise_screen": list(data.get("exercise_screen", [])),
+            # Assessment data (a demo case) describes the whole person: an empty checklist
+            # in it says none was present. A review from the record asks again
+            # (`review.review_form`).
+            "red_flags_asked": "none_present",
+            "exercise_asked": "none_present",
+            # A stored total cannot be split back into its two answers; put it on the first.
+            "phq2_interest": None if phq2 is None else min(phq2, 3),
+            "phq2_mood": None if phq2 is None else phq2 - min(phq2, 3),
+            "startback_total": startback.get("total"),
+            "startback_distress": startback.get("distress"),
+        }
+    )

@@ -18,7 +18,7 @@ from ..core.codes import RULESET_VERSION
 from ..core.models import FLARE_DECISIONS, REFERRAL_DECISIONS, Assessment, Recommendation
 from ..history import StoredVisit, prescribed
 from .findings import Carried, carried_from
-from .form import form_from_assessment
+from .form import ConsultationForm, form_from_assessment
 from .referrals import Referral
 
 _DECISION_WORDS = {d.value: name for d, name in DECISION_NAMES.items()}
@@ -175,7 +175,9 @@ def prefill(history: Sequence[StoredVisit], today: date | None = None) -> Prefil
     )
 
 
-def review_form(data: Mapping[str, Any], previous_dose: Mapping[str, int] | None) -> dict[str, Any]:
+def review_form(
+    data: Mapping[str, Any], previous_dose: Mapping[str, int] | None
+) -> ConsultationForm:
     """The form for a review started from the last consultation's values (`prefill`).
 
     After a step up the dose before it is filled in, and how the back took the step is
@@ -183,18 +185,13 @@ def review_form(data: Mapping[str, Any], previous_dose: Mapping[str, int] | None
     """
     values = form_from_assessment(data)
     # Asked afresh: the flare, the pain now and both screens start blank, not negative.
-    values.update(
-        flare_level=None,
-        pain_now=None,
-        days_since_onset=None,
-        red_flags_asked=None,
-        exercise_asked=None,
-    )
+    values.flare_level = values.pain_now = values.days_since_onset = None
+    values.red_flags_asked = values.exercise_asked = None
     if previous_dose is not None:
-        values["previous_dose_known"] = True
-        values["previous_walks"] = previous_dose["walks_per_week"]
-        values["previous_minutes"] = previous_dose["minutes_per_walk"]
-        values["last_step"] = None
+        values.previous_dose_known = True
+        values.previous_walks = previous_dose["walks_per_week"]
+        values.previous_minutes = previous_dose["minutes_per_walk"]
+        values.last_step = None
     return values
 
 
@@ -202,7 +199,7 @@ def review_form(data: Mapping[str, Any], previous_dose: Mapping[str, int] | None
 class ReviewStart:
     """A review as it starts: its form, the note that explains it, what it carries."""
 
-    form: dict[str, Any]
+    form: ConsultationForm
     note: str
     carried: tuple[Carried, ...]
     referral: Referral | None  # the open referral, asked about first
@@ -224,9 +221,9 @@ def start_review(
     form = review_form(start.data, start.previous_dose)
     last = before[-1]
     carried = carried_from(before)
-    form["carried"] = dict.fromkeys((c.key for c in carried), None)
+    form.carried = dict.fromkeys((c.key for c in carried), None)
     if last.ruleset_version == RULESET_VERSION:
-        form["other_exercise_minutes_per_week"] = last.assessment.get(
+        form.other_exercise_minutes_per_week = last.assessment.get(
             "other_exercise_minutes_per_week", 0
         )
     stopped = None
@@ -235,12 +232,12 @@ def start_review(
         stopped = (int(walking["walks_per_week"]), int(walking["minutes_per_walk"]))
         # Walking was stopped until the person was seen: what they walked since is asked,
         # never offered as the plan.
-        form.update(walks_per_week=None, minutes_per_walk=None, weeks_at_current_dose=None)
+        form.walks_per_week = form.minutes_per_walk = form.weeks_at_current_dose = None
     open_referral = next((r for r in reversed(referrals) if r.is_open), None)
     if open_referral is not None:
-        form["referral_id"] = open_referral.id
-        form["referral_status"] = None
-        form["referral_note"] = ""
+        form.referral_id = open_referral.id
+        form.referral_status = None
+        form.referral_note = ""
     note = _note(start, carried, open_referral, stopped)
     return ReviewStart(form, note, carried, open_referral, stopped, start)
 
