@@ -4,7 +4,7 @@ changed, and each field's errors beside it."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, assert_never
 
 import streamlit as st
 
@@ -14,6 +14,8 @@ from walkback_rules.consultation.form import (
 
 if TYPE_CHECKING:
     pass
+
+from walkback_rules.consultation.fields import FIELD, placeholder
 
 from . import base, drafts, records, signin
 
@@ -150,3 +152,27 @@ def _forget_widgets() -> None:
 def visit_day() -> date:
     """The visit date the form holds (today when none was typed)."""
     return date.fromisoformat(form().visit_date or base._today())
+
+
+def field(key: str, **chosen: Any) -> Any:
+    """Draw one answer of the consultation form from the field table: its question, help,
+    step and placeholder, keyed to the form; `chosen` adds what the page decides (the
+    options of a choice, a layout)."""
+    spec = FIELD[key]
+    common: dict[str, Any] = {"key": widget_key(key), "help": spec.help, **chosen}
+    hint = placeholder(spec)
+    if spec.widget == "number":
+        return st.number_input(spec.prompt, step=spec.step, placeholder=hint, **common)
+    if spec.widget == "checkbox":
+        return st.checkbox(spec.prompt, **common)
+    if spec.widget == "text":
+        return st.text_input(spec.prompt, placeholder=hint, **common)
+    if spec.widget == "textarea":
+        return st.text_area(spec.prompt, placeholder=hint, **common)
+    if spec.widget == "select":
+        return st.selectbox(spec.prompt, placeholder=hint, **common)
+    if spec.widget == "radio":
+        return st.radio(spec.prompt, **common)
+    if spec.widget == "date":
+        return st.date_input(spec.prompt, **common)
+    return assert_never(spec.widget)

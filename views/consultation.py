@@ -199,24 +199,16 @@ date_col, who_col, _ = st.columns([1, 1, 2])
 with date_col:
     if state.get(k("visit_date")) is None:
         state[k("visit_date")] = date.today()
-    st.date_input(
-        "Visit date",
-        key=k("visit_date"),
+    ui.field(
+        "visit_date",
         max_value=date.today(),
         min_value=date(2000, 1, 1),
         format="YYYY-MM-DD",
-        help="Today, or the day of the visit when writing it up later (a review's planned "
-        "dose then follows that day).",
         on_change=ui.redate,
     )
     ui.errors_for("visit_date")
 with who_col:
-    st.text_input(
-        "Clinician (name or initials)",
-        key=k("clinician"),
-        max_chars=CLINICIAN_MAX,
-        help="Kept with the consultation and remembered in this browser.",
-    )
+    ui.field("clinician", max_chars=CLINICIAN_MAX)
     ui.errors_for("clinician")
 
 
@@ -332,71 +324,32 @@ st.divider()
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader("The person")
-    st.number_input(
-        "Age (years)",
-        step=1,
-        key=k("age"),
-        placeholder="e.g. 52",
-        help="Adults only: under 18 is out of scope.",
-    )
+    ui.field("age")
     ui.errors_for("age")
-    st.radio(
-        "Visit",
-        ("initial", "review"),
-        key=k("visit"),
+    ui.field(
+        "visit",
+        options=("initial", "review"),
         horizontal=True,
         format_func={"initial": "First consultation", "review": "Review"}.get,
     )
     ui.errors_for("visit")
     episodes_col, weeks_col = st.columns(2)
     with episodes_col:
-        st.number_input(
-            "Previous episodes",
-            step=1,
-            key=k("previous_episodes"),
-            placeholder="e.g. 2",
-            help="Episodes of low back pain before the current or most recent one.",
-        )
+        ui.field("previous_episodes")
         ui.errors_for("previous_episodes")
     with weeks_col:
-        st.number_input(
-            "Weeks this episode has lasted",
-            step=1,
-            key=k("episode_weeks"),
-            placeholder="not asked",
-            help="0 if the person has recovered from their last episode. 12 or more is chronic.",
-        )
+        ui.field("episode_weeks")
         ui.errors_for("episode_weeks")
 
     st.subheader("Current flare-up")
     level_col, pain_col = st.columns(2)
     with level_col:
-        st.selectbox(
-            "Flare level (your judgement)",
-            FLARE_LEVELS,
-            key=k("flare_level"),
-            placeholder="Ask at every visit",
-            format_func=str.capitalize,
-            help="A worsening lasting hours to weeks that affects usual activities or mood. "
-            "Asked at every visit.",
-        )
+        ui.field("flare_level", options=FLARE_LEVELS, format_func=str.capitalize)
         ui.errors_for("flare_level")
-        st.number_input(
-            "Usual pain between flares (0–10)",
-            step=1,
-            key=k("usual_pain"),
-            placeholder="not asked",
-            help="A flare is judged against the person's usual pain.",
-        )
+        ui.field("usual_pain")
         ui.errors_for("usual_pain")
     with pain_col:
-        pain = st.number_input(
-            "Pain now (0–10)",
-            step=1,
-            key=k("pain_now"),
-            placeholder="ask: 0–10",
-            help="Numeric pain rating, asked at every visit.",
-        )
+        pain = ui.field("pain_now")
         ui.errors_for("pain_now")
         usual = state[k("usual_pain")]
         implied: FlareLevel | None = None
@@ -413,12 +366,7 @@ with left:
                 icon=":material/compare_arrows:",
             )
     if asks_onset(level, pain, usual):
-        st.number_input(
-            "Days since this flare began",
-            step=1,
-            key=k("days_since_onset"),
-            placeholder="e.g. 3",
-        )
+        ui.field("days_since_onset")
     ui.errors_for("days_since_onset")
 
 with right:
@@ -453,110 +401,53 @@ with right:
                 st.caption(f"No walking diary weeks since the last visit ({last_visit}).")
     walks_col, minutes_col, weeks_col = st.columns(3)
     with walks_col:
-        st.number_input(
-            "Walks a week",
-            step=1,
-            key=k("walks_per_week"),
-            help="At a review, the programme dose (kept, not erased, during a flare).",
-        )
+        ui.field("walks_per_week")
         ui.errors_for("walks_per_week")
     with minutes_col:
-        st.number_input(
-            "Minutes per walk",
-            step=5,
-            key=k("minutes_per_walk"),
-            help="0 exactly when not walking.",
-        )
+        ui.field("minutes_per_walk")
         ui.errors_for("minutes_per_walk")
     with weeks_col:
-        st.number_input(
-            "Full weeks at this dose",
-            step=1,
-            key=k("weeks_at_current_dose"),
-            placeholder="unknown",
-            help="Leave empty if unknown: it then counts as established.",
-        )
+        ui.field("weeks_at_current_dose")
         ui.errors_for("weeks_at_current_dose")
-    st.selectbox(
-        "Walking tolerance",
-        tuple(TOLERANCE_CHOICES),
-        key=k("walking_tolerance"),
+    ui.field(
+        "walking_tolerance",
+        options=tuple(TOLERANCE_CHOICES),
         format_func=lambda v: TOLERANCE_CHOICES[v],
     )
     ui.errors_for("walking_tolerance")
-    st.checkbox(
-        "Would rather do another exercise (yoga, Pilates, swimming…)",
-        key=k("prefers_other_exercise"),
-    )
-    st.number_input(
-        "Other moderate exercise, minutes a week (not walking)",
-        step=10,
-        key=k("other_exercise_minutes_per_week"),
-    )
+    ui.field("prefers_other_exercise")
+    ui.field("other_exercise_minutes_per_week")
     ui.errors_for("other_exercise_minutes_per_week")
 
     if state[k("visit")] == "review":
         st.subheader("Since the last visit")
-        st.number_input(
-            "Walks a week at the first consultation",
-            step=1,
-            key=k("baseline_walks_per_week"),
-            placeholder="not known",
-        )
+        ui.field("baseline_walks_per_week")
         ui.errors_for("baseline_walks_per_week")
-        st.radio(
-            "How did the back take the last step up?",
-            tuple(LAST_STEP_CHOICES),
-            key=k("last_step"),
-            format_func=LAST_STEP_CHOICES.get,
-        )
+        ui.field("last_step", options=tuple(LAST_STEP_CHOICES), format_func=LAST_STEP_CHOICES.get)
         ui.errors_for("last_step")
         if state[k("last_step")] != "none":
-            st.checkbox("The dose before the last step up is known", key=k("previous_dose_known"))
+            ui.field("previous_dose_known")
             if state[k("previous_dose_known")]:
                 before_w, before_m = st.columns(2)
                 with before_w:
-                    st.number_input(
-                        "Walks a week before",
-                        step=1,
-                        key=k("previous_walks"),
-                    )
+                    ui.field("previous_walks")
                     ui.errors_for("previous_walks")
                 with before_m:
-                    st.number_input(
-                        "Minutes per walk before",
-                        step=5,
-                        key=k("previous_minutes"),
-                    )
+                    ui.field("previous_minutes")
                     ui.errors_for("previous_minutes")
-        st.checkbox(
-            "Returning after a moderate or severe flare (last visit, or one that has since eased)",
-            key=k("returning_after_flare"),
-        )
+        ui.field("returning_after_flare")
         ui.errors_for("returning_after_flare")
-        st.radio(
-            "Walks since the last visit",
-            tuple(ADHERENCE_CHOICES),
-            key=k("adherence"),
-            format_func=ADHERENCE_CHOICES.get,
-        )
+        ui.field("adherence", options=tuple(ADHERENCE_CHOICES), format_func=ADHERENCE_CHOICES.get)
         ui.errors_for("adherence")
-        st.checkbox(
-            "New hip, knee, shin or foot pain since the last visit", key=k("new_lower_limb_pain")
-        )
+        ui.field("new_lower_limb_pain")
         ui.errors_for("new_lower_limb_pain")
 
 st.divider()
 legs_col, mood_col = st.columns(2, gap="large")
 with legs_col:
     st.subheader("Legs and history")
-    st.radio(
-        "Leg symptoms (referred or radicular)",
-        tuple(LEG_CHOICES),
-        key=k("leg_symptoms"),
-        format_func=LEG_CHOICES.get,
-        horizontal=True,
-        help="New symptoms in both legs are a red flag; claudication is asked below.",
+    ui.field(
+        "leg_symptoms", options=tuple(LEG_CHOICES), format_func=LEG_CHOICES.get, horizontal=True
     )
     carried_now = ui.form().carried
     for field, question in HISTORY_QUESTIONS:
@@ -578,33 +469,17 @@ with mood_col:
     total = phq2_total(state[k("phq2_interest")], state[k("phq2_mood")])
     st.caption("PHQ-2 total: not asked" if total is None else f"PHQ-2 total: **{total}** / 6")
     ui.errors_for("phq2_interest")
-    st.checkbox("I am concerned about thoughts of self-harm or suicide", key=k("self_harm_concern"))
+    ui.field("self_harm_concern")
     total_col, distress_col = st.columns(2)
     with total_col:
-        st.number_input(
-            "STarT Back total (0–9)",
-            step=1,
-            key=k("startback_total"),
-            placeholder="not asked",
-        )
+        ui.field("startback_total")
         ui.errors_for("startback_total")
     with distress_col:
-        st.number_input(
-            "STarT Back distress (items 5–9, 0–5)",
-            step=1,
-            key=k("startback_distress"),
-            placeholder="not asked",
-        )
+        ui.field("startback_distress")
         ui.errors_for("startback_distress")
 
 st.divider()
-st.text_area(
-    "Clinical note (for the record only: never printed on a patient handout)",
-    key=k("note"),
-    max_chars=NOTE_MAX,
-    height=90,
-    placeholder="e.g. Discussed pacing; keen to return to golf.",
-)
+ui.field("note", max_chars=NOTE_MAX, height=90)
 ui.errors_for("note")
 
 ui.keep_widgets()

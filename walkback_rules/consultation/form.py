@@ -20,7 +20,8 @@ from ..core.dosing import effective_level, implied_level
 from ..core.models import Assessment
 from ..core.screens import CONDITION_INFO, EXERCISE_FEATURES, RED_FLAG_FEATURES, Feature
 from ..core.validation import AssessmentError, FieldError, in_words, validate_assessment
-from .findings import Answer, still_held
+from .fields import FIELDS
+from .findings import HISTORY_FINDINGS, Answer, still_held
 from .referrals import Status
 
 # The red-flag checklist grouped by condition, in the specification's order. Metastatic
@@ -64,16 +65,7 @@ TOLERANCE_CHOICES = {
     "not_tolerated": "Walking not tolerated",
 }
 # Yes-or-no questions about the person, in the form's order: field and the question.
-HISTORY_QUESTIONS: tuple[tuple[str, str], ...] = (
-    ("stable_neuro_deficit", "A known neurological deficit that is not getting worse"),
-    (
-        "neurogenic_claudication",
-        "Leg symptoms on walking or standing, eased by sitting or bending forward",
-    ),
-    ("pregnant_or_postpartum", "Pregnant, or gave birth in the last 12 months"),
-    ("spinal_surgery_within_6_months", "Spinal surgery in the last 6 months"),
-    ("falls_last_year", "One or more falls in the last 12 months"),
-)
+HISTORY_QUESTIONS: tuple[tuple[str, str], ...] = tuple(HISTORY_FINDINGS.items())
 REVIEW_FIELDS = (
     "baseline_walks_per_week",
     "last_step",
@@ -216,37 +208,15 @@ FIELD_TO_FORM: dict[str, str] = {
     **{field: field for field, _ in HISTORY_QUESTIONS},
 }
 
+# Each field's name in messages, from the field table, and the checklists and answers drawn
+# apart from it.
 LABELS: dict[str, str] = {
-    "age": "Age",
-    "visit": "Visit",
-    "previous_episodes": "Previous episodes",
-    "episode_weeks": "Weeks this episode has lasted",
-    "usual_pain": "Usual pain between flares",
-    "flare_level": "Flare level",
-    "pain_now": "Pain now",
-    "days_since_onset": "Days since the flare began",
-    "walks_per_week": "Walks a week",
-    "minutes_per_walk": "Minutes per walk",
-    "weeks_at_current_dose": "Weeks at this dose",
-    "baseline_walks_per_week": "Walks a week at the first visit",
-    "last_step": "Since the last step up",
-    "previous_walks": "Walks a week before the last step",
-    "previous_minutes": "Minutes per walk before the last step",
-    "returning_after_flare": "Returning after a flare",
-    "adherence": "Walks done as planned",
-    "new_lower_limb_pain": "New hip, knee, shin or foot pain",
+    **{f.key: f.label for f in FIELDS},
     "red_flags": "Red flags",
     "exercise_screen": "Exercise safety",
-    "self_harm_concern": "Self-harm concern",
     "phq2_interest": "PHQ-2",
-    "startback_total": "STarT Back total",
-    "startback_distress": "STarT Back distress",
     "red_flags_asked": "Red flags",
     "exercise_asked": "Exercise safety",
-    "walking_tolerance": "Walking tolerance",
-    "prefers_other_exercise": "Prefers another exercise",
-    "other_exercise_minutes_per_week": "Other exercise, minutes a week",
-    "leg_symptoms": "Leg symptoms",
     "carried": "Found at the last visit",
     "referral_id": "Open referral",
     "referral_status": "Open referral",
