@@ -126,8 +126,8 @@ with find:
                 else ""
             )
         )
-        if p.open_referral:
-            row[2].markdown(
+        if p.open_referral:  # the whole width, under its row: it is read first
+            st.markdown(
                 f":red[:material/outgoing_mail:] **Open:** {ui.md_text(p.open_referral)}"
                 + (f" · follow up {p.referral_follow_up}" if p.referral_follow_up else "")
             )

@@ -252,11 +252,8 @@ def _note(
     decision = _DECISION_WORDS.get(start.last_decision, start.last_decision)
     seen = f"the visit of {start.last_seen[:10]} ({decision}, ruleset {start.last_ruleset})"
     parts: list[str] = []
-    if referral is not None:
-        parts.append(
-            f"Open referral: {referral.words()}. Ask what became of it first, and record "
-            "its status."
-        )
+    if referral is not None:  # the referral itself is shown, and asked, just below
+        parts.append("Ask first what became of the open referral.")
     if stopped is not None:
         walks, minutes = stopped
         last = f"{walks} walks a week of {minutes} minutes" if walks else "no exercise walking"
