@@ -442,3 +442,11 @@ def test_a_carried_finding_is_refused_by_name_when_unknown(
     assert details is None
     assert problems["carried"].startswith("Found at the last visit")
     assert words in problems["carried"]
+
+
+def test_a_malformed_visit_date_is_an_error_by_field_not_a_crash() -> None:
+    """A visit date that is not a date is named beside its field; nothing is decided."""
+    decided, errors = decide(first_form(DAY1, visit_date="2026-13-45"), DAY1)
+
+    assert decided is None
+    assert "Visit date" in errors["visit_date"][0]

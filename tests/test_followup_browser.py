@@ -4,7 +4,6 @@ next visit still carries the cancer history, with the referral closed."""
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import date, timedelta
 from pathlib import Path
@@ -12,10 +11,10 @@ from typing import Any
 
 import playwright.sync_api as playwright_api
 
-from walkback_rules import validate_assessment
 from walkback_rules.store import Store
 
-from .browser import CHROMIUM_ARGS, choose, chromium_path, number, settle, streamlit_server
+from .browser import app_tab, choose, number, settle
+from .conftest import first_visit
 
 SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
@@ -24,91 +23,72 @@ def test_a_review_follows_the_referral_and_carries_the_findings(tmp_path: Path) 
     """Visit 1 (recorded): cancer history and night pain, an urgent referral. Visit 2, in
     the browser: the referral and the three findings are asked, then saved; visit 3 starts
     with the cancer history carried and no open referral."""
-    executable = chromium_path()
     expect = playwright_api.expect
-    shared = os.environ["WALKBACK_DB_URL"]
     url_now = f"sqlite:///{tmp_path / 'record.db'}"
-    os.environ["WALKBACK_DB_URL"] = url_now
     first_day = date.today() - timedelta(days=14)
     with Store.open(url_now) as record:
         pid = record.new_patient("Follow-up").id
         record.record(
             pid,
-            validate_assessment(
-                {
-                    "age": 62,
-                    "visit": "initial",
-                    "previous_episodes": 1,
-                    "flare": {"level": "none", "pain_now": 0, "days_since_onset": None},
-                    "walking": {
-                        "walks_per_week": 3,
-                        "minutes_per_walk": 15,
-                        "weeks_at_current_dose": 2,
-                    },
-                    "red_flags": ["cancer_history", "cancer_non_mechanical"],
-                    "falls_last_year": True,
-                }
+            first_visit(
+                age=62,
+                walking={"walks_per_week": 3, "minutes_per_walk": 15, "weeks_at_current_dose": 2},
+                red_flags=["cancer_history", "cancer_non_mechanical"],
+                falls_last_year=True,
             ),
             at=f"{first_day.isoformat()}T09:00:00.000000+00:00",
         )
-    try:
-        with streamlit_server() as url, playwright_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-            tab = browser.new_page(viewport={"width": 1280, "height": 2400})
-            tab.set_default_timeout(30_000)
-            tab.goto(f"{url}/?patient={pid}")
-            tab.get_by_role("heading", name="Open referral").wait_for()
-            referral = tab.get_by_role("radiogroup", name="What became of it?")
-            referral.wait_for()
-            tab.get_by_role("checkbox").last.wait_for()
-            settle(tab)
-            SHOTS.mkdir(parents=True, exist_ok=True)
-            tab.screenshot(path=str(SHOTS / "review-open-referral-and-carried-findings.png"))
+    with app_tab(tmp_path, 1280, 2400) as (tab, url):
+        tab.goto(f"{url}/?patient={pid}")
+        tab.get_by_role("heading", name="Open referral").wait_for()
+        referral = tab.get_by_role("radiogroup", name="What became of it?")
+        referral.wait_for()
+        tab.get_by_role("checkbox").last.wait_for()
+        settle(tab)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(SHOTS / "review-open-referral-and-carried-findings.png"))
 
-            referral.get_by_text("Seen", exact=True).click()
+        referral.get_by_text("Seen", exact=True).click()
+        settle(tab)
+        for finding, answer in (
+            ("Past or current cancer", "Still present"),
+            ("Constant or progressive pain", "Resolved"),
+            ("One or more falls", "Still present"),
+        ):
+            group = tab.get_by_role("radiogroup", name=re.compile("^" + re.escape(finding)))
+            group.get_by_text(answer, exact=True).click()
             settle(tab)
-            for finding, answer in (
-                ("Past or current cancer", "Still present"),
-                ("Constant or progressive pain", "Resolved"),
-                ("One or more falls", "Still present"),
-            ):
-                group = tab.get_by_role("radiogroup", name=re.compile("^" + re.escape(finding)))
-                group.get_by_text(answer, exact=True).click()
-                settle(tab)
-            choose(tab, re.compile("^Flare level"), "None")
-            number(tab, "Pain now (0–10)", "0")
-            number(tab, "Walks a week", "0")
-            number(tab, "Minutes per walk", "0")
-            tab.get_by_text("Asked: none present").first.click()  # the exercise screen
-            settle(tab)
-            tab.get_by_role("button", name="Get recommendation").click()
-            tab.get_by_role("heading", name="Recommendation", exact=True).wait_for()
-            settle(tab)
-            tab.get_by_role("button", name=f"Save to {pid}'s record").click()
-            settle(tab)
-            tab.get_by_role("link", name="Consultation", exact=True).first.click()
-            next_patient = tab.get_by_role("button", name="Start the next patient")
-            expect(next_patient).to_be_visible()
-            expect(tab.get_by_text(re.compile(f"to {pid}: the visit of"))).to_be_visible()
-            tab.set_viewport_size({"width": 1280, "height": 720})
-            settle(tab)
-            tab.screenshot(path=str(SHOTS / "saved-plainly.png"))
-            expect(tab.get_by_role("spinbutton", name="Age (years)", exact=True)).to_have_count(0)
+        choose(tab, re.compile("^Flare level"), "None")
+        number(tab, "Pain now (0–10)", "0")
+        number(tab, "Walks a week", "0")
+        number(tab, "Minutes per walk", "0")
+        tab.get_by_text("Asked: none present").first.click()  # the exercise screen
+        settle(tab)
+        tab.get_by_role("button", name="Get recommendation").click()
+        tab.get_by_role("heading", name="Recommendation", exact=True).wait_for()
+        settle(tab)
+        tab.get_by_role("button", name=f"Save to {pid}'s record").click()
+        settle(tab)
+        tab.get_by_role("link", name="Consultation", exact=True).first.click()
+        next_patient = tab.get_by_role("button", name="Start the next patient")
+        expect(next_patient).to_be_visible()
+        expect(tab.get_by_text(re.compile(f"to {pid}: the visit of"))).to_be_visible()
+        tab.set_viewport_size({"width": 1280, "height": 720})
+        settle(tab)
+        tab.screenshot(path=str(SHOTS / "saved-plainly.png"))
+        expect(tab.get_by_role("spinbutton", name="Age (years)", exact=True)).to_have_count(0)
 
-            tab.get_by_role("link", name="Patients", exact=True).first.click()
-            tab.get_by_role("button", name="Start this visit's consultation").click()
-            tab.get_by_role("heading", name="Found at the last visit").wait_for()
-            settle(tab)
-            carried = tab.get_by_role("radiogroup", name=re.compile("^Past or current cancer"))
-            expect(carried).to_be_visible()
-            expect(tab.get_by_role("heading", name="Open referral")).to_have_count(0)
-            browser.close()
-        with Store.open(url_now) as record:
-            [item] = record.referrals(pid)
-            visits = record.consultations(pid)
-            exported = record.export(pid)
-    finally:
-        os.environ["WALKBACK_DB_URL"] = shared
+        tab.get_by_role("link", name="Patients", exact=True).first.click()
+        tab.get_by_role("button", name="Start this visit's consultation").click()
+        tab.get_by_role("heading", name="Found at the last visit").wait_for()
+        settle(tab)
+        carried = tab.get_by_role("radiogroup", name=re.compile("^Past or current cancer"))
+        expect(carried).to_be_visible()
+        expect(tab.get_by_role("heading", name="Open referral")).to_have_count(0)
+    with Store.open(url_now) as record:
+        [item] = record.referrals(pid)
+        visits = record.consultations(pid)
+        exported = record.export(pid)
 
     assert item.status == "seen"
     last = visits[-1].visit()
@@ -134,78 +114,64 @@ def test_a_six_visit_course_carries_the_cancer_history_and_follows_the_referral(
     """Six visits in the browser: cancer history at visit 1 and an urgent referral at visit
     3. Every later visit shows the carried finding, the open referral until it is closed,
     and the record and its export say the same."""
-    executable = chromium_path()
     expect = playwright_api.expect
-    shared = os.environ["WALKBACK_DB_URL"]
     url_now = f"sqlite:///{tmp_path / 'record.db'}"
-    os.environ["WALKBACK_DB_URL"] = url_now
     seen: list[tuple[bool, bool]] = []
-    try:
-        with streamlit_server() as url, playwright_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-            tab = browser.new_page(viewport={"width": 1280, "height": 2000})
-            tab.set_default_timeout(30_000)
-            tab.goto(url)
-            tab.get_by_role("heading", name="Consultation", exact=True).wait_for()
+    with app_tab(tmp_path, 1280, 2000) as (tab, _):
+        settle(tab)
+        tab.get_by_role("button", name="Create and open").click()
+        settle(tab)
+        found = re.search(r"patient=(P-\w+)", tab.url)
+        assert found is not None
+        pid = found.group(1)
+        for visit in range(1, 7):
+            if visit > 1:
+                tab.get_by_role("link", name="Patients", exact=True).first.click()
+                tab.get_by_role("button", name="Start this visit's consultation").click()
+                tab.get_by_role("heading", name="Consultation", exact=True).wait_for()
+                tab.get_by_role("checkbox").last.wait_for()
+                settle(tab)
+                carried = tab.get_by_role("radiogroup", name=re.compile("^Past or current cancer"))
+                referral = tab.get_by_role("radiogroup", name="What became of it?")
+                seen.append((carried.count() == 1, referral.count() == 1))
+                answers = {"Past or current cancer": "Still present"}
+                if visit == 4:  # the night pain of visit 3 has gone
+                    answers["Constant or progressive pain"] = "Resolved"
+                _answer_carried(tab, answers)
+                if referral.count():
+                    status = "Made: waiting to be seen" if visit == 4 else "Seen"
+                    referral.get_by_text(status, exact=True).click()
+                    settle(tab)
+            else:
+                number(tab, "Age (years)", "62")
+                number(tab, "Previous episodes", "1")
+                tab.get_by_text("Past or current cancer", exact=True).click()
+                settle(tab)
+            if visit == 3:
+                tab.get_by_text(re.compile("^Constant or progressive pain")).click()
+                settle(tab)
+            choose(tab, re.compile("^Flare level"), "None")
+            number(tab, "Pain now (0–10)", "0")
+            walks = tab.get_by_role("spinbutton", name="Walks a week", exact=True)
+            if not walks.input_value():
+                number(tab, "Walks a week", "0")
+                number(tab, "Minutes per walk", "0")
+            tab.get_by_text("Asked: none present").last.click()  # the exercise screen
             settle(tab)
-            tab.get_by_role("button", name="Create and open").click()
+            step = tab.get_by_role("radiogroup", name="How did the back take the last step up?")
+            if step.count() and not step.get_by_role("radio", checked=True).count():
+                step.get_by_text("Back pain did not increase", exact=True).click()
+                settle(tab)
+            tab.get_by_role("button", name="Get recommendation").click()
+            tab.get_by_role("heading", name="Recommendation", exact=True).wait_for()
             settle(tab)
-            found = re.search(r"patient=(P-\w+)", tab.url)
-            assert found is not None
-            pid = found.group(1)
-            for visit in range(1, 7):
-                if visit > 1:
-                    tab.get_by_role("link", name="Patients", exact=True).first.click()
-                    tab.get_by_role("button", name="Start this visit's consultation").click()
-                    tab.get_by_role("heading", name="Consultation", exact=True).wait_for()
-                    tab.get_by_role("checkbox").last.wait_for()
-                    settle(tab)
-                    carried = tab.get_by_role(
-                        "radiogroup", name=re.compile("^Past or current cancer")
-                    )
-                    referral = tab.get_by_role("radiogroup", name="What became of it?")
-                    seen.append((carried.count() == 1, referral.count() == 1))
-                    answers = {"Past or current cancer": "Still present"}
-                    if visit == 4:  # the night pain of visit 3 has gone
-                        answers["Constant or progressive pain"] = "Resolved"
-                    _answer_carried(tab, answers)
-                    if referral.count():
-                        status = "Made: waiting to be seen" if visit == 4 else "Seen"
-                        referral.get_by_text(status, exact=True).click()
-                        settle(tab)
-                else:
-                    number(tab, "Age (years)", "62")
-                    number(tab, "Previous episodes", "1")
-                    tab.get_by_text("Past or current cancer", exact=True).click()
-                    settle(tab)
-                if visit == 3:
-                    tab.get_by_text(re.compile("^Constant or progressive pain")).click()
-                    settle(tab)
-                choose(tab, re.compile("^Flare level"), "None")
-                number(tab, "Pain now (0–10)", "0")
-                walks = tab.get_by_role("spinbutton", name="Walks a week", exact=True)
-                if not walks.input_value():
-                    number(tab, "Walks a week", "0")
-                    number(tab, "Minutes per walk", "0")
-                tab.get_by_text("Asked: none present").last.click()  # the exercise screen
-                settle(tab)
-                step = tab.get_by_role("radiogroup", name="How did the back take the last step up?")
-                if step.count() and not step.get_by_role("radio", checked=True).count():
-                    step.get_by_text("Back pain did not increase", exact=True).click()
-                    settle(tab)
-                tab.get_by_role("button", name="Get recommendation").click()
-                tab.get_by_role("heading", name="Recommendation", exact=True).wait_for()
-                settle(tab)
-                tab.get_by_role("button", name=f"Save to {pid}'s record").click()
-                settle(tab)
-                expect(tab.get_by_text(re.compile(f"Saved to {pid}")).first).to_be_visible()
-            browser.close()
-        with Store.open(url_now) as record:
-            visits = record.consultations(pid)
-            followed = record.referrals(pid)
-            exported = record.export(pid)
-    finally:
-        os.environ["WALKBACK_DB_URL"] = shared
+            tab.get_by_role("button", name=f"Save to {pid}'s record").click()
+            settle(tab)
+            expect(tab.get_by_text(re.compile(f"Saved to {pid}")).first).to_be_visible()
+    with Store.open(url_now) as record:
+        visits = record.consultations(pid)
+        followed = record.referrals(pid)
+        exported = record.export(pid)
 
     assert seen == [(True, False), (True, False), (True, True), (True, True), (True, False)]
     assert [v.decision for v in visits][2] == "URGENT_REFERRAL"

@@ -39,7 +39,10 @@ def decide(
     if assessment is None:
         return None, errors
     rec = recommend(assessment)
-    day = date.fromisoformat(form.visit_date or today.isoformat())
+    try:
+        day = date.fromisoformat(form.visit_date or today.isoformat())
+    except ValueError:  # the visit details say what is wrong with it, by field
+        day = today
     review = default_review(day, rec)
     details, problems = details_problems(
         visit_data(form, assessment, today.isoformat(), review.isoformat() if review else None),
