@@ -231,7 +231,9 @@ def test_the_apps_own_actions_write_the_trail_and_the_clinician(record: str) -> 
 
 
 def _typed_age(at: AppTest) -> Any:
-    return at.session_state[ui.FORM].age if ui.FORM in at.session_state else None
+    return (
+        at.session_state[ui.CONSULTATION].form.age if ui.CONSULTATION in at.session_state else None
+    )
 
 
 def test_nothing_of_one_clinicians_session_reaches_another(record: str) -> None:

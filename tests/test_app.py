@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import tomllib
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 import ui
 from walkback_rules import SOURCES, Decision, recommend, validate_assessment
-from walkback_rules.consultation.form import form_from_assessment
+from walkback_rules.consultation.state import Consultation
 from walkback_rules.core.codes import Flag
 from walkback_rules.teaching.cases import CASES, CASES_BY_ID
 
@@ -24,12 +25,19 @@ def app() -> AppTest:
     return AppTest.from_file(APP, default_timeout=60).run()
 
 
+def assessment_in(at: AppTest) -> object:
+    """The decided assessment of the session's consultation, if there is one."""
+    if ui.CONSULTATION not in at.session_state:
+        return None
+    decided = at.session_state[ui.CONSULTATION].decided
+    return None if decided is None else decided.assessment
+
+
 def with_case(case_id: str, page: str) -> AppTest:
     """The app with a demo case loaded, showing `page`."""
     case = CASES_BY_ID[case_id]
     at = app()
-    at.session_state[ui.FORM] = form_from_assessment(case.data)
-    at.session_state[ui.ASSESSMENT] = validate_assessment(case.data)
+    at.session_state[ui.CONSULTATION] = Consultation.loaded(case.data, date.today())
     at.session_state[ui.LOADED] = case.title
     at.switch_page(ui.PAGES[page]).run()
     return at
@@ -160,7 +168,7 @@ def test_bad_entry_shows_error_beside_field_and_keeps_values() -> None:
     assert at.number_input(key="c_age").value == 45
     assert at.selectbox(key="c_flare_level").value == "mild"
     assert at.number_input(key="c_pain_now").value == 3
-    assert ui.ASSESSMENT not in at.session_state
+    assert assessment_in(at) is None
 
 
 @pytest.mark.parametrize(
@@ -187,7 +195,7 @@ def test_what_is_typed_is_what_is_checked_never_a_clamped_value(
     at.number_input(key=f"c_{field}").set_value(value).run()
     next(b for b in at.button if b.label == "Get recommendation").click().run()
 
-    assert at.title[0].value == "Consultation" and ui.ASSESSMENT not in at.session_state
+    assert at.title[0].value == "Consultation" and assessment_in(at) is None
     assert at.number_input(key=f"c_{field}").value == value
     errors = [e.value for e in at.error]
     assert any(m.endswith(f"; you entered {value}") for m in errors), errors
@@ -478,7 +486,7 @@ def test_opening_a_patient_prefills_their_review() -> None:
     assert at.radio(key="c_visit").value == "review"
     assert at.number_input(key="c_walks_per_week").value == 5
     before = CASES_BY_ID["demo-02"].data["walking"]
-    form = at.session_state[ui.FORM]
+    form = at.session_state[ui.CONSULTATION].form
     assert form.previous_dose_known is True
     assert (form.previous_walks, form.previous_minutes) == (
         before["walks_per_week"],
@@ -655,8 +663,7 @@ def test_no_letter_without_a_referral_and_none_before_a_mismatch_is_checked() ->
             "flare": {"level": "mild", "pain_now": 9, "days_since_onset": 2}}  # fmt: skip
     assert Flag.PAIN_LEVEL_MISMATCH in recommend(validate_assessment(data)).flags
     at = app()
-    at.session_state[ui.FORM] = form_from_assessment(data)
-    at.session_state[ui.ASSESSMENT] = validate_assessment(data)
+    at.session_state[ui.CONSULTATION] = Consultation.loaded(data, date.today())
     at.switch_page(ui.PAGES["recommendation"]).run()
 
     assert not at.get("download_button")

@@ -13,7 +13,7 @@ from walkback_rules import validate_assessment
 from walkback_rules.handouts import HandoutOptions, handout_file, summary_file
 
 from .conftest import first_visit
-from .test_app import APP, answer_the_rest, get_recommendation, texts
+from .test_app import APP, answer_the_rest, assessment_in, get_recommendation, texts
 
 
 def session(token: str | None = None, pid: str | None = None, page: str | None = None) -> AppTest:
@@ -120,7 +120,7 @@ def test_new_patient_asks_before_discarding_and_names_what_would_go() -> None:
 
     at.sidebar.button[0].click().run()
     click(at, "Discard it")
-    assert at.session_state[ui.FORM].age is None
+    assert at.session_state[ui.CONSULTATION].form.age is None
     assert "Discard it" not in button_labels(at)
 
 
@@ -251,7 +251,10 @@ def test_the_visit_date_is_today_or_earlier() -> None:
     assert field.proto.max == date.today().isoformat()
 
     at.date_input(key="c_visit_date").set_value(date.today() - timedelta(days=3)).run()
-    assert at.session_state[ui.FORM].visit_date == (date.today() - timedelta(days=3)).isoformat()
+    assert (
+        at.session_state[ui.CONSULTATION].form.visit_date
+        == (date.today() - timedelta(days=3)).isoformat()
+    )
 
 
 def test_an_emergency_needs_only_what_the_contract_requires() -> None:
@@ -459,7 +462,7 @@ def test_every_number_out_of_range_is_said_beside_its_field_and_kept(
     at.number_input(key=f"c_{field}").set_value(value).run()
     get_recommendation(at)
 
-    assert at.title[0].value == "Consultation" and ui.ASSESSMENT not in at.session_state
+    assert at.title[0].value == "Consultation" and assessment_in(at) is None
     assert at.number_input(key=f"c_{field}").value == value
     errors = [e.value for e in at.error]
     assert any(m.endswith(f"; you entered {value}") for m in errors), errors
@@ -487,7 +490,7 @@ def test_the_suggested_review_date_follows_the_visit_date_until_it_is_chosen() -
     answer_the_rest(at).run()
     get_recommendation(at)
     at.switch_page(ui.PAGES["recommendation"]).run()
-    assert at.session_state[ui.FORM].review_date is None  # suggested, not chosen
+    assert at.session_state[ui.CONSULTATION].form.review_date is None  # suggested, not chosen
 
     at.switch_page(ui.PAGES["consultation"]).run()
     earlier = date.today() - timedelta(days=3)
@@ -567,7 +570,7 @@ def test_a_review_asks_about_the_finding_carried_from_the_last_visit() -> None:
 
     assert blank is None
     assert any("Found at the last visit" in e for e in waiting)
-    assert "cancer_history" in at.session_state[ui.ASSESSMENT].red_flags
+    assert "cancer_history" in at.session_state[ui.CONSULTATION].decided.assessment.red_flags
 
 
 def test_an_open_referral_is_shown_and_its_status_recorded_on_the_patients_page() -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from walkback_rules.consultation.decided import Decided, decide
 from walkback_rules.consultation.findings import carried_from, findings_of, words_of
-from walkback_rules.consultation.form import FORM_DEFAULTS, form_from_assessment
+from walkback_rules.consultation.form import FORM_DEFAULTS, as_form, form_from_assessment
 from walkback_rules.consultation.referrals import ReferralUpdate, follow_up, update_problems
 from walkback_rules.consultation.review import ReviewStart, start_review
 from walkback_rules.store import Store, StoreError
@@ -450,3 +450,38 @@ def test_a_malformed_visit_date_is_an_error_by_field_not_a_crash() -> None:
 
     assert decided is None
     assert "Visit date" in errors["visit_date"][0]
+
+
+def test_a_consultation_moves_from_typing_to_decided_to_saved() -> None:
+    """One value holds the consultation: typed from its start, decided once, then saved,
+    when nothing counts as typed any more; deciding again makes it unsaved."""
+    from walkback_rules.consultation.state import Consultation, Saved
+
+    now = Consultation.begin(as_form(first_form(DAY1)), DAY1)
+    stages = [now.stage]
+    now.form.age = 70
+    typed_before = now.typed()
+    assert now.submit(DAY1)
+    stages.append(now.stage)
+    now.mark_saved(Saved(1, "2026-03-02T10:00:00+00:00", "P-2345AB", "2026-03-02", "Start"))
+    stages.append(now.stage)
+    typed_after = now.typed()
+    now.submit(DAY1)
+
+    assert stages == ["typing", "decided", "saved"]
+    assert typed_before == ["age"] and typed_after == []
+    assert now.stage == "decided" and now.note is None
+
+
+def test_a_demo_case_is_loaded_decided_and_a_bad_form_keeps_its_errors() -> None:
+    """A demo case is decided as it loads; a form with problems keeps them by field and
+    stays undecided."""
+    from walkback_rules.consultation.state import Consultation
+    from walkback_rules.teaching.cases import CASES_BY_ID as cases
+
+    demo = Consultation.loaded(cases["demo-20"].data, DAY1)
+    bad = Consultation.begin(as_form(first_form(DAY1, age=None)), DAY1)
+
+    assert demo.decided is not None and demo.decided.recommendation.referral is not None
+    assert not bad.submit(DAY1)
+    assert bad.stage == "typing" and "age" in bad.errors

@@ -14,13 +14,7 @@ if TYPE_CHECKING:
     pass
 
 
-FORM = "consult_form"  # the consultation as typed (plain values; outlives page switches)
-
-
-ERRORS = "consult_errors"  # form field -> messages from the last submit
-
-
-ASSESSMENT = "assessment"  # the last validated assessment (a frozen Assessment)
+CONSULTATION = "consultation"  # the consultation on screen (`consultation.state.Consultation`)
 
 
 LOADED = "loaded"  # who is loaded: a demo case's title or "New patient"
@@ -35,28 +29,13 @@ WIDGET = "c_"  # prefix of the consultation widgets' keys
 PATIENT = "patient"  # the open patient's pseudonym (also the query parameter)
 
 
-SAVED = "saved"  # the assessment last saved to the open patient's record
-
-
-NOTE = "consult_note"  # a note for the top of the consultation (where a review started)
-
-
 TOKEN = "browser"  # this browser's token: its drafts and clinician (query parameter "b")
 
 
 TOKEN_PARAM = "b"
 
 
-START = "form_start"  # the form as it was started: what counts as typed is measured from it
-
-
-PERSISTED = "form_persisted"  # the form as last kept in the store as a draft
-
-
 ASK = "ask"  # a question to ask before an action that would discard what was typed
-
-
-SAVED_ID = "saved_id"  # the record's id of the consultation saved from this form
 
 
 VIEW = "view"  # the record's id of the past consultation being looked at
@@ -66,12 +45,6 @@ RESTORED = "restored"  # this browser session has looked for its draft
 
 
 DATE_FIELDS = ("visit_date", "review_date")  # ISO text in the form, dates in the widgets
-
-
-DECIDED = "decided"  # the consultation decided once (`Decided`): what every page reads
-
-
-JUST_SAVED = "just_saved"  # what the last save stored: patient, visit date, decision, id
 
 
 PAGES = {
@@ -129,9 +102,6 @@ _SHOWN = "widgets_shown"  # each form field's value as last given to or taken fr
 ON_FORM = "on_form"  # the last run drew the consultation form (its widgets are live)
 
 
-_ADVISED = "referral_advised_on"  # when the open referral asked about was advised
-
-
 def _today() -> str:
     return date.today().isoformat()
 
@@ -145,9 +115,6 @@ PRACTICE = "practice"  # this browser session works in the practice record
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-REVIEW = "review_start"  # the review's start: the findings it carries, the open referral
 
 
 PAIN_CHECKED = "pain_checked"  # the flare and pain this session confirmed, before printing

@@ -7,6 +7,7 @@ import copy
 import hashlib
 import re
 import secrets
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
@@ -14,10 +15,9 @@ import streamlit as st
 from walkback_rules.consultation.form import (
     ConsultationForm,
     draft_form,
-    form_from_assessment,
     typed,
 )
-from walkback_rules.core.validation import validate_assessment
+from walkback_rules.consultation.state import Consultation
 
 if TYPE_CHECKING:
     pass
@@ -55,33 +55,22 @@ def is_demo() -> bool:
     return str(st.session_state.get(base.LOADED) or "").startswith("Demo ")
 
 
-def _start(values: ConsultationForm) -> None:
-    """Put a form in place as the one being typed from now on (dated today unless it
-    carries its own visit date)."""
-    values = values.model_copy(update={"visit_date": values.visit_date or base._today()})
+def _start(values: ConsultationForm, review: Any = None) -> Consultation:
+    """Begin a consultation from this form, the one typed from now on (dated today unless
+    it carries its own visit date); `review` is its review's start, when it is one."""
     widgets._forget_widgets()
-    st.session_state[base.FORM] = values
-    st.session_state[base.START] = copy.deepcopy(values)
-    st.session_state[base.PERSISTED] = copy.deepcopy(values)
-    for key in (
-        base.ERRORS,
-        base.ASSESSMENT,
-        base.SAVED,
-        base.SAVED_ID,
-        base.DECIDED,
-        base.JUST_SAVED,
-        base._ADVISED,
-    ):
-        st.session_state.pop(key, None)
+    began = Consultation.begin(values, date.today(), review)
+    st.session_state[base.CONSULTATION] = began
+    return began
 
 
 def unsaved() -> list[str]:
     """What has been typed and not saved, in words (empty when nothing would be lost)."""
-    if base.FORM not in st.session_state or is_demo() or st.session_state.get(base.JUST_SAVED):
+    now = widgets.current()
+    if now is None or is_demo():
         return []
     widgets.keep_widgets()
-    start: ConsultationForm = st.session_state.get(base.START) or ConsultationForm()
-    return typed(widgets.form(), start)
+    return now.typed()
 
 
 def keep_draft() -> None:
@@ -89,17 +78,18 @@ def keep_draft() -> None:
     patient yet), whenever it has changed; a form back at its start leaves no draft."""
     from walkback_rules.store import StoreError
 
-    if base.FORM not in st.session_state or is_demo() or not signin.can("consultation"):
+    now = widgets.current()
+    if now is None or is_demo() or not signin.can("consultation"):
         return
-    if st.session_state.get(base.JUST_SAVED) is not None:
+    if now.saved is not None:
         return  # what was saved is in the record: it never comes back as a draft
-    values = widgets.form()
-    if values == st.session_state.get(base.PERSISTED):
+    values = now.form
+    if values == now.kept:
         return
     pid = st.session_state.get(base.PATIENT)
     try:
         record = records._opened()
-        if values == st.session_state.get(base.START, ConsultationForm()):
+        if values == now.start:
             record.discard_draft(token(), pid)
         else:
             record.save_draft(token(), pid, values.plain())
@@ -110,7 +100,7 @@ def keep_draft() -> None:
                 f"The draft could not be kept: {base.md_text(str(exc))}", icon=":material/error:"
             )
         return
-    st.session_state[base.PERSISTED] = copy.deepcopy(values)
+    now.kept = copy.deepcopy(values)
 
 
 def restore_draft() -> None:
@@ -121,17 +111,17 @@ def restore_draft() -> None:
     if st.session_state.get(base.RESTORED):
         return
     st.session_state[base.RESTORED] = True
-    if base.FORM in st.session_state or st.session_state.get(base.PATIENT):
+    if widgets.current() is not None or st.session_state.get(base.PATIENT):
         return
     try:
         found = records._opened().draft(token(), None)
     except StoreError:
         return
     if found is not None:
-        _start(ConsultationForm())
+        began = _start(ConsultationForm())
         _resume(found)
         st.session_state[base.LOADED] = "New patient"
-        st.session_state[base.NOTE] = (
+        began.note = (
             f"The consultation typed at {base._clock(found.updated_at)} is back, as it was left."
         )
 
@@ -140,8 +130,7 @@ def _resume(found: Any) -> None:
     """Put a stored draft in the form as it was left (after `_start` has set what typing
     is measured from)."""
     widgets._forget_widgets()
-    st.session_state[base.FORM] = draft_form(found.form)
-    st.session_state[base.PERSISTED] = draft_form(found.form)
+    widgets.consultation().resume(found.form)
 
 
 def load(data: dict[str, Any], label: str) -> bool:
@@ -156,8 +145,8 @@ def load(data: dict[str, Any], label: str) -> bool:
 
 def _load(data: dict[str, Any], label: str) -> None:
     _close_record()
-    _start(form_from_assessment(data))
-    st.session_state[base.ASSESSMENT] = validate_assessment(data)
+    widgets._forget_widgets()
+    st.session_state[base.CONSULTATION] = Consultation.loaded(data, date.today())
     st.session_state[base.LOADED] = label  # a demo case is never saved to a real record
 
 
@@ -171,17 +160,7 @@ def new_patient() -> None:
 
 def _new_patient() -> None:
     widgets._forget_widgets()
-    for key in (
-        base.FORM,
-        base.ERRORS,
-        base.ASSESSMENT,
-        base.LOADED,
-        base.START,
-        base.PERSISTED,
-        base.SAVED_ID,
-        base.DECIDED,
-        base.JUST_SAVED,
-    ):
+    for key in (base.CONSULTATION, base.LOADED):
         st.session_state.pop(key, None)
     _close_record()
 
@@ -199,13 +178,13 @@ def adopt_draft() -> None:
     if pid is None or unsaved():
         return
     record = records._opened()
-    st.session_state[base.PERSISTED] = None  # nothing of theirs is kept yet: let the move happen
+    widgets.consultation().kept = None  # nothing of theirs is kept yet: let the move happen
     record.discard_draft(token(), pid)
     if record.move_draft(token(), pid):
         found = record.draft(token(), pid)
         if found is not None:
             _resume(found)
-            st.session_state[base.NOTE] = f"The consultation typed for no patient is now {pid}'s."
+            widgets.consultation().note = f"The consultation typed for no patient is now {pid}'s."
 
 
 def ask_discard_waiting() -> None:
@@ -280,17 +259,12 @@ def _discard_dialog(action: str, args: Any, lost: list[str]) -> None:
 
 
 def _close_record() -> None:
-    """Forget the open patient: their pseudonym, what was saved, the review note."""
-    for key in (
-        base.PATIENT,
-        base.SAVED,
-        base.SAVED_ID,
-        base.NOTE,
-        base.REVIEW,
-        base._ADVISED,
-        base.JUST_SAVED,
-    ):
-        st.session_state.pop(key, None)
+    """Forget the open patient: their pseudonym, and of the consultation on screen what
+    belonged to their record (what was saved, the review's start and its note)."""
+    st.session_state.pop(base.PATIENT, None)
+    now = widgets.current()
+    if now is not None:
+        now.saved = now.review = now.note = None
     st.query_params.pop(base.PATIENT, None)
 
 
@@ -306,8 +280,8 @@ def start_correction(values: ConsultationForm) -> None:
 
 
 def _correction(values: ConsultationForm) -> None:
-    _start(values)
-    st.session_state[base.NOTE] = (
+    began = _start(values)
+    began.note = (
         "Correcting a saved consultation: change what was wrong, then save. Both stay in "
         "the record."
     )

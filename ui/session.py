@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
-from walkback_rules.consultation.decided import Decided, decide
 from walkback_rules.consultation.form import (
     ConsultationForm,
     visit_data,
 )
+from walkback_rules.consultation.review import ReviewStart
+from walkback_rules.consultation.state import Saved
 
 if TYPE_CHECKING:
     from walkback_rules.core.models import Assessment
@@ -41,52 +42,26 @@ def review_day(rec: Any) -> date | None:
 
 def saved_id() -> int | None:
     """The record's id of the consultation on screen, when it is the one saved."""
-    if st.session_state.get(base.SAVED) is None:
-        return None
-    if st.session_state.get(base.SAVED) != st.session_state.get(base.ASSESSMENT):
-        return None
-    value = st.session_state.get(base.SAVED_ID)
-    return None if value is None else int(value)
+    now = widgets.current()
+    return None if now is None or now.saved is None else now.saved.id
 
 
 def submit() -> None:
     """Validate the consultation and its visit details; keep the assessment and go on, or
     keep the errors beside their fields."""
     widgets.keep_widgets()
-    values = widgets.form()
-    decided, errors = decide(values, date.today(), st.session_state.get(base._ADVISED))
-    st.session_state[base.ERRORS] = errors
-    if decided is not None:
-        st.session_state[base.ASSESSMENT] = decided.assessment
-        st.session_state[base.DECIDED] = decided
+    if widgets.consultation().submit(date.today()):
         st.session_state.setdefault(base.LOADED, "New patient")
         st.session_state[base.GOTO] = base.PAGES["recommendation"]
 
 
 def recommendation() -> Any:
-    """The recommendation of the consultation on screen, decided once: the one decided at
-    submit, or for a demo case loaded without a form, decided on first use and kept."""
-    from walkback_rules import recommend
-
-    assessment = require_assessment()
-    decided: Decided | None = st.session_state.get(base.DECIDED)
-    if decided is None or decided.assessment != assessment:
-        rec = recommend(assessment)
-        decided = Decided(assessment, rec, _no_details(assessment, rec), None)
-        st.session_state[base.DECIDED] = decided
+    """The recommendation of the consultation on screen, as decided once at submit (or when
+    a demo case was loaded)."""
+    require_assessment()
+    decided = widgets.consultation().decided
+    assert decided is not None  # there is an assessment only once it is decided
     return decided.recommendation
-
-
-def _no_details(assessment: Assessment, rec: Any) -> Any:
-    """Visit details for a consultation decided without its form (a demo case)."""
-    from walkback_rules.consultation.visit import VisitDetails, default_review, screen_status
-
-    review = default_review(widgets.visit_day(), rec)
-    return VisitDetails(
-        visit_date=widgets.visit_day().isoformat(),
-        screens=screen_status(assessment, "none_present", "none_present"),
-        review_date=None if review is None else review.isoformat(),
-    )
 
 
 def open_patient(pid: str) -> None:
@@ -107,7 +82,7 @@ def open_patient(pid: str) -> None:
     first.clinician = widgets._remembered()
     note = f"{pid} has no consultation yet: this is their first." if start is None else start.note
     if own is not None:
-        drafts._start(first)  # what counts as typed is measured from their planned start
+        began = drafts._start(first, start)  # typing is measured from their planned start
         drafts._resume(own)
         note = (
             f"The unsaved consultation for {pid}, typed at {base._clock(own.updated_at)}, is back "
@@ -115,29 +90,23 @@ def open_patient(pid: str) -> None:
         )
     elif carried and not history and record.move_draft(drafts.token(), pid):
         values = copy.deepcopy(widgets.form())
-        drafts._start(first)
-        st.session_state[base.FORM] = values
-        st.session_state[base.PERSISTED] = copy.deepcopy(values)
+        began = drafts._start(first, start)
+        began.form = values
+        began.kept = copy.deepcopy(values)
         note = f"The consultation being typed is now {pid}'s first consultation."
     else:
-        drafts._start(first)
-    _remember_review(start)
-    st.session_state[base.NOTE] = note
+        began = drafts._start(first, start)
+    began.note = note
     st.session_state[base.PATIENT] = pid
     st.session_state[base.LOADED] = pid + (f" · {patient.label}" if patient.label else "")
     st.query_params[base.PATIENT] = pid
     signin.audit("open_patient", pid)
 
 
-def _remember_review(start: Any) -> None:
-    st.session_state[base.REVIEW] = start
-    referral = None if start is None else start.referral
-    st.session_state[base._ADVISED] = None if referral is None else referral.advised_on
-
-
-def review_start() -> Any:
-    """The open patient's review start (`consultation.review.ReviewStart`), or None."""
-    return st.session_state.get(base.REVIEW)
+def review_start() -> ReviewStart | None:
+    """The open patient's review start, or None."""
+    now = widgets.current()
+    return None if now is None else now.review
 
 
 # What a review's start takes from the plan, and so what moves when the visit date does.
@@ -161,8 +130,8 @@ def redate() -> None:
 
     widgets.keep_widgets()
     pid = st.session_state.get(base.PATIENT)
-    values = widgets.form()
-    start: ConsultationForm = st.session_state.get(base.START) or ConsultationForm()
+    now = widgets.consultation()
+    values, start = now.form, now.start
     if pid is None or values.visit != "review" or values.corrects:
         return
     if any(getattr(values, f) != getattr(start, f) for f in _PLANNED):
@@ -178,7 +147,7 @@ def redate() -> None:
         setattr(start, field, getattr(again.form, field))
         st.session_state.pop(widgets.widget_key(field), None)
         st.session_state.get(base._SHOWN, {}).pop(field, None)
-    st.session_state[base.NOTE] = again.note
+    now.note, now.review = again.note, again
 
 
 def restore_patient() -> None:
@@ -258,14 +227,14 @@ def save_consultation() -> None:
         return
     widgets.keep_widgets(("review_date",))
     details, problems = visit_details(assessment)
+    now = widgets.consultation()
     if details is None:
-        st.session_state[base.ERRORS] = {k: [v] for k, v in problems.items()}
+        now.errors = {k: [v] for k, v in problems.items()}
         st.toast(
             "Not saved: " + base.md_text("; ".join(problems.values())), icon=":material/error:"
         )
         return
-    decided: Decided | None = st.session_state.get(base.DECIDED)
-    referral = decided.referral if decided is not None else None
+    referral = now.decided.referral if now.decided is not None else None
     record = records.store()
     try:
         consultation, rec = record.record(
@@ -279,21 +248,17 @@ def save_consultation() -> None:
             referral=referral,
         )
     except StoreError as exc:
-        st.session_state[base.SAVED] = None
         st.toast(f"Not saved: {base.md_text(str(exc))}", icon=":material/error:")
         return
-    st.session_state[base.SAVED] = assessment
-    st.session_state[base.SAVED_ID] = consultation.id
-    st.session_state[base.START] = copy.deepcopy(widgets.form())
-    st.session_state[base.PERSISTED] = copy.deepcopy(widgets.form())
-    st.session_state[base.JUST_SAVED] = {
-        "patient": pid,
-        "visit_date": details.visit_date,
-        "decision": base.DECISION_WORDS.get(rec.decision.value, rec.decision.value),
-        "recorded_at": consultation.recorded_at,
-        "id": consultation.id,
-    }
-    st.session_state[base.NOTE] = None
+    now.mark_saved(
+        Saved(
+            id=consultation.id,
+            recorded_at=consultation.recorded_at,
+            patient=pid,
+            visit_date=details.visit_date,
+            decision=base.DECISION_WORDS.get(rec.decision.value, rec.decision.value),
+        )
+    )
     st.toast(f"Saved to {pid} at {consultation.recorded_at[11:16]} UTC", icon=":material/save:")
     try:
         record.remember_clinician(drafts.token(), details.clinician)
@@ -302,16 +267,16 @@ def save_consultation() -> None:
         st.toast(f"Saved. The clinician's name was not remembered for next time: {why}")
 
 
-def just_saved() -> dict[str, Any] | None:
-    """What the last save stored, while the consultation on screen is that one."""
-    saved: dict[str, Any] | None = st.session_state.get(base.JUST_SAVED)
-    return saved if saved is not None and saved_id() is not None else None
+def just_saved() -> Saved | None:
+    """What the save stored, while the consultation on screen is the one saved."""
+    now = widgets.current()
+    return None if now is None else now.saved
 
 
 def current_assessment() -> Assessment | None:
-    """The last validated assessment, if any."""
-    assessment: Assessment | None = st.session_state.get(base.ASSESSMENT)
-    return assessment
+    """The assessment of the consultation on screen, once decided."""
+    now = widgets.current()
+    return None if now is None or now.decided is None else now.decided.assessment
 
 
 def require_assessment() -> Assessment:

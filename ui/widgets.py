@@ -16,17 +16,29 @@ if TYPE_CHECKING:
     pass
 
 from walkback_rules.consultation.fields import FIELD, placeholder
+from walkback_rules.consultation.state import Consultation
 
 from . import base, drafts, records, signin
 
 
-def form() -> ConsultationForm:
-    """The consultation form, created empty on first use (dated today, with the clinician
-    this browser last used)."""
-    if base.FORM not in st.session_state:
+def consultation() -> Consultation:
+    """The consultation on screen, created empty on first use (dated today, with the
+    clinician this browser last used)."""
+    if base.CONSULTATION not in st.session_state:
         drafts._start(ConsultationForm(clinician=_remembered()))
-    value: ConsultationForm = st.session_state[base.FORM]
+    value: Consultation = st.session_state[base.CONSULTATION]
     return value
+
+
+def current() -> Consultation | None:
+    """The consultation on screen, when there is one (none is created)."""
+    value: Consultation | None = st.session_state.get(base.CONSULTATION)
+    return value
+
+
+def form() -> ConsultationForm:
+    """The consultation's form, as typed."""
+    return consultation().form
 
 
 def _remembered() -> str:
@@ -131,7 +143,8 @@ def keep_widgets(fields: tuple[str, ...] | None = None) -> None:
 
 def errors_for(field: str) -> None:
     """Show the errors of one form field, right beside it."""
-    for message in st.session_state.get(base.ERRORS, {}).get(field, []):
+    now = current()
+    for message in now.errors.get(field, []) if now is not None else []:
         base.field_error(message)
 
 

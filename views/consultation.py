@@ -20,7 +20,6 @@ from walkback_rules.consultation.form import (
     PHQ2_QUESTIONS,
     RED_FLAG_GROUPS,
     TOLERANCE_CHOICES,
-    ConsultationForm,
     asks_onset,
     draft_summary,
     pain_band_ok,
@@ -140,8 +139,8 @@ saved = ui.just_saved()
 if saved is not None:
     # A save is plainly a save: what was stored, and the next step; never the form again.
     st.success(
-        f"**Saved** to {saved['patient']}: the visit of {saved['visit_date']}, "
-        f"{saved['decision']}. It is in the record and will not come back as a draft.",
+        f"**Saved** to {saved.patient}: the visit of {saved.visit_date}, "
+        f"{saved.decision}. It is in the record and will not come back as a draft.",
         icon=":material/task_alt:",
     )
     print_col, record_col, next_col, fix_col = st.columns(4)
@@ -154,13 +153,14 @@ if saved is not None:
         "Correct it",
         help="A correction is saved as a new consultation; the one saved stays in the record.",
         on_click=ui.start_correction,
-        args=(ui.form().model_copy(update={"corrects": saved["recorded_at"]}),),
+        args=(ui.form().model_copy(update={"corrects": saved.recorded_at}),),
         icon=":material/edit:",
     )
     st.stop()
 
-if state.get(ui.NOTE):
-    st.info(state[ui.NOTE], icon=":material/history:")
+note = ui.consultation().note
+if note:
+    st.info(note, icon=":material/history:")
 
 start_now = ui.review_start()
 if ui.form().referral_id is not None and start_now is not None and start_now.referral:
@@ -371,7 +371,7 @@ with left:
 
 with right:
     st.subheader("Walking now")
-    start: ConsultationForm = state.get(ui.START) or ConsultationForm()
+    start = ui.consultation().start
     planned = (
         state[k("visit")] == "review"
         and pid is not None
@@ -484,5 +484,5 @@ ui.errors_for("note")
 
 ui.keep_widgets()
 st.button("Get recommendation", type="primary", on_click=ui.submit, icon=":material/arrow_forward:")
-if state.get(ui.ERRORS):
+if ui.consultation().errors:
     st.error("Some answers need a look: see the messages beside the fields above.")

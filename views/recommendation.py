@@ -130,10 +130,10 @@ elif patient is None:
         icon=":material/person_search:",
     )
     st.page_link(ui.PAGES["consultation"], label="Choose the patient", icon=":material/edit:")
-elif state.get(ui.SAVED) == state.get(ui.ASSESSMENT) and state.get(ui.SAVED_ID):
+elif (saved := ui.saved_id()) is not None:
     st.success(f"Saved to {patient}'s record.", icon=":material/task_alt:")
     if st.button("Open this visit in the record", icon=":material/history:"):
-        state[ui.VIEW] = state[ui.SAVED_ID]
+        state[ui.VIEW] = saved
         st.switch_page(ui.PAGES["visit"])
 else:
     form = ui.form()
