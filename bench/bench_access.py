@@ -29,6 +29,7 @@ from tests.browser import CHROMIUM_ARGS, chromium_path
 from tests.clinic import ALICE, clinic_server, email, sign_in
 from tests.conftest import make_assessment
 from tests.stores import database
+from walkback_rules import recommend
 from walkback_rules.store import Store
 
 
@@ -45,8 +46,12 @@ def audit_cost(url: str, saves: int) -> tuple[float, float, float]:
         pid = store.new_patient().id
         plain, audited, alone = [], [], []
         for _ in range(saves):
-            plain.append(_ms(lambda: store.record(pid, assessment)))
-            audited.append(_ms(lambda: store.record(pid, assessment, actor=email(ALICE))))
+            plain.append(_ms(lambda: store.record(pid, assessment, recommend(assessment))))
+            audited.append(
+                _ms(
+                    lambda: store.record(pid, assessment, recommend(assessment), actor=email(ALICE))
+                )
+            )
             alone.append(_ms(lambda: store.audit(email(ALICE), "open_patient", pid)))
     return statistics.median(plain), statistics.median(audited), statistics.median(alone)
 

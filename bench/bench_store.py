@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.stores import wipe  # noqa: E402
-from walkback_rules import Assessment  # noqa: E402
+from walkback_rules import Assessment, recommend  # noqa: E402
 from walkback_rules.charts import history_spec  # noqa: E402
 from walkback_rules.consultation.form import form_from_assessment  # noqa: E402
 from walkback_rules.consultation.visit import VisitDetails, screen_status  # noqa: E402
@@ -59,16 +59,18 @@ def bench_save(store: Store, n: int = 200) -> float:
             screens=screen_status(assessment, "none_present", "not_asked"),
             review_date=(date.today() + timedelta(days=14)).isoformat(),
         )
-        store.save_draft("bench-browser", pid, form_from_assessment(CASES[i % len(CASES)].data))
+        store.save_draft(
+            "bench-browser", pid, form_from_assessment(CASES[i % len(CASES)].data).plain()
+        )
         start = time.perf_counter()
-        store.record(pid, assessment, details=details, draft="bench-browser")
+        store.record(pid, assessment, recommend(assessment), details=details, draft="bench-browser")
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
 
 def bench_draft(store: Store, n: int = 200) -> float:
     pid = store.new_patient().id
-    forms = [form_from_assessment(c.data) for c in CASES]
+    forms = [form_from_assessment(c.data).plain() for c in CASES]
     times = []
     for i in range(n):
         start = time.perf_counter()
@@ -82,7 +84,12 @@ def fill(store: Store, consultations: int, weeks: int) -> str:
     first = datetime(2026, 1, 5, 9, tzinfo=UTC)
     for i in range(consultations):
         at = (first + timedelta(days=4 * i)).isoformat()
-        store.record(pid, ASSESSMENTS[i % len(ASSESSMENTS)], at=at)
+        store.record(
+            pid,
+            ASSESSMENTS[i % len(ASSESSMENTS)],
+            recommend(ASSESSMENTS[i % len(ASSESSMENTS)]),
+            at=at,
+        )
     monday = date(2026, 1, 5)
     for w in range(weeks):
         day = (monday + timedelta(weeks=w)).isoformat()

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from walkback_rules import Assessment, Recommendation, recommend
 from walkback_rules.store import Store
 
 from .needs import unavailable
@@ -69,3 +70,9 @@ def database(base: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         admin.dispose()
+
+
+def decided(assessment: Assessment) -> tuple[Assessment, Recommendation]:
+    """An assessment with its recommendation, as the store is handed a decided consultation:
+    `store.record(pid, *decided(assessment))`."""
+    return assessment, recommend(assessment)

@@ -19,7 +19,7 @@ from walkback_rules.store.backup import backup, restore
 from walkback_rules.store.repo import AUDIT_ACTIONS
 
 from .conftest import make_assessment
-from .stores import database
+from .stores import database, decided
 
 ADMIN = "boss@clinic.example"
 
@@ -154,7 +154,7 @@ def test_every_act_is_in_the_trail_in_the_same_transaction(store: Store) -> None
 
     who = "alice@clinic.example"
     pid = store.new_patient().id
-    saved, _ = store.record(pid, make_assessment(), clinician_id=who, actor=who)
+    saved, _ = store.record(pid, *decided(make_assessment()), clinician_id=who, actor=who)
     store.record_print(saved.id, "handout", {}, actor=who)
     store.set_diary(pid, DiaryWeek("2026-11-30", 3, 60, 2), actor=who)
     store.remove_diary(pid, "2026-11-30", actor=who)
@@ -182,7 +182,7 @@ def test_a_failed_save_writes_no_audit_row(store: Store) -> None:
     """All or nothing: a save refused by the record leaves the trail as it was."""
 
     with pytest.raises(StoreError):
-        store.record("P-NOONE1", make_assessment(), actor="alice@clinic.example")
+        store.record("P-NOONE1", *decided(make_assessment()), actor="alice@clinic.example")
 
     assert store.audit_trail() == []
 
@@ -207,7 +207,7 @@ def test_the_trail_holds_no_clinical_content(store: Store) -> None:
     """Only the pseudonym and the decision's code: no assessment, note or dose."""
 
     pid = store.new_patient().id
-    store.record(pid, make_assessment(age=61), actor="alice@clinic.example")
+    store.record(pid, *decided(make_assessment(age=61)), actor="alice@clinic.example")
     row = store.audit_trail()[0]
 
     assert (row.patient, row.detail) == (pid, "PROGRESS")
@@ -236,7 +236,9 @@ def test_a_backup_restored_into_an_empty_record_exports_the_same(
 
     for n in range(3):
         pid = store.new_patient(f"runner {n}").id
-        store.record(pid, make_assessment(age=40 + n), clinician_id="alice@clinic.example")
+        store.record(
+            pid, *decided(make_assessment(age=40 + n)), clinician_id="alice@clinic.example"
+        )
         store.set_diary(pid, DiaryWeek("2026-11-23", 4, 80 + n, 2))
     store.audit("alice@clinic.example", "export", None, "all patients")
     file = tmp_path / "record.backup"

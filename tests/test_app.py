@@ -17,6 +17,8 @@ from walkback_rules.consultation.state import Consultation
 from walkback_rules.core.codes import Flag
 from walkback_rules.teaching.cases import CASES, CASES_BY_ID
 
+from .stores import decided
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 
@@ -475,7 +477,7 @@ def test_create_a_patient_fill_a_consultation_and_save_it() -> None:
 def test_opening_a_patient_prefills_their_review() -> None:
     record = ui.store()
     pid = record.new_patient().id
-    record.record(pid, validate_assessment(CASES_BY_ID["demo-02"].data))
+    record.record(pid, *decided(validate_assessment(CASES_BY_ID["demo-02"].data)))
 
     at = _patients_page()
     at.text_input(key="p_query").input(pid).run()
@@ -528,7 +530,7 @@ def test_the_open_patient_survives_a_refresh() -> None:
 def test_delete_needs_the_id_typed_and_really_deletes() -> None:
     record = ui.store()
     pid = record.new_patient().id
-    record.record(pid, validate_assessment(CASES_BY_ID["demo-01"].data))
+    record.record(pid, *decided(validate_assessment(CASES_BY_ID["demo-01"].data)))
     at = _patients_page()
     at.text_input(key="p_query").input(pid).run()
     next(b for b in at.button if b.key == f"p_open_{pid}").click().run()
@@ -610,7 +612,7 @@ def _accepted_records() -> dict[str, bytes]:
     record = ui.store()
     for case_id in ("demo-20", "demo-02", "demo-01", "demo-08"):
         p = record.new_patient()
-        record.record(p.id, validate_assessment(CASES_BY_ID[case_id].data))
+        record.record(p.id, *decided(validate_assessment(CASES_BY_ID[case_id].data)))
         files[f"2.0 {case_id}"] = record.export(p.id)
         record.delete_patient(p.id)
     return {kind: dumps(data).encode() for kind, data in files.items()}

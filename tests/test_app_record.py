@@ -13,6 +13,7 @@ from walkback_rules import validate_assessment
 from walkback_rules.handouts import HandoutOptions, handout_file, summary_file
 
 from .conftest import first_visit
+from .stores import decided
 from .test_app import APP, answer_the_rest, assessment_in, get_recommendation, texts
 
 
@@ -554,7 +555,7 @@ def test_a_review_asks_about_the_finding_carried_from_the_last_visit() -> None:
     pid = record.new_patient().id
     first = first_visit(age=62, red_flags=["cancer_history"])
     record.record(
-        pid, first, at=f"{(date.today() - timedelta(days=14)).isoformat()}T09:00:00+00:00"
+        pid, *decided(first), at=f"{(date.today() - timedelta(days=14)).isoformat()}T09:00:00+00:00"
     )
 
     at = session(fresh_token(), pid)
@@ -579,7 +580,7 @@ def test_an_open_referral_is_shown_and_its_status_recorded_on_the_patients_page(
     record = ui.store()
     pid = record.new_patient().id
     urgent = first_visit(age=62, red_flags=["cancer_history", "cancer_non_mechanical"])
-    record.record(pid, urgent)
+    record.record(pid, *decided(urgent))
 
     at = session(fresh_token(), pid, page="patients")
     before = texts(at)

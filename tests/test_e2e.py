@@ -26,6 +26,7 @@ from .browser import (
     settle,
     streamlit_server,
 )
+from .stores import decided
 
 SHOTS = Path(os.environ.get("WALKBACK_SHOTS") or tempfile.mkdtemp(prefix="walkback-shots-"))
 # Every request the app's pages make in these tests, and the origin they must all go to.
@@ -272,7 +273,7 @@ def _earlier_course(pid: str) -> None:
             day = start + timedelta(weeks=week)
             store.record(
                 pid,
-                validate_assessment(CASES_BY_ID[case_id].data),
+                *decided(validate_assessment(CASES_BY_ID[case_id].data)),
                 at=f"{day.isoformat()}T09:00:00+00:00",
             )
         for week in range(20):

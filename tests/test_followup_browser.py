@@ -15,6 +15,7 @@ from walkback_rules.store import Store
 
 from .browser import app_tab, choose, number, settle
 from .conftest import first_visit
+from .stores import decided
 
 SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
@@ -30,11 +31,17 @@ def test_a_review_follows_the_referral_and_carries_the_findings(tmp_path: Path) 
         pid = record.new_patient("Follow-up").id
         record.record(
             pid,
-            first_visit(
-                age=62,
-                walking={"walks_per_week": 3, "minutes_per_walk": 15, "weeks_at_current_dose": 2},
-                red_flags=["cancer_history", "cancer_non_mechanical"],
-                falls_last_year=True,
+            *decided(
+                first_visit(
+                    age=62,
+                    walking={
+                        "walks_per_week": 3,
+                        "minutes_per_walk": 15,
+                        "weeks_at_current_dose": 2,
+                    },
+                    red_flags=["cancer_history", "cancer_non_mechanical"],
+                    falls_last_year=True,
+                )
             ),
             at=f"{first_day.isoformat()}T09:00:00.000000+00:00",
         )

@@ -21,7 +21,7 @@ from walkback_rules.store import DiaryWeek, ImportError_, NotFound, Store, Store
 from walkback_rules.store.repo import HEAD, MIGRATIONS
 
 from .conftest import make_assessment
-from .stores import rows
+from .stores import decided, rows
 
 TODAY = date.today()
 
@@ -129,7 +129,7 @@ def test_a_consultation_keeps_its_visit_details(store: Store) -> None:
     p = store.new_patient()
     written_up = details(visit_date=(TODAY - timedelta(days=2)).isoformat())
 
-    saved, _ = store.record(p.id, make_assessment(), details=written_up)
+    saved, _ = store.record(p.id, *decided(make_assessment()), details=written_up)
     again = store.consultations(p.id)[0]
 
     assert again.visit() == written_up
@@ -143,7 +143,7 @@ def test_without_details_nothing_is_recorded_as_negative(store: Store) -> None:
     day, and each screen positive or not asked."""
     p = store.new_patient()
 
-    saved, _ = store.record(p.id, make_assessment(red_flags=["ces_saddle"]))
+    saved, _ = store.record(p.id, *decided(make_assessment(red_flags=["ces_saddle"])))
 
     visit = saved.visit()
     assert visit is not None
@@ -157,17 +157,19 @@ def test_without_details_nothing_is_recorded_as_negative(store: Store) -> None:
 
 def test_a_correction_is_a_new_consultation_naming_the_one_it_corrects(store: Store) -> None:
     p = store.new_patient()
-    first, _ = store.record(p.id, make_assessment(age=50), details=details())
+    first, _ = store.record(p.id, *decided(make_assessment(age=50)), details=details())
 
     fixed, _ = store.record(
-        p.id, make_assessment(age=51), details=details(corrects=first.recorded_at)
+        p.id, *decided(make_assessment(age=51)), details=details(corrects=first.recorded_at)
     )
 
     history = store.consultations(p.id)
     assert [c.assessment["age"] for c in history] == [50, 51]  # the first is untouched
     assert history[1].visit().corrects == first.recorded_at  # type: ignore[union-attr]
     with pytest.raises(StoreError, match="to correct"):
-        store.record(p.id, make_assessment(), details=details(corrects="2001-01-01T00:00:00+00:00"))
+        store.record(
+            p.id, *decided(make_assessment()), details=details(corrects="2001-01-01T00:00:00+00:00")
+        )
     assert rows(store, "consultations") == 2
     assert fixed.id != first.id
 
@@ -178,7 +180,7 @@ def test_a_visit_in_the_future_is_refused_and_nothing_is_written(store: Store) -
     with pytest.raises(StoreError, match="Visit date must be today or earlier"):
         store.record(
             p.id,
-            make_assessment(),
+            *decided(make_assessment()),
             details=details(visit_date=(TODAY + timedelta(days=1)).isoformat(), review_date=None),
         )
 
@@ -188,10 +190,10 @@ def test_a_visit_in_the_future_is_refused_and_nothing_is_written(store: Store) -
 def test_visits_are_in_the_order_they_happened(store: Store) -> None:
     """A visit written up later takes its place by its visit date."""
     p = store.new_patient()
-    store.record(p.id, make_assessment(age=60), details=details(review_date=None))
+    store.record(p.id, *decided(make_assessment(age=60)), details=details(review_date=None))
     store.record(
         p.id,
-        make_assessment(age=59),
+        *decided(make_assessment(age=59)),
         details=details(visit_date=(TODAY - timedelta(days=14)).isoformat(), review_date=None),
     )
 
@@ -211,7 +213,7 @@ def test_a_draft_is_kept_per_browser_and_patient_and_goes_when_saved(store: Stor
     assert store.draft("browser-a", p.id).form == {"age": 70}  # type: ignore[union-attr]
     assert store.draft("browser-b", None).form == {"age": 30}  # type: ignore[union-attr]
 
-    store.record(p.id, make_assessment(), draft="browser-a")
+    store.record(p.id, *decided(make_assessment()), draft="browser-a")
 
     assert store.draft("browser-a", p.id) is None
     assert store.draft("browser-b", None) is not None
@@ -231,14 +233,14 @@ def test_a_failed_save_keeps_the_draft(store: Store) -> None:
     store.save_draft("b", p.id, {"age": 41})
 
     with pytest.raises(StoreError):
-        store.record(p.id, make_assessment(), details=details(corrects="nope"), draft="b")
+        store.record(p.id, *decided(make_assessment()), details=details(corrects="nope"), draft="b")
 
     assert store.draft("b", p.id) is not None
 
 
 def test_deleting_a_patient_removes_their_drafts_and_prints(store: Store) -> None:
     p = store.new_patient()
-    saved, _ = store.record(p.id, make_assessment())
+    saved, _ = store.record(p.id, *decided(make_assessment()))
     store.record_print(saved.id, "handout", {"clinic": "x"})
     store.save_draft("b", p.id, {"age": 41})
     store.set_diary(p.id, DiaryWeek("2026-11-23", 3, 30, 2))
@@ -284,7 +286,7 @@ def test_diary_corrections_and_removals_are_kept(store: Store) -> None:
 
 def test_details_prints_and_diary_changes_survive_export_and_import(store: Store) -> None:
     p = store.new_patient()
-    saved, _ = store.record(p.id, make_assessment(), details=details())
+    saved, _ = store.record(p.id, *decided(make_assessment()), details=details())
     store.record_print(saved.id, "handout", {"clinic": "Northside", "paper": "a4"})
     store.set_diary(p.id, DiaryWeek("2026-11-23", 3, 30, 2))
     store.set_diary(p.id, DiaryWeek("2026-11-23", 4, 30, 2))
@@ -305,7 +307,7 @@ def test_an_import_refuses_a_correction_of_nothing_and_a_visit_after_its_recordi
     store: Store,
 ) -> None:
     p = store.new_patient()
-    store.record(p.id, make_assessment(), details=details())
+    store.record(p.id, *decided(make_assessment()), details=details())
     exported = store.export(p.id)
     store.delete_patient(p.id)
     visit = exported["consultations"][0]
@@ -369,7 +371,7 @@ def test_migration_keeps_records_made_before_visit_details(tmp_path: Path) -> No
         with store.engine.connect() as conn:
             version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
         old = store.consultations("P-2345AB")[0]
-        store.record("P-2345AB", make_assessment(), details=details())
+        store.record("P-2345AB", *decided(make_assessment()), details=details())
         history = store.consultations("P-2345AB")
         exported = store.export("P-2345AB")
 

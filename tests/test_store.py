@@ -34,7 +34,7 @@ from walkback_rules.store.transfer import ID_PATTERN, MAX_IMPORT_BYTES
 from walkback_rules.teaching.cases import CASES_BY_ID
 
 from .conftest import assessment_data
-from .stores import rows, wipe
+from .stores import decided, rows, wipe
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,8 +64,8 @@ def test_bad_labels_are_refused_and_nothing_is_written(store: Store, label: str)
 
 def test_each_consultation_is_kept_whole_and_never_edited(store: Store) -> None:
     p = store.new_patient()
-    first, rec = store.record(p.id, case("demo-01"))
-    store.record(p.id, case("demo-02"))
+    first, rec = store.record(p.id, *decided(case("demo-01")))
+    store.record(p.id, *decided(case("demo-02")))
     history = store.consultations(p.id)
 
     assert [c.decision for c in history] == ["START", "PROGRESS"]
@@ -77,7 +77,7 @@ def test_each_consultation_is_kept_whole_and_never_edited(store: Store) -> None:
 
 def test_recording_for_an_unknown_patient_writes_nothing(store: Store) -> None:
     with pytest.raises(NotFound, match="no patient P-ZZZZZZ"):
-        store.record("P-ZZZZZZ", case("demo-01"))
+        store.record("P-ZZZZZZ", *decided(case("demo-01")))
 
     assert rows(store, "consultations") == 0
 
@@ -85,7 +85,7 @@ def test_recording_for_an_unknown_patient_writes_nothing(store: Store) -> None:
 def test_search_by_id_or_label_any_case(store: Store) -> None:
     a = store.new_patient("Knee and Back")
     b = store.new_patient("shoulder")
-    store.record(b.id, case("demo-01"))
+    store.record(b.id, *decided(case("demo-01")))
 
     assert [p.id for p in store.patients("back")] == [a.id]
     assert [p.id for p in store.patients(b.id.lower())] == [b.id]
@@ -96,8 +96,8 @@ def test_search_by_id_or_label_any_case(store: Store) -> None:
 
 def test_delete_removes_every_row(store: Store) -> None:
     p, other = store.new_patient(), store.new_patient()
-    store.record(p.id, case("demo-01"))
-    store.record(other.id, case("demo-01"))
+    store.record(p.id, *decided(case("demo-01")))
+    store.record(other.id, *decided(case("demo-01")))
     store.set_diary(p.id, DiaryWeek("2026-11-23", 4, 40, 3))
 
     assert store.delete_patient(p.id) == 1
@@ -130,7 +130,9 @@ def test_a_review_starts_from_the_week_of_the_plan_the_person_is_in(
     with Store.open("sqlite://") as store:
         p = store.new_patient()
         seen = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
-        _, rec = store.record(p.id, case("demo-01"), at=seen.isoformat())  # START 3-4 x 5-10
+        _, rec = store.record(
+            p.id, *decided(case("demo-01")), at=seen.isoformat()
+        )  # START 3-4 x 5-10
         start = prefill(store.consultations(p.id), today=seen.date() + timedelta(days=days))
     plan = project(case("demo-01"), rec)
     week = week or len(plan.weeks)  # past the plan's end the dose stays at its last week
@@ -167,7 +169,7 @@ def test_five_fortnightly_reviews_reach_the_target_not_four_walks_of_five() -> N
     with Store.open("sqlite://") as store:
         p = store.new_patient()
         day = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-        store.record(p.id, case("demo-01"), at=day.isoformat())
+        store.record(p.id, *decided(case("demo-01")), at=day.isoformat())
         for _ in range(5):
             day += timedelta(days=14)
             start = prefill(store.consultations(p.id), today=day.date())
@@ -176,7 +178,7 @@ def test_five_fortnightly_reviews_reach_the_target_not_four_walks_of_five() -> N
             if start.previous_dose is not None:
                 data["last_progression"] = {"pain_increased": False,
                                             "previous_dose": start.previous_dose}  # fmt: skip
-            store.record(p.id, validate_assessment(data), at=day.isoformat())
+            store.record(p.id, *decided(validate_assessment(data)), at=day.isoformat())
         last = store.consultations(p.id)[-1]
     rec = recommend(validate_assessment(last.assessment))
 
@@ -193,7 +195,7 @@ def test_five_fortnightly_reviews_reach_the_target_not_four_walks_of_five() -> N
 def test_review_after_a_step_up_knows_the_dose_before_it() -> None:
     with Store.open("sqlite://") as store:
         p = store.new_patient()
-        _, rec = store.record(p.id, case("demo-02"))
+        _, rec = store.record(p.id, *decided(case("demo-02")))
         start = prefill(store.consultations(p.id))
 
     assert rec.decision == Decision.PROGRESS
@@ -216,7 +218,7 @@ def test_review_after_a_flare_resumes_at_the_stored_resume_dose(case_id: str) ->
 
     with Store.open("sqlite://") as store:
         p = store.new_patient()
-        _, rec = store.record(p.id, case(case_id))
+        _, rec = store.record(p.id, *decided(case(case_id)))
         start = prefill(store.consultations(p.id))
 
     assert rec.resume_dose is not None and start is not None
@@ -238,7 +240,7 @@ def test_the_visit_after_a_flare_holds_before_stepping_up() -> None:
 
     with Store.open("sqlite://") as store:
         p = store.new_patient()
-        store.record(p.id, case("demo-10"))  # flare after 5 x 15 -> 5 x 20
+        store.record(p.id, *decided(case("demo-10")))  # flare after 5 x 15 -> 5 x 20
         start = prefill(store.consultations(p.id))
     assert start is not None
     rec = recommend(validate_assessment(start.data))
@@ -449,8 +451,8 @@ def test_bad_diary_weeks_name_the_field(store: Store, week: DiaryWeek, message: 
 
 def filled(store: Store) -> str:
     p = store.new_patient("Export & *me*")
-    store.record(p.id, case("demo-01"), at="2026-10-01T09:00:00+00:00")
-    store.record(p.id, case("demo-02"), at="2026-10-15T09:00:00+00:00")
+    store.record(p.id, *decided(case("demo-01")), at="2026-10-01T09:00:00+00:00")
+    store.record(p.id, *decided(case("demo-02")), at="2026-10-15T09:00:00+00:00")
     store.set_diary(p.id, DiaryWeek("2026-10-05", 3, 20, 4))
     return p.id
 
@@ -594,7 +596,7 @@ def test_fhir_referral_is_a_service_request_with_a_matching_priority(
     from walkback_rules.store.fhir import patient_bundle
 
     p = store.new_patient()
-    _, rec = store.record(p.id, case(case_id))
+    _, rec = store.record(p.id, *decided(case(case_id)))
     data = patient_bundle(store, p.id)
     Bundle.model_validate_json(json.dumps(data))
     requests = [
@@ -644,15 +646,16 @@ def test_migrations_reach_head_and_sqlite_uses_wal(tmp_path: Path) -> None:
 
 RECORDER = """
 import sys
-from walkback_rules import Assessment
+from walkback_rules import Assessment, recommend
 from walkback_rules.teaching.cases import CASES_BY_ID
 from walkback_rules.store import Store
 url, pid, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 a = Assessment.model_validate(CASES_BY_ID["demo-02"].data)
+rec = recommend(a)
 with Store.open(url) as store:
     print("ready", flush=True)
     for _ in range(count):
-        store.record(pid, a)
+        store.record(pid, a, rec)
 """
 
 
@@ -714,8 +717,8 @@ def test_two_processes_opening_a_new_database_together(tmp_path: Path) -> None:
 def test_recorded_times_are_utc_and_ordered(store: Store) -> None:
     p = store.new_patient()
     old = (datetime.now(UTC) - timedelta(days=14)).isoformat()
-    store.record(p.id, Assessment.model_validate(assessment_data()))
-    store.record(p.id, case("demo-01"), at=old)
+    store.record(p.id, *decided(Assessment.model_validate(assessment_data())))
+    store.record(p.id, *decided(case("demo-01")), at=old)
 
     history = store.consultations(p.id)
 
@@ -742,8 +745,8 @@ def test_a_deleted_patient_leaves_no_trace_in_the_sqlite_files(tmp_path: Path) -
     with Store.open(f"sqlite:///{path}") as store:
         others = [store.new_patient(f"other {n}").id for n in range(20)]
         pid = store.new_patient("Zebra-crossing-9731").id
-        store.record(pid, case("demo-09"))
-        store.record(others[0], case("demo-09"))
+        store.record(pid, *decided(case("demo-09")))
+        store.record(others[0], *decided(case("demo-09")))
         store.delete_patient(pid)
         files = [p for p in tmp_path.iterdir() if p.name.startswith("r.db")]
         leftovers = [p.name for p in files if b"Zebra-crossing-9731" in p.read_bytes()]
@@ -765,7 +768,7 @@ def test_an_import_with_a_repeated_key_is_refused_naming_where(store: Store) -> 
     """A repeated key in a patient file is refused with its path, and nothing is written."""
 
     p = store.new_patient()
-    store.record(p.id, case("demo-20"))
+    store.record(p.id, *decided(case("demo-20")))
     text = dumps(store.export(p.id))
     store.delete_patient(p.id)
     forged = text.replace('"red_flags":["ces_saddle"]', '"red_flags":["ces_saddle"],"red_flags":[]')
@@ -818,7 +821,7 @@ def test_the_about_page_never_shows_a_server_url() -> None:
 def exported(store: Store, case_id: str) -> dict[str, object]:
     """A patient file holding one consultation of `case_id`, with the store left empty."""
     p = store.new_patient()
-    store.record(p.id, case(case_id), at="2026-10-01T09:00:00+00:00")
+    store.record(p.id, *decided(case(case_id)), at="2026-10-01T09:00:00+00:00")
     data = store.export(p.id)
     store.delete_patient(p.id)
     return data
@@ -1162,7 +1165,7 @@ def test_a_refused_write_says_so_without_the_servers_text(tmp_path: Path) -> Non
                 f"BEGIN SELECT RAISE(ABORT, 'refused for {pid} Tuesday runner'); END"
             )
         with pytest.raises(StoreError) as caught:
-            store.record(pid, case("demo-01"))
+            store.record(pid, *decided(case("demo-01")))
 
     assert str(caught.value) == (
         f"the patient record ({tmp_path / 'record.db'}) refused the change; nothing was saved "

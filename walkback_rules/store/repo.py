@@ -35,7 +35,6 @@ from ..clinic import ClinicSettings, error_lines, settings_errors
 from ..consultation.referrals import Referral, ReferralUpdate, follow_up
 from ..consultation.visit import VisitDetails, default_review, screen_status, visit_problems
 from ..core.codes import RULESET_VERSION
-from ..core.engine import recommend
 from ..core.models import Assessment, Recommendation
 from ..core.validation import FieldError
 from .schema import (
@@ -752,12 +751,12 @@ class Store:
         self,
         pid: str,
         assessment: Assessment,
+        rec: Recommendation,
         at: str | None = None,
         details: VisitDetails | None = None,
         draft: str | None = None,
         clinician_id: str | None = None,
         actor: str | None = None,
-        rec: Recommendation | None = None,
         referral: tuple[int, ReferralUpdate] | None = None,
     ) -> tuple[Consultation, Recommendation]:
         """Save a consultation with its recommendation and the visit's details. Never edits
@@ -770,11 +769,10 @@ class Store:
         transaction, so a failed save keeps the draft and a saved one leaves none.
         `clinician_id` is who saved it, as signed in on a clinic server. With `actor`, the
         audit trail records the save in the same transaction (as in every method below).
-        `rec` is the recommendation the consultation was decided with (the command line and
-        older callers leave it to be decided here). A referral it gives becomes an item of
-        the record; `referral` is the status of an open one, asked at this visit.
+        `rec` is the recommendation the consultation was decided with (`decide`): the store
+        computes none. A referral it gives becomes an item of the record; `referral` is the
+        status of an open one, asked at this visit.
         """
-        rec = rec or recommend(assessment)
         at = at or now()
         if details is None:  # the day it is recorded, and the review its interval gives
             review = default_review(date.fromisoformat(at[:10]), rec)
