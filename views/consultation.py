@@ -1,7 +1,7 @@
 """Consultation: the intake form. Whose it is first, what was saved (once saved), the open
 referral, the visit, the findings carried from the last visit, the screens and the
 answers; decided once, then on to the recommendation. What is typed is kept as a draft in
-the record on every change. About 600 lines: one page, top to bottom, as it is drawn."""
+the record on every change. Each answer is drawn from the field table (`ui.field`)."""
 
 from datetime import date
 
