@@ -485,3 +485,16 @@ def test_a_demo_case_is_loaded_decided_and_a_bad_form_keeps_its_errors() -> None
     assert demo.decided is not None and demo.decided.recommendation.referral is not None
     assert not bad.submit(DAY1)
     assert bad.stage == "typing" and "age" in bad.errors
+
+
+def test_a_stored_consultation_is_read_as_models_by_its_ruleset(store: Store) -> None:
+    """A consultation of the current ruleset reads back as the models it was decided with;
+    one made under an older ruleset is kept as recorded and never read as today's."""
+    from dataclasses import replace
+
+    pid = store.new_patient().id
+    decided_now = save(store, pid, first_form(DAY1), DAY1)
+    [stored] = store.consultations(pid)
+
+    assert stored.decided() == (decided_now.assessment, decided_now.recommendation)
+    assert replace(stored, ruleset_version="1.0").decided() is None

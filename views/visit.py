@@ -8,7 +8,7 @@ import streamlit as st
 import ui
 from walkback_rules.consultation.form import Asked, form_from_assessment
 from walkback_rules.consultation.visit import screens_line
-from walkback_rules.core.models import Assessment, Recommendation
+from walkback_rules.core.codes import RULESET_VERSION
 from walkback_rules.handouts import HandoutOptions, handout_file, summary_file
 from walkback_rules.handouts.letter import letter_pdf
 from walkback_rules.handouts.summary import visit_rows
@@ -73,14 +73,14 @@ st.markdown(
 )
 
 st.subheader("Print again")
-if visit.ruleset_version != "2.0":
+models = visit.decided()
+if models is None:
     st.caption(
         f"Made under ruleset {visit.ruleset_version}: its cards and rules are shown as "
-        "recorded, but this version builds handouts for ruleset 2.0 only."
+        f"recorded, but this version builds handouts for ruleset {RULESET_VERSION} only."
     )
 else:
-    assessment = Assessment.model_validate(visit.assessment)
-    rec = Recommendation.model_validate(stored)
+    assessment, rec = models
     prints = record.printouts(visit.id)
     first_print = {p.kind: p for p in reversed(prints)}
     day = date.fromisoformat(visit.visit_date)

@@ -119,6 +119,16 @@ class Consultation:
     def visit(self) -> VisitDetails | None:
         return None if self.details is None else VisitDetails.model_validate(self.details)
 
+    def decided(self) -> tuple[Assessment, Recommendation] | None:
+        """The assessment and recommendation as models of the current ruleset, or None for a
+        consultation made under an older one (kept, shown and exported as recorded)."""
+        if self.ruleset_version != RULESET_VERSION:
+            return None
+        return (
+            Assessment.model_validate(self.assessment),
+            Recommendation.model_validate(self.recommendation),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class User:
