@@ -10,12 +10,15 @@ from typing import Any
 
 import pytest
 
+from walkback_rules import validate_assessment
 from walkback_rules.consultation.decided import Decided, decide
 from walkback_rules.consultation.findings import carried_from, findings_of, words_of
 from walkback_rules.consultation.form import FORM_DEFAULTS, as_form, form_from_assessment
 from walkback_rules.consultation.referrals import ReferralUpdate, follow_up, update_problems
 from walkback_rules.consultation.review import ReviewStart, start_review
 from walkback_rules.store import Store, StoreError
+
+from .stores import decided
 
 DAY1 = date(2026, 3, 2)
 
@@ -498,3 +501,22 @@ def test_a_stored_consultation_is_read_as_models_by_its_ruleset(store: Store) ->
 
     assert stored.decided() == (decided_now.assessment, decided_now.recommendation)
     assert replace(stored, ruleset_version="1.0").decided() is None
+
+
+def test_weeks_at_the_resume_dose_do_not_count_the_flare(store: Store) -> None:
+    """After a flare, the review resumes the dose: its weeks start at 0, not at the weeks
+    spent in the flare; from the visit after, they count from that visit."""
+    from walkback_rules.teaching.cases import CASES_BY_ID
+
+    pid = store.new_patient().id
+    flare = CASES_BY_ID["demo-10"].data  # a flare after stepping up from 5 x 15 to 5 x 20
+    store.record(pid, *decided(validate_assessment(flare)), at="2026-03-02T09:00:00+00:00")
+    day2 = DAY1 + timedelta(days=14)
+
+    after_flare = review(store, pid, day2)
+    save(store, pid, answered(after_flare, day2), day2)
+    next_one = review(store, pid, day2 + timedelta(days=14))
+
+    assert after_flare.form.returning_after_flare
+    assert after_flare.form.weeks_at_current_dose == 0
+    assert next_one.form.weeks_at_current_dose == 2

@@ -139,7 +139,12 @@ def prefill(history: Sequence[StoredVisit], today: date | None = None) -> Prefil
         dose = prescribed(rec, "resume_dose" if flare_decision else "next_dose")
         if dose is not None:
             walking["walks_per_week"], walking["minutes_per_walk"] = dose
-        walking["weeks_at_current_dose"] = days // 7 if walking["walks_per_week"] else None
+        # Weeks at the dose count from the visit that set it as the walking dose: after a
+        # flare the person resumes at this review, so none of the flare's weeks count.
+        if not walking["walks_per_week"]:
+            walking["weeks_at_current_dose"] = None
+        else:
+            walking["weeks_at_current_dose"] = 0 if flare_decision else days // 7
         stepped = last.decision == "PROGRESS" and bool(old["walks_per_week"])
         previous = (
             {"walks_per_week": old["walks_per_week"], "minutes_per_walk": old["minutes_per_walk"]}
