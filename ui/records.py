@@ -112,10 +112,7 @@ def referral_lines() -> list[str]:
         followed = record.referrals(pid)
     except StoreError:
         return []
-    return [
-        r.words() + (f"; follow up {r.follow_up}" if r.is_open and r.follow_up else "")
-        for r in followed
-    ]
+    return [r.line() for r in followed]
 
 
 def note_print(cid: int, kind: str, options: dict[str, Any]) -> None:

@@ -128,8 +128,7 @@ with find:
         )
         if p.open_referral:  # the whole width, under its row: it is read first
             st.markdown(
-                f":red[:material/outgoing_mail:] **Open:** {ui.md_text(p.open_referral)}"
-                + (f" · follow up {p.referral_follow_up}" if p.referral_follow_up else "")
+                f":red[:material/outgoing_mail:] **Open:** {ui.md_text(p.referral_line or '')}"
             )
         if row[3].button("Open", key=f"p_open_{p.id}"):
             ui.open_patient(p.id)
@@ -169,11 +168,9 @@ else:
         with st.container(border=True):
             st.markdown("**Referrals**")
             for item in followed:
-                due = f" · follow up {item.follow_up}" if item.is_open and item.follow_up else ""
                 st.markdown(
                     (":red[:material/outgoing_mail:] " if item.is_open else ":material/done: ")
-                    + ui.md_text(item.words())
-                    + due
+                    + ui.md_text(item.line())
                 )
             still_open = [item for item in followed if item.is_open]
             if still_open and consults:

@@ -574,8 +574,7 @@ def _patients(store: Store, args: argparse.Namespace, out: TextIO) -> int:
                     f"{r.last_decision or '':20}  {escaped(r.label or '')}\n"
                 )
                 if r.open_referral:
-                    due = f", follow up {r.referral_follow_up}" if r.referral_follow_up else ""
-                    out.write(f"         open: {r.open_referral}{due}\n")
+                    out.write(f"         open: {escaped(r.referral_line or '')}\n")
     elif action == "show":
         patient = store.patient(args.id)
         history = store.consultations(args.id)
@@ -600,8 +599,7 @@ def _patients(store: Store, args: argparse.Namespace, out: TextIO) -> int:
                 f"worst pain {week.worst_pain}\n"
             )
         for referral in store.referrals(args.id):
-            due = f", follow up {referral.follow_up}" if referral.follow_up else ""
-            out.write(f"  referral {referral.id}: {escaped(referral.words())}{due}\n")
+            out.write(f"  referral {referral.id}: {escaped(referral.line())}\n")
         start = start_review(args.id, history, date.today(), store.referrals(args.id))
         if start is not None:
             walks, minutes = start.form.walks_per_week, start.form.minutes_per_walk

@@ -99,11 +99,11 @@ class Referral:
 
     def words(self) -> str:
         """The referral in a line: "Urgent referral of 2026-03-02: made, not yet seen"."""
-        line = f"{URGENCY_WORDS[self.urgency]} referral of {self.advised_on}: "  # type: ignore[index]
-        line += STATUS_WORDS[self.status]
-        if self.outcome:
-            line += f" ({self.outcome})"
-        return line
+        return referral_words(self.urgency, self.advised_on, self.status, self.outcome)
+
+    def line(self) -> str:
+        """The referral in a line, with its follow-up date while it is open."""
+        return with_follow_up(self.words(), self.follow_up if self.is_open else None)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -116,6 +116,19 @@ class Referral:
                 for u, at in zip(self.updates, self.recorded, strict=True)
             ],
         }
+
+
+def referral_words(urgency: str, advised_on: str, status: Status, outcome: str | None) -> str:
+    """A referral in words, the one wording the record, the summary, the pages and the
+    command line use: "Urgent referral of 2026-03-02: made, not yet seen (letter sent)"."""
+    line = f"{URGENCY_WORDS[urgency]} referral of {advised_on}: "  # type: ignore[index]
+    line += STATUS_WORDS[status]
+    return line + (f" ({outcome})" if outcome else "")
+
+
+def with_follow_up(line: str, follow_up: str | None) -> str:
+    """A referral's line with the day to check on it, when there is one."""
+    return line + (f"; follow up {follow_up}" if follow_up else "")
 
 
 def update_problems(

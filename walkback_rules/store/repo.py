@@ -32,7 +32,13 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from ..clinic import ClinicSettings, error_lines, settings_errors
-from ..consultation.referrals import Referral, ReferralUpdate, follow_up
+from ..consultation.referrals import (
+    Referral,
+    ReferralUpdate,
+    follow_up,
+    referral_words,
+    with_follow_up,
+)
 from ..consultation.visit import VisitDetails, default_review, screen_status, visit_problems
 from ..core.codes import RULESET_VERSION
 from ..core.models import Assessment, Recommendation
@@ -97,6 +103,13 @@ class PatientSummary:
     last_recorded: str | None = None  # when the last visit was written up
     open_referral: str | None = None  # the open referral in words, until it is closed
     referral_follow_up: str | None = None  # the day to check on it
+
+    @property
+    def referral_line(self) -> str | None:
+        """The open referral with the day to check on it, as the list shows it."""
+        if self.open_referral is None:
+            return None
+        return with_follow_up(self.open_referral, self.referral_follow_up)
 
 
 @dataclass(frozen=True, slots=True)
@@ -476,9 +489,9 @@ def _referral_item(
     )
 
 
-def _followed(items: Sequence[Referral], visits: Sequence[Consultation]) -> list[dict[str, Any]]:
-    """Referrals as the patient file holds them, each naming its consultation's time."""
-    times = {c.id: c.recorded_at for c in visits}
+def _followed(items: Sequence[Referral], times: dict[int, str]) -> list[dict[str, Any]]:
+    """Referrals as the patient file holds them, each naming its consultation's recorded
+    time (`times`, by the consultation's id)."""
     return [{"consultation": times[r.consultation_id], **r.to_json()} for r in items]
 
 
@@ -706,22 +719,14 @@ class Store:
                     referrals.c.advised_on,
                     referrals.c.follow_up,
                     referral_updates.c.status,
+                    referral_updates.c.note,
                 )
                 .join(latest, latest.c.referral_id == referrals.c.id)
                 .join(referral_updates, referral_updates.c.id == latest.c.last)
                 .where(referral_updates.c.status.in_(("advised", "made")))
                 .order_by(referrals.c.id)
             ):
-                words = Referral(
-                    0,
-                    o.patient_id,
-                    0,
-                    o.urgency,
-                    (),
-                    o.advised_on,
-                    o.follow_up,
-                    (ReferralUpdate(status=o.status, on=o.advised_on),),
-                ).words()
+                words = referral_words(o.urgency, o.advised_on, o.status, o.note)
                 still_open[o.patient_id] = (words, o.follow_up)
         out = []
         for r in rows:
@@ -1269,7 +1274,7 @@ class Store:
             [_visit_out(c, self.printouts(c.id)) for c in visits],
             [_week_out(w) for w in self.diary(pid)],
             [_change_out(c) for c in self.diary_changes(pid)],
-            _followed(self.referrals(pid), visits),
+            _followed(self.referrals(pid), {c.id: c.recorded_at for c in visits}),
         )
 
     @_plain_errors
@@ -1316,10 +1321,7 @@ class Store:
                 visits.get(p.id, []),
                 weeks.get(p.id, []),
                 changes.get(p.id),
-                [
-                    {"consultation": times[r.consultation_id], **r.to_json()}
-                    for r in followed.get(p.id, [])
-                ],
+                _followed(followed.get(p.id, []), times),
             )
             for p in people
         )
