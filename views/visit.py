@@ -35,6 +35,7 @@ if visit is None or visit.patient_id != pid:
 history = record.consultations(visit.patient_id)
 number = next(i for i, c in enumerate(history, start=1) if c.id == visit.id)
 details = visit.visit()
+models = visit.decided()  # the assessment and recommendation, when made under this ruleset
 st.caption(
     f"{visit.patient_id} · visit {number} of {len(history)} · {visit.visit_date} · recorded "
     f"{visit.recorded_at[:16].replace('T', ' ')} UTC · ruleset {visit.ruleset_version} · "
@@ -49,9 +50,8 @@ if cards:
 st.markdown(f"**Decision:** {decision_words(visit.decision)}")
 
 if details is not None:
-    st.markdown(
-        "  \n".join(f"**{label}:** {ui.md_text(value)}" for label, value in visit_rows(details))
-    )
+    rows = visit_rows(details, models[1] if models else None)
+    st.markdown("  \n".join(f"**{label}:** {ui.md_text(value)}" for label, value in rows))
 else:
     st.caption(
         "Saved before visit details were kept: no clinician, note or next review, and the "
@@ -73,7 +73,6 @@ st.markdown(
 )
 
 st.subheader("Print again")
-models = visit.decided()
 if models is None:
     st.caption(
         f"Made under ruleset {visit.ruleset_version}: its cards and rules are shown as "

@@ -94,13 +94,15 @@ def assessment_rows(assessment: Assessment) -> list[tuple[str, str]]:
     return rows
 
 
-def visit_rows(visit: VisitDetails) -> list[tuple[str, str]]:
-    """The visit as the summary and the record show it, label and value."""
+def visit_rows(visit: VisitDetails, rec: Recommendation | None = None) -> list[tuple[str, str]]:
+    """The visit as the summary and the record show it, label and value. With no date set,
+    the next review is worded as the recommendation words it ("after the referral")."""
+    unset = review_words(rec) if rec is not None else "none set"
     rows = [
         ("Visit date", visit.visit_date),
         ("Clinician", visit.clinician or "not recorded"),
         ("Screens", screens_line(visit.screens)),
-        ("Next review", visit.review_date or "none set"),
+        ("Next review", visit.review_date or unset),
     ]
     if visit.carried:
         rows.append(
@@ -182,7 +184,7 @@ def _summary(
         f"Ruleset {rec.ruleset_version}.",
         line,
     )
-    rows_now = visit_rows(visit) if visit is not None else []
+    rows_now = visit_rows(visit, rec) if visit is not None else []
     rows_now += [("Referral", line_) for line_ in referrals]
     if rows_now:
         for label, value in rows_now:
