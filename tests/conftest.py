@@ -85,11 +85,16 @@ def first_visit(**overrides: Any) -> Assessment:
         "walking": {"walks_per_week": 0, "minutes_per_walk": 0, "weeks_at_current_dose": None},
     }
     for key, value in overrides.items():
-        if isinstance(value, dict) and isinstance(data.get(key), dict):
+        if value is LEFT_OUT:
+            data.pop(key, None)
+        elif isinstance(value, dict) and isinstance(data.get(key), dict):
             data[key] = {**data[key], **value}
         else:
             data[key] = value
     return validate_assessment(data)
+
+
+LEFT_OUT = object()  # an override that leaves the field out of the record altogether
 
 
 def flare(level: str, pain: int, days: int | None = 3) -> dict[str, Any]:

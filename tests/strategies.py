@@ -1,4 +1,4 @@
-"""Hypothesis strategies: valid 2.0 assessments, aimed at each decision and each tier.
+"""Hypothesis strategies: valid 2.1 assessments, aimed at each decision and each tier.
 
 A property only checks something when its antecedent is reached, so besides assessments
 drawn from the whole input space of spec §2 there are strategies that land on each
@@ -21,6 +21,7 @@ from walkback_rules.core.codes import (
     RED_FLAG_FEATURES,
     WALKING_TOLERANCES,
 )
+from walkback_rules.core.models import NOT_ASKED_IN_AN_EMERGENCY, reaches_emergency
 from walkback_rules.core.screens import (
     AXSPA_CRITERIA,
     CANCER_OTHERS,
@@ -51,14 +52,29 @@ _EMERGENCY = st.one_of(
     st.sampled_from(sorted(CES | NEURO | {"vascular_aneurysm"})).map(lambda c: [c]),
     st.sampled_from(sorted(CES | NEURO)).map(lambda c: ["cancer_history", c]),
 )
-_SAME_DAY = st.sampled_from(sorted(INFECTION_RISKS)).map(lambda r: ["infection_fever", r])
-_URGENT = st.one_of(
+# One condition at urgent, each way the screens reach it (§3.1).
+_URGENT_INFECTION = st.one_of(
     st.just(["infection_fever"]),
     st.lists(st.sampled_from(sorted(INFECTION_RISKS)), min_size=2, max_size=3, unique=True),
+)
+_URGENT_MALIGNANCY = st.lists(
+    st.sampled_from(sorted(CANCER_OTHERS)), min_size=2, max_size=3, unique=True
+)
+_URGENT_FRACTURE = st.one_of(
+    st.just(["fracture_fragility"]), st.just(["fracture_deformity", "fracture_eased_lying"])
+)
+_URGENT = st.one_of(_URGENT_INFECTION, _URGENT_MALIGNANCY, _URGENT_FRACTURE)
+# Two different conditions at urgent: together a same-day concern (§3.3).
+_TWO_URGENT = st.one_of(
+    st.tuples(_URGENT_INFECTION, _URGENT_MALIGNANCY).map(lambda p: p[0] + p[1]),
+    st.tuples(_URGENT_INFECTION, _URGENT_FRACTURE).map(lambda p: p[0] + p[1]),
+    st.tuples(_URGENT_MALIGNANCY, _URGENT_FRACTURE).map(lambda p: p[0] + p[1]),
+)
+_SAME_DAY = st.one_of(
+    st.sampled_from(sorted(INFECTION_RISKS)).map(lambda r: ["infection_fever", r]),
     st.sampled_from(sorted(CANCER_OTHERS)).map(lambda c: ["cancer_history", c]),
-    st.lists(st.sampled_from(sorted(CANCER_OTHERS)), min_size=2, max_size=3, unique=True),
-    st.sampled_from(["fracture_major_trauma", "fracture_fragility"]).map(lambda c: [c]),
-    st.just(["fracture_deformity", "fracture_eased_lying"]),
+    st.just(["fracture_major_trauma"]),
+    _TWO_URGENT,
 )
 _ROUTINE = st.lists(
     st.sampled_from(sorted(AXSPA_CRITERIA)), min_size=4, max_size=9, unique=True
@@ -73,6 +89,7 @@ red_flag_sets = st.one_of(
     _EMERGENCY,
     _SAME_DAY,
     _URGENT,
+    _TWO_URGENT,
     _ROUTINE,
     _AXSPA_3,
     _MONITOR,
@@ -94,6 +111,7 @@ def assessment_dicts(
     exercise: Any = exercise_sets,
     adult: bool | None = None,
     calm: bool = False,
+    left_out: bool = True,
 ) -> dict[str, Any]:
     """JSON-shaped assessments satisfying every constraint of spec §2.
 
@@ -119,9 +137,9 @@ def assessment_dicts(
             else draw(st.integers(0, 120))
         )
     if adult is None:
-        age = draw(st.one_of(st.integers(18, 90), st.integers(0, 120)))
+        age = draw(st.one_of(st.integers(16, 90), st.integers(0, 120)))
     else:
-        age = draw(st.integers(18, 120)) if adult else draw(st.integers(0, 17))
+        age = draw(st.integers(16, 120)) if adult else draw(st.integers(0, 15))
     data: dict[str, Any] = {
         "age": age,
         "visit": visit,
@@ -174,6 +192,13 @@ def assessment_dicts(
                 "settled_within_24h": draw(st.booleans()) if increased else None,
                 "previous_dose": previous,
             }
+    if left_out and reaches_emergency(data["red_flags"], data["exercise_screen"]):
+        # An emergency needs only what decides it (§2): leave out what it does not read.
+        for key in NOT_ASKED_IN_AN_EMERGENCY:
+            if draw(st.booleans()):
+                del data[key]
+                if key == "walking":
+                    data.pop("last_progression", None)
     return data
 
 
@@ -188,7 +213,12 @@ unscreened_assessments = assessment_dicts(
 ).map(validate_assessment)
 # Each tier on purpose.
 emergency_assessments = assessment_dicts(red_flags=_EMERGENCY).map(validate_assessment)
+# Emergencies with every answer given, to compare with the same screens and answers left out.
+emergency_dicts = assessment_dicts(red_flags=_EMERGENCY, left_out=False)
 same_day_assessments = assessment_dicts(red_flags=_SAME_DAY, exercise=st.just([])).map(
+    validate_assessment
+)
+two_urgent_assessments = assessment_dicts(red_flags=_TWO_URGENT, exercise=st.just([])).map(
     validate_assessment
 )
 urgent_assessments = assessment_dicts(red_flags=_URGENT, exercise=st.just([])).map(
@@ -206,7 +236,7 @@ def as_assessment(data: dict[str, Any]) -> Assessment:
 
 def _steady(d: dict[str, Any]) -> dict[str, Any]:
     """A review of a walking adult with no flare, nothing ticked and nothing to hold for."""
-    d = {**d, "visit": "review", "red_flags": [], "exercise_screen": [], "age": max(d["age"], 18)}
+    d = {**d, "visit": "review", "red_flags": [], "exercise_screen": [], "age": max(d["age"], 16)}
     d["flare"] = {"level": "none", "pain_now": 0, "days_since_onset": None}
     d["usual_pain"] = None
     d["prefers_other_exercise"] = False
@@ -245,9 +275,27 @@ def _stepped(settled: bool | None) -> Any:
     return apply
 
 
-steady_assessments = assessment_dicts().map(_steady).map(validate_assessment)
-step_back_assessments = assessment_dicts().map(_stepped(False)).map(validate_assessment)
-settled_assessments = assessment_dicts().map(_stepped(True)).map(validate_assessment)
+steady_assessments = assessment_dicts(left_out=False).map(_steady).map(validate_assessment)
+
+
+def _long_walks(d: dict[str, Any]) -> dict[str, Any]:
+    """A steady review of fewer than 5 walks longer than 30 minutes: the sharing step."""
+    d = _steady(d)
+    if d["walking_tolerance"] == "duration_limited":
+        d["walking_tolerance"] = "full"
+    walks = 1 + d["previous_episodes"] % 4
+    minutes = 31 + (d["walking"]["minutes_per_walk"] * 7) % 210
+    d["walking"] = {**d["walking"], "walks_per_week": walks, "minutes_per_walk": minutes}
+    return d
+
+
+# Steady reviews of 1 to 4 walks of 31 to 240 minutes: most of them share the week's
+# minutes over one more walk (those already at 150 minutes a week from 3 walks are kept).
+long_walk_assessments = assessment_dicts(left_out=False).map(_long_walks).map(validate_assessment)
+step_back_assessments = (
+    assessment_dicts(left_out=False).map(_stepped(False)).map(validate_assessment)
+)
+settled_assessments = assessment_dicts(left_out=False).map(_stepped(True)).map(validate_assessment)
 
 
 def _flared(d: dict[str, Any]) -> dict[str, Any]:
@@ -269,7 +317,7 @@ def _flared(d: dict[str, Any]) -> dict[str, Any]:
 
 # Walking adults with nothing ticked, in a severe or moderate flare.
 flare_assessments = (
-    assessment_dicts(red_flags=st.just([]), exercise=st.just([]), adult=True)
+    assessment_dicts(red_flags=st.just([]), exercise=st.just([]), adult=True, left_out=False)
     .map(_flared)
     .map(validate_assessment)
 )

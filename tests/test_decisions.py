@@ -31,9 +31,9 @@ STEP_UP_SETTLED = {"pain_increased": True, "settled_within_24h": True}
             ("SAME_DAY_REFERRAL", "", "", None),
         ),
         ({"red_flags": ["infection_fever"]}, ("URGENT_REFERRAL", "", "", None)),
-        ({"age": 17}, ("OUT_OF_SCOPE", "", "", None)),
-        ({"age": 18}, ("PROGRESS", "5 × 10 min", "", 14)),
-        ({"flare": flare("severe", 8, 1)}, ("SEVERE_FLARE", "", "4 × 10 min", 2)),
+        ({"age": 15}, ("OUT_OF_SCOPE", "", "", None)),
+        ({"age": 16}, ("PROGRESS", "5 × 10 min", "", 14)),
+        ({"flare": flare("severe", 8, 1)}, ("SEVERE_FLARE", "", "3 × 10 min", 2)),
         (
             {"flare": flare("moderate", 5, 1)},
             ("MODERATE_FLARE", "walks of 2–5 min as tolerated", "4 × 10 min", 7),
@@ -58,10 +58,11 @@ def test_each_decision(
 
 @pytest.mark.parametrize(
     ("age", "decision"),
-    [(0, "OUT_OF_SCOPE"), (17, "OUT_OF_SCOPE"), (18, "PROGRESS"), (120, "PROGRESS")],
-)
+    [(0, "OUT_OF_SCOPE"), (15, "OUT_OF_SCOPE"), (16, "PROGRESS"), (17, "PROGRESS"),
+     (18, "PROGRESS"), (120, "PROGRESS")],
+)  # fmt: skip
 def test_age_boundary(age: int, decision: str) -> None:
-    """Under 18 is out of scope; 18 is in."""
+    """Under 16 is out of scope; 16 is in (NICE NG59)."""
 
     assert outcome(age=age)[0] == decision
 
@@ -111,18 +112,21 @@ def test_implied_level_with_and_without_usual_pain(
 
 
 @pytest.mark.parametrize(
-    ("previous", "resume"),
+    ("previous", "level", "resume"),
     [
-        ({"walks_per_week": 4, "minutes_per_walk": 5}, "4 × 5 min"),  # previous_dose given
-        (None, "3 × 10 min"),  # one step back from 4 × 10
+        ({"walks_per_week": 4, "minutes_per_walk": 5}, "moderate", "4 × 5 min"),  # given
+        (None, "moderate", "3 × 10 min"),  # one step back from 4 × 10
+        ({"walks_per_week": 4, "minutes_per_walk": 5}, "severe", "3 × 5 min"),  # then back
+        (None, "severe", "2 × 10 min"),  # two steps back from 4 × 10
     ],
-    ids=["previous-dose", "one-step-back"],
-)
-@pytest.mark.parametrize("level", ["moderate", "severe"])
+    ids=["moderate-previous-dose", "moderate-one-step-back", "severe-previous-dose",
+         "severe-one-step-back"],
+)  # fmt: skip
 def test_resume_dose_after_an_unsettled_step(
-    previous: dict[str, int] | None, resume: str, level: str
+    previous: dict[str, int] | None, level: str, resume: str
 ) -> None:
-    """After an unsettled step the resume dose is the dose before it, or one step back."""
+    """After an unsettled step the pre-flare dose is the dose before it, or one step back;
+    a moderate flare resumes there, a severe one a step below it (a graded return)."""
 
     got = outcome(
         flare=flare(level, 5 if level == "moderate" else 8, 2),
@@ -135,14 +139,17 @@ def test_resume_dose_after_an_unsettled_step(
 @pytest.mark.parametrize(
     ("overrides", "resume"),
     [
-        ({}, "4 × 10 min"),  # the current dose, paused
-        ({"last_progression": STEP_UP_SETTLED}, "4 × 10 min"),
+        ({}, "3 × 10 min"),  # one step back from the current dose, paused
+        ({"last_progression": STEP_UP_SETTLED}, "3 × 10 min"),
+        ({"walking": walking(5, 20)}, "5 × 15 min"),
+        ({"walking": walking(1, 5)}, "1 × 5 min"),  # no smaller step back: kept
         ({"walking": walking(0, 0)}, ""),  # not walking: nothing to resume
         ({"walking_tolerance": "not_tolerated"}, ""),
     ],
 )
 def test_resume_dose_otherwise(overrides: dict[str, Any], resume: str) -> None:
-    """Otherwise the current dose; none when not walking or walking is not tolerated."""
+    """After a severe flare, one step back from the current dose; none when not walking or
+    walking is not tolerated."""
 
     assert outcome(flare=flare("severe", 8, 1), **overrides)[2] == resume
 
@@ -185,7 +192,7 @@ def test_zero_weeks_holds_only_while_the_dose_can_progress() -> None:
 @pytest.mark.parametrize(
     ("dose", "tolerance", "decision", "next_dose"),
     [
-        (walking(2, 75), "full", "PROGRESS", "3 × 75 min"),  # 150 minutes but 2 walks
+        (walking(2, 75), "full", "PROGRESS", "3 × 50 min"),  # 150 minutes shared over 3
         (walking(3, 50), "full", "MAINTAIN", "3 × 50 min"),
         (walking(2, 240), "full", "MAINTAIN", "2 × 240 min"),
         (walking(5, 25), "full", "PROGRESS", "5 × 30 min"),

@@ -159,11 +159,20 @@ def test_can_progress(dose: Dose, tolerance: str, expected: bool) -> None:
         (Dose(6, 10), "duration_limited", Dose(7, 10)),
         (Dose(7, 10), "duration_limited", Dose(7, 10)),  # never above 7
         (Dose(9, 10), "duration_limited", Dose(9, 10)),
-        (Dose(3, 40), "full", Dose(4, 40)),
+        (Dose(4, 30), "full", Dose(5, 30)),  # 30 minutes: a walk is added, not shared
+        (Dose(3, 40), "full", Dose(4, 30)),  # 120 minutes over 4 walks, never below 30
+        (Dose(1, 150), "full", Dose(2, 75)),  # the week's minutes shared (§4)
+        (Dose(2, 75), "full", Dose(3, 50)),
+        (Dose(3, 45), "full", Dose(4, 35)),  # 135 / 4 = 33.75, rounded up to 35
+        (Dose(1, 40), "full", Dose(2, 30)),  # 20 each would be below 30
+        (Dose(1, 31), "full", Dose(2, 30)),
+        (Dose(4, 240), "full", Dose(5, 195)),  # 960 / 5 = 192, rounded up to 195
+        (Dose(1, 150), "duration_limited", Dose(2, 150)),  # walk length limited: as before
     ],
 )
 def test_progression_step(dose: Dose, tolerance: str, after: Dose) -> None:
-    """Walks first (to 5; only walks, to 7, when duration-limited), then 5 minutes to 30."""
+    """Walks first (to 5; only walks, to 7, when duration-limited), then 5 minutes to 30;
+    walks longer than 30 minutes share the week's minutes over one more walk."""
 
     assert progression_step(dose, tolerance) == after  # type: ignore[arg-type]
 

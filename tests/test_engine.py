@@ -62,7 +62,7 @@ def test_trace_reasons_carry_the_patients_values() -> None:
     rec = recommend(make_assessment(age=47, usual_pain=2, flare=flare("severe", 9, 2)))
     reasons = {t.rule_id: t.reason for t in rec.trace}
 
-    assert reasons["WB-R18"] == "age 47 is 18 or over"
+    assert reasons["WB-R18"] == "age 47 is 16 or over"
     assert reasons["WB-R19"] == (
         "effective flare level severe (entered severe; pain 9/10 against usual 2/10 implies severe)"
     )
@@ -88,7 +88,8 @@ def test_the_referral_decisions_reason_names_the_features() -> None:
         ({"red_flags": ["ces_saddle"]}, "critical"),
         ({"red_flags": ["infection_fever", "infection_wound"]}, "critical"),
         ({"red_flags": ["fracture_major_trauma"]}, "critical"),
-        ({"age": 16}, "warning"),
+        ({"age": 15}, "warning"),
+        ({"flare": flare("severe", 8, 50)}, "warning"),
         ({"flare": flare("severe", 8, 1)}, "warning"),
         ({"flare": flare("moderate", 5, 1)}, "info"),
         ({}, "info"),

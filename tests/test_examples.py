@@ -9,7 +9,7 @@ import pytest
 from walkback_rules import recommend
 from walkback_rules.core.cards import short_dose
 
-from .conftest import first_visit, flare, walking
+from .conftest import LEFT_OUT, first_visit, flare, walking
 
 FLARE_AFTER_STEP = {
     "pain_increased": True,
@@ -95,7 +95,7 @@ EXAMPLES: list[Example] = [
     (
         "62 y, cancer history and non-mechanical pain",
         {"age": 62, "red_flags": ["cancer_history", "cancer_non_mechanical"]},
-        "URGENT_REFERRAL", "", "", "urgent: malignancy", (), (False, False),
+        "SAME_DAY_REFERRAL", "", "", "same_day: malignancy", (), (False, False),
     ),
     (
         "68 y, cancer history, thoracic pain and worsening weakness",
@@ -111,7 +111,60 @@ EXAMPLES: list[Example] = [
          "red_flags": ["axspa_gate", "axspa_onset_before_35", "axspa_night_waking",
                        "axspa_buttock", "axspa_movement"]},
         "PROGRESS", "4 × 20 min", "", "routine: axial_spondyloarthritis",
-        ("CHRONIC_PAIN", "OUTSIDE_TRIAL_POPULATION"), (False, False),
+        ("OUTSIDE_TRIAL_POPULATION",), (False, False),
+    ),
+    (
+        "56 y, major trauma",
+        {"age": 56, "red_flags": ["fracture_major_trauma"]},
+        "SAME_DAY_REFERRAL", "", "", "same_day: fracture", (), (False, False),
+    ),
+    (
+        "48 y, fever and breathlessness on exertion: two urgent conditions",
+        {"age": 48, "red_flags": ["infection_fever"],
+         "exercise_screen": ["breathless_on_exertion"]},
+        "SAME_DAY_REFERRAL", "", "", "same_day: spinal_infection, cardiorespiratory", (),
+        (False, False),
+    ),
+    (
+        "45 y, review, 1 × 150 for 2 weeks",
+        {"age": 45, "visit": "review", "walking": walking(1, 150, 2)},
+        "PROGRESS", "2 × 75 min", "", "", (), (False, False),
+    ),
+    (
+        "50 y, review, 5 × 20, severe flare day 1, pain 8",
+        {"age": 50, "visit": "review", "walking": walking(5, 20, None),
+         "flare": flare("severe", 8, 1)},
+        "SEVERE_FLARE", "", "5 × 15 min", "", ("RED_FLAG_SAFETY_NET",), (True, True),
+    ),
+    (
+        "52 y, review, 4 × 20, severe flare day 50, pain 8",
+        {"age": 52, "visit": "review", "walking": walking(4, 20, None),
+         "flare": flare("severe", 8, 50)},
+        "SEVERE_FLARE", "", "3 × 20 min", "",
+        ("CLINICIAN_REVIEW", "PERSISTENT_SEVERE_PAIN", "RED_FLAG_SAFETY_NET"), (True, True),
+    ),
+    (
+        "64 y, severe flare day 1, pain 9, nothing ticked",
+        {"age": 64, "flare": flare("severe", 9, 1)},
+        "SEVERE_FLARE", "", "", "",
+        ("OUTSIDE_TRIAL_POPULATION", "RED_FLAG_SAFETY_NET", "SUDDEN_SEVERE_PAIN_OLDER"),
+        (True, True),
+    ),
+    (
+        "17 y, not walking",
+        {"age": 17},
+        "START", "3–4 × 5–10 min", "", "", ("OUTSIDE_TRIAL_POPULATION",), (False, False),
+    ),
+    (
+        "15 y, PHQ-2 4",
+        {"age": 15, "phq2": 4},
+        "OUT_OF_SCOPE", "", "", "", ("DEPRESSION_SCREEN_POSITIVE",), (False, False),
+    ),
+    (
+        "40 y, walking 3 × 20, leg symptoms below the knee",
+        {"age": 40, "walking": walking(3, 20, None), "leg_symptoms": "below_knee"},
+        "PROGRESS", "4 × 20 min", "", "",
+        ("OUTSIDE_TRIAL_POPULATION", "RADICULAR_PAIN", "RED_FLAG_SAFETY_NET"), (False, False),
     ),
     (
         "60 y, review, 2 × 240 for 3 weeks",
@@ -128,6 +181,12 @@ EXAMPLES: list[Example] = [
     (
         "any age, saddle numbness",
         {"age": 50, "red_flags": ["ces_saddle"]},
+        "EMERGENCY_REFERRAL", "", "", "emergency: cauda_equina", (), (False, False),
+    ),
+    (
+        "58 y, saddle numbness and bladder change, episodes, flare and walking left out",
+        {"age": 58, "red_flags": ["ces_saddle", "ces_bladder"],
+         "previous_episodes": LEFT_OUT, "flare": LEFT_OUT, "walking": LEFT_OUT},
         "EMERGENCY_REFERRAL", "", "", "emergency: cauda_equina", (), (False, False),
     ),
 ]  # fmt: skip

@@ -177,7 +177,7 @@ def test_flare_care_beside_referrals(red_flags: list[str], exercise: list[str], 
 
 
 def test_flare_care_withheld_out_of_scope() -> None:
-    rec = recommend(make_assessment(age=16, flare=flare("severe", 8)))
+    rec = recommend(make_assessment(age=15, flare=flare("severe", 8)))
 
     assert (rec.ice_or_heat, rec.medication_discussion) == (False, False)
 
@@ -200,7 +200,8 @@ def test_emergency_shows_only_self_harm() -> None:
 
 
 def test_out_of_scope_shows_only_safety() -> None:
-    """Under 18: self-harm, features noted, the safety net and a mismatch only."""
+    """Under 16: self-harm, a positive mood screen, features noted, the safety net and a
+    mismatch only."""
 
     rec = recommend(
         make_assessment(
@@ -215,6 +216,7 @@ def test_out_of_scope_shows_only_safety() -> None:
 
     assert {f.value for f in rec.flags} == {
         "SELF_HARM_CONCERN",
+        "DEPRESSION_SCREEN_POSITIVE",
         "RED_FLAG_FEATURES_NOTED",
         "RED_FLAG_SAFETY_NET",
         "PAIN_LEVEL_MISMATCH",

@@ -102,11 +102,12 @@ def test_each_infection_risk_factor_with_fever_is_same_day(risk: str) -> None:
     [
         (("cancer_history",), "monitor"),
         ((OTHERS[0],), "monitor"),
-        (("cancer_history", OTHERS[0]), "urgent"),
+        (("cancer_history", OTHERS[0]), "same_day"),
         ((OTHERS[0], OTHERS[1]), "urgent"),
         (tuple(OTHERS), "urgent"),
+        (("cancer_history", *OTHERS), "same_day"),
     ],
-    ids=["history-alone", "one-other", "history-and-one", "two-others", "all-five"],
+    ids=["history-alone", "one-other", "history-and-one", "two-others", "all-five", "all-six"],
 )
 def test_malignancy(codes: tuple[str, ...], tier: str) -> None:
     """History with another feature, or two others: urgent; one alone: monitor."""
@@ -124,12 +125,14 @@ def test_each_other_malignancy_feature_alone_is_monitor(other: str) -> None:
 @pytest.mark.parametrize(
     ("codes", "tier"),
     [
-        (("fracture_major_trauma",), "urgent"),
+        (("fracture_major_trauma",), "same_day"),
         (("fracture_fragility",), "urgent"),
         (("fracture_deformity",), "monitor"),
         (("fracture_eased_lying",), "monitor"),
         (("fracture_deformity", "fracture_eased_lying"), "urgent"),
-        (("fracture_major_trauma", "fracture_deformity"), "urgent"),
+        (("fracture_major_trauma", "fracture_deformity"), "same_day"),
+        (("fracture_major_trauma", "fracture_fragility"), "same_day"),
+        (("fracture_fragility", "fracture_deformity"), "urgent"),
     ],
 )
 def test_fracture(codes: tuple[str, ...], tier: str) -> None:
@@ -201,13 +204,19 @@ def test_aortic_aneurysm_is_an_emergency() -> None:
             ("cardiorespiratory", "spinal_infection", "fracture"),
         ),
         (
-            ["axspa_gate", *CRITERIA[:4], "fracture_major_trauma"],
+            ["axspa_gate", *CRITERIA[:4], "fracture_fragility"],
             [],
             "urgent",
             ("fracture", "axial_spondyloarthritis"),
         ),
+        (
+            ["fracture_fragility", "infection_fever", "axspa_gate", *CRITERIA[:4]],
+            [],
+            "same_day",  # two urgent conditions together
+            ("spinal_infection", "fracture", "axial_spondyloarthritis"),
+        ),
     ],
-    ids=["none", "monitor", "same-day", "mscc", "mixed", "urgent-and-routine"],
+    ids=["none", "monitor", "same-day", "mscc", "mixed", "urgent-and-routine", "two-urgent"],
 )
 def test_referral_conditions_highest_first_then_table_order(
     red_flags: list[str], exercise: list[str], urgency: str | None, conditions: tuple[str, ...]
@@ -229,8 +238,11 @@ def test_referral_conditions_highest_first_then_table_order(
         (["ces_saddle"], [], "hospital emergency department now"),
         ([], ["chest_pain_at_rest"], "Call an ambulance now"),
         (["infection_fever", "infection_wound"], [], "A doctor (GP or urgent care) today"),
-        (["cancer_history", "cancer_weight_loss"], [], "acute oncology or MSCC service"),
-        (["fracture_major_trauma"], [], "A doctor within days, this week"),
+        (["cancer_history", "cancer_weight_loss"], [], "The acute oncology / MSCC team, within 24"),
+        (["fracture_major_trauma"], [], "The emergency department today, for assessment"),
+        (["fracture_fragility"], [], "A doctor within days, this week"),
+        (["cancer_history", "neuro_foot_drop"], [], "MSCC coordinator at once"),
+        (["infection_fever"], ["breathless_on_exertion"], "Several concerns together"),
         (["axspa_gate", *CRITERIA[:4]], [], "The GP or rheumatology, within weeks"),
     ],
 )

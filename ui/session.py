@@ -318,14 +318,15 @@ def pain_confirmed(assessment: Assessment, rec: Any) -> bool:
     confirmation holds for these two values only; a change asks again."""
     from walkback_rules.core.codes import Flag
 
-    if Flag.PAIN_LEVEL_MISMATCH not in rec.flags:
-        return True
-    values = (assessment.flare.level, assessment.flare.pain_now)
+    flare = assessment.flare
+    if Flag.PAIN_LEVEL_MISMATCH not in rec.flags or flare is None:
+        return True  # a mismatch is raised only when the flare was asked
+    values = (flare.level, flare.pain_now)
     if st.session_state.get(base.PAIN_CHECKED) == values:
         return True
     st.warning(
-        f"The pain rating ({assessment.flare.pain_now}/10) and the flare level "
-        f"({assessment.flare.level}) disagree. Re-check both with the patient before "
+        f"The pain rating ({flare.pain_now}/10) and the flare level "
+        f"({flare.level}) disagree. Re-check both with the patient before "
         "anything is printed; correct them on the Consultation page if either is wrong.",
         icon=":material/warning:",
     )
@@ -342,7 +343,8 @@ def pain_confirmed(assessment: Assessment, rec: Any) -> bool:
 def letter_button(
     assessment: Assessment, rec: Any, options: Any, at: Any, cid: int | None, key: str
 ) -> None:
-    """The referral letter's download button; its print is noted when the visit is saved."""
+    """The referral letter's download button, with the visit's onsets and examination
+    findings; its print is noted when the visit is saved."""
     from walkback_rules.handouts.letter import letter_pdf, letter_title
 
     noted: dict[str, Any] = (
@@ -352,7 +354,7 @@ def letter_button(
     )
     st.download_button(
         f"{letter_title(rec)} letter (PDF, one page)",
-        data=lambda: letter_pdf(assessment, rec, options, at),
+        data=lambda: letter_pdf(assessment, rec, options, at, visit_details(assessment)[0]),
         file_name=f"{base.file_stem(options.patient)}-{options.issued}-letter.pdf",
         mime="application/pdf",
         icon=":material/outgoing_mail:",

@@ -125,7 +125,9 @@ with details_col:
             args=(saved, "summary", options.to_json()) if saved is not None else ("summary",),
         )
         if rec.referral is not None:
-            ui.letter_button(assessment, rec, options, datetime.now(), saved, "h_letter")
+            ui.letter_button(
+                assessment, rec, options, datetime.now().astimezone(), saved, "h_letter"
+            )
         st.caption(
             "Each file is built when its button is pressed. The PDF has a title, a "
             "language, an outline and the chart in words, but its text is not tagged (the "

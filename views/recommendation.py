@@ -12,7 +12,7 @@ from walkback_rules.consultation.visit import (
     review_words,
     screens_line,
 )
-from walkback_rules.core.cards import URGENCY_WORDS, short_dose
+from walkback_rules.core.cards import URGENCY_WORDS, short_dose, walking_line
 from walkback_rules.core.models import REFERRAL_DECISIONS
 from walkback_rules.core.rules import RULES
 from walkback_rules.core.screens import CONDITION_INFO
@@ -27,11 +27,8 @@ st.title("Recommendation")
 ui.card(rec.cards[0], headline=True)
 
 dose_col, resume_col, referral_col, review_col = st.columns(4)
-dose_col.metric(
-    "Walking until the review",
-    short_dose(rec.next_dose) or "None",
-    help=describe_dose(rec.next_dose) if rec.next_dose else None,
-)
+walking_label, walking_words = walking_line(rec.decision, rec.next_dose)
+dose_col.metric(walking_label, short_dose(rec.next_dose) or "None", help=walking_words.capitalize())
 resume_col.metric(
     "Resume at, once settled",
     short_dose(rec.resume_dose) or "—",
@@ -52,7 +49,12 @@ if rec.referral is not None:
     )
     if ui.pain_confirmed(assessment, rec):
         ui.letter_button(
-            assessment, rec, ui.print_options(rec), datetime.now(), ui.saved_id(), "r_letter"
+            assessment,
+            rec,
+            ui.print_options(rec),
+            datetime.now().astimezone(),
+            ui.saved_id(),
+            "r_letter",
         )
         st.caption(
             "For the team the person is sent to: the features found and the tier, what the "

@@ -6,6 +6,7 @@ import ui
 from walkback_rules.clinic import (
     CLINIC_MAX,
     CLINICIAN_MAX,
+    CONTACT_MAX,
     DOCTORS,
     EMERGENCY_MAX,
     PAPER_NAMES,
@@ -68,6 +69,20 @@ with st.container(border=True):
         key="s_clinician",
         max_chars=CLINICIAN_MAX,
         help="Signs the referral letters when a consultation names no clinician.",
+    )
+    st.text_input(
+        SETTING_LABELS["crisis_line"],
+        key="s_crisis_line",
+        max_chars=PHONE_MAX,
+        help="The local crisis line for thoughts of self-harm or suicide. Named on the "
+        "self-harm card and printed on the contacts slip.",
+    )
+    st.text_input(
+        SETTING_LABELS["mental_health"],
+        key="s_mental_health",
+        max_chars=CONTACT_MAX,
+        placeholder="Crisis team 0300 555 0123",
+        help="Who to call today for urgent mental-health help: a team's name and number.",
     )
     pressed = st.button("Save settings", type="primary", icon=":material/save:")
 

@@ -109,7 +109,7 @@ else:
         elif kind == "summary":
             data = summary_file(assessment, options, rec, details, ui.referral_lines())
         else:
-            data = letter_pdf(assessment, rec, options, at)
+            data = letter_pdf(assessment, rec, options, at, details)
         st.download_button(
             labels[kind] + (" — as first printed" if earlier else ""),
             data=data,

@@ -277,6 +277,9 @@ def _handout_options(args: argparse.Namespace) -> HandoutOptions:
         patient=args.patient,
         sections=sections,
         review=review,
+        issued=date.today(),
+        # The emergency team's box and the letter print when, with the zone.
+        assessed_at=datetime.now().astimezone(),
     )
 
 
@@ -329,9 +332,12 @@ def cmd_letter(args: argparse.Namespace, out: TextIO) -> int:
     at = None
     if args.at:
         try:
-            at = datetime.fromisoformat(args.at)
+            # A time without a zone is this computer's local time; the letter prints the zone.
+            at = datetime.fromisoformat(args.at).astimezone()
         except ValueError as exc:
-            raise InputError([FieldError("--at", "a date and time as YYYY-MM-DDTHH:MM")]) from exc
+            raise InputError(
+                [FieldError("--at", "a date and time as YYYY-MM-DDTHH:MM, with or without a zone")]
+            ) from exc
     check_output(args.output, args.force, [args.file])
     assessment = assessment_from_json(_read(args.file))
     rec = recommend(assessment)
@@ -346,7 +352,9 @@ def cmd_letter(args: argparse.Namespace, out: TextIO) -> int:
             ]
         )
     _confirmed(args, rec)
-    _write(args.output, letter_pdf(assessment, rec, options, at or datetime.now()), out)
+    details = _letter_details(args, assessment)
+    moment = at or datetime.now().astimezone()
+    _write(args.output, letter_pdf(assessment, rec, options, moment, details), out)
     return 0
 
 
@@ -459,6 +467,8 @@ def _record(store: Store, args: argparse.Namespace) -> tuple[Any, Any]:
             "red_flags_asked": args.red_flags or "not_asked",
             "exercise_asked": args.exercise_screen or "not_asked",
             "carried": {},
+            "exam_findings": args.exam or "",
+            "onsets": _onsets(args, assessment),
         }
     )
     problems: list[FieldError] = []
@@ -521,7 +531,70 @@ _OPTIONS = {
     "carried": "--carried",
     "referral_status": "--referral-status",
     "referral_note": "--referral-note",
+    "exam_findings": "--exam",
+    "onsets": "--onset",
 }
+
+
+def _onsets(args: argparse.Namespace, assessment: Any) -> dict[str, str]:
+    """Each --onset FEATURE=WHEN, for a red-flag feature the assessment ticks."""
+    onsets: dict[str, str] = {}
+    problems: list[FieldError] = []
+    for given in args.onset or []:
+        code, sep, when = given.partition("=")
+        if not sep or not when.strip():
+            problems.append(FieldError("--onset", f"FEATURE=WHEN, not {given!r}"))
+        elif code not in assessment.red_flags:
+            ticked = ", ".join(assessment.red_flags) or "none"
+            problems.append(
+                FieldError("--onset", f"{code} is not a ticked red-flag feature; ticked: {ticked}")
+            )
+        else:
+            onsets[code] = when
+    if problems:
+        raise InputError(problems)
+    return onsets
+
+
+def _letter_details(args: argparse.Namespace, assessment: Any) -> Any:
+    """The visit's onsets and examination findings for a letter, checked as the record
+    checks them (every problem named by its option)."""
+    from pydantic import ValidationError
+
+    from .consultation.visit import LABELS, VisitDetails, problems_by_field, screen_status
+
+    onsets = _onsets(args, assessment)
+    if not onsets and not args.exam:
+        return None
+    data = {
+        "visit_date": date.today().isoformat(),
+        "screens": screen_status(assessment, None, None),
+        "exam_findings": args.exam or None,
+        "onsets": onsets or None,
+    }
+    try:
+        return VisitDetails.model_validate(data)
+    except ValidationError as exc:
+        problems = problems_by_field(exc, VisitDetails, LABELS)
+        raise InputError(
+            [FieldError(_OPTIONS.get(field, field), m) for field, m in problems.items()]
+        ) from None
+
+
+def _letter_arguments(parser: argparse.ArgumentParser) -> None:
+    """The letter's clinical details, kept with the record: never on a patient sheet."""
+    parser.add_argument(
+        "--exam",
+        metavar="TEXT",
+        help="examination findings for the referral letter (myotomes, dermatomes, reflexes, "
+        "saddle sensation)",
+    )
+    parser.add_argument(
+        "--onset",
+        action="append",
+        metavar="FEATURE=WHEN",
+        help="when a ticked red-flag symptom began, for the letter (repeat for each)",
+    )
 
 
 def _iso_day(text: str, option: str) -> date:
@@ -788,6 +861,7 @@ def _patients_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
         help="at a review with an open referral: what became of it",
     )
     record.add_argument("--referral-note", metavar="TEXT", help="the referral's outcome, briefly")
+    _letter_arguments(record)
     listing = actions.add_parser("list", help="list patients, most recently seen first")
     listing.add_argument("--json", action="store_true", help="as JSON")
     listing.add_argument("--search", default="", metavar="TEXT", help="ID or label contains")
@@ -877,8 +951,12 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     letter.add_argument(
-        "--at", metavar="WHEN", help="time of the assessment, YYYY-MM-DDTHH:MM (default: now)"
+        "--at",
+        metavar="WHEN",
+        help="time of the assessment, YYYY-MM-DDTHH:MM, with a zone such as +01:00 or "
+        "without one for local time (default: now)",
     )
+    _letter_arguments(letter)
     for command in (handout, summary, letter):
         command.add_argument("file", metavar="FILE|-", help="assessment JSON; - is stdin")
         command.add_argument(

@@ -50,6 +50,7 @@ PHONE_MAX = 30
 PATIENT_MAX = 40
 CLINICIAN_MAX = 60
 EMERGENCY_MAX = 6
+CONTACT_MAX = 80
 _PHONE_CHARS = frozenset("0123456789 +()-.")
 _LATIN = "in Latin letters, digits and punctuation"
 
@@ -77,6 +78,10 @@ class ClinicSettings:
     doctor: Doctor = "GP"
     paper: Paper = "a4"
     clinician: str = ""  # the clinician who usually signs the letters
+    # For a concern about self-harm: the local crisis line and the urgent mental-health
+    # contact, named on the critical card and printed on the discreet contacts slip.
+    crisis_line: str = ""
+    mental_health: str = ""
 
     def to_json(self) -> dict[str, str]:
         return asdict(self)
@@ -97,6 +102,8 @@ SETTING_LABELS: dict[str, str] = {
     "doctor": "The patient's doctor is called",
     "paper": "Paper",
     "clinician": "Clinician",
+    "crisis_line": "Crisis line",
+    "mental_health": "Urgent mental-health contact",
 }
 
 
@@ -125,6 +132,14 @@ def settings_errors(values: dict[str, str]) -> dict[str, str]:
     clinician = values.get("clinician", "")
     if len(clinician) > CLINICIAN_MAX or not printable(clinician):
         errors["clinician"] = f"at most {CLINICIAN_MAX} characters, {_LATIN}"
+    crisis = values.get("crisis_line", "")
+    if len(crisis) > PHONE_MAX or not set(crisis) <= _PHONE_CHARS:
+        errors["crisis_line"] = f"up to {PHONE_MAX} digits, spaces and + ( ) - . only"
+    contact = values.get("mental_health", "")
+    if len(contact) > CONTACT_MAX or not printable(contact) or "\n" in contact:
+        errors["mental_health"] = (
+            f"one line of at most {CONTACT_MAX} characters, {_LATIN} (a team's name and number)"
+        )
     return errors
 
 

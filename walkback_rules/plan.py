@@ -90,7 +90,7 @@ def project(assessment: Assessment, rec: Recommendation) -> Plan:
         )
     walking = assessment.walking
     now = None
-    if walking.walks_per_week:
+    if walking is not None and walking.walks_per_week:
         w, m = walking.walks_per_week, walking.minutes_per_walk
         now = Week(0, w, m, w * m, target_met(Dose(w, m)))
     return Plan(tuple(weeks), target_week, note, now)

@@ -18,7 +18,7 @@ from .core.cards import DECISION_NAMES, short_dose
 from .core.codes import FLARE_LEVELS, WALKING_TOLERANCES, Decision
 from .core.engine import decide
 from .core.models import REFERRAL_DECISIONS, Assessment
-from .core.rules import ADULT_AGE
+from .core.rules import SCOPE_AGE
 from .core.screens import FEATURES
 from .core.validation import AssessmentError, validate_assessment
 
@@ -194,7 +194,7 @@ def _findings(data: Data) -> Iterator[_Variation]:
 
             yield _Variation(f"without: {FEATURES[code].wording.lower()}", 1, untick)
     age = data["age"]
-    other = ADULT_AGE - 1 if age >= ADULT_AGE else ADULT_AGE
+    other = SCOPE_AGE - 1 if age >= SCOPE_AGE else SCOPE_AGE
     yield _Variation(f"aged {other} instead of {age}", abs(age - other), _set(("age",), other))
 
 

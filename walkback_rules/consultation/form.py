@@ -17,7 +17,7 @@ from pydantic import Field as PydanticField
 
 from ..core.codes import CONDITIONS, Condition, FlareLevel
 from ..core.dosing import effective_level, implied_level
-from ..core.models import Assessment
+from ..core.models import Assessment, reaches_emergency
 from ..core.screens import CONDITION_INFO, EXERCISE_FEATURES, RED_FLAG_FEATURES, Feature
 from ..core.validation import AssessmentError, FieldError, in_words, validate_assessment
 from .fields import FIELDS
@@ -139,6 +139,10 @@ class ConsultationForm(BaseModel):
     # clinician's answer, None until asked; the open referral asked about first, its new
     # status (None until asked) and a short note of its outcome.
     carried: dict[str, Answer | None] = PydanticField(default_factory=dict)
+    # For the referral letter, kept in the record and never printed on a patient sheet:
+    # examination findings, and when each ticked red-flag symptom began.
+    exam_findings: str = ""
+    onsets: dict[str, str] = PydanticField(default_factory=dict)
     referral_id: int | None = None
     referral_status: Status | None = None
     referral_note: str = ""
@@ -163,6 +167,8 @@ VISIT_FORM_FIELDS = (
     "note",
     "review_date",
     "corrects",
+    "exam_findings",
+    "onsets",
     "referral_id",
     "referral_status",
     "referral_note",
@@ -333,6 +339,8 @@ def to_assessment_data(values: ConsultationForm | Mapping[str, Any]) -> dict[str
         "leg_symptoms": _legs(form.leg_symptoms or "none", held),
         **{field: bool(getattr(form, field)) or field in held for field, _ in HISTORY_QUESTIONS},
     }
+    if reaches_emergency(data["red_flags"], data["exercise_screen"]):
+        _leave_out_unasked(form, data)
     if review:
         data["baseline_walks_per_week"] = form.baseline_walks_per_week
         data["returning_after_flare"] = form.returning_after_flare
@@ -348,6 +356,27 @@ def to_assessment_data(values: ConsultationForm | Mapping[str, Any]) -> dict[str
                 }
             data["last_progression"] = last_progression_for(step, previous)
     return data
+
+
+def _leave_out_unasked(form: ConsultationForm, data: dict[str, Any]) -> None:
+    """In an emergency, the answers it does not need and nobody gave are left out, to be
+    shown as not asked (spec §2): the episodes when empty, the flare when neither its level
+    nor the pain rating was given, the walking when it still holds the form's starting
+    values. Anything typed is kept, and checked as usual."""
+    if form.previous_episodes is None:
+        del data["previous_episodes"]
+    if form.flare_level is None and form.pain_now is None and form.days_since_onset is None:
+        del data["flare"]
+    untouched = (form.walks_per_week or 0, form.minutes_per_walk or 0) == (0, 0)
+    if untouched and form.weeks_at_current_dose is None:
+        del data["walking"]
+
+
+def emergency_form(values: ConsultationForm | Mapping[str, Any]) -> bool:
+    """Whether the form's findings reach an emergency: then only the age and the features
+    are needed to decide, record and print the letter."""
+    data = to_assessment_data(values)
+    return reaches_emergency(data["red_flags"], data["exercise_screen"])
 
 
 def _with(ticked: Any, held: list[str], checklist: tuple[Feature, ...]) -> list[str]:
@@ -376,28 +405,31 @@ def validate_form(
     if (form.startback_total is None) != (form.startback_distress is None):
         errors["startback_total"] = ["STarT Back: give both scores, or neither if not asked"]
     data = to_assessment_data(form)
+    # An emergency is decided, recorded and its letter printed from the age and the
+    # features alone: nothing else it does not read holds it up (spec §2).
+    emergency = reaches_emergency(data["red_flags"], data["exercise_screen"])
     for checklist, asked in (
         ("red_flags", form.red_flags_asked),
         ("exercise_screen", form.exercise_asked),
     ):
-        if not data[checklist] and asked is None:
+        if not data[checklist] and asked is None and not emergency:
             key = "red_flags_asked" if checklist == "red_flags" else "exercise_asked"
             errors[key] = [
                 f"{LABELS[key]}: tick what you found, or say none was present or that it "
                 "was not asked"
             ]
     waiting = [key for key, answer in form.carried.items() if answer is None]
-    if waiting:
+    if waiting and not emergency:
         errors["carried"] = [
             f"{LABELS['carried']}: say whether each finding is still present or has resolved "
             f"({len(waiting)} not yet answered)"
         ]
-    if form.referral_id is not None and form.referral_status is None:
+    if form.referral_id is not None and form.referral_status is None and not emergency:
         errors["referral_status"] = [
             "Open referral: record what became of it (made, seen, declined, lost to "
             "follow-up, or still only advised)"
         ]
-    if form.visit == "review" and form.last_step is None:
+    if form.visit == "review" and form.last_step is None and "walking" in data:
         # Left open on purpose after a step up, so the answer is never assumed.
         errors["last_step"] = [f"{LABELS['last_step']}: choose how the back responded"]
     try:
@@ -435,7 +467,16 @@ def visit_data(
         "screens": screen_status(assessment, form.red_flags_asked, form.exercise_asked),
         "corrects": form.corrects,
         "review_date": form.review_date or review,
-        "carried": dict(form.carried) or None,
+        # An emergency may be saved before every carried finding is answered; one not yet
+        # answered stays in the assessment as present.
+        "carried": {k: v for k, v in form.carried.items() if v is not None} or None,
+        "exam_findings": form.exam_findings.strip() or None,
+        "onsets": {
+            code: text.strip()
+            for code, text in form.onsets.items()
+            if text.strip() and code in assessment.red_flags
+        }
+        or None,
     }
 
 
@@ -462,6 +503,8 @@ _VISIT_WORDS = {
     "carried": "the findings carried from the last visit",
     "referral_status": "the referral's status",
     "referral_note": "the referral's outcome",
+    "exam_findings": "the examination findings",
+    "onsets": "when the symptoms began",
 }
 
 
@@ -492,8 +535,9 @@ def typed(form: ConsultationForm, start: ConsultationForm) -> list[str]:
 
 def form_from_assessment(data: Mapping[str, Any]) -> ConsultationForm:
     """A form prefilled from assessment data (a demo case or a saved consultation)."""
-    flare = data.get("flare", {})
-    walking = data.get("walking", {})
+    # An emergency may have left the flare or the walking out: they stay unanswered.
+    flare = data.get("flare") or {"level": None, "pain_now": None}
+    walking = data.get("walking") or {"walks_per_week": None, "minutes_per_walk": None}
     last = data.get("last_progression")
     previous = (last or {}).get("previous_dose")
     phq2 = data.get("phq2")

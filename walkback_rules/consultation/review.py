@@ -88,7 +88,11 @@ def _plan_week(last: StoredVisit, days: int) -> _Planned | None:
     if week > 1:
         earlier = plan.weeks[week - 2]
         before = (earlier.walks, earlier.minutes)
-    elif last.decision == "PROGRESS" and assessment.walking.walks_per_week:
+    elif (
+        last.decision == "PROGRESS"
+        and assessment.walking is not None
+        and assessment.walking.walks_per_week
+    ):
         before = (assessment.walking.walks_per_week, assessment.walking.minutes_per_walk)
     else:
         before = None  # a start from no walking, or a dose already at the target

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ..core.codes import RedFlagFeature
 from ..core.models import Assessment, Recommendation
 from ..core.plaintext import unsafe_character
 from ..core.rules import PHQ2_POSITIVE, STARTBACK_LOW_MAX
@@ -40,6 +41,8 @@ ASKED_CHOICES: dict[str, str] = {
 }
 CLINICIAN_MAX = 60
 NOTE_MAX = 2000
+EXAM_MAX = 600  # examination findings: for the referral letter, never a patient sheet
+ONSET_MAX = 40  # when a red-flag symptom began, as the clinician writes it
 REVIEW_MAX_DAYS = 365  # a review date at most a year after the visit
 
 _STRICT = ConfigDict(strict=True, extra="forbid", frozen=True)
@@ -94,6 +97,33 @@ class VisitDetails(BaseModel):
         None,
         json_schema_extra={"allowed": "null, or each carried finding as present or resolved"},
     )
+
+    # Examination findings (myotomes, dermatomes, reflexes, saddle sensation) for the
+    # referral letter; never printed on a patient sheet.
+    exam_findings: str | None = Field(
+        None,
+        json_schema_extra={"allowed": f"plain printable text of at most {EXAM_MAX} characters"},
+    )
+    # When each ticked red-flag symptom began, in the clinician's words ("this morning, 6 am").
+    onsets: dict[RedFlagFeature, str] | None = Field(
+        None,
+        json_schema_extra={
+            "allowed": f"null, or each red-flag feature with one line of at most {ONSET_MAX} "
+            "characters"
+        },
+    )
+
+    @field_validator("exam_findings")
+    @classmethod
+    def _exam(cls, value: str | None) -> str | None:
+        return plain_text(value, EXAM_MAX, one_line=False)
+
+    @field_validator("onsets")
+    @classmethod
+    def _onsets(cls, value: dict[RedFlagFeature, str] | None) -> dict[RedFlagFeature, str] | None:
+        for text in (value or {}).values():
+            plain_text(text, ONSET_MAX, one_line=True)
+        return value
 
     @field_validator("carried")
     @classmethod
@@ -159,6 +189,8 @@ LABELS = {
     "corrects": "Corrects",
     "review_date": "Next review",
     "carried": "Found at the last visit",
+    "exam_findings": "Examination findings",
+    "onsets": "Symptom onset",
 }
 
 

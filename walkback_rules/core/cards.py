@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
+from typing import Literal
 
 from .codes import Decision, Flag, Urgency
 from .dosing import Dose
@@ -55,6 +56,34 @@ def short_dose(dose: NextDose | None) -> str:
     return f"{span(dose.walks_per_week)} × {span(dose.minutes_per_walk)} min"
 
 
+WEEKLY_STEPS = "then one step up a week while the back is happy, as the plan shows"
+# What the person walks when the decision gives no walking dose.
+NO_WALKING_DOSE: dict[Decision, str] = {
+    Decision.EMERGENCY_REFERRAL: "none: hospital care comes first",
+    Decision.SAME_DAY_REFERRAL: "no exercise walking until seen; staying gently active is fine",
+    Decision.URGENT_REFERRAL: "no new programme until seen; staying gently active is fine",
+    Decision.OUT_OF_SCOPE: "no programme from this tool (under 16)",
+    Decision.SEVERE_FLARE: "no walking dose: ease off, but stay gently active",
+    Decision.MODERATE_FLARE: "gentle movement the person can tolerate; walking is not tolerated",
+    Decision.ALTERNATIVE_EXERCISE: "another exercise instead of walking",
+}
+_STEPPING = frozenset({Decision.PROGRESS, Decision.START, Decision.HOLD, Decision.STEP_BACK})
+
+
+def walking_line(decision: Decision, next_dose: NextDose | None) -> tuple[str, str]:
+    """The walking dose's label and words, the same on the card, the summary and the page:
+    "This week" and the week-by-week steps when the plan steps up, "Until the next review"
+    only when the dose is kept."""
+    if next_dose is None:
+        return "Walking", NO_WALKING_DOSE.get(decision, "no walking dose")
+    dose = describe_dose(next_dose)
+    if decision in _STEPPING:
+        return "This week", f"{dose}; {WEEKLY_STEPS}"
+    if decision is Decision.MODERATE_FLARE:
+        return "While the flare lasts", dose
+    return "Until the next review", dose
+
+
 # ----------------------------------------------------------------------------- referral
 
 URGENCY_WORDS: dict[Urgency, str] = {
@@ -65,26 +94,71 @@ URGENCY_WORDS: dict[Urgency, str] = {
 }
 
 
+# Where a same-day referral sends the person, by the condition that set the tier (§3.3):
+# decided here once, and worded for each reader by the card, the letter and the sheet.
+SameDayPlace = Literal["doctor", "oncology", "trauma"]
+SAME_DAY_WORDS: dict[SameDayPlace, str] = {
+    "doctor": "a doctor (GP or urgent care) today, or the emergency department if very unwell",
+    "oncology": "the acute oncology / MSCC team, within 24 hours",
+    "trauma": "the emergency department today, for assessment and imaging",
+}
+MSCC_COORDINATOR = "Contact the MSCC coordinator at once as well."
+SEVERAL_CONCERNS = (
+    "Several concerns together: two or more separate urgent concerns make this a same-day referral."
+)
+
+
+def same_day_places(screening: Screening) -> tuple[SameDayPlace, ...]:
+    """Where a same-day referral sends the person: one place per reason, in order (§3.3).
+    A cancer history with another malignancy feature goes to the acute oncology / MSCC team,
+    major trauma to the emergency department, everything else (several urgent concerns
+    together included) to a doctor today."""
+    places: list[SameDayPlace] = []
+    for t in screening.referred:
+        if t.tier != "same_day":
+            continue
+        place: SameDayPlace = (
+            "oncology"
+            if t.condition == "malignancy"
+            else "trauma"
+            if t.condition == "fracture"
+            else "doctor"
+        )
+        if place not in places:
+            places.append(place)
+    if screening.combined_by_count:
+        places.append("doctor")
+    return tuple(places)
+
+
+def mscc(screening: Screening) -> bool:
+    """Suspected cord compression in a person with cancer: the MSCC coordinator at once."""
+    return screening.tier_of("metastatic_cord_compression") == "emergency"
+
+
 def referral_where(urgency: Urgency, screening: Screening) -> str:
-    """Where the person goes and when, for the referral's urgency (§3.3)."""
+    """Where the person goes and when, for the referral's urgency (§3.3): the one wording the
+    card, the summary, the letter and the record read."""
     conditions = {t.condition for t in screening.referred if t.tier == urgency}
-    features = {f for t in screening.tiers for f in t.features}
     if urgency == "emergency":
-        if "cardiorespiratory" in conditions:
-            return "Call an ambulance now."
-        return "Send the person to the hospital emergency department now, to be seen within hours."
+        words = (
+            "Call an ambulance now."
+            if "cardiorespiratory" in conditions
+            else "Send the person to the hospital emergency department now, to be seen within "
+            "hours."
+        )
+        if "metastatic_cord_compression" in conditions:
+            words += " " + MSCC_COORDINATOR
+        return words
     if urgency == "same_day":
+        places = "; ".join(SAME_DAY_WORDS[p] for p in same_day_places(screening))
+        lead = SEVERAL_CONCERNS + " " if screening.combined_by_count else ""
         return (
-            "A doctor (GP or urgent care) today; the emergency department if the person is "
-            "very unwell. No exercise walking until seen; staying gently active is fine."
+            f"{lead}{places[:1].upper()}{places[1:]}. No exercise walking until seen; staying "
+            "gently active is fine."
         )
     if urgency == "urgent":
-        who = (
-            "The acute oncology or MSCC service, or a doctor,"
-            if "cancer_history" in features
-            else "A doctor"
-        )
-        return f"{who} within days, this week. No new exercise programme until seen."
+        return "A doctor within days, this week. No new exercise programme until seen."
     return "The GP or rheumatology, within weeks. The walking programme continues meanwhile."
 
 
@@ -100,8 +174,11 @@ def _found(screening: Screening, urgency: Urgency) -> str:
 
 def referral_reason(urgency: Urgency, screening: Screening) -> str:
     """The referral in words: what was found at each tier, and where the person goes."""
-    lines = [f"{URGENCY_WORDS[urgency]}: {_found(screening, urgency)}."]
+    tier = "urgent" if screening.combined_by_count else urgency
+    lines = [f"{URGENCY_WORDS[urgency]}: {_found(screening, tier)}."]
     for lower in ("same_day", "urgent", "routine"):
+        if lower == tier:
+            continue
         if lower != urgency and any(t.tier == lower for t in screening.referred):
             lines.append(f"Also {URGENCY_WORDS[lower].lower()}: {_found(screening, lower)}.")
     lines.append(referral_where(urgency, screening))
@@ -127,7 +204,7 @@ DECISION_NAMES: dict[Decision, str] = {
     Decision.EMERGENCY_REFERRAL: "Emergency referral",
     Decision.SAME_DAY_REFERRAL: "Same-day referral",
     Decision.URGENT_REFERRAL: "Urgent referral",
-    Decision.OUT_OF_SCOPE: "Out of scope (under 18)",
+    Decision.OUT_OF_SCOPE: "Out of scope (under 16)",
     Decision.SEVERE_FLARE: "Severe flare care",
     Decision.MODERATE_FLARE: "Moderate flare care",
     Decision.ALTERNATIVE_EXERCISE: "Another exercise instead of walking",
@@ -148,6 +225,8 @@ INDICATOR: dict[Decision, Indicator] = {
 FLAG_INDICATOR: dict[Flag, Indicator] = {
     Flag.SELF_HARM_CONCERN: "critical",
     Flag.CLINICIAN_REVIEW: "warning",
+    Flag.PERSISTENT_SEVERE_PAIN: "warning",
+    Flag.SUDDEN_SEVERE_PAIN_OLDER: "warning",
     Flag.PAIN_LEVEL_MISMATCH: "warning",
 }
 
@@ -156,7 +235,7 @@ HEADLINE: dict[Decision, str] = {
     Decision.EMERGENCY_REFERRAL: "Emergency referral: {conditions}",
     Decision.SAME_DAY_REFERRAL: "Same-day referral: {conditions}",
     Decision.URGENT_REFERRAL: "Urgent referral: {conditions}",
-    Decision.OUT_OF_SCOPE: "Out of scope: this tool is for adults aged 18 and over",
+    Decision.OUT_OF_SCOPE: "Out of scope: this tool is for people aged 16 and over",
     Decision.SEVERE_FLARE: "Severe flare: ease off but stay gently active; no walking dose",
     Decision.MODERATE_FLARE: "Moderate flare: {dose}",
     Decision.ALTERNATIVE_EXERCISE: (
@@ -184,8 +263,9 @@ ACTION: dict[Decision, str] = {
         "fine. A possible serious cause for the doctor to confirm, not a diagnosis."
     ),
     Decision.OUT_OF_SCOPE: (
-        "The WalkBack programme and this tool are for adults. Assess and manage back pain in "
-        "a young person with paediatric guidance; only safety advice is given here."
+        "The WalkBack programme and this tool are for people aged 16 and over. Assess and "
+        "manage back pain in a child with paediatric guidance; only safety advice is given "
+        "here."
     ),
     Decision.SEVERE_FLARE: (
         "Avoid doing too much for the first few days, but keep gently active: bed rest is "
@@ -221,8 +301,10 @@ MODERATE_NO_WALKING = (
 FLAG_CARD: dict[Flag, tuple[str, str]] = {
     Flag.SELF_HARM_CONCERN: (
         "Concern about self-harm: follow the urgent mental-health pathway today",
-        "Follow the local urgent mental-health pathway today and give crisis contacts. Do "
-        "not leave the person without a plan. This does not change the plan for the back.",
+        "Follow the local urgent mental-health pathway today and give the person the crisis "
+        "contacts (the clinic's crisis line and urgent mental-health contact, printable on a "
+        "discreet slip). Do not leave the person without a plan. This does not change the "
+        "plan for the back.",
     ),
     Flag.RED_FLAG_FEATURES_NOTED: (
         "Red-flag features noted: safety-net and re-screen at each visit",
@@ -231,10 +313,9 @@ FLAG_CARD: dict[Flag, tuple[str, str]] = {
     ),
     Flag.RED_FLAG_SAFETY_NET: (
         "Safety net: go over the get-help-now warning signs",
-        "Tell the person to go to hospital at once for any new bladder, bowel or sexual "
-        "change, numbness in the saddle area (including when wiping), hesitancy or a weak "
-        "stream, or worsening leg weakness or foot drop; and to see a doctor the same day for "
-        "fever with feeling unwell, or chest pain or fainting on exertion.",
+        "Go over the get-help-now signs on the person's sheet: the emergency signs of cauda "
+        "equina syndrome and a worsening deficit (hospital now), and the same-day and "
+        "this-week signs. Leg symptoms are where cauda equina syndrome is most often missed.",
     ),
     Flag.AXSPA_POSSIBLE: (
         "Possible axial spondyloarthritis: ask the GP about an HLA-B27 test",
@@ -344,6 +425,16 @@ FLAG_CARD: dict[Flag, tuple[str, str]] = {
         "Already active: keep it up",
         "Already meets activity guidance with other exercise: keep it; walking adds variety.",
     ),
+    Flag.PERSISTENT_SEVERE_PAIN: (
+        "Severe pain for over six weeks: a medical review (GP) this week",
+        "Arrange a medical review with the GP this week, and re-screen the red flags: no "
+        "improvement after 4–6 weeks of appropriate care is itself a malignancy feature.",
+    ),
+    Flag.SUDDEN_SEVERE_PAIN_OLDER: (
+        "Sudden severe pain at 60 or over: rule out non-spinal causes first",
+        "Before treating this as a flare, ask about an abdominal aortic aneurysm (pulsatile "
+        "mass, smoker, known aneurysm, faintness) and other causes from outside the spine.",
+    ),
     Flag.PAIN_LEVEL_MISMATCH: (
         "Re-check the pain rating: it disagrees with the flare level",
         "The entered flare level and the pain rating are two or more bands apart, so the "
@@ -371,9 +462,14 @@ def _fit(summary: str) -> str:
 
 
 def _conditions(screening: Screening, urgency: Urgency) -> str:
-    names = [CONDITION_INFO[t.condition].name for t in screening.referred if t.tier == urgency]
+    """The conditions that set the referral's tier, named for a headline; several urgent
+    conditions that together make a same-day concern are said to be together."""
+    together = urgency == "same_day" and screening.combined_by_count
+    tier = "urgent" if together else urgency
+    names = [CONDITION_INFO[t.condition].name for t in screening.referred if t.tier == tier]
     text = ", ".join(names)
-    return text if len(text) <= 100 else f"{names[0]} and {len(names) - 1} more"
+    text = text if len(text) <= 80 else f"{names[0]} and {len(names) - 1} more"
+    return f"several concerns together ({text})" if together else text
 
 
 @cache
@@ -409,7 +505,8 @@ def decision_card(
     else:
         detail = f"**Why:** {reason}.\n\n{ACTION[decision]}"
     if next_dose is not None:
-        detail += f"\n\n**Dose until the next review:** {dose}."
+        label, words = walking_line(decision, next_dose)
+        detail += f"\n\n**{label}:** {words}."
     if resume_dose is not None:
         resume = describe_dose(resume_dose)
         detail += f"\n\n**Once the flare settles, resume at:** {resume}."

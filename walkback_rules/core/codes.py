@@ -1,4 +1,4 @@
-"""The codes of the clinical specification (ruleset 2.0, §2, §3, §5 and §7).
+"""The codes of the clinical specification (ruleset 2.1, §2, §3, §5 and §7).
 
 Every code the contract uses is spelled here once, as a `Literal`, with the same codes as
 tuples in the specification's order for forms and checks.
@@ -9,9 +9,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal, get_args
 
-RULESET_VERSION = "2.0"
+RULESET_VERSION = "2.1"
 # Every ruleset this product has released; a record names one of these (spec §11).
-RELEASED_RULESETS = ("1.0", "2.0")
+RELEASED_RULESETS = ("1.0", "2.0", "2.1")
 
 FlareLevel = Literal["none", "mild", "moderate", "severe"]
 Visit = Literal["initial", "review"]
@@ -130,6 +130,8 @@ class Flag(StrEnum):
     PREGNANCY_POSTPARTUM = "PREGNANCY_POSTPARTUM"
     RECENT_SPINAL_SURGERY = "RECENT_SPINAL_SURGERY"
     ALREADY_ACTIVE = "ALREADY_ACTIVE"
+    PERSISTENT_SEVERE_PAIN = "PERSISTENT_SEVERE_PAIN"
+    SUDDEN_SEVERE_PAIN_OLDER = "SUDDEN_SEVERE_PAIN_OLDER"
     PAIN_LEVEL_MISMATCH = "PAIN_LEVEL_MISMATCH"
 
 

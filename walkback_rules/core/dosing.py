@@ -99,16 +99,36 @@ def can_progress(dose: Dose, tolerance: WalkingTolerance) -> bool:
     return not target_met(dose) and not capped(dose, tolerance)
 
 
-def progression_step(dose: Dose, tolerance: WalkingTolerance) -> Dose:
-    """One step up: more walks first (or only, when walk length is limited), then longer.
+def shared(dose: Dose) -> Dose:
+    """The week's minutes shared over one more walk: the smallest multiple of 5 minutes that
+    keeps the week's total, and never under 30 (1 × 150 → 2 × 75, 3 × 45 → 4 × 35)."""
+    walks, minutes = dose
+    total = walks * minutes
+    more = walks + 1
+    share = -(-total // (more * MINUTES_STEP)) * MINUTES_STEP  # rounded up to a multiple of 5
+    return Dose(more, max(TARGET_MINUTES, share))
 
-    A step never lowers either number, and never takes walks above 7 or minutes above 30.
+
+def is_sharing_step(before: Dose, after: Dose) -> bool:
+    """Whether a step up spread the same week over one more, shorter walk."""
+    return after.walks == before.walks + 1 and after.minutes < before.minutes
+
+
+def progression_step(dose: Dose, tolerance: WalkingTolerance) -> Dose:
+    """One step up (§4): more walks first (or only, when walk length is limited), then longer.
+
+    Walks longer than 30 minutes are not multiplied: the week's minutes are shared over one
+    more walk. A step never lowers the walks or the week's total; only the sharing step
+    lowers the minutes of a walk, and never below 30. Walks never go above 7 and minutes
+    are never raised above 30.
     """
     walks, minutes = dose
     if tolerance == "duration_limited":
         return Dose(walks + 1 if walks < MAX_PROGRESSED_WALKS else walks, minutes)
-    if walks < TARGET_WALKS:
+    if walks < TARGET_WALKS and minutes <= TARGET_MINUTES:
         return Dose(walks + 1, minutes)
+    if walks < TARGET_WALKS:
+        return shared(dose)
     return Dose(walks, max(minutes, min(minutes + MINUTES_STEP, TARGET_MINUTES)))
 
 

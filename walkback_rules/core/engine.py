@@ -132,9 +132,14 @@ def recommend(
     referral = referral_for(screening)
 
     trace: list[TraceEntry] = []
+    emergency = decision is Decision.EMERGENCY_REFERRAL
     for i, rule in enumerate(decision_rules):
         if i == decided_at:
             fired, reason = True, rule.if_true(facts)
+        elif emergency and i > decided_at and rule.reads_consultation:
+            # An emergency needs only what decides it (§2, invariant 12): the rules that read
+            # the flare, the walking or the history are not read, whether or not they were asked.
+            fired, reason = False, f"not read: {decided.id} ({decision.value}) decides first"
         elif i > decided_at and rule.holds(facts):
             fired = False
             reason = f"{rule.if_true(facts)} — but {decided.id} ({decision.value}) decides first"

@@ -1,6 +1,6 @@
 """The input and output contract of the rules: `Assessment` in, `Recommendation` out.
 
-Field names and codes are exactly those of the clinical specification (ruleset 2.0, §2 and
+Field names and codes are exactly those of the clinical specification (ruleset 2.1, §2 and
 §8). Input models are strict: a wrong type is an error, never silently coerced, and an
 unknown field is an error so that a typo in a clinical form cannot pass unnoticed. The rules
 that tie two fields together are one table, `CROSS_FIELD_RULES`, read top to bottom.
@@ -35,6 +35,7 @@ from .codes import (
     Visit,
     WalkingTolerance,
 )
+from .screens import screen
 
 
 def _choices(values: tuple[str, ...]) -> str:
@@ -144,15 +145,36 @@ def _unique(value: list[str]) -> list[str]:
     return value
 
 
+# §2: these three may be left out (never null) when a screen reaches the emergency tier.
+NOT_ASKED_IN_AN_EMERGENCY = ("previous_episodes", "flare", "walking")
+
+
+def _not_null(value: Any) -> Any:
+    """An explicit null where the contract allows only leaving the field out (§2)."""
+    if value is None:
+        raise PydanticCustomError("null_not_allowed", "must not be null")
+    return value
+
+
+def reaches_emergency(red_flags: Any, exercise_screen: Any) -> bool:
+    """Whether the ticked features reach the emergency tier (§3): the only case in which
+    `previous_episodes`, `flare` and `walking` may be left out."""
+    return screen(red_flags, exercise_screen).highest == "emergency"
+
+
 class Assessment(BaseModel):
     """One consultation's findings: the input of `recommend()` (specification §2)."""
 
     model_config = _INPUT
 
-    age: int = _int(0, 120, "Age in years; under 18 is out of scope.")
+    age: int = _int(0, 120, "Age in years; under 16 is out of scope.")
     visit: Visit = _field(_choices(VISITS), "First consultation or a review.", default="initial")
-    previous_episodes: int = _int(
-        0, 1000, "Episodes of low back pain before the current or most recent one."
+    previous_episodes: int | None = _field(
+        whole(0, 1000),
+        "Episodes of low back pain before the current or most recent one.",
+        default=None,
+        ge=0,
+        le=1000,
     )
     episode_weeks: int | None = _int(
         0,
@@ -164,12 +186,15 @@ class Assessment(BaseModel):
     usual_pain: int | None = _int(
         0, 10, "The person's usual pain between flares.", null=True, default=None
     )
-    flare: Flare = _field(
-        "an object with level, pain_now and days_since_onset", "The current flare-up."
+    flare: Flare | None = _field(
+        "an object with level, pain_now and days_since_onset",
+        "The current flare-up.",
+        default=None,
     )
-    walking: Walking = _field(
+    walking: Walking | None = _field(
         "an object with walks_per_week, minutes_per_walk and weeks_at_current_dose",
         "The current walking dose.",
+        default=None,
     )
     baseline_walks_per_week: int | None = _int(
         0,
@@ -237,6 +262,7 @@ class Assessment(BaseModel):
     spinal_surgery_within_6_months: bool = _flag("Spinal surgery in the last 6 months.")
     falls_last_year: bool = _flag("One or more falls in the last 12 months.")
 
+    _given = field_validator("previous_episodes", "flare", "walking", mode="after")(_not_null)
     _unique_red_flags = field_validator("red_flags", mode="after")(_unique)
     _unique_exercise = field_validator("exercise_screen", mode="after")(_unique)
 
@@ -286,6 +312,7 @@ def _above(axis: str) -> CrossFieldRule:
         lambda a: (
             a.last_progression is not None
             and a.last_progression.previous_dose is not None
+            and a.walking is not None
             and getattr(a.last_progression.previous_dose, axis) > getattr(a.walking, axis)
         ),
         lambda a: f"must not be above the current walking.{axis} ({getattr(a.walking, axis)})",
@@ -294,7 +321,7 @@ def _above(axis: str) -> CrossFieldRule:
 
 def _not_below(a: Reader) -> bool:
     last = a.last_progression
-    if last is None or last.previous_dose is None:
+    if last is None or last.previous_dose is None or a.walking is None:
         return False
     before, now = last.previous_dose, a.walking
     return bool(
@@ -303,17 +330,42 @@ def _not_below(a: Reader) -> bool:
     )
 
 
+def _required_unless_emergency(field: str) -> CrossFieldRule:
+    # The screens are read as they stand; `validation` blanks a screen that carries an error,
+    # so a list with a bad code never counts as reaching an emergency (§2).
+    return CrossFieldRule(
+        field,
+        (field,),
+        lambda a: (
+            getattr(a, field) is None and not reaches_emergency(a.red_flags, a.exercise_screen)
+        ),
+        lambda a: "required unless the screens reach an emergency: " + REQUIRED_ALLOWED[field],
+    )
+
+
+REQUIRED_ALLOWED = {
+    "previous_episodes": whole(0, 1000),
+    "flare": "an object with level, pain_now and days_since_onset",
+    "walking": "an object with walks_per_week, minutes_per_walk and weeks_at_current_dose",
+}
+
 CROSS_FIELD_RULES: tuple[CrossFieldRule, ...] = (
+    *(_required_unless_emergency(f) for f in NOT_ASKED_IN_AN_EMERGENCY),
     CrossFieldRule(
         "flare.days_since_onset",
         ("flare.level", "flare.days_since_onset"),
-        lambda a: a.flare.level != "none" and a.flare.days_since_onset is None,
+        lambda a: (
+            a.flare is not None and a.flare.level != "none" and a.flare.days_since_onset is None
+        ),
         lambda a: f'required when flare.level is "{a.flare.level}": {whole(0, 3650)}',
     ),
     CrossFieldRule(
         "walking.minutes_per_walk",
         ("walking.walks_per_week", "walking.minutes_per_walk"),
-        lambda a: (a.walking.walks_per_week == 0) != (a.walking.minutes_per_walk == 0),
+        lambda a: (
+            a.walking is not None
+            and (a.walking.walks_per_week == 0) != (a.walking.minutes_per_walk == 0)
+        ),
         lambda a: (
             "must be 0 when walking.walks_per_week is 0"
             if a.walking.walks_per_week == 0
@@ -328,8 +380,14 @@ CROSS_FIELD_RULES: tuple[CrossFieldRule, ...] = (
     CrossFieldRule(
         "last_progression",
         ("last_progression", "walking.walks_per_week"),
-        lambda a: a.last_progression is not None and a.walking.walks_per_week == 0,
-        lambda a: "must be null when walking.walks_per_week is 0 (no step up without walking)",
+        lambda a: (
+            a.last_progression is not None and (a.walking is None or a.walking.walks_per_week == 0)
+        ),
+        lambda a: (
+            "must be null when walking is left out (no step up without walking)"
+            if a.walking is None
+            else "must be null when walking.walks_per_week is 0 (no step up without walking)"
+        ),
     ),
     CrossFieldRule(
         "last_progression.settled_within_24h",

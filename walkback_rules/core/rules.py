@@ -1,4 +1,4 @@
-"""The rule table a clinician reviews (specification §4, §5 and §7, ruleset 2.0).
+"""The rule table a clinician reviews (specification §4, §5 and §7, ruleset 2.1).
 
 Each rule is data plus a one-line predicate: a stable id (never renumbered; the ids of
 ruleset 1.0 are retired and stay out of use), a title, what it sets, reasons in the
@@ -34,10 +34,13 @@ from .dosing import (
     target_met,
 )
 from .evidence import evidence_level
-from .models import Assessment, NextDose, Span
+from .models import Assessment, Flare, NextDose, Span, Walking
 from .screens import AXSPA_POSSIBLE_CRITERIA, FEATURES, screen
 
-ADULT_AGE = 18
+SCOPE_AGE = 16  # NICE NG59: people aged 16 and over
+TRIAL_ADULT_AGE = 18  # the trial enrolled adults
+SUDDEN_PAIN_AGE = 60  # sudden severe pain at this age or over: think of an aneurysm first
+SUDDEN_PAIN_DAYS = 2
 OLDER_ADULT_AGE = 65
 HIGH_RISK_EPISODES = 2  # more than this many previous episodes
 PHQ2_POSITIVE = 3
@@ -54,6 +57,13 @@ RETIRED_IDS = frozenset(
 )
 
 
+# What the rules derive from when an emergency left `flare` or `walking` out (§2). Only the
+# emergency rule decides then, and the engine reports every later rule as not read, so
+# these stand-ins never reach an output (invariant 12).
+_NOT_ASKED_FLARE = Flare(level="none", pain_now=0)
+_NOT_ASKED_WALKING = Walking(walks_per_week=0, minutes_per_walk=0)
+
+
 class Facts:
     """Everything the rules read about one person, derived once from the `Assessment` (§4)."""
 
@@ -64,6 +74,8 @@ class Facts:
         "chronic",
         "decision",
         "dose",
+        "episodes",
+        "flare",
         "flare_days",
         "implied",
         "level",
@@ -72,11 +84,15 @@ class Facts:
         "screening",
         "settled",
         "unsettled",
+        "walking",
     )
 
     def __init__(self, a: Assessment) -> None:
         self.a = a
-        flare, walking, last = a.flare, a.walking, a.last_progression
+        self.flare = flare = a.flare or _NOT_ASKED_FLARE
+        self.walking = walking = a.walking or _NOT_ASKED_WALKING
+        self.episodes = a.previous_episodes or 0
+        last = a.last_progression
         self.screening = screen(a.red_flags, a.exercise_screen)
         self.implied = implied_level(flare.pain_now, a.usual_pain)
         self.level, self.mismatch = effective_level(flare.level, self.implied)
@@ -96,7 +112,7 @@ class Facts:
     @property
     def too_soon(self) -> bool:
         """0 weeks at a dose that could still progress (unknown weeks count as established)."""
-        return self.a.walking.weeks_at_current_dose == 0 and self.can_progress
+        return self.walking.weeks_at_current_dose == 0 and self.can_progress
 
     @property
     def next_step(self) -> Dose:
@@ -111,11 +127,20 @@ class Facts:
         return step_back(self.dose, self.a.walking_tolerance)
 
     @property
-    def resume(self) -> Dose | None:
-        """The dose to return to once a flare settles (§4), or None."""
+    def pre_flare(self) -> Dose | None:
+        """The dose before the flare (§4): after an unsettled last step, the dose before it
+        (or one step back); otherwise the current dose. None without a walking dose."""
         if self.dose.walks == 0 or self.a.walking_tolerance == "not_tolerated":
             return None
         return self.back_dose if self.unsettled else self.dose
+
+    def resume(self, severe: bool) -> Dose | None:
+        """The dose to return to once a flare settles (§4): the pre-flare dose after a
+        moderate flare, one step back from it after a severe one (a graded return)."""
+        pre = self.pre_flare
+        if pre is None or not severe:
+            return pre
+        return step_back(pre, self.a.walking_tolerance)
 
 
 def derive(a: Assessment) -> Facts:
@@ -134,7 +159,7 @@ def dose_words(dose: Dose) -> str:
 
 def _level(f: Facts) -> str:
     """How the flare level was read: "moderate (entered moderate; pain 5/10, implies moderate)"."""
-    flare, usual = f.a.flare, f.a.usual_pain
+    flare, usual = f.flare, f.a.usual_pain
     against = f" against usual {usual}/10" if usual is not None else ""
     return (
         f"{f.level} (entered {flare.level}; pain {flare.pain_now}/10{against} implies {f.implied})"
@@ -154,8 +179,12 @@ def _tiers(f: Facts, tier: str) -> str:
 
 
 def _highest(f: Facts) -> str:
-    top = f.screening.highest
-    return "nothing ticked in either screen" if top is None else f"highest tier is {top}"
+    top = f.screening.combined
+    if top is None:
+        return "nothing ticked in either screen"
+    if f.screening.combined_by_count:
+        return "combined tier is same_day: two or more urgent conditions together"
+    return f"combined tier is {top}"
 
 
 def _last_step(f: Facts) -> str:
@@ -170,7 +199,7 @@ def _last_step(f: Facts) -> str:
 
 
 def _weeks(f: Facts) -> str:
-    weeks = f.a.walking.weeks_at_current_dose
+    weeks = f.walking.weeks_at_current_dose
     return "unknown (counted as established)" if weeks is None else str(weeks)
 
 
@@ -216,6 +245,8 @@ def trial_reasons(f: Facts) -> list[str]:
     reasons = []
     if f.chronic:
         reasons.append("chronic pain (12 weeks or more)")
+    if a.age < TRIAL_ADULT_AGE:
+        reasons.append(f"age {a.age}: the trial enrolled adults")
     if a.visit == "initial" and f.dose.walks >= TRIAL_EXCLUDED_WALKS:
         reasons.append(f"already walking {f.dose.walks} times a week at the first visit")
     if (
@@ -226,6 +257,11 @@ def trial_reasons(f: Facts) -> list[str]:
         reasons.append(f"walked {a.baseline_walks_per_week} times a week at the first visit")
     if a.visit == "initial" and f.level != "none":
         reasons.append(f"in a {f.level} flare at the first visit, not recovered")
+    if a.visit == "initial" and a.episode_weeks is not None and a.episode_weeks >= 1:
+        reasons.append(
+            f"an episode of {a.episode_weeks} week{'s' if a.episode_weeks != 1 else ''} "
+            "at the first visit, not recovered"
+        )
     if a.walking_tolerance == "not_tolerated":
         reasons.append("cannot walk for exercise")
     if a.pregnant_or_postpartum:
@@ -271,6 +307,9 @@ class DecisionRule(Rule):
     condition: str  # the condition as the specification states it
     holds: Callable[[Facts], bool]
     outcome: Callable[[Facts], Outcome]
+    # Reads more than the screens and the age: the flare, the walking or the history, which
+    # an emergency may leave out (§2).
+    reads_consultation: bool = True
 
     @property
     def sets(self) -> str:
@@ -294,8 +333,8 @@ def _span(lo: int, hi: int) -> Span:
     return Span(min=lo, max=hi)
 
 
-def _resume(f: Facts) -> NextDose | None:
-    dose = f.resume
+def _resume(f: Facts, *, severe: bool) -> NextDose | None:
+    dose = f.resume(severe)
     return None if dose is None else exact(dose)
 
 
@@ -305,7 +344,15 @@ _NONE = Outcome()
 
 
 def _referral(tier: str) -> Callable[[Facts], bool]:
-    return lambda f: f.screening.highest == tier
+    return lambda f: f.screening.combined == tier
+
+
+def _same_day(f: Facts) -> str:
+    if f.screening.combined_by_count:
+        return (
+            f"two or more urgent conditions together make a same-day concern: {_tiers(f, 'urgent')}"
+        )
+    return f"same-day tier: {_tiers(f, 'same_day')}"
 
 
 DECISION_RULES: tuple[DecisionRule, ...] = (
@@ -313,7 +360,7 @@ DECISION_RULES: tuple[DecisionRule, ...] = (
         id="WB-R15",
         title="Emergency: hospital now",
         decision=Decision.EMERGENCY_REFERRAL,
-        condition="some condition's tier is emergency",
+        condition="the combined tier is emergency",
         holds=_referral("emergency"),
         outcome=lambda f: _NONE,
         if_true=lambda f: f"emergency tier: {_tiers(f, 'emergency')}",
@@ -326,53 +373,61 @@ DECISION_RULES: tuple[DecisionRule, ...] = (
             "features are weak diagnostic signs, so the tool says 'possible' and leaves the "
             "diagnosis to the receiving team."
         ),
+        reads_consultation=False,
     ),
     DecisionRule(
         id="WB-R16",
         title="Same day: a doctor today",
         decision=Decision.SAME_DAY_REFERRAL,
-        condition="the highest tier is same_day",
+        condition="the combined tier is same_day (two or more urgent conditions count as same_day)",
         holds=_referral("same_day"),
         outcome=lambda f: _NONE,
-        if_true=lambda f: f"same-day tier: {_tiers(f, 'same_day')}",
-        if_false=lambda f: f"no same-day tier is the highest ({_highest(f)})",
+        if_true=_same_day,
+        if_false=lambda f: f"the combined tier is not same_day ({_highest(f)})",
         source_ids=("ifompt-2020", "nice-cg109", "nice-cg95"),
         rationale=(
-            "Fever with a risk factor for spinal infection, and chest pain or fainting on "
-            "exertion, need a doctor the same day. No exercise walking until the person has "
-            "been seen; staying gently active is fine."
+            "Fever with a risk factor for spinal infection, chest pain or fainting on "
+            "exertion, a history of cancer with another malignancy feature (the acute "
+            "oncology / MSCC team within 24 hours) and major trauma (the emergency department "
+            "today) need to be seen the same day; so do two or more separate urgent concerns "
+            "together, because the combination raises the level of concern. No exercise "
+            "walking until the person has been seen; staying gently active is fine."
         ),
+        reads_consultation=False,
     ),
     DecisionRule(
         id="WB-R17",
         title="Urgent: a doctor within days",
         decision=Decision.URGENT_REFERRAL,
-        condition="the highest tier is urgent",
+        condition="the combined tier is urgent (exactly one condition at urgent)",
         holds=_referral("urgent"),
         outcome=lambda f: _NONE,
         if_true=lambda f: f"urgent tier: {_tiers(f, 'urgent')}",
-        if_false=lambda f: f"no urgent tier is the highest ({_highest(f)})",
+        if_false=lambda f: f"the combined tier is not urgent ({_highest(f)})",
         source_ids=("ifompt-2020", "nice-ng234", "nice-ng59"),
         rationale=(
-            "A combination of features suggesting malignancy, infection or fracture, or "
-            "unexplained breathlessness on exertion, needs a doctor within days. No new "
-            "programme until then; the receiving clinician sets the review."
+            "Two or more features suggesting malignancy without a cancer history, fever "
+            "alone or several infection risk factors, a fragility fracture, or unexplained "
+            "breathlessness on exertion need a doctor within days. No new programme until "
+            "then; the receiving clinician sets the review."
         ),
+        reads_consultation=False,
     ),
     DecisionRule(
         id="WB-R18",
-        title="Under 18: out of scope",
+        title="Under 16: out of scope",
         decision=Decision.OUT_OF_SCOPE,
-        condition="age < 18",
-        holds=lambda f: f.a.age < ADULT_AGE,
+        condition="age < 16",
+        holds=lambda f: f.a.age < SCOPE_AGE,
         outcome=lambda f: _NONE,
-        if_true=lambda f: f"age {f.a.age} is under 18: this tool is for adults",
-        if_false=lambda f: f"age {f.a.age} is 18 or over",
+        if_true=lambda f: f"age {f.a.age} is under 16: this tool is for people aged 16 and over",
+        if_false=lambda f: f"age {f.a.age} is 16 or over",
         source_ids=("walkback-lancet-2024", "nice-ng59"),
         rationale=(
-            "The trial enrolled adults only; back pain in a young person needs its own "
-            "assessment. Only safety flags are shown."
+            "NICE NG59 covers people aged 16 and over; back pain in a child needs its own "
+            "assessment. Only safety flags are shown, a low mood screen among them."
         ),
+        reads_consultation=False,
     ),
     DecisionRule(
         id="WB-R19",
@@ -380,15 +435,16 @@ DECISION_RULES: tuple[DecisionRule, ...] = (
         decision=Decision.SEVERE_FLARE,
         condition="effective level severe",
         holds=lambda f: f.level == "severe",
-        outcome=lambda f: Outcome(resume_dose=_resume(f), review_in_days=2),
+        outcome=lambda f: Outcome(resume_dose=_resume(f, severe=True), review_in_days=2),
         if_true=lambda f: f"effective flare level {_level(f)}",
         if_false=lambda f: f"effective flare level {_level(f)}: not severe",
         source_ids=("seed-verywell-2024", "acp-2017", "cochrane-heat-2006", "nice-ng59"),
         rationale=(
             "In a badly flared back, avoid doing too much but stay gently active (no bed "
             "rest); offer a cold or heat pack and a talk with the GP or pharmacist about pain "
-            "relief. The programme dose is paused, not lost: the resume dose says where to "
-            "restart. Review within 2–3 days (review_in_days is the earlier, 2)."
+            "relief. The programme dose is paused, not lost: the return is graded, one step "
+            "back from the dose before the flare. Review within 2–3 days (review_in_days is "
+            "the earlier, 2)."
         ),
     ),
     DecisionRule(
@@ -402,7 +458,7 @@ DECISION_RULES: tuple[DecisionRule, ...] = (
         holds=lambda f: f.level == "moderate",
         outcome=lambda f: Outcome(
             next_dose=None if f.a.walking_tolerance == "not_tolerated" else _SHORT_WALKS,
-            resume_dose=_resume(f),
+            resume_dose=_resume(f, severe=False),
             review_in_days=7,
         ),
         if_true=lambda f: f"effective flare level {_level(f)}",
@@ -593,18 +649,20 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         id="WB-F16",
         title="Safety net: the get-help-now signs",
         flag=Flag.RED_FLAG_SAFETY_NET,
-        condition="effective level is not none, or RED_FLAG_FEATURES_NOTED",
-        holds=lambda f, d: f.level != "none" or bool(f.screening.monitored),
-        if_true=lambda f: (
-            f"{f.level} flare: go over the warning signs"
-            if f.level != "none"
-            else "red-flag features noted: go over the warning signs"
+        condition=(
+            "effective level is not none, or RED_FLAG_FEATURES_NOTED, or leg symptoms, or a "
+            "stable neurological deficit"
         ),
-        if_false=lambda f: "no flare and no red-flag features noted",
+        holds=lambda f, d: bool(safety_net_reasons(f)),
+        if_true=lambda f: "; ".join(safety_net_reasons(f)) + ": go over the warning signs",
+        if_false=lambda f: (
+            "no flare, no red-flag features noted, no leg symptoms and no known deficit"
+        ),
         source_ids=("nice-ng59", "girft-ces-2023"),
         rationale=(
-            "Any flare, and any noted feature, is a moment to tell the person which "
-            "symptoms need help now, including the early signs of cauda equina syndrome."
+            "Any flare, any noted feature, and any leg symptoms or known deficit are a moment "
+            "to tell the person which symptoms need help now: sciatica is where the early "
+            "signs of cauda equina syndrome are most often missed."
         ),
     ),
     FlagRule(
@@ -648,13 +706,21 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         id="WB-F19",
         title="Chronic low back pain",
         flag=Flag.CHRONIC_PAIN,
-        condition="the episode or the flare has lasted 12 weeks or more",
-        holds=lambda f, d: f.chronic,
+        condition=(
+            "the episode or the flare has lasted 12 weeks or more, and no condition is at "
+            "routine or above"
+        ),
+        holds=lambda f, d: f.chronic and not f.screening.referred,
         if_true=lambda f: (
             f"episode {f.a.episode_weeks or 0} weeks, flare day {f.flare_days or 0}: "
             "12 weeks or more"
         ),
-        if_false=lambda f: "episode and flare shorter than 12 weeks",
+        if_false=lambda f: (
+            "a referral for a possible secondary cause comes first: chronic primary pain is "
+            "not named beside it"
+            if f.chronic
+            else "episode and flare shorter than 12 weeks"
+        ),
         source_ids=("who-clbp-2023", "nice-ng59"),
         rationale=(
             "Chronic primary low back pain calls for structured exercise, education and "
@@ -666,8 +732,9 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         title="Outside the trial population",
         flag=Flag.OUTSIDE_TRIAL_POPULATION,
         condition=(
-            "chronic; initial visit walking 3+ times a week; baseline 3+ walks; initial visit "
-            "in a flare; walking not tolerated; pregnant or postpartum; recent spinal surgery"
+            "chronic; under 18; initial visit walking 3+ times a week; baseline 3+ walks; "
+            "initial visit in a flare or an unresolved episode; walking not tolerated; "
+            "pregnant or postpartum; recent spinal surgery"
         ),
         holds=lambda f, d: bool(trial_reasons(f)),
         if_true=lambda f: "; ".join(trial_reasons(f)),
@@ -769,9 +836,9 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         title="High risk of recurrence",
         flag=Flag.HIGH_RECURRENCE_RISK,
         condition="previous_episodes > 2",
-        holds=lambda f, d: f.a.previous_episodes > HIGH_RISK_EPISODES,
-        if_true=lambda f: f"{f.a.previous_episodes} previous episodes, more than 2",
-        if_false=lambda f: f"{f.a.previous_episodes} previous episodes, 2 or fewer",
+        holds=lambda f, d: f.episodes > HIGH_RISK_EPISODES,
+        if_true=lambda f: f"{f.episodes} previous episodes, more than 2",
+        if_false=lambda f: f"{f.episodes} previous episodes, 2 or fewer",
         source_ids=("machado-2017", "walkback-lancet-2024"),
         rationale=(
             "More than two previous episodes about triples the odds of a recurrence; a note "
@@ -947,16 +1014,66 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         rationale="Already meets activity guidance: keep it; walking adds variety.",
     ),
     FlagRule(
+        id="WB-F42",
+        title="Severe pain for more than six weeks",
+        flag=Flag.PERSISTENT_SEVERE_PAIN,
+        condition="effective level severe with flare days > 42",
+        holds=lambda f, d: persistent_severe(f),
+        if_true=lambda f: f"a severe flare on day {f.flare_days}, beyond 6 weeks",
+        if_false=lambda f: (
+            f"effective level {f.level}"
+            if f.level != "severe"
+            else f"a severe flare on day {f.flare_days}, within 6 weeks"
+            if f.flare_days is not None
+            else "a severe flare with no onset day recorded"
+        ),
+        source_ids=("nice-ng59", "ifompt-2020"),
+        rationale=(
+            "Severe pain that has not eased in six weeks needs a medical opinion this week, "
+            "and no improvement after 4–6 weeks is itself a feature to screen for."
+        ),
+    ),
+    FlagRule(
+        id="WB-F43",
+        title="Sudden severe pain at 60 or over",
+        flag=Flag.SUDDEN_SEVERE_PAIN_OLDER,
+        condition=(
+            "age ≥ 60, effective level severe, flare days ≤ 2 or not recorded, nothing "
+            "ticked in either screen"
+        ),
+        holds=lambda f, d: sudden_severe_older(f),
+        if_true=lambda f: (
+            f"age {f.a.age}, severe pain "
+            + ("with no onset day recorded" if f.flare_days is None else f"on day {f.flare_days}")
+            + ", and nothing ticked in either screen"
+        ),
+        if_false=lambda f: (
+            f"age {f.a.age}, under 60"
+            if f.a.age < SUDDEN_PAIN_AGE
+            else f"effective level {f.level}"
+            if f.level != "severe"
+            else f"a severe flare on day {f.flare_days}, beyond day 2"
+            if f.flare_days is not None and f.flare_days > SUDDEN_PAIN_DAYS
+            else "features ticked in a screen: the screens cover it"
+        ),
+        source_ids=("ifompt-2020", "team"),
+        rationale=(
+            "In an older person, sudden severe back pain can come from outside the spine, an "
+            "abdominal aortic aneurysm above all: ask about it before treating the pain as a "
+            "flare."
+        ),
+    ),
+    FlagRule(
         id="WB-F41",
         title="Pain rating and flare level disagree",
         flag=Flag.PAIN_LEVEL_MISMATCH,
         condition="entered and implied levels two or more bands apart (§4)",
         holds=lambda f, d: f.mismatch,
         if_true=lambda f: (
-            f"entered {f.a.flare.level} but the pain rating implies {f.implied}: two or more "
+            f"entered {f.flare.level} but the pain rating implies {f.implied}: two or more "
             f"bands apart, so {f.level} is used; re-check both before printing"
         ),
-        if_false=lambda f: f"entered {f.a.flare.level} and implied {f.implied} agree",
+        if_false=lambda f: f"entered {f.flare.level} and implied {f.implied} agree",
         source_ids=("team",),
         rationale=(
             "A large gap between the judged flare level and the pain rating may be an entry "
@@ -964,6 +1081,38 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         ),
     ),
 )
+
+
+def safety_net_reasons(f: Facts) -> list[str]:
+    """Each reason of the RED_FLAG_SAFETY_NET flag (§7) that holds for this person."""
+    a = f.a
+    reasons = []
+    if f.level != "none":
+        reasons.append(f"{f.level} flare")
+    if f.screening.monitored:
+        reasons.append("red-flag features noted")
+    if a.leg_symptoms != "none":
+        reasons.append(f"leg symptoms {a.leg_symptoms.replace('_', ' ')}")
+    if a.stable_neuro_deficit:
+        reasons.append("a known neurological deficit")
+    return reasons
+
+
+def persistent_severe(f: Facts) -> bool:
+    """A severe flare that has lasted more than six weeks (§7 PERSISTENT_SEVERE_PAIN)."""
+    return f.level == "severe" and f.flare_days is not None and f.flare_days > LONG_FLARE_DAYS
+
+
+def sudden_severe_older(f: Facts) -> bool:
+    """Sudden severe pain at 60 or over with nothing ticked (§7 SUDDEN_SEVERE_PAIN_OLDER)."""
+    a = f.a
+    return (
+        a.age >= SUDDEN_PAIN_AGE
+        and f.level == "severe"
+        and (f.flare_days is None or f.flare_days <= SUDDEN_PAIN_DAYS)
+        and not a.red_flags
+        and not a.exercise_screen
+    )
 
 
 def _startback_words(f: Facts) -> str:
@@ -982,6 +1131,7 @@ ALLOWED_FLAGS: dict[Decision, frozenset[Flag]] = {
     Decision.OUT_OF_SCOPE: frozenset(
         {
             Flag.SELF_HARM_CONCERN,
+            Flag.DEPRESSION_SCREEN_POSITIVE,
             Flag.RED_FLAG_FEATURES_NOTED,
             Flag.RED_FLAG_SAFETY_NET,
             Flag.PAIN_LEVEL_MISMATCH,

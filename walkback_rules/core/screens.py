@@ -190,6 +190,7 @@ AXSPA_CRITERIA = frozenset(
 )
 AXSPA_REFERRAL_CRITERIA = 4  # NICE NG65: 4 or more refer; exactly 3, test HLA-B27 first
 AXSPA_POSSIBLE_CRITERIA = 3
+SEVERAL_URGENT = 2  # conditions at urgent that together make a same-day concern (§3.3)
 
 Ticked = frozenset[str]
 
@@ -276,10 +277,11 @@ TIER_RULES: tuple[TierRule, ...] = (
         INFECTION_RISKS,
     ),
     TierRule(
-        "WB-S09",
+        "WB-S21",
         "malignancy",
-        "urgent",
-        "past or current cancer with 1 or more of the other five features",
+        "same_day",
+        "past or current cancer with 1 or more of the other five features (acute oncology / "
+        "MSCC team within 24 hours)",
         lambda t: "cancer_history" in t and _n(t, CANCER_OTHERS) >= 1,
         CANCER_OTHERS | {"cancer_history"},
     ),
@@ -308,12 +310,20 @@ TIER_RULES: tuple[TierRule, ...] = (
         CANCER_OTHERS,
     ),
     TierRule(
-        "WB-S13",
+        "WB-S22",
+        "fracture",
+        "same_day",
+        "recent significant trauma (emergency department today for assessment and imaging)",
+        lambda t: "fracture_major_trauma" in t,
+        frozenset({"fracture_major_trauma"}),
+    ),
+    TierRule(
+        "WB-S23",
         "fracture",
         "urgent",
-        "significant trauma, or minor trauma with osteoporosis or corticosteroids",
-        lambda t: "fracture_major_trauma" in t or "fracture_fragility" in t,
-        frozenset({"fracture_major_trauma", "fracture_fragility"}),
+        "minor trauma, lifting or a strain with osteoporosis or corticosteroids",
+        lambda t: "fracture_fragility" in t,
+        frozenset({"fracture_fragility"}),
     ),
     TierRule(
         "WB-S14",
@@ -397,12 +407,27 @@ class Screening:
 
     @property
     def highest(self) -> Tier | None:
+        """The highest tier any single condition reaches."""
         return self.tiers[0].tier if self.tiers else None
 
     @property
+    def combined_by_count(self) -> bool:
+        """Two or more conditions at urgent and none higher: together a same-day concern."""
+        return (
+            self.highest == "urgent"
+            and sum(t.tier == "urgent" for t in self.tiers) >= SEVERAL_URGENT
+        )
+
+    @property
+    def combined(self) -> Tier | None:
+        """The combined tier (§3.3): the highest tier, raised to same_day by several urgent
+        conditions together. Each condition keeps its own tier."""
+        return "same_day" if self.combined_by_count else self.highest
+
+    @property
     def urgency(self) -> Urgency | None:
-        """The referral's urgency: the highest tier, when it is routine or above."""
-        top = self.highest
+        """The referral's urgency: the combined tier, when it is routine or above."""
+        top = self.combined
         return top if top is not None and top != "monitor" else None
 
     @property

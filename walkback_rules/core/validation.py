@@ -152,6 +152,11 @@ def field_errors(exc: ValidationError, model: type[BaseModel] = Assessment) -> l
             message = f"required: {allowed}" if allowed else "required"
         elif kind in ("model_type", "model_attributes_type", "dict_type") and not loc:
             message = f"must be a JSON object with the record's fields; got {_shown(err['input'])}"
+        elif kind == "null_not_allowed":
+            message = (
+                f"must be {allowed}, not null (it may be left out, only when the screens "
+                "reach an emergency)"
+            )
         elif kind in ("duplicate_code", "union_tag_invalid", "union_tag_not_found"):
             message = err["msg"]
         elif allowed:
@@ -173,15 +178,18 @@ def _prefixed(loc: tuple[int | str, ...], field: str) -> str:
 class _Raw:
     """Raw JSON data read through attributes, with each model's defaults for absent keys."""
 
-    __slots__ = ("_data", "_model")
+    __slots__ = ("_blank", "_data", "_model")
 
-    def __init__(self, data: Mapping[str, Any], model: type[BaseModel]) -> None:
+    def __init__(
+        self, data: Mapping[str, Any], model: type[BaseModel], blank: frozenset[str] = frozenset()
+    ) -> None:
         self._data = data
         self._model = model
+        self._blank = blank  # fields with an error, read as their default
 
     def __getattr__(self, name: str) -> Any:
         info = self._model.model_fields[name]
-        if name in self._data:
+        if name in self._data and name not in self._blank:
             value = self._data[name]
         else:
             value = info.get_default(call_default_factory=True)
@@ -208,7 +216,9 @@ def cross_field_errors(data: Any, errors: list[FieldError]) -> list[FieldError]:
         return []
     bad = {e.field.split("[")[0] for e in errors}
     known = {(e.field, e.message) for e in errors}
-    raw = _Raw(data, Assessment)
+    # A field with an error reads as its default: a screen that carries an error never
+    # counts as reaching an emergency (§2); every rule that reads such a field is skipped.
+    raw = _Raw(data, Assessment, frozenset(b.split(".")[0] for b in bad))
     found: list[FieldError] = []
     for rule in CROSS_FIELD_RULES:
         if any(_touches(p, bad) for p in rule.reads):

@@ -15,7 +15,7 @@ so that no two places word the same instruction.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
 from ..clinic import (
     CLINIC_MAX,
@@ -211,6 +211,11 @@ class HandoutOptions:
     urgent_line: str = ""
     doctor: Doctor = "GP"
     clinician: str = ""
+    crisis_line: str = ""  # for a concern about self-harm (the contacts slip)
+    mental_health: str = ""
+    # When the person was assessed, with its time zone: the letter and the emergency
+    # team's box print it.
+    assessed_at: datetime | None = None
 
     @classmethod
     def from_settings(cls, settings: ClinicSettings, **chosen: object) -> HandoutOptions:
@@ -223,6 +228,8 @@ class HandoutOptions:
             urgent_line=settings.urgent_line,
             doctor=settings.doctor,
             clinician=settings.clinician,
+            crisis_line=settings.crisis_line,
+            mental_health=settings.mental_health,
         )
         return replace(base, **chosen)  # type: ignore[arg-type]
 
@@ -240,6 +247,9 @@ class HandoutOptions:
             "urgent_line": self.urgent_line,
             "doctor": self.doctor,
             "clinician": self.clinician,
+            "crisis_line": self.crisis_line,
+            "mental_health": self.mental_health,
+            "assessed_at": None if self.assessed_at is None else self.assessed_at.isoformat(),
         }
 
     @classmethod
@@ -260,6 +270,13 @@ class HandoutOptions:
             urgent_line=str(data.get("urgent_line", "")),
             doctor="family doctor" if data.get("doctor") == "family doctor" else "GP",
             clinician=str(data.get("clinician", "")),
+            crisis_line=str(data.get("crisis_line", "")),
+            mental_health=str(data.get("mental_health", "")),
+            assessed_at=(
+                None
+                if data.get("assessed_at") is None
+                else datetime.fromisoformat(str(data["assessed_at"]))
+            ),
         )
 
     def ambulance(self) -> str:

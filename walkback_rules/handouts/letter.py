@@ -1,8 +1,11 @@
 """The referral letter: one page for the team a person is sent to.
 
-It states what was found and the tier, what the person was told, when they were assessed,
-by whom and where, and what else was noted. Clinical words only: no patient-facing text
-and no medicine names. The same facts head the emergency sheet the person carries.
+It states what was found and the tier, when each symptom began, the examination findings,
+what the person was told, when (with the time zone) they were assessed, by whom and where,
+and what else was noted. The product is pseudonymous: name, date of birth and identifier
+are blank lines completed by hand, and the clinician signs it. Clinical words only: no
+patient-facing text and no medicine names. The same facts head the emergency sheet the
+person carries.
 """
 
 from __future__ import annotations
@@ -12,10 +15,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ..clinic import Doctor
-from ..core.cards import URGENCY_WORDS
+from ..consultation.visit import VisitDetails
+from ..core.cards import URGENCY_WORDS, SameDayPlace, mscc, same_day_places
 from ..core.codes import Urgency
 from ..core.models import Assessment, Recommendation
-from ..core.screens import CONDITION_INFO, FEATURES, screen
+from ..core.screens import CONDITION_INFO, FEATURES, Screening, screen
 from ..handover import also_noted
 from .content import HandoutOptions
 
@@ -23,34 +27,50 @@ if TYPE_CHECKING:  # pragma: no cover
     from fpdf import FPDF
 
 
-def told(urgency: Urgency, doctor: Doctor) -> str:
-    """What the person was told, by the referral's tier, in the receiving team's words. The
-    patient's own sheet says the same in plain words (content.referral_section)."""
+def _same_day_told(place: SameDayPlace, doctor: Doctor) -> str:
     return {
-        "emergency": (
+        "doctor": f"to see a doctor ({doctor} or urgent care) today, or the emergency "
+        "department if very unwell",
+        "oncology": "to be seen by the acute oncology / MSCC team within 24 hours",
+        "trauma": "to go to the emergency department today for assessment and imaging",
+    }[place]
+
+
+def told(urgency: Urgency, doctor: Doctor, screening: Screening) -> str:
+    """What the person was told, by the referral's tier and where §3.3 sends them, in the
+    receiving team's words. The patient's own sheet says the same in plain words
+    (content.referral_section); both follow the core's `same_day_places`."""
+    if urgency == "emergency":
+        words = (
             "to go to a hospital emergency department now, and not to start the walking "
             "programme until assessed"
-        ),
-        "same_day": (
-            f"to see a doctor ({doctor} or urgent care) today, or the emergency department "
-            "if very unwell; no exercise walking until seen, gentle activity only"
-        ),
-        "urgent": (
+        )
+        if mscc(screening):
+            words += "; the MSCC coordinator is contacted at once as well"
+        return words
+    if urgency == "same_day":
+        places = " and ".join(_same_day_told(p, doctor) for p in same_day_places(screening))
+        return f"{places}; no exercise walking until seen, gentle activity only"
+    if urgency == "urgent":
+        return (
             "to see a doctor within days, this week; to keep gently active and not to start "
             "a new exercise programme until seen"
-        ),
-        "routine": (
-            f"to make an appointment with their {doctor} within weeks; the walking "
-            "programme continues meanwhile"
-        ),
-    }[urgency]
+        )
+    return (
+        f"to make an appointment with their {doctor} within weeks; the walking "
+        "programme continues meanwhile"
+    )
 
 
 TOLD_AMBULANCE = "to call an ambulance now, and not to drive themselves"
 SAFETY_NET = (
-    "The person was given written warning signs: what needs the emergency department now, "
-    "a doctor today, or a doctor within days."
+    "The person was given written warning signs, each with one action: the emergency "
+    "department now, a doctor today, or a doctor within days."
 )
+# Completed by hand: the product keeps only a pseudonym.
+BY_HAND = ("Name", "Date of birth", "Identifier")
+NOT_RECORDED = "not recorded"
+
 
 LETTER_TITLES: dict[Urgency, str] = {
     "emergency": "Emergency referral",
@@ -75,12 +95,18 @@ def _capital(words: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def _when(options: HandoutOptions, at: datetime | None) -> str:
+def when_assessed(options: HandoutOptions, at: datetime | None) -> str:
+    """The day and time of the assessment with its time zone: "7 December 2026, 09:14
+    (UTC+00:00)". A time without a zone is read as this computer's local time."""
+    at = at or options.assessed_at
     if at is not None:
-        return f"{at.day} {at:%B %Y}, {at:%H:%M}"
+        local = at.astimezone()
+        offset = local.strftime("%z")
+        zone = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
+        return f"{local.day} {local:%B %Y}, {local:%H:%M} ({zone})"
     if options.issued is not None:
-        return f"{options.issued.day} {options.issued:%B %Y}"
-    return "date not recorded"
+        return f"{options.issued.day} {options.issued:%B %Y} (time not recorded)"
+    return "date and time not recorded"
 
 
 def referral_facts(
@@ -88,29 +114,45 @@ def referral_facts(
     rec: Recommendation,
     options: HandoutOptions,
     at: datetime | None = None,
+    details: VisitDetails | None = None,
 ) -> Facts:
     """What a referral hands over, read from the recommendation and the screens."""
     referral = rec.referral
     assert referral is not None  # only a referral has a letter
     screening = screen(assessment.red_flags, assessment.exercise_screen)
+    onsets = (details.onsets if details is not None else None) or {}
+
+    def feature(code: str) -> str:
+        began = onsets.get(code)  # type: ignore[call-overload]
+        return FEATURES[code].wording + (f" (onset: {began})" if began else "")
+
     found = tuple(
         (
             _capital(CONDITION_INFO[t.condition].name) + f" ({URGENCY_WORDS[t.tier].lower()})",
-            tuple(FEATURES[c].wording for c in t.features),
+            tuple(feature(c) for c in t.features),
         )
         for t in screening.referred
         if t.tier in URGENCY_WORDS
     )
-    top = {t.condition for t in screening.referred if t.tier == referral.urgency}
+    together = referral.urgency == "same_day" and screening.combined_by_count
+    top = {
+        t.condition
+        for t in screening.referred
+        if t.tier == referral.urgency or (together and t.tier == "urgent")
+    }
     ambulance = referral.urgency == "emergency" and "cardiorespiratory" in top
-    said = TOLD_AMBULANCE if ambulance else told(referral.urgency, options.doctor)
+    said = TOLD_AMBULANCE if ambulance else told(referral.urgency, options.doctor, screening)
+    if ambulance and mscc(screening):
+        said += "; the MSCC coordinator is contacted at once as well"
     who = options.clinician or "the treating physiotherapist"
     where = options.clinic or "the physiotherapy clinic"
     phone = f" ({options.phone})" if options.phone else ""
-    lead = f"Assessed by {who}, {where}{phone}, on {_when(options, at)}."
+    lead = f"Assessed by {who}, {where}{phone}, on {when_assessed(options, at)}."
     tier = f"{URGENCY_WORDS[referral.urgency]}: " + "; ".join(
         CONDITION_INFO[c].name for c in referral.conditions if c in top
     )
+    if together:
+        tier += " (several concerns together: two or more urgent concerns make it same day)"
     lines = [
         f"Tier: {tier}. Clinician to confirm; not a diagnosis.",
         *(f"{name}: " + "; ".join(w.lower() for w in words) + "." for name, words in found),
@@ -123,18 +165,33 @@ def receiver(assessment: Assessment, rec: Recommendation, doctor: Doctor = "GP")
     """Whom the letter is for, by the tier (specification §3.3's "where")."""
     referral = rec.referral
     assert referral is not None
+    screening = screen(assessment.red_flags, assessment.exercise_screen)
     if referral.urgency == "emergency":
-        screening = screen(assessment.red_flags, assessment.exercise_screen)
-        if screening.tier_of("cardiorespiratory") == "emergency":
-            return "The ambulance crew and the emergency department team"
-        return "The hospital emergency department team"
+        team = (
+            "The ambulance crew and the emergency department team"
+            if screening.tier_of("cardiorespiratory") == "emergency"
+            else "The hospital emergency department team"
+        )
+        return team + (", and the MSCC coordinator" if mscc(screening) else "")
     if referral.urgency == "same_day":
-        return f"The {doctor} or urgent care doctor, today"
+        teams = {
+            "doctor": f"the {doctor} or urgent care doctor, today",
+            "oncology": "the acute oncology / MSCC team, within 24 hours",
+            "trauma": "the emergency department team, today",
+        }
+        return _capital("; ".join(teams[p] for p in same_day_places(screening)))
     if referral.urgency == "urgent":
-        if "cancer_history" in assessment.red_flags:
-            return f"The acute oncology or MSCC service, or the {doctor}, this week"
         return f"The {doctor}, this week"
     return f"The {doctor}, or rheumatology"
+
+
+def pain_line(assessment: Assessment) -> str:
+    """The pain rating and the flare level, or that an emergency did not ask them."""
+    flare = assessment.flare
+    if flare is None:
+        return "Pain and flare level not asked: the emergency was referred at once."
+    onset = f", day {flare.days_since_onset}" if flare.days_since_onset is not None else ""
+    return f"Pain now {flare.pain_now}/10; flare level as judged: {flare.level}{onset}."
 
 
 def letter_title(rec: Recommendation) -> str:
@@ -147,11 +204,13 @@ def letter_pdf(
     rec: Recommendation,
     options: HandoutOptions,
     at: datetime | None = None,
+    details: VisitDetails | None = None,
 ) -> bytes:
-    """The referral letter as a one-page PDF."""
+    """The referral letter as a one-page PDF, with the visit's onsets and examination
+    findings when the record holds them."""
     from .pdf import one_page
 
-    return one_page(lambda size: _letter(assessment, rec, options, at, size), LETTER_SIZES)
+    return one_page(lambda size: _letter(assessment, rec, options, at, details, size), LETTER_SIZES)
 
 
 LETTER_SIZES = (11.0, 10.0, 9.0, 8.0)  # points: the largest that fits one page is used
@@ -162,13 +221,14 @@ def _letter(
     rec: Recommendation,
     options: HandoutOptions,
     at: datetime | None,
+    details: VisitDetails | None,
     size: float,
 ) -> FPDF:
     from .pdf import FONT, INK, RED, new_pdf, text
 
     referral = rec.referral
     assert referral is not None
-    facts = referral_facts(assessment, rec, options, at)
+    facts = referral_facts(assessment, rec, options, at, details)
     line = size * 0.5
     title = letter_title(rec)
     footer = " · ".join(
@@ -180,7 +240,8 @@ def _letter(
         )
         if p
     )
-    issued = at.date() if at is not None else options.issued
+    moment = at or options.assessed_at
+    issued = moment.date() if moment is not None else options.issued
     pdf = new_pdf(options.paper, footer, f"{title}: WalkBack CDS", issued)
     pdf.set_auto_page_break(True, margin=16)
     urgent = referral.urgency in ("emergency", "same_day")
@@ -205,10 +266,25 @@ def _letter(
         pdf.set_font(FONT, size=size)
         text(pdf, value, line, left=38)
 
+    def blank(label: str) -> None:
+        pdf.set_font(FONT, "B", size)
+        pdf.cell(38, line + 2, label)
+        y = pdf.get_y() + line + 1
+        pdf.set_draw_color(*INK)
+        pdf.line(pdf.l_margin + 38, y, pdf.l_margin + pdf.epw * 0.75, y)
+        pdf.ln(line + 2)
+        pdf.set_font(FONT, size=size)
+
     pdf.set_font(FONT, size=size)
     row("To", receiver(assessment, rec, options.doctor))
-    row("Patient", f"{options.patient or 'pseudonym not recorded'}, aged {assessment.age}")
-    row("Assessed", _when(options, at))
+    for label in BY_HAND:
+        blank(label)
+    row(
+        "Pseudonym",
+        f"{options.patient or 'not recorded'}, aged {assessment.age} (name, date of birth and "
+        "identifier to be completed by hand)",
+    )
+    row("Assessed", when_assessed(options, at))
     by = options.clinician or "the treating physiotherapist"
     row(
         "By",
@@ -225,14 +301,13 @@ def _letter(
         for w in words:
             pdf.cell(5, line, "•")
             text(pdf, w, line, left=5)
-    flare = assessment.flare
-    text(
-        pdf,
-        f"Pain now {flare.pain_now}/10; flare level as judged: {flare.level}"
-        + (f", day {flare.days_since_onset}" if flare.days_since_onset is not None else "")
-        + ".",
-        line,
-    )
+    text(pdf, pain_line(assessment), line)
+    exam = details.exam_findings if details is not None else None
+    pdf.set_font(FONT, "B", size)
+    text(pdf, "Examination findings", line)
+    pdf.set_font(FONT, size=size)
+    for part in (exam or "Not recorded.").split("\n"):
+        text(pdf, part, line)
 
     heading("What the person was told")
     text(pdf, f"The person was told {facts.told}.", line)
@@ -245,6 +320,14 @@ def _letter(
             text(pdf, item, line, left=5)
     else:
         text(pdf, "Nothing else of note was recorded.", line)
+
+    heading("Signed")
+    blank("Signature")
+    if options.clinician:
+        row("Clinician", options.clinician)
+    else:
+        blank("Clinician")
+    row("Date and time", when_assessed(options, at))
 
     heading("Basis")
     text(

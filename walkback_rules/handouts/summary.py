@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..consultation.findings import ANSWERS, words_of
 from ..consultation.visit import VisitDetails, review_words, screens_line
-from ..core.cards import DECISION_NAMES, describe_dose
+from ..core.cards import DECISION_NAMES, describe_dose, walking_line
 from ..core.evidence import SOURCES
 from ..core.models import Assessment, Recommendation
 from ..core.rules import RULES
@@ -37,23 +37,48 @@ def _or_dash(value: object) -> str:
     return "—" if value is None else str(value)
 
 
+# An answer an emergency left out (spec §2): never shown as 0 or "none".
+NOT_ASKED = "not asked"
+
+
+def _or_not_asked(value: object) -> str:
+    return NOT_ASKED if value is None else str(value)
+
+
 def assessment_rows(assessment: Assessment) -> list[tuple[str, str]]:
     """The assessment as entered, as (label, value) pairs in clinical words."""
     a = assessment
     flare, walking = a.flare, a.walking
+    flare_rows = (
+        [
+            (label, NOT_ASKED)
+            for label in ("Flare level entered", "Pain now (0–10)", "Days since onset")
+        ]
+        if flare is None
+        else [
+            ("Flare level entered", flare.level),
+            ("Pain now (0–10)", str(flare.pain_now)),
+            ("Days since onset", _or_dash(flare.days_since_onset)),
+        ]
+    )
+    walking_rows = (
+        [("Walking now", NOT_ASKED), ("Weeks at this dose", NOT_ASKED)]
+        if walking is None
+        else [
+            ("Walking now", f"{walking.walks_per_week} × {walking.minutes_per_walk} min"),
+            ("Weeks at this dose", _or_dash(walking.weeks_at_current_dose)),
+        ]
+    )
     features = [FEATURES[c].wording for c in a.red_flags]
     screen_items = [FEATURES[c].wording for c in a.exercise_screen]
     rows = [
         ("Age", str(a.age)),
         ("Visit", a.visit),
-        ("Previous episodes", str(a.previous_episodes)),
+        ("Previous episodes", _or_not_asked(a.previous_episodes)),
         ("Episode (weeks)", _or_dash(a.episode_weeks)),
         ("Usual pain (0–10)", _or_dash(a.usual_pain)),
-        ("Flare level entered", flare.level),
-        ("Pain now (0–10)", str(flare.pain_now)),
-        ("Days since onset", _or_dash(flare.days_since_onset)),
-        ("Walking now", f"{walking.walks_per_week} × {walking.minutes_per_walk} min"),
-        ("Weeks at this dose", _or_dash(walking.weeks_at_current_dose)),
+        *flare_rows,
+        *walking_rows,
         ("Walking tolerance", a.walking_tolerance.replace("_", " ")),
         ("Prefers another exercise", _yes(a.prefers_other_exercise)),
         ("Other exercise (min/week)", str(a.other_exercise_minutes_per_week)),
@@ -237,7 +262,7 @@ def _summary(
     referral = rec.referral.reason if rec.referral is not None else "none."
     titles = {r.sets: r.title for r in RULES}
     facts = [
-        f"Walking until the next review: {describe_dose(rec.next_dose)}.",
+        "{}: {}.".format(*walking_line(rec.decision, rec.next_dose)),
         f"Referral: {referral}",
         f"Review: {review}.",
         f"Prompts: {'; '.join(prompts) or 'none'}.",

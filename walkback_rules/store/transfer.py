@@ -28,7 +28,7 @@ from ..core.jsontext import json_lines, parse_json
 from ..core.models import Assessment, Recommendation
 from ..core.plaintext import unsafe_character
 from ..core.validation import ROOT, AssessmentError, FieldError, capped, field_errors
-from . import ruleset_1_0
+from . import ruleset_1_0, ruleset_2_0
 
 FORMAT = "walkback-patient"
 VERSION = 1
@@ -133,12 +133,21 @@ class _Visit(BaseModel):
     _recorded = field_validator("recorded_at")(_timestamp)
 
 
-class Consultation20In(_Visit):
+class Consultation21In(_Visit):
     """A consultation made under the current ruleset, checked with the core's own models."""
 
-    ruleset_version: Literal["2.0"] = _allowed(_RULESETS)
+    ruleset_version: Literal["2.1"] = _allowed(_RULESETS)
     assessment: Assessment
     recommendation: Recommendation
+
+
+class Consultation20In(_Visit):
+    """A consultation made under ruleset 2.0: checked with the frozen 2.0 contract, kept
+    exactly as recorded and never re-decided (spec §11)."""
+
+    ruleset_version: Literal["2.0"] = _allowed(_RULESETS)
+    assessment: ruleset_2_0.Assessment
+    recommendation: ruleset_2_0.Recommendation
 
 
 class Consultation10In(_Visit):
@@ -151,7 +160,8 @@ class Consultation10In(_Visit):
 
 
 ConsultationIn = Annotated[
-    Consultation20In | Consultation10In, Field(discriminator="ruleset_version")
+    Consultation21In | Consultation20In | Consultation10In,
+    Field(discriminator="ruleset_version"),
 ]
 
 
@@ -363,7 +373,7 @@ def verify(file: PatientFile) -> list[FieldError]:
             FieldError(f"{at}.recommendation{where}", f"must be plain text; it holds {char}")
             for where, char in _unsafe_text(visit.recommendation.model_dump(mode="json"))
         ]
-        if isinstance(visit, Consultation20In):
+        if isinstance(visit, Consultation21In):
             found += [
                 FieldError(f"{at}.recommendation.{field}", message)
                 for field, message in _differences(visit.assessment, visit.recommendation)
@@ -371,7 +381,7 @@ def verify(file: PatientFile) -> list[FieldError]:
         else:
             found += [
                 FieldError(f"{at}.recommendation.{field}", message)
-                for field, message in _unsound_1_0(visit.recommendation)
+                for field, message in _unsound(visit.recommendation, visit.ruleset_version)
             ]
     urgency = {
         v.recorded_at: v.recommendation.referral.urgency if v.recommendation.referral else None
@@ -435,7 +445,10 @@ def _differences(assessment: Assessment, stored: Recommendation) -> list[tuple[s
     gives = [(t.rule_id, t.fired) for t in rules.trace]
     if was != gives:
         if [r for r, _ in was] != [r for r, _ in gives]:
-            message = "must list every rule of ruleset 2.0 in order, as the rules give them"
+            message = (
+                f"must list every rule of ruleset {RULESET_VERSION} in order, as the rules "
+                "give them"
+            )
         else:
             changed = ", ".join(r for (r, a), (_, b) in zip(was, gives, strict=True) if a != b)
             message = f"stored rule outcomes differ from what the rules give at {changed}"
@@ -464,11 +477,14 @@ def _referral(rec: Recommendation) -> dict[str, Any] | None:
     return None if r is None else {"urgency": r.urgency, "conditions": list(r.conditions)}
 
 
-def _unsound_1_0(rec: ruleset_1_0.Recommendation) -> list[tuple[str, str]]:
-    """What makes a stored 1.0 recommendation unfit to show as recorded."""
+def _unsound(
+    rec: ruleset_1_0.Recommendation | ruleset_2_0.Recommendation, version: str
+) -> list[tuple[str, str]]:
+    """What makes a stored recommendation of an earlier ruleset unfit to show as recorded:
+    its own contract checked it; this checks that it holds together (spec §11)."""
     out: list[tuple[str, str]] = []
-    if rec.ruleset_version != "1.0":
-        out.append(("ruleset_version", 'must be "1.0", as the consultation says'))
+    if rec.ruleset_version != version:
+        out.append(("ruleset_version", f'must be "{version}", as the consultation says'))
     if not rec.cards:
         out.append(("cards", "must hold the cards shown to the clinician; the list is empty"))
     if not rec.trace:
@@ -487,7 +503,10 @@ def _unsound_1_0(rec: ruleset_1_0.Recommendation) -> list[tuple[str, str]]:
                         f"stored as {span.min}–{span.max}",
                     )
                 )
-    if rec.decision in ruleset_1_0.REFERRAL_DECISIONS and (rec.referral is None or dose):
+    referral_decisions = (
+        ruleset_1_0.REFERRAL_DECISIONS if version == "1.0" else ruleset_2_0.REFERRAL_DECISIONS
+    )
+    if rec.decision in referral_decisions and (rec.referral is None or dose):
         out.append(("referral", f"{rec.decision.value} needs a referral and no walking dose"))
     if rec.review_in_days is not None and not 1 <= rec.review_in_days <= 365:
         out.append(
