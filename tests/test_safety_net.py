@@ -22,10 +22,10 @@ from walkback_rules.handouts import HandoutOptions, build_handout, render, summa
 from walkback_rules.handouts.content import (
     REFERRAL_TITLES,
     REVIEW_SECTIONS,
-    SIGNS,
     DoseBox,
     HelpBox,
     review_words,
+    signs_for,
     walks_words,
 )
 from walkback_rules.handouts.letter import letter_title, referral_facts
@@ -80,7 +80,7 @@ def test_every_feature_that_alone_needs_a_doctor_is_a_sign_at_its_own_tier(code:
     doctor today or tomorrow" while the engine called it an emergency)."""
 
     tier = _tier([code])
-    signs = [s for s in SIGNS if code in s.covers]
+    signs = [s for s in signs_for(None) if code in s.covers]
 
     if tier in RISKY:
         assert any(s.tier == tier for s in signs), (code, tier)
@@ -90,36 +90,71 @@ def test_every_feature_that_alone_needs_a_doctor_is_a_sign_at_its_own_tier(code:
 
 @pytest.mark.parametrize("risk", sorted(INFECTION_RISKS))
 def test_fever_with_any_risk_factor_is_a_same_day_sign(risk: str) -> None:
+    """For a person with a known infection risk, fever is a same-day sign; without one it
+    is a this-week sign; never both on the same sheet."""
     assert _tier(["infection_fever", risk]) == "same_day"
-    assert any(s.tier == "same_day" and {"infection_fever", risk} <= s.covers for s in SIGNS)
+    with_risk = signs_for(validate_assessment({**CASES_BY_ID["demo-02"].data, "red_flags": [risk]}))
+    fever = [s for s in with_risk if "infection_fever" in s.covers]
+    assert [s.tier for s in fever] == ["same_day"]
+    assert [s.tier for s in signs_for(None) if "infection_fever" in s.covers] == ["urgent"]
+
+
+def test_after_cancer_the_signs_of_spread_are_same_day_for_the_cancer_team() -> None:
+    a = validate_assessment({**CASES_BY_ID["demo-02"].data, "red_flags": ["cancer_history"]})
+    cancer = [s for s in signs_for(a) if s.covers & {"cancer_weight_loss", "cancer_non_mechanical"}]
+    assert {(s.tier, s.place) for s in cancer} == {("same_day", "oncology")}
+    text = all_text(build_handout(a, recommend(a), OPTIONS))
+    assert "call your cancer team today" in text
 
 
 def test_sign_tiers_are_only_those_the_screens_give() -> None:
     """No sign claims a tier its features cannot reach together."""
-    for sign in SIGNS:
-        # Each covered feature alone, or with one other feature of its own condition.
-        reached = set()
+    people = [None, *(validate_assessment(c.data) for c in CASES)]
+    for person in people:
+        for sign in signs_for(person):
+            # Each covered feature alone, or with one other feature of its own condition.
+            reached = set()
+            for code in sign.covers:
+                condition = FEATURES[code].condition
+                mates = [f for f in FEATURES.values() if f.condition == condition]
+                reached.add(_tier([code]))
+                reached |= {_tier([code, m.code]) for m in mates}
+            assert sign.tier in reached, sign.words
+
+
+@settings(max_examples=200)
+@given(st.one_of(unscreened_assessments, urgent_assessments, same_day_assessments))
+def test_each_warning_sign_is_in_exactly_one_tier_of_the_box(a: Assessment) -> None:
+    """A feature is covered by signs of one tier only, in the box this person gets, and
+    each sign's words appear once ("feel very unwell" was in two tiers)."""
+    [box] = [b for s in build_handout(a, recommend(a), OPTIONS).sections for b in s.blocks
+             if isinstance(b, HelpBox)]  # fmt: skip
+    shown = [sign for group in box.groups for sign in group.signs]
+    assert len(shown) == len(set(shown))
+    tiers: dict[str, set[str]] = {}
+    for sign in signs_for(a):
         for code in sign.covers:
-            condition = FEATURES[code].condition
-            mates = [f for f in FEATURES.values() if f.condition == condition]
-            reached.add(_tier([code]))
-            reached |= {_tier([code, m.code]) for m in mates}
-        assert sign.tier in reached, sign.words
+            tiers.setdefault(code, set()).add(sign.tier)
+    assert all(len(t) == 1 for t in tiers.values()), tiers
+    event(f"fever is {tiers['infection_fever'].pop()}")
 
 
 def test_the_box_has_the_incomplete_cauda_equina_signs_and_chest_pain_at_rest() -> None:
     [box] = [b for s in build_handout(case("demo-02"), recommend(case("demo-02")), OPTIONS).sections
              for b in s.blocks if isinstance(b, HelpBox)]  # fmt: skip
-    now, today, week = box.groups
+    groups = {g.heading: g for g in box.groups}
+    now = groups["Go to hospital now if:"]
+    today = groups["See a doctor today if:"]
+    week = groups["See a doctor in the next few days if:"]
 
-    assert now.heading == "Go to hospital now if:" and now.warning
+    assert now.warning
     text = " ".join(now.signs)
     for words in ("hard to start", "flow is weak", "strain", "when you wipe", "foot drags"):
         assert words in text
     assert "Chest pain or tightness while you are resting: call 000 for an ambulance" in text
-    assert today.heading == "See a doctor today if:"
     assert any("faint" in s for s in today.signs)
-    assert week.heading == "See a doctor in the next few days if:"
+    assert any("fall" in s for s in groups["Go to hospital today if:"].signs)
+    assert any("out of breath" in s for s in week.signs)
 
 
 # --- page 1 ---------------------------------------------------------------------------

@@ -72,6 +72,7 @@ from .records import (
 from .records import _practice as _practice
 from .records import _real as _real
 from .session import (
+    crisis_contacts,
     current_assessment,
     default_pseudonym,
     just_saved,
@@ -122,6 +123,7 @@ from .widgets import (
     form,
     keep_widgets,
     offer,
+    onset_key,
     restore_widgets,
     ticked,
     visit_day,
@@ -167,6 +169,7 @@ __all__ = [
     "clinic_settings",
     "close_deleted",
     "consultation",
+    "crisis_contacts",
     "current",
     "current_assessment",
     "default_pseudonym",
@@ -192,6 +195,7 @@ __all__ = [
     "new_patient",
     "note_print",
     "offer",
+    "onset_key",
     "open_patient",
     "outcome",
     "pain_confirmed",

@@ -340,6 +340,33 @@ def pain_confirmed(assessment: Assessment, rec: Any) -> bool:
     return False
 
 
+def crisis_contacts(rec: Any) -> None:
+    """Beside the self-harm card: the clinic's crisis contacts, and the discreet slip that
+    carries them for the person."""
+    from walkback_rules.handouts.slip import contacts, missing, slip_pdf
+
+    options = print_options(rec)
+    found = contacts(options)
+    if found:
+        st.markdown(
+            "**Crisis contacts:** "
+            + "; ".join(f"{base.md_text(what)}: {base.md_text(number)}" for what, number in found)
+        )
+        st.download_button(
+            "Contacts slip for the person (PDF, one page)",
+            help="One page with the crisis contacts and nothing else: it never mentions back "
+            "pain or why it was given.",
+            data=lambda: slip_pdf(options),
+            file_name="useful-phone-numbers.pdf",
+            mime="application/pdf",
+            icon=":material/contact_phone:",
+            on_click=signin.audit_print,
+            args=("contacts slip",),
+        )
+    else:
+        st.warning(missing(options) or "", icon=":material/warning:")
+
+
 def letter_button(
     assessment: Assessment, rec: Any, options: Any, at: Any, cid: int | None, key: str
 ) -> None:

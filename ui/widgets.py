@@ -63,6 +63,11 @@ def carried_key(key: str) -> str:
     return base.WIDGET + "carried_" + key
 
 
+def onset_key(code: str) -> str:
+    """The session key of when one ticked red-flag symptom began."""
+    return base.WIDGET + "onset_" + code
+
+
 def feature_key(code: str) -> str:
     """The session key of one red-flag or exercise-screen checkbox."""
     return base.WIDGET + "f_" + code
@@ -80,8 +85,10 @@ def restore_widgets() -> None:
     shown = st.session_state.setdefault(base._SHOWN, {})
     for key, answer in values.carried.items():
         st.session_state.setdefault(carried_key(key), answer)
+    for code, began in values.onsets.items():
+        st.session_state.setdefault(onset_key(code), began)
     for field, value in values.model_dump().items():
-        if field in ("red_flags", "exercise_screen", "carried", "referral_id"):
+        if field in ("red_flags", "exercise_screen", "carried", "referral_id", "onsets"):
             continue
         key = widget_key(field)
         if key not in st.session_state:
@@ -123,8 +130,21 @@ def keep_widgets(fields: tuple[str, ...] | None = None) -> None:
         answers = {k: st.session_state.get(carried_key(k), a) for k, a in values.carried.items()}
         if answers != values.carried:
             values.carried = answers
+    if fields is None:
+        typed = {
+            code: str(st.session_state[onset_key(code)])
+            for code in dict.fromkeys([*values.onsets, *ticked("red_flags")])
+            if onset_key(code) in st.session_state
+        }
+        onsets = {
+            **values.onsets,
+            **{c: t for c, t in typed.items() if t.strip() or c in values.onsets},
+        }
+        onsets = {c: t for c, t in onsets.items() if t.strip()}
+        if onsets != values.onsets:
+            values.onsets = onsets
     for field in ConsultationForm.model_fields if fields is None else fields:
-        if field in ("red_flags", "exercise_screen", "carried", "referral_id"):
+        if field in ("red_flags", "exercise_screen", "carried", "referral_id", "onsets"):
             continue
         if widget_key(field) not in st.session_state:
             continue

@@ -27,11 +27,18 @@ from walkback_rules.consultation.form import (
 )
 from walkback_rules.consultation.referrals import NOTE_MAX as REFERRAL_NOTE_MAX
 from walkback_rules.consultation.referrals import STATUS_CHOICES
-from walkback_rules.consultation.visit import ASKED_CHOICES, CLINICIAN_MAX, NOTE_MAX
+from walkback_rules.consultation.visit import (
+    ASKED_CHOICES,
+    CLINICIAN_MAX,
+    EXAM_MAX,
+    NOTE_MAX,
+    ONSET_CONDITIONS,
+    ONSET_MAX,
+)
 from walkback_rules.core.cards import URGENCY_WORDS, referral_for
 from walkback_rules.core.codes import FLARE_LEVELS, FlareLevel
 from walkback_rules.core.dosing import band_range, effective_level, implied_level
-from walkback_rules.core.screens import Screening, screen
+from walkback_rules.core.screens import FEATURES, Screening, screen
 from walkback_rules.history import diary_since
 from walkback_rules.store import Store, label_problem
 
@@ -245,6 +252,22 @@ def _asked(checklist: str, field: str, name: str, held: list[str]) -> None:
 
 
 @st.fragment
+def _onsets() -> None:
+    """When each ticked red-flag symptom began, for the referral letter (optional)."""
+    ticked = [c for c in ui.ticked("red_flags") if FEATURES[c].condition in ONSET_CONDITIONS]
+    if not ticked:
+        return
+    with st.expander("When did each symptom begin? (for the referral letter)", expanded=True):
+        for code in ticked:
+            st.text_input(
+                FEATURES[code].wording,
+                key=ui.onset_key(code),
+                max_chars=ONSET_MAX,
+                placeholder="e.g. this morning, about 6 am",
+            )
+        ui.errors_for("onsets")
+
+
 def _screens() -> None:
     """The screens first. A tick reruns only this part of the page, so a serious finding
     shows its banner and tier at once; the core's screen decides, the page draws."""
@@ -277,6 +300,18 @@ def _screens() -> None:
     st.subheader("Red flags")
     if referral is not None and referral.urgency == "emergency":
         st.error(referral.reason, icon=":material/emergency:")
+        st.markdown(
+            "An emergency needs only the **age** and these **features**: the recommendation, "
+            "the record and the letter are ready now. Answers left empty are recorded as "
+            "not asked."
+        )
+        st.button(
+            "Get recommendation now",
+            type="primary",
+            on_click=ui.submit,
+            icon=":material/emergency:",
+            key="emergency_submit",
+        )
     st.caption(
         "Tick each feature found. Single features are weak signs: the tier beside each group "
         "is the level of concern the combination reaches, for you to confirm, never a "
@@ -295,6 +330,7 @@ def _screens() -> None:
             if condition == "malignancy":
                 st.caption("Past cancer with any bladder, bowel, saddle or leg sign: emergency.")
     ui.errors_for("red_flags")
+    _onsets()
     _asked("red_flags", "red_flags_asked", "red-flag", [c for c in held if c in RED_FLAG_CODES])
 
     st.subheader("Exercise safety")
@@ -481,6 +517,8 @@ with mood_col:
 st.divider()
 ui.field("note", max_chars=NOTE_MAX, height=90)
 ui.errors_for("note")
+ui.field("exam_findings", max_chars=EXAM_MAX, height=90)
+ui.errors_for("exam_findings")
 
 ui.keep_widgets()
 st.button("Get recommendation", type="primary", on_click=ui.submit, icon=":material/arrow_forward:")

@@ -19,14 +19,21 @@ if not plan.weeks:
 
 first = plan.weeks[0]
 a, b, c = st.columns(3)
-a.metric("This week", f"{first.walks} × {first.minutes} min")
+a.metric("This week", f"{first.short} min")
 b.metric("Target reached", f"Week {plan.target_week}" if plan.target_week else "Not reached")
-c.metric("Minutes this week", first.weekly_minutes)
+c.metric(
+    "Minutes this week",
+    first.weekly_minutes
+    if first.top is None
+    else f"{first.weekly_minutes}–{first.top_weekly_minutes}",
+)
 st.markdown(plan.note)
 st.caption(
-    "One progression step a week (more walks until 5, then 5 more minutes a walk until 30), "
-    "assuming no setbacks. Pain that rises and settles means repeat the week; pain that does "
-    "not settle within 24 hours means step back."
+    "One progression step a week (more walks until 5, then 5 more minutes a walk until 30; "
+    "walks over 30 minutes share the week's minutes over one more walk), assuming no "
+    "setbacks. A range steps up from whichever end the person did. Pain that rises and "
+    "settles means repeat the week; pain that does not settle within 24 hours means step "
+    "back."
 )
 st.altair_chart(plan_chart(plan), width="content")
 st.dataframe(plan_table(plan), hide_index=True)

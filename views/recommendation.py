@@ -12,7 +12,8 @@ from walkback_rules.consultation.visit import (
     review_words,
     screens_line,
 )
-from walkback_rules.core.cards import URGENCY_WORDS, short_dose, walking_line
+from walkback_rules.core.cards import FLAG_CARD, URGENCY_WORDS, short_dose, walking_line
+from walkback_rules.core.codes import Flag
 from walkback_rules.core.models import REFERRAL_DECISIONS
 from walkback_rules.core.rules import RULES
 from walkback_rules.core.screens import CONDITION_INFO
@@ -74,6 +75,8 @@ for prompt in prompts:
 
 for extra in rec.cards[1:]:
     ui.card(extra)
+    if extra.summary == FLAG_CARD[Flag.SELF_HARM_CONCERN][0]:
+        ui.crisis_contacts(rec)
 
 st.subheader("Why")
 fired = [t for t in rec.trace if t.fired]

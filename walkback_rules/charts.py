@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 INK = "#1f3b57"
 GREY = "#8a8f94"
+PALE = "#b7c7d8"  # the upper end of a range week
 
 
 def plan_table(plan: Plan) -> list[dict[str, Any]]:
@@ -24,9 +25,12 @@ def plan_table(plan: Plan) -> list[dict[str, Any]]:
     return [
         {
             "Week": str(w.week) if w.week else "Now",
+            "Dose": w.short,
             "Walks a week": w.walks,
             "Minutes per walk": w.minutes,
             "Minutes a week": w.weekly_minutes,
+            # The top of a range week (3–4 walks of 5–10 minutes): up to this many minutes.
+            "Up to minutes a week": w.top_weekly_minutes,
             "Target met": "yes" if w.target_met else "",
         }
         for w in weeks
@@ -64,6 +68,15 @@ def plan_spec(plan: Plan, width: int | None = None) -> dict[str, Any]:
         "height": 200 if width is None else 130,
         "layer": [
             {
+                # A range week's upper end, pale behind its lower end.
+                "data": {"name": "plan"},
+                "mark": {"type": "bar", "color": PALE},
+                "encoding": {
+                    "x": week,
+                    "y": {"field": "Up to minutes a week", "type": "quantitative"},
+                },
+            },
+            {
                 "data": {"name": "plan"},
                 "mark": {"type": "bar", "color": INK},
                 "encoding": {
@@ -77,6 +90,7 @@ def plan_spec(plan: Plan, width: int | None = None) -> dict[str, Any]:
                         {"field": f, "type": t}
                         for f, t in (
                             ("Week", "ordinal"),
+                            ("Dose", "nominal"),
                             ("Walks a week", "quantitative"),
                             ("Minutes per walk", "quantitative"),
                             ("Minutes a week", "quantitative"),
@@ -128,20 +142,23 @@ def plan_spec(plan: Plan, width: int | None = None) -> dict[str, Any]:
         minutes["height"] = 115
         minutes["title"] = f"Minutes a week (dashed line: the {TARGET_WEEKLY_MINUTES}-minute goal)"
         minutes["layer"].insert(
-            1,
+            2,
             {
+                # Two lines over each bar, walks then minutes, so a range ("3–4 ×" over
+                # "5–10") never runs into its neighbour.
                 "data": {"name": "plan"},
-                "transform": [
-                    {
-                        "calculate": "datum['Walks a week'] + ' × ' + datum['Minutes per walk']",
-                        "as": "dose",
-                    }
-                ],
-                "mark": {"type": "text", "dy": -9, "fontSize": 16, "color": "#000000"},
+                "transform": [{"calculate": "replace(datum.Dose, ' × ', ' ×\\n')", "as": "label"}],
+                "mark": {
+                    "type": "text",
+                    "dy": -18,
+                    "fontSize": 14,
+                    "lineBreak": "\n",
+                    "color": "#000000",
+                },
                 "encoding": {
                     "x": week,
-                    "y": {"field": "Minutes a week", "type": "quantitative"},
-                    "text": {"field": "dose", "type": "nominal"},
+                    "y": {"field": "Up to minutes a week", "type": "quantitative"},
+                    "text": {"field": "label", "type": "nominal"},
                 },
             },
         )

@@ -145,7 +145,8 @@ def timeline(visits: Sequence[StoredVisit], weeks: Sequence[_Week]) -> Timeline:
     rows = []
     first = date.fromisoformat(visit_day(visits[0])) if visits else None
     for number, v in enumerate(visits, start=1):
-        flare = v.assessment["flare"]
+        # An emergency may have left the flare out: shown as not asked, never as 0.
+        flare = v.assessment.get("flare") or {"level": "not asked", "pain_now": None}
         cards = v.recommendation.get("cards") or [{"summary": ""}]
         day = visit_day(v)
         assert first is not None

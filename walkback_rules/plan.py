@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .core.codes import Decision
-from .core.dosing import TARGET_MINUTES, TARGET_WALKS, Dose, progression_step, target_met
+from .core.dosing import (
+    TARGET_MINUTES,
+    TARGET_WALKS,
+    Dose,
+    can_progress,
+    progression_step,
+    target_met,
+)
 from .core.models import Assessment, Recommendation
 
 MAX_WEEKS = 26  # the trial's programme ran over six months
@@ -47,6 +54,22 @@ class Week:
     minutes: int
     weekly_minutes: int
     target_met: bool
+    # The upper end when the week is a range (a start of 3–4 walks of 5–10 minutes steps
+    # up from whichever end the person did): (walks, minutes), or None for an exact dose.
+    top: tuple[int, int] | None = None
+
+    @property
+    def short(self) -> str:
+        """The week's dose as clinicians write it: "4 × 10", "3–4 × 5–10"."""
+        if self.top is None:
+            return f"{self.walks} × {self.minutes}"
+        walks = self.walks if self.top[0] == self.walks else f"{self.walks}–{self.top[0]}"
+        minutes = self.minutes if self.top[1] == self.minutes else f"{self.minutes}–{self.top[1]}"
+        return f"{walks} × {minutes}"
+
+    @property
+    def top_weekly_minutes(self) -> int:
+        return self.weekly_minutes if self.top is None else self.top[0] * self.top[1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,17 +86,23 @@ def project(assessment: Assessment, rec: Recommendation) -> Plan:
     """Weeks from this week's dose, one progression step a week, until the target is met."""
     if rec.decision in NO_PLAN or rec.next_dose is None or rec.next_dose.walks_per_week is None:
         return Plan((), None, NO_PLAN.get(rec.decision, "No walking dose this week."))
-    # A range (the starting dose) begins at its gentle end.
+    # A range (the starting dose) steps up from both ends: each week is one step up from
+    # whichever end the person did, never a step down from the top of the range.
     dose = Dose(rec.next_dose.walks_per_week.min, rec.next_dose.minutes_per_walk.min)
+    top = Dose(rec.next_dose.walks_per_week.max, rec.next_dose.minutes_per_walk.max)
     tolerance = assessment.walking_tolerance
     weeks: list[Week] = []
     for number in range(1, MAX_WEEKS + 1):
         met = target_met(dose)
-        weeks.append(Week(number, dose.walks, dose.minutes, dose.walks * dose.minutes, met))
+        upper = None if top == dose else (top.walks, top.minutes)
+        weeks.append(Week(number, dose.walks, dose.minutes, dose.walks * dose.minutes, met, upper))
         following = progression_step(dose, tolerance)
         if met or following == dose:
             break
         dose = following
+        if can_progress(top, tolerance):
+            top = progression_step(top, tolerance)
+        top = Dose(max(top.walks, dose.walks), max(top.minutes, dose.minutes))
     target_week = next((w.week for w in weeks if w.target_met), None)
     if target_week == 1:
         note = "This week's dose already meets the target: keep it up."

@@ -85,6 +85,8 @@ def _set_step(step: str) -> Callable[[Data], None]:
 
 
 def _variations(data: Data) -> Iterator[_Variation]:
+    if "flare" not in data or "walking" not in data:
+        return  # an emergency that left them out: nothing to vary
     flare, walking = data["flare"], data["walking"]
     pain, level, days = flare["pain_now"], flare["level"], flare.get("days_since_onset")
     for delta in (1, -1, 2, -2, 3, -3, 4, -4):

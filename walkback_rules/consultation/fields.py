@@ -313,6 +313,15 @@ FIELDS: tuple[FormField, ...] = (
         question="Clinical note (for the record only: never printed on a patient handout)",
         placeholder="e.g. Discussed pacing; keen to return to golf.",
     ),
+    FormField(
+        "exam_findings",
+        "Examination findings",
+        "textarea",
+        _VISIT,
+        question="Examination findings (printed on the referral letter, never on a patient sheet)",
+        help="Myotomes, dermatomes, reflexes, saddle sensation: what the receiving team needs.",
+        placeholder="e.g. L5 myotome 4/5 left; reduced saddle sensation S3–S5.",
+    ),
 )
 FIELD: dict[str, FormField] = {f.key: f for f in FIELDS}
 

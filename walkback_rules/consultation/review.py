@@ -42,6 +42,9 @@ class Prefill:
     last_ruleset: str
     returning_after_flare: bool
     plan_week: int | None = None
+    # The plan's week when it is a range ("4–5 × 5–10"): the dose is asked, never assumed
+    # to be either end.
+    plan_range: str | None = None
 
 
 # What carries over from a consultation to the next review; everything else (the flare,
@@ -53,11 +56,19 @@ _CARRIED = ("walking_tolerance", "prefers_other_exercise", "usual_pain")
 _WEEKLY = frozenset({"START", "PROGRESS", "MAINTAIN"})
 
 
+_NOT_ASKED_WALKING: dict[str, Any] = {
+    "walks_per_week": 0,
+    "minutes_per_walk": 0,
+    "weeks_at_current_dose": None,
+}
+
+
 def _baseline(history: Sequence[StoredVisit]) -> int | None:
     """Walks a week at the first consultation, as the record holds it."""
     first = history[0].assessment
     if first.get("visit", "initial") == "initial":
-        return int(first["walking"]["walks_per_week"])
+        walking = first.get("walking")  # an emergency may have left it out
+        return None if walking is None else int(walking["walks_per_week"])
     baseline = first.get("baseline_walks_per_week")
     return None if baseline is None else int(baseline)
 
@@ -67,6 +78,7 @@ class _Planned:
     week: int  # the week of the plan the person is in now (1 is the week of the visit)
     dose: tuple[int, int]
     before: tuple[int, int] | None  # the dose before the last step up of the plan
+    range: str | None  # the week's dose when it is a range ("4–5 × 5–10")
     full_weeks: int  # full weeks at `dose` so far
 
 
@@ -98,7 +110,13 @@ def _plan_week(last: StoredVisit, days: int) -> _Planned | None:
         before = None  # a start from no walking, or a dose already at the target
     if before == (now.walks, now.minutes):
         before = None
-    return _Planned(week, (now.walks, now.minutes), before, max(0, days - (week - 1) * 7) // 7)
+    return _Planned(
+        week,
+        (now.walks, now.minutes),
+        before,
+        None if now.top is None else now.short,
+        max(0, days - (week - 1) * 7) // 7,
+    )
 
 
 def prefill(history: Sequence[StoredVisit], today: date | None = None) -> Prefill | None:
@@ -117,7 +135,8 @@ def prefill(history: Sequence[StoredVisit], today: date | None = None) -> Prefil
     last = history[-1]
     before: dict[str, Any] = last.assessment
     rec = last.recommendation
-    walking = dict(before["walking"])
+    # An emergency may have left the walking out: it is asked afresh (start_review).
+    walking = dict(before.get("walking") or _NOT_ASKED_WALKING)
     current = last.ruleset_version == RULESET_VERSION
     flare_decision = current and last.decision in {d.value for d in FLARE_DECISIONS}
     today = today or datetime.now(UTC).date()
@@ -128,8 +147,12 @@ def prefill(history: Sequence[StoredVisit], today: date | None = None) -> Prefil
     )
     days = max(0, (today - seen).days)
     planned = _plan_week(last, days) if current and last.decision in _WEEKLY else None
-    old = before["walking"]
-    if planned is not None:
+    old = before.get("walking") or _NOT_ASKED_WALKING
+    if planned is not None and planned.range is not None:
+        # A range week: which end the person did is asked, never assumed.
+        walking.update(walks_per_week=None, minutes_per_walk=None, weeks_at_current_dose=None)
+        previous = None
+    elif planned is not None:
         walking["walks_per_week"], walking["minutes_per_walk"] = planned.dose
         walking["weeks_at_current_dose"] = planned.full_weeks
         previous = (
@@ -158,7 +181,7 @@ def prefill(history: Sequence[StoredVisit], today: date | None = None) -> Prefil
     data: dict[str, Any] = {
         "age": before["age"],
         "visit": "review",
-        "previous_episodes": before["previous_episodes"],
+        "previous_episodes": before.get("previous_episodes"),
         "flare": {"level": "none", "pain_now": 0, "days_since_onset": None},
         "walking": walking,
         "baseline_walks_per_week": _baseline(history),
@@ -181,6 +204,7 @@ def prefill(history: Sequence[StoredVisit], today: date | None = None) -> Prefil
         last.ruleset_version,
         flare_decision,
         None if planned is None else planned.week,
+        None if planned is None else planned.range,
     )
 
 
@@ -237,8 +261,9 @@ def start_review(
         )
     stopped = None
     if last.decision in {d.value for d in REFERRAL_DECISIONS}:
-        walking = last.assessment["walking"]
-        stopped = (int(walking["walks_per_week"]), int(walking["minutes_per_walk"]))
+        walking = last.assessment.get("walking")
+        if walking is not None:
+            stopped = (int(walking["walks_per_week"]), int(walking["minutes_per_walk"]))
         # Walking was stopped until the person was seen: what they walked since is asked,
         # never offered as the plan.
         form.walks_per_week = form.minutes_per_walk = form.weeks_at_current_dose = None
@@ -273,13 +298,19 @@ def _note(
     else:
         if start.returning_after_flare:
             dose = "the walking dose is the one set to resume at after the flare"
+        elif start.plan_range is not None:
+            dose = (
+                f"week {start.plan_week} of its plan was {start.plan_range} minutes, stepping up "
+                "from whichever end the person did: enter what they walked"
+            )
         elif start.plan_week is not None:
             dose = f"the walking dose is the one planned for week {start.plan_week} of it"
         else:
             dose = "this week's dose is the one prescribed then"
+        asked = start.plan_range is not None
         parts.append(
-            f"Review started from {seen}: {dose}. It is what was planned: change it to what "
-            "the person actually did."
+            f"Review started from {seen}: {dose}."
+            + ("" if asked else " It is what was planned: change it to what the person did.")
         )
     if carried:
         parts.append(

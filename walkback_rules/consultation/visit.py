@@ -43,6 +43,18 @@ CLINICIAN_MAX = 60
 NOTE_MAX = 2000
 EXAM_MAX = 600  # examination findings: for the referral letter, never a patient sheet
 ONSET_MAX = 40  # when a red-flag symptom began, as the clinician writes it
+# The red-flag features whose onset the letter asks for: the symptoms and events, not the
+# history or the spondyloarthritis criteria.
+ONSET_CONDITIONS = frozenset(
+    {
+        "cauda_equina",
+        "progressive_neurological_deficit",
+        "aortic_aneurysm",
+        "spinal_infection",
+        "malignancy",
+        "fracture",
+    }
+)
 REVIEW_MAX_DAYS = 365  # a review date at most a year after the visit
 
 _STRICT = ConfigDict(strict=True, extra="forbid", frozen=True)

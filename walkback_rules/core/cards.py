@@ -11,7 +11,7 @@ from functools import cache
 from typing import Literal
 
 from .codes import Decision, Flag, Urgency
-from .dosing import Dose
+from .dosing import Dose, is_sharing_step
 from .models import Card, Indicator, NextDose, Referral, Span
 from .screens import CONDITION_INFO, FEATURES, Screening
 
@@ -297,6 +297,29 @@ ACTION: dict[Decision, str] = {
 MODERATE_NO_WALKING = (
     "Moderate flare: gentle movement the person can tolerate; walking is not tolerated"
 )
+MODERATE_NO_WALKING_ACTION = (
+    "Gentle movement the person can tolerate, a little and often. Walking is not tolerated, "
+    "so no walks are set; plan the exercise together once the flare settles."
+)
+STEP_BACK_KEPT = (
+    "This is already the smallest dose, so it cannot be stepped back: keep it for a week and "
+    "review the diagnosis and the plan with the person."
+)
+SHARED = (
+    "The same weekly minutes are spread over one more, shorter walk: walks longer than 30 "
+    "minutes are shared, not multiplied."
+)
+
+
+def _exact_dose(dose: NextDose | None) -> Dose | None:
+    if dose is None or dose.walks_per_week is None:
+        return None
+    if dose.walks_per_week.min != dose.walks_per_week.max:
+        return None
+    if dose.minutes_per_walk.min != dose.minutes_per_walk.max:
+        return None
+    return Dose(dose.walks_per_week.min, dose.minutes_per_walk.min)
+
 
 FLAG_CARD: dict[Flag, tuple[str, str]] = {
     Flag.SELF_HARM_CONCERN: (
@@ -363,8 +386,9 @@ FLAG_CARD: dict[Flag, tuple[str, str]] = {
     ),
     Flag.TARGET_REACHED_AFTER_THIS_STEP: (
         "This step reaches the programme goal",
-        "After this step the person walks about 5 times a week for 30 minutes, or 150 "
-        "minutes in total: the WalkBack goal. From here the aim is to keep it up.",
+        "After this step the person meets the WalkBack goal: about 5 walks a week of 30 "
+        "minutes, or 150 minutes a week from 3 or more walks. From here the aim is to keep "
+        "it up.",
     ),
     Flag.HIGH_RECURRENCE_RISK: (
         "More than 2 previous episodes: higher risk of recurrence",
@@ -491,19 +515,31 @@ def decision_card(
     referral: Referral | None,
     screening: Screening,
     review_in_days: int | None,
+    current: Dose | None = None,
 ) -> Card:
-    """The headline card: what to do, why, the dose, the dose to return to, the review."""
+    """The headline card: what to do, why, the dose, the dose to return to, the review.
+    `current` is the dose the person is on (None when not asked)."""
     dose = describe_dose(next_dose)
+    action = ACTION[decision]
+    kept = decision is Decision.STEP_BACK and current is not None and next_dose == exact(current)
     if decision is Decision.MODERATE_FLARE and next_dose is None:
         summary = MODERATE_NO_WALKING
+        action = MODERATE_NO_WALKING_ACTION
+    elif kept:
+        summary = f"No smaller step back: stay at {dose} and review the plan"
+        action = STEP_BACK_KEPT
     else:
         urgency = referral.urgency if referral is not None else "routine"
         summary = HEADLINE[decision].format(dose=dose, conditions=_conditions(screening, urgency))
     if referral is not None and INDICATOR.get(decision) == "critical":
         # A referral decision's reason is the referral itself: what was found, where, when.
-        detail = f"**Referral:** {referral.reason}\n\n{ACTION[decision]}"
+        detail = f"**Referral:** {referral.reason}\n\n{action}"
     else:
-        detail = f"**Why:** {reason}.\n\n{ACTION[decision]}"
+        detail = f"**Why:** {reason}.\n\n{action}"
+    then = _exact_dose(next_dose)
+    sharing = current is not None and then is not None and is_sharing_step(current, then)
+    if decision is Decision.PROGRESS and sharing:
+        detail += f"\n\n{SHARED}"
     if next_dose is not None:
         label, words = walking_line(decision, next_dose)
         detail += f"\n\n**{label}:** {words}."

@@ -169,6 +169,7 @@ def recommend(
         referral,
         screening,
         outcome.review_in_days,
+        None if assessment.walking is None else facts.dose,
     )
     # Every value above was built by the engine from a validated assessment, so it is put
     # together without validating again (model_construct, with every field set).

@@ -28,8 +28,16 @@ from ..clinic import (
     option_errors,
     printable,
 )
+from ..core.cards import SameDayPlace, mscc, same_day_places
 from ..core.codes import RULESET_VERSION, Condition, Decision, Flag
-from ..core.dosing import TARGET_MINUTES, TARGET_WALKS, Dose, progression_step, target_met
+from ..core.dosing import (
+    TARGET_MINUTES,
+    TARGET_WALKS,
+    Dose,
+    is_sharing_step,
+    progression_step,
+    target_met,
+)
 from ..core.models import (
     FLARE_DECISIONS,
     PROGRAMME_DECISIONS,
@@ -38,8 +46,8 @@ from ..core.models import (
     NextDose,
     Recommendation,
 )
-from ..core.screens import INFECTION_RISKS, screen
-from ..plan import Plan, project
+from ..core.screens import INFECTION_RISKS, Screening, screen
+from ..plan import Plan, Week, project
 
 # The sections a clinician can choose, in the order a walking-programme handout shows them.
 SECTION_TITLES: dict[str, str] = {
@@ -108,9 +116,7 @@ class PlanChart:
 
     def alt_text(self) -> str:
         """The chart in words, for a screen reader: each week's walks and minutes."""
-        weeks = "; ".join(
-            f"week {w.week}, {walks_words(w.walks, w.minutes)}" for w in self.plan.weeks
-        )
+        weeks = "; ".join(f"week {w.week}, {week_words(w)}" for w in self.plan.weeks)
         return f"A chart of your plan, week by week: {weeks}."
 
 
@@ -388,10 +394,14 @@ class Sign:
     tier: str  # "emergency", "same_day" or "urgent"
     words: str
     covers: frozenset[str]
+    place: str = ""  # a same-day sign's own place: "trauma" or "oncology"; "" a doctor
 
 
 # The get-help-now box's signs, by the tier the screens (§3) give them. Every feature
-# that alone, or with what it needs, reaches an emergency, same-day or urgent tier is here.
+# that alone, or with what it needs, reaches an emergency, same-day or urgent tier is here,
+# and each sign is in exactly one tier for this person (`signs_for`): fever is same-day
+# for someone with a known infection risk and this-week otherwise, and the signs of cancer
+# spreading to the spine are same-day for someone who has had cancer.
 SIGNS: tuple[Sign, ...] = (
     Sign(
         "emergency",
@@ -438,21 +448,15 @@ SIGNS: tuple[Sign, ...] = (
     ),
     Sign(
         "same_day",
-        "You have a fever or feel hot and shivery, and you have a weak immune system, inject "
-        "drugs, had back surgery or a back injection in the last 3 months, had an infection "
-        "lately, or have a wound near your spine",
-        INFECTION_RISKS | {"infection_fever"},
-    ),
-    Sign(
-        "same_day",
-        "You get chest pain or tightness, or you faint or nearly faint, when you are active. "
-        "Stop your walks until a doctor has seen you",
+        "You get chest pain or tightness, or faint or nearly faint, when active. Stop your "
+        "walks until seen",
         frozenset({"chest_pain_on_exertion", "fainting_on_exertion"}),
     ),
     Sign(
-        "urgent",
-        "You have a fever or feel very unwell",
-        frozenset({"infection_fever"}),
+        "same_day",
+        "You hurt your back in a bad fall or a road or sports accident",
+        frozenset({"fracture_major_trauma"}),
+        place="trauma",
     ),
     Sign(
         "urgent",
@@ -461,42 +465,66 @@ SIGNS: tuple[Sign, ...] = (
     ),
     Sign(
         "urgent",
-        "You have had cancer, and your back pain is new or different",
-        frozenset({"cancer_history"}),
+        "You hurt your back in a small fall or a lift, and you have thin bones",
+        frozenset({"fracture_fragility"}),
     ),
-    Sign(
-        "urgent",
-        "You lose weight without trying",
-        frozenset({"cancer_weight_loss"}),
-    ),
-    Sign(
-        "urgent",
-        "The pain is there all the time, even when you rest, or it wakes you at night",
-        frozenset({"cancer_non_mechanical"}),
-    ),
-    Sign(
-        "urgent",
-        "You hurt your back in a fall or an accident, or after a small fall or a lift if you "
-        "have thin bones",
-        frozenset({"fracture_major_trauma", "fracture_fragility"}),
-    ),
+)
+FEVER = "You have a fever, or you feel hot and shivery"
+FEVER_COVERS = INFECTION_RISKS | {"infection_fever"}
+# With a history of cancer, these are same-day signs for the cancer team (NICE NG234);
+# without it, this-week signs for a doctor.
+CANCER_SIGNS = (
+    ("The pain is there all the time, even at rest, or it wakes you at night",
+     frozenset({"cancer_non_mechanical"})),
+    ("You lose weight without trying", frozenset({"cancer_weight_loss"})),
+)  # fmt: skip
+CANCER_NEW_PAIN = (
+    "Your back pain is new, different or getting worse",
+    frozenset({"cancer_history", "cancer_thoracic", "cancer_no_improvement"}),
 )
 
 
-def help_section(options: HandoutOptions, assessment: Assessment | None = None) -> Section:
+def signs_for(assessment: Assessment | None) -> tuple[Sign, ...]:
+    """The box's signs for this person, each in the one tier the screens give it here."""
+    features = set() if assessment is None else set(assessment.red_flags)
+    risk = bool(features & INFECTION_RISKS) or (
+        assessment is not None and assessment.spinal_surgery_within_6_months
+    )
+    cancer = "cancer_history" in features
+    signs = list(SIGNS)
+    signs.append(Sign("same_day" if risk else "urgent", FEVER, FEVER_COVERS))
+    tier = "same_day" if cancer else "urgent"
+    place = "oncology" if cancer else ""
+    if cancer:
+        signs.append(Sign(tier, CANCER_NEW_PAIN[0], CANCER_NEW_PAIN[1], place=place))
+    signs += [Sign(tier, words, covers, place=place) for words, covers in CANCER_SIGNS]
+    return tuple(signs)
+
+
+def help_section(
+    options: HandoutOptions, assessment: Assessment | None = None, noted: bool = False
+) -> Section:
     """The get-help-now box: the emergency, same-day and this-week signs, what to do for
-    each, the signs this person's history adds, and whom to call."""
+    each, the signs this person's history adds, and whom to call. Each sign is in one group
+    only, and each group has one action. `noted`: a single weak feature was noted, and the
+    reassurance that belongs only to it leads the section."""
     who = options.clinic or "your physiotherapy clinic"
     number = options.phone.replace(" ", "\u00a0")  # a phone number is never broken
     doctor = options.doctor
     ambulance = options.ambulance()
-    now = [s.words.format(ambulance=ambulance) for s in SIGNS if s.tier == "emergency"]
-    today = [s.words for s in SIGNS if s.tier == "same_day"]
-    week = [s.words for s in SIGNS if s.tier == "urgent"]
+    signs = signs_for(assessment)
+
+    def words(tier: str, place: str = "") -> list[str]:
+        return [
+            s.words.format(ambulance=ambulance)
+            for s in signs
+            if s.tier == tier and s.place == place
+        ]
+
     groups = [
         HelpGroup(
             "Go to hospital now if:",
-            tuple(now),
+            tuple(words("emergency")),
             "Go to a hospital emergency department now, or "
             f"{ambulance}. Do not wait to see if it gets better.",
             warning=True,
@@ -515,30 +543,53 @@ def help_section(options: HandoutOptions, assessment: Assessment | None = None) 
                 warning=True,
             )
         )
+    today = words("same_day")
     if assessment is not None and assessment.spinal_surgery_within_6_months:
         today.append(
-            "Your wound gets red, hot, swollen or starts to leak, or you get a fever after "
-            "your back operation. Tell your surgical team too"
+            "Your wound gets red, hot, swollen or starts to leak after your back operation. "
+            "Tell your surgical team too"
         )
-    groups += [
+    groups.append(
         HelpGroup(
             "See a doctor today if:",
             tuple(today),
-            f"See your {doctor} or urgent care today. Feel very unwell? Go to hospital.",
+            f"See your {doctor} or urgent care today. Very unwell? Go to hospital.",
             warning=False,
-        ),
+        )
+    )
+    groups.append(
+        HelpGroup(
+            "Go to hospital today if:",
+            tuple(words("same_day", "trauma")),
+            "Go to a hospital emergency department today.",
+            warning=False,
+        )
+    )
+    cancer = words("same_day", "oncology")
+    if cancer:
+        groups.append(
+            HelpGroup(
+                "You have had cancer: call your cancer team today if:",
+                tuple(cancer),
+                f"Call them today. No answer? See your {doctor} or urgent care today.",
+                warning=False,
+            )
+        )
+    groups.append(
         HelpGroup(
             "See a doctor in the next few days if:",
-            tuple(week),
+            tuple(words("urgent")),
             f"Call us or your {doctor} to be seen this week.",
             warning=False,
-        ),
-    ]
+        )
+    )
     contact = [f"Questions? Call {who}" + (f" on {number}." if number else ".")]
     if options.urgent_line:
         line = options.urgent_line.replace(" ", "\u00a0")
         contact.append(f"When we are closed, call {line} for health advice.")
-    return Section("help", SECTION_TITLES["help"], (HelpBox(tuple(groups), tuple(contact)),))
+    box = HelpBox(tuple(groups), tuple(contact))
+    blocks: tuple[Block, ...] = (Paragraph(NOTED_TEXT), box) if noted else (box,)
+    return Section("help", SECTION_TITLES["help"], blocks)
 
 
 STRIP = (
@@ -573,9 +624,37 @@ def _step_words(dose: NextDose, assessment: Assessment) -> str:
     extra_minutes = {s.minutes - d.minutes for s, d in zip(steps, ends, strict=True)}
     if extra_walks == {1} and extra_minutes == {0}:
         return "do one more walk a week than you did this week, each as long as before"
+    if extra_walks == {1} and all(m < 0 for m in extra_minutes):
+        return "spread the same minutes over one more walk a week"
     if extra_walks == {0} and len(extra_minutes) == 1 and min(extra_minutes) > 0:
         return f"add {min(extra_minutes)} minutes to each walk, with as many walks as this week"
     return ""
+
+
+def week_words(week: Week) -> str:
+    """A plan week in a patient's words: "4 walks a week of 10 minutes", or for a range
+    "3 to 4 walks a week of 5 to 10 minutes"."""
+    if week.top is None:
+        return walks_words(week.walks, week.minutes)
+    walks, minutes = week.top
+    return f"{_span(week.walks, walks, 'walk')} a week of {_span(week.minutes, minutes, 'minute')}"
+
+
+def goal_words(dose: Dose) -> str:
+    """The goal as this dose meets it: "the goal of 5 walks a week of 30 minutes" only when
+    that is the dose; otherwise the 150 minutes a week it reaches."""
+    if dose == (TARGET_WALKS, TARGET_MINUTES):
+        return f"the goal of {TARGET_WALKS} walks a week of {TARGET_MINUTES} minutes"
+    return (
+        f"the goal of about {TARGET_WALKS * TARGET_MINUTES} minutes of walking a week, "
+        f"with {walks_words(*dose)}"
+    )
+
+
+def current_dose(assessment: Assessment) -> Dose | None:
+    """The walking dose the person is on now, when it was asked."""
+    w = assessment.walking
+    return None if w is None else Dose(w.walks_per_week, w.minutes_per_walk)
 
 
 def walks_words(walks: int, minutes: int) -> str:
@@ -626,7 +705,18 @@ def walking_section(
     blocks: list[Block] = [DoseBox("This week", _walking_lines(walks, minutes))]
     if Flag.CHRONIC_PAIN in rec.flags:
         blocks.append(Paragraph(CHRONIC_TEXT))
-    if rec.decision == Decision.STEP_BACK:
+    if (
+        rec.decision == Decision.STEP_BACK
+        and Flag.CLINICIAN_REVIEW in rec.flags
+        and (_exact(rec.next_dose) == current_dose(assessment))
+    ):
+        blocks.append(
+            Paragraph(
+                "Your back got worse after the last step up. This is already the smallest "
+                "amount, so stay at it this week. We will look at your plan together."
+            )
+        )
+    elif rec.decision == Decision.STEP_BACK:
         blocks.append(
             Paragraph(
                 "Your back got worse after the last step up, so this week is a little easier. "
@@ -641,19 +731,16 @@ def walking_section(
     this_week = _exact(rec.next_dose)
     at_goal = rec.decision != Decision.STEP_BACK and this_week is not None and target_met(this_week)
     stepping = False  # whether the sheet plans a step up after this week
-    if at_goal and rec.decision is Decision.PROGRESS:
+    if at_goal and this_week is not None and rec.decision is Decision.PROGRESS:
         blocks.append(
             Paragraph(
-                f"This step takes you to the goal of about {TARGET_WALKS} walks a week of "
-                f"{TARGET_MINUTES} minutes. After this week, the aim is to keep it up."
+                f"This step takes you to {goal_words(this_week)}. After this week, the aim is "
+                "to keep it up."
             )
         )
-    elif at_goal:
+    elif at_goal and this_week is not None:
         blocks.append(
-            Paragraph(
-                f"You have reached the goal of about {TARGET_WALKS} walks a week of "
-                f"{TARGET_MINUTES} minutes. Well done. Keep it up."
-            )
+            Paragraph(f"You have reached {goal_words(this_week)}. Well done. Keep it up.")
         )
     elif this_week is None and rec.next_dose is not None and rec.next_dose.walks_per_week:
         # A range (the starting dose): the step is said from what the person chose to do,
@@ -670,10 +757,12 @@ def walking_section(
         and next_week.walks * next_week.minutes > (this_week.walks * this_week.minutes)
     ):
         stepping = True
+        shared = is_sharing_step(this_week, Dose(next_week.walks, next_week.minutes))
         blocks.append(
             Paragraph(
-                "Next week, if your back has not become more painful, step up to "
-                f"{walks_words(next_week.walks, next_week.minutes)}."
+                "Next week, if your back has not become more painful, "
+                + ("spread the same minutes over one more walk: " if shared else "step up to ")
+                + f"{walks_words(next_week.walks, next_week.minutes)}."
             )
         )
     if stepping or rec.decision is Decision.PROGRESS:
@@ -750,11 +839,10 @@ def flare_section(
         ),
         Bullets(
             (
-                "Rest more for a day or two, but keep moving gently.",
-                "Use a cold pack or a heat pack, whichever feels better. Wrap it in a towel "
-                "and use it for 15 to 20 minutes at a time. Do not use it on skin that feels "
-                "numb, if you have poor blood flow or nerve damage, or while you sleep.",
-                f"Talk to your {doctor} or pharmacist about pain relief.",
+                "Take it easier for a day or two, but keep moving gently. Staying in bed "
+                "does not help.",
+                COLD_OR_HEAT,
+                PAIN_RELIEF_TEXT.format(doctor=doctor),
                 "Call us if it does not start to ease in 2 to 3 days.",
             ),
             lead="A bad flare-up (the pain is very strong):",
@@ -763,6 +851,25 @@ def flare_section(
     if rec.decision in FLARE_DECISIONS:
         blocks.append(Paragraph(_restart(rec)))
     return Section("flare", SECTION_TITLES["flare"], tuple(blocks))
+
+
+COLD_OR_HEAT = (
+    "Use a cold pack or a heat pack, whichever feels better. Wrap it in a towel and use it "
+    "for 15 to 20 minutes at a time. Do not use it on skin that feels numb, if you have poor "
+    "blood flow or nerve damage, or while you sleep."
+)
+PAIN_RELIEF_TEXT = "Talk to your {doctor} or pharmacist about pain relief."
+
+
+def waiting_care_section(rec: Recommendation, doctor: Doctor = "GP") -> Section:
+    """Easing the pain while waiting to be seen after a referral: the flare care the
+    recommendation gives, and never the walking plan's own advice."""
+    items = ["Stay gently active, as much as is comfortable."]
+    if rec.ice_or_heat:
+        items.append(COLD_OR_HEAT)
+    if rec.medication_discussion:
+        items.append(PAIN_RELIEF_TEXT.format(doctor=doctor))
+    return Section("flare", "Easing the pain while you wait", (Bullets(tuple(items)),))
 
 
 def _restart(rec: Recommendation) -> str:
@@ -779,12 +886,12 @@ def _restart(rec: Recommendation) -> str:
 # What a referral is about, in a patient's words (never a diagnosis).
 CONDITION_WORDS: dict[Condition, str] = {
     "cauda_equina": "signs that the nerves at the bottom of your back may be squeezed",
-    "progressive_neurological_deficit": "signs that a nerve in your back is getting worse",
-    "metastatic_cord_compression": "signs that, with your past cancer, need a scan today",
+    "progressive_neurological_deficit": "changes in your legs that need checking today",
+    "metastatic_cord_compression": "changes that, with your past cancer, need checking today",
     "aortic_aneurysm": "signs that may come from a large blood vessel in your belly",
     "spinal_infection": "signs of a possible infection",
     "malignancy": "signs that a doctor should check for other causes of back pain",
-    "fracture": "signs that a bone in your back may be hurt",
+    "fracture": "an injury to your back that needs checking",
     "axial_spondyloarthritis": (
         "signs of a type of back pain that comes from inflammation in the spine"
     ),
@@ -792,26 +899,45 @@ CONDITION_WORDS: dict[Condition, str] = {
 }
 
 
-def _referral_text(decision: Decision, doctor: Doctor) -> tuple[str, ...]:
-    """Where to go and what to do meanwhile, by the referral's tier."""
-    return {
-        Decision.EMERGENCY_REFERRAL: (
+# Where a same-day referral sends the person (`cards.same_day_places`), in their words.
+SAME_DAY_PLACE_TEXT: dict[SameDayPlace, str] = {
+    "doctor": "Please see a doctor today. Your {doctor} or an urgent care clinic can see you. "
+    "If you feel very unwell, go to a hospital emergency department.",
+    "oncology": "Please call your cancer team (the acute oncology team) today. They need to "
+    "see you within a day. We will help you reach them.",
+    "trauma": "Please go to a hospital emergency department today, so they can check your "
+    "back and take pictures of it if needed.",
+}
+SEVERAL_CONCERNS_TEXT = (
+    "On their own, each of these might wait a few days. Together, they need a doctor today."
+)
+MSCC_TEXT = "We are also calling the hospital's spinal team for people who have had cancer."
+# What to do while waiting to be seen: never the walking plan's own advice.
+WAITING_TEXT: dict[Decision, str] = {
+    Decision.EMERGENCY_REFERRAL: "Do not start the walking plan until a doctor has checked you.",
+    Decision.SAME_DAY_REFERRAL: "Do not go for exercise walks until a doctor has seen you. "
+    "Stay gently active, as much as is comfortable.",
+    Decision.URGENT_REFERRAL: "These signs must be checked before you start the walking plan. "
+    "Until then, stay gently active, as much as is comfortable.",
+}
+
+
+def _referral_text(decision: Decision, doctor: Doctor, screening: Screening) -> tuple[str, ...]:
+    """Where to go and what to do meanwhile, by the referral's tier and place (§3.3)."""
+    if decision is Decision.EMERGENCY_REFERRAL:
+        go = [
             "Please go to a hospital emergency department now. Take this sheet with you and "
-            "show it to the staff there.",
-            "Do not start the walking plan until a doctor has checked you.",
-        ),
-        Decision.SAME_DAY_REFERRAL: (
-            f"Please see a doctor today. Your {doctor} or an urgent care clinic can see you. "
-            "If you feel very unwell, go to a hospital emergency department.",
-            "Do not go for exercise walks until a doctor has seen you. Gentle moving about "
-            "the house is fine.",
-        ),
-        Decision.URGENT_REFERRAL: (
-            "Please see a doctor in the next few days, this week. We will help you arrange it.",
-            "Most of the time these signs turn out not to be serious, but they must be checked "
-            "first. Wait to start the walking plan until then. Keep gently active.",
-        ),
-    }[decision]
+            "show it to the staff there."
+        ]
+        if mscc(screening):
+            go.append(MSCC_TEXT)
+    elif decision is Decision.SAME_DAY_REFERRAL:
+        go = [SAME_DAY_PLACE_TEXT[p].format(doctor=doctor) for p in same_day_places(screening)]
+        if screening.combined_by_count:
+            go.insert(0, SEVERAL_CONCERNS_TEXT)
+    else:
+        go = ["Please see a doctor in the next few days, this week. We will help you arrange it."]
+    return (*go, WAITING_TEXT[decision])
 
 
 REFERRAL_TITLES: dict[Decision, str] = {
@@ -829,7 +955,9 @@ def referral_section(
     referral = rec.referral
     assert referral is not None  # only referral decisions get this section
     screening = screen(assessment.red_flags, assessment.exercise_screen)
-    top = [c for c in referral.conditions if screening.tier_of(c) == referral.urgency]
+    together = referral.urgency == "same_day" and screening.combined_by_count
+    tier = "urgent" if together else referral.urgency
+    top = [c for c in referral.conditions if screening.tier_of(c) == tier]
     ambulance = referral.urgency == "emergency" and "cardiorespiratory" in top
     words = (
         {**CONDITION_WORDS, "cardiorespiratory": CHEST_PAIN_AT_REST}
@@ -838,7 +966,7 @@ def referral_section(
     )
     found = "; ".join(words[c] for c in top)
     blocks: list[Block] = [Paragraph(f"You told us about {found}.")]
-    text = _referral_text(rec.decision, options.doctor)
+    text = _referral_text(rec.decision, options.doctor, screening)
     if ambulance:
         # An ambulance, not a drive to hospital: the sheet says only that, then the plan.
         call = options.ambulance()
@@ -895,8 +1023,8 @@ def routine_section(rec: Recommendation, doctor: Doctor = "GP") -> Section:
 
 OTHER_TEXT: dict[Decision, tuple[str, ...]] = {
     Decision.OUT_OF_SCOPE: (
-        "This walking plan was made for adults. Your physiotherapist will plan your care with "
-        "you and your family.",
+        "This walking plan was made for people aged 16 and over. Your physiotherapist will "
+        "plan your care with you and your family.",
     ),
 }
 ALTERNATIVE_TEXT = {
@@ -919,9 +1047,14 @@ CHRONIC_TEXT = (
 )
 
 
+# Reassurance belongs only where a single weak feature was noted (never beside a referral).
+NOTED_TEXT = (
+    "You told us about something we will keep an eye on. On its own it is most often not "
+    "serious. We will ask about it at each visit."
+)
 RADICULAR_TEXT = (
-    "Your leg pain comes from a nerve in your back that is upset. Walking is safe with it. "
-    "We will check your leg at each visit."
+    "Leg pain often comes with back pain. Walking is safe with it. We will check your leg "
+    "at each visit."
 )
 CLAUDICATION_TEXT = (
     "If your legs ache or feel heavy when you walk or stand, stop and sit down, or lean "
@@ -999,7 +1132,7 @@ def build_handout(
             # The sheet goes to hospital with the person: the team reads what was found.
             sections.append(staff_section(assessment, rec, options))
         if rec.ice_or_heat and "flare" in chosen:
-            sections.append(flare_section(assessment, rec, doctor))
+            sections.append(waiting_care_section(rec, doctor))
     else:
         plan_text = _plan_text(assessment, rec)
         if plan_text:
@@ -1013,7 +1146,8 @@ def build_handout(
         # The warning signs follow the plan, before the background reading.
         for key in [*order, "help", "understanding", "self_care"]:
             if key == "help":
-                sections.append(help_section(options, assessment))
+                noted = Flag.RED_FLAG_FEATURES_NOTED in rec.flags
+                sections.append(help_section(options, assessment, noted))
             if key not in chosen or key == "help":
                 continue
             if key == "walking" and walking:

@@ -36,6 +36,33 @@ REQUEST_STATUS = {
 }
 
 
+def _performer(version: str, assessment: dict[str, Any], urgency: str) -> dict[str, Any]:
+    """Who the referral goes to, where ruleset 2.1 names a team (§3.3): the acute oncology
+    / MSCC team, the emergency department after major trauma, the MSCC coordinator beside
+    the emergency department. Records of earlier rulesets stay as they were recorded."""
+    from ..core.cards import mscc, same_day_places
+    from ..core.codes import RULESET_VERSION
+    from ..core.screens import screen
+
+    if version != RULESET_VERSION:
+        return {}
+    screening = screen(assessment.get("red_flags", []), assessment.get("exercise_screen", []))
+    teams = {
+        "oncology": "acute oncology / MSCC team, within 24 hours",
+        "trauma": "emergency department, today",
+        "doctor": "GP or urgent care doctor, today",
+    }
+    if urgency == "emergency":
+        names = ["emergency department, now"] + (
+            ["MSCC coordinator, at once"] if mscc(screening) else []
+        )
+    elif urgency == "same_day":
+        names = [teams[p] for p in same_day_places(screening)]
+    else:
+        return {}
+    return {"performerType": {"text": "; ".join(names)}}
+
+
 def _ref(pid: str) -> dict[str, str]:
     return {"reference": f"Patient/{pid}"}
 
@@ -136,12 +163,14 @@ def patient_bundle(store: Store, pid: str) -> dict[str, Any]:
                     "authoredOn": visit.recorded_at,
                     "reasonCode": [{"text": c.replace("_", " ")} for c in conditions]
                     or [{"text": "red-flag findings"}],
+                    **_performer(visit.ruleset_version, visit.assessment, referral["urgency"]),
                     "note": [{"text": referral["reason"]}]
                     + ([{"text": f"Status: {item.words()}"}] if item else []),
                 }
             )
         a = visit.assessment
-        observations = [(PAIN, a["flare"]["pain_now"], "pain")]
+        # An emergency may leave the flare out: no pain rating was asked, so none is sent.
+        observations = [(PAIN, a["flare"]["pain_now"], "pain")] if a.get("flare") else []
         if a.get("phq2") is not None:
             observations.append((PHQ2, a["phq2"], "phq2"))
         for (code, display), value, key in observations:

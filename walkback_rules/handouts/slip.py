@@ -1,0 +1,69 @@
+"""The contacts slip: one discreet page a person can keep after a concern about self-harm.
+
+It carries the clinic's crisis line, its urgent mental-health contact and the emergency
+number, and nothing else: no clinic name, no pseudonym, no footer, and never back pain or
+the reason it was given. Its first line, the one seen when it is folded, reads only
+"Useful phone numbers".
+"""
+
+from __future__ import annotations
+
+from .content import HandoutOptions
+
+OUTSIDE = "Useful phone numbers"
+INSIDE = (
+    "If things feel too much, or you have thoughts of harming yourself, you do not have to "
+    "cope alone. You can call any of these numbers, at any time of day."
+)
+NOW = (
+    "If you might act on these thoughts now: {ambulance}, or go to a hospital emergency department."
+)
+
+
+def contacts(options: HandoutOptions) -> tuple[tuple[str, str], ...]:
+    """The slip's contacts, as (what, number), from the clinic's settings."""
+    rows = []
+    if options.crisis_line:
+        rows.append(("Crisis line", options.crisis_line))
+    if options.mental_health:
+        rows.append(("Urgent mental-health help", options.mental_health))
+    return tuple(rows)
+
+
+def missing(options: HandoutOptions) -> str | None:
+    """Why the slip cannot be printed yet, or None."""
+    if contacts(options):
+        return None
+    return (
+        "No crisis contacts are set: add the crisis line or the urgent mental-health contact "
+        "in Clinic settings first."
+    )
+
+
+def slip_pdf(options: HandoutOptions) -> bytes:
+    """The contacts slip as a one-page PDF; `missing` says when there is nothing to print."""
+    from .pdf import BODY, FONT, INK, LINE, new_pdf, text
+
+    reason = missing(options)
+    if reason is not None:
+        raise ValueError(reason)
+    pdf = new_pdf(options.paper, "", OUTSIDE, options.issued)
+    pdf.set_creator("")  # nothing in the file names the product or the reason
+    pdf.set_font(FONT, "B", 20)
+    pdf.set_text_color(*INK)
+    pdf.start_section(OUTSIDE)
+    pdf.cell(0, 12, OUTSIDE, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    pdf.ln(4)
+    pdf.set_font(FONT, size=BODY + 2)
+    text(pdf, INSIDE, LINE + 1)
+    pdf.ln(3)
+    for what, number in contacts(options):
+        pdf.set_font(FONT, "B", BODY + 2)
+        text(pdf, what, LINE + 1)
+        pdf.set_font(FONT, size=BODY + 4)
+        text(pdf, number.replace(" ", "\u00a0"), LINE + 2)
+        pdf.ln(2)
+    pdf.set_font(FONT, size=BODY + 2)
+    text(pdf, NOW.format(ambulance=options.ambulance()), LINE + 1)
+    return bytes(pdf.output())
