@@ -49,7 +49,7 @@ def test_single_object_from_file(tmp_path: Path) -> None:
 
     status, out, _ = run(["recommend", str(path)])
 
-    assert status == 0 and json.loads(out)["ruleset_version"] == "2.0"
+    assert status == 0 and json.loads(out)["ruleset_version"] == "2.1"
 
 
 def test_pretty_multiline_object_is_single() -> None:
@@ -204,7 +204,12 @@ def test_every_section_2_cross_field_rule_is_a_clear_error() -> None:
 
     from walkback_rules.core.models import CROSS_FIELD_RULES
 
+    left_out = [
+        {k: v for k, v in assessment_data().items() if k != field}
+        for field in ("previous_episodes", "flare", "walking")
+    ]
     cases = [
+        *left_out,
         assessment_data(flare={"level": "moderate", "pain_now": 5, "days_since_onset": None}),
         assessment_data(walking={"walks_per_week": 0, "minutes_per_walk": 5}),
         assessment_data(visit="initial", baseline_walks_per_week=2),
@@ -331,7 +336,11 @@ def test_schema_prints_input_and_output() -> None:
     assert status == 0
     assert schema["assessment"]["additionalProperties"] is False
     assert "trace" in schema["recommendation"]["properties"]
-    assert set(schema["assessment"]["required"]) == {"age", "previous_episodes", "flare", "walking"}
+    # An emergency needs only what decides it: the three are required unless one is reached.
+    assert set(schema["assessment"]["required"]) == {"age"}
+    for field in ("previous_episodes", "flare", "walking"):
+        description = schema["assessment"]["properties"][field]["description"]
+        assert "unless the screens reach an emergency" in description
 
 
 def test_rules_prints_markdown_table() -> None:
@@ -340,9 +349,9 @@ def test_rules_prints_markdown_table() -> None:
     status, out, _ = run(["rules"])
     rows = [line for line in out.splitlines() if line.startswith("| WB-")]
 
-    assert status == 0 and len(rows) == 20 + 40
+    assert status == 0 and len(rows) == 21 + 42
     assert rows[0].startswith("| WB-S01 | possible cauda equina syndrome (`cauda_equina`)")
-    assert rows[20].startswith("| WB-R15 | Emergency: hospital now")
+    assert rows[21].startswith("| WB-R15 | Emergency: hospital now")
     assert "## Screens" in out and "## Rules" in out
 
 
@@ -718,7 +727,7 @@ URGENT_FIRST = json.dumps(
         "previous_episodes": 1,
         "flare": {"level": "none", "pain_now": 0, "days_since_onset": None},
         "walking": {"walks_per_week": 0, "minutes_per_walk": 0, "weeks_at_current_dose": None},
-        "red_flags": ["cancer_history", "cancer_non_mechanical"],
+        "red_flags": ["cancer_weight_loss", "cancer_non_mechanical"],
     }
 )
 REVIEW_AFTER = json.dumps(
@@ -749,7 +758,7 @@ def test_patients_record_carries_findings_and_follows_the_referral(record: str) 
     unknown = run(["patients", "record", pid, "-", "--carried", "falls_last_year=present"],
                   REVIEW_AFTER)  # fmt: skip
     answered = run(
-        ["patients", "record", pid, "-", "--carried", "cancer_history=present",
+        ["patients", "record", pid, "-", "--carried", "cancer_weight_loss=present",
          "--carried", "cancer_non_mechanical=resolved", "--referral-status", "seen",
          "--referral-note", "seen by oncology", "--red-flags", "none_present"],
         REVIEW_AFTER,
@@ -757,7 +766,7 @@ def test_patients_record_carries_findings_and_follows_the_referral(record: str) 
     listed = json.loads(run(["patients", "list", "--json"])[1])
 
     assert "referral 1: Urgent referral of" in shown and "advised, not yet made" in shown
-    assert "carried to the next review: cancer_history" in shown
+    assert "carried to the next review: cancer_weight_loss" in shown
     assert unanswered[0] == 2
     assert "Found at the last visit" in unanswered[2] and "Open referral" in unanswered[2]
     assert unknown[0] == 2 and "--carried: falls_last_year was not found" in unknown[2]

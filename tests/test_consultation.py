@@ -185,7 +185,7 @@ def test_an_urgent_referral_is_followed_until_it_is_closed(store: Store) -> None
     save(store, pid, first_form(DAY1, walks_per_week=3, minutes_per_walk=15), DAY1)
     day2 = DAY1 + timedelta(days=14)
     urgent = answered(
-        review(store, pid, day2), day2, red_flags=["cancer_history", "cancer_non_mechanical"]
+        review(store, pid, day2), day2, red_flags=["cancer_weight_loss", "cancer_non_mechanical"]
     )
     decided = save(store, pid, urgent, day2)
     day3 = day2 + timedelta(days=10)
@@ -214,7 +214,7 @@ def test_an_urgent_referral_is_followed_until_it_is_closed(store: Store) -> None
     closed = answered(
         start,
         day3,
-        carried={"cancer_history": "present", "cancer_non_mechanical": "resolved"},
+        carried={"cancer_weight_loss": "present", "cancer_non_mechanical": "resolved"},
         referral_status="seen",
         referral_note="seen by oncology; scan clear",
     )
@@ -261,7 +261,7 @@ def test_a_failed_referral_update_writes_nothing(store: Store) -> None:
     """A status dated before the referral was advised is refused, and the record keeps only
     what it had."""
     pid = store.new_patient().id
-    urgent = first_form(DAY1, red_flags=["cancer_history", "cancer_non_mechanical"])
+    urgent = first_form(DAY1, red_flags=["cancer_weight_loss", "cancer_non_mechanical"])
     save(store, pid, urgent, DAY1)
     [item] = store.referrals(pid)
 
@@ -275,7 +275,12 @@ def test_referrals_round_trip_through_export_and_import(store: Store) -> None:
     """The export carries each referral with every status; an import restores it, and a
     file made before referrals were followed gets its items as advised."""
     pid = store.new_patient().id
-    save(store, pid, first_form(DAY1, red_flags=["cancer_history", "cancer_non_mechanical"]), DAY1)
+    save(
+        store,
+        pid,
+        first_form(DAY1, red_flags=["cancer_weight_loss", "cancer_non_mechanical"]),
+        DAY1,
+    )
     [item] = store.referrals(pid)
     store.update_referral(pid, item.id, ReferralUpdate(status="made", on="2026-03-03"))
     exported = store.export(pid)
@@ -365,7 +370,12 @@ def test_the_fhir_service_request_carries_the_referral_status(
     from walkback_rules.store.fhir import patient_bundle
 
     pid = store.new_patient().id
-    save(store, pid, first_form(DAY1, red_flags=["cancer_history", "cancer_non_mechanical"]), DAY1)
+    save(
+        store,
+        pid,
+        first_form(DAY1, red_flags=["cancer_weight_loss", "cancer_non_mechanical"]),
+        DAY1,
+    )
     [item] = store.referrals(pid)
     if status != "advised":
         store.update_referral(pid, item.id, ReferralUpdate(status=status, on="2026-03-04"))
@@ -414,7 +424,7 @@ def test_the_summary_names_the_carried_findings_and_the_referrals(store: Store) 
 
     assert f"{words_of('cancer_history')}: still present" in text
     assert f"{words_of('falls_last_year')}: resolved" in text
-    assert "Urgent referral of 2026-03-16: advised, not yet made" in text
+    assert "Same day referral of 2026-03-16: advised, not yet made" in text
 
 
 @pytest.mark.parametrize(
@@ -520,3 +530,37 @@ def test_weeks_at_the_resume_dose_do_not_count_the_flare(store: Store) -> None:
     assert after_flare.form.returning_after_flare
     assert after_flare.form.weeks_at_current_dose == 0
     assert next_one.form.weeks_at_current_dose == 2
+
+
+@pytest.mark.parametrize(
+    ("red_flags", "priority", "team"),
+    [
+        (["cancer_history", "cancer_non_mechanical"], "asap", "acute oncology / MSCC team"),
+        (["fracture_major_trauma"], "asap", "emergency department, today"),
+        (["cancer_history", "neuro_foot_drop"], "stat", "MSCC coordinator, at once"),
+        (["cancer_weight_loss", "cancer_non_mechanical"], "urgent", None),
+    ],
+    ids=["cancer-same-day", "major-trauma", "mscc", "urgent"],
+)
+def test_the_fhir_service_request_names_the_team_and_its_priority(
+    store: Store, red_flags: list[str], priority: str, team: str | None
+) -> None:
+    """Ruleset 2.1's places (§3.3): the same-day referral is "asap" and names the acute
+    oncology / MSCC team or the emergency department; cord compression names the MSCC
+    coordinator beside the emergency department."""
+    from walkback_rules.store.fhir import patient_bundle
+
+    pid = store.new_patient().id
+    save(store, pid, first_form(DAY1, red_flags=red_flags), DAY1)
+
+    [request] = [
+        e["resource"]
+        for e in patient_bundle(store, pid)["entry"]
+        if e["resource"]["resourceType"] == "ServiceRequest"
+    ]
+
+    assert request["priority"] == priority
+    if team is None:
+        assert "performerType" not in request
+    else:
+        assert team in request["performerType"]["text"]

@@ -153,7 +153,7 @@ def test_pdf_footer_on_every_page() -> None:
         assert "Harbourside Physio" in text
         assert "For: Demo 01" in text
         assert "26 November 2026" in text
-        assert "ruleset 2.0" in text
+        assert "ruleset 2.1" in text
         assert f"Page {number} of {len(reader.pages)}" in text
 
 

@@ -28,6 +28,8 @@ def filled(**changes: Any) -> dict[str, Any]:
         "previous_episodes": 1,
         "flare_level": "none",
         "pain_now": 0,
+        "walks_per_week": 0,
+        "minutes_per_walk": 0,
         "red_flags_asked": "none_present",
         "exercise_asked": "not_asked",
         **changes,
@@ -51,8 +53,10 @@ def test_empty_form_names_the_missing_fields() -> None:
 
     assert errors["age"] == ["Age is required: a whole number from 0 to 120"]
     assert errors["previous_episodes"] == [
-        "Previous episodes is required: a whole number from 0 to 1000"
+        "Previous episodes is required unless the screens reach an emergency: a whole number "
+        "from 0 to 1000"
     ]
+    assert errors["walks_per_week"] == ["Walks a week is required: a whole number from 0 to 14"]
     assert errors["flare_level"][0].startswith("Flare level is required")
     assert errors["pain_now"] == ["Pain now is required: a whole number from 0 to 10"]
     assert errors["red_flags_asked"] == [
@@ -79,7 +83,7 @@ def test_paths_become_words_in_one_pass() -> None:
             'Days since the flare began: required when flare level is "mild": a whole number',
         ),
         (
-            {"walks_per_week": 3},
+            {"walks_per_week": 3, "minutes_per_walk": 0},
             "minutes_per_walk",
             "Minutes per walk: must be at least 1 when walks a week",
         ),

@@ -426,7 +426,7 @@ def test_a_review_advances_the_episode_and_carries_usual_pain() -> None:
     rec = recommend(assessment)
     seen = TODAY - timedelta(days=15)
     last = Consultation(
-        1, "P-2345AB", f"{seen.isoformat()}T09:00:00+00:00", "2.0", rec.decision.value, None,
+        1, "P-2345AB", f"{seen.isoformat()}T09:00:00+00:00", "2.1", rec.decision.value, None,
         assessment.model_dump(mode="json"), rec.model_dump(mode="json"), seen.isoformat(),
     )  # fmt: skip
 

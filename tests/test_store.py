@@ -14,6 +14,7 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -71,7 +72,7 @@ def test_each_consultation_is_kept_whole_and_never_edited(store: Store) -> None:
     assert [c.decision for c in history] == ["START", "PROGRESS"]
     assert history[0].assessment == case("demo-01").model_dump(mode="json")
     assert history[0].recommendation == rec.model_dump(mode="json")
-    assert history[0].ruleset_version == "2.0"
+    assert history[0].ruleset_version == "2.1"
     assert datetime.fromisoformat(first.recorded_at).tzinfo is not None
 
 
@@ -141,6 +142,12 @@ def test_a_review_starts_from_the_week_of_the_plan_the_person_is_in(
     assert start is not None and start.plan_week == week
     walking = start.data["walking"]
     planned = plan.weeks[week - 1]
+    if planned.top is not None:
+        # A range week steps up from whichever end the person did: the dose is asked.
+        assert start.plan_range == planned.short
+        assert (walking["walks_per_week"], walking["minutes_per_walk"]) == (None, None)
+        assert start.previous_dose is None
+        return
     assert (walking["walks_per_week"], walking["minutes_per_walk"]) == (
         planned.walks,
         planned.minutes,
@@ -164,7 +171,8 @@ def test_five_fortnightly_reviews_reach_the_target_not_four_walks_of_five() -> N
     """The trial's course: a review every two weeks, each prefilled from the plan and
     decided again. The dose climbs; it no longer sits at the first prescription."""
 
-    from walkback_rules import recommend
+    from walkback_rules import Recommendation, recommend
+    from walkback_rules.plan import project
 
     with Store.open("sqlite://") as store:
         p = store.new_patient()
@@ -175,6 +183,16 @@ def test_five_fortnightly_reviews_reach_the_target_not_four_walks_of_five() -> N
             start = prefill(store.consultations(p.id), today=day.date())
             assert start is not None
             data = start.data
+            if start.plan_range is not None:  # a range week: enter what was walked
+                last = store.consultations(p.id)[-1]
+                plan = project(
+                    validate_assessment(last.assessment),
+                    Recommendation.model_validate(last.recommendation),
+                )
+                assert start.plan_week is not None
+                did = plan.weeks[start.plan_week - 1]
+                data["walking"] = {"walks_per_week": did.walks, "minutes_per_walk": did.minutes,
+                                   "weeks_at_current_dose": 1}  # fmt: skip
             if start.previous_dose is not None:
                 data["last_progression"] = {"pain_increased": False,
                                             "previous_dose": start.previous_dose}  # fmt: skip
@@ -859,14 +877,14 @@ FORGERIES = {
     ),
     "no cards": (lambda v: v["recommendation"].update(cards=[]), "recommendation.cards"),
     "another ruleset inside": (
-        lambda v: v["recommendation"].update(ruleset_version="2.1"),
+        lambda v: v["recommendation"].update(ruleset_version="2.0"),
         "recommendation.ruleset_version",
     ),
 }
 
 
 @pytest.mark.parametrize("kind", FORGERIES)
-def test_an_import_decides_2_0_records_again_and_refuses_a_forgery(store: Store, kind: str) -> None:
+def test_an_import_decides_2_1_records_again_and_refuses_a_forgery(store: Store, kind: str) -> None:
     """The stored recommendation must be what the rules give; the difference is named."""
 
     change, field = FORGERIES[kind]
@@ -1171,3 +1189,73 @@ def test_a_refused_write_says_so_without_the_servers_text(tmp_path: Path) -> Non
         f"the patient record ({tmp_path / 'record.db'}) refused the change; nothing was saved "
         "(IntegrityError)."
     )
+
+
+# --- records made under ruleset 2.0 (spec §11) ---------------------------------------------
+
+RULESET_2_0 = Path(__file__).parent / "data" / "ruleset-2.0-patient.json"
+
+
+def test_a_2_0_record_is_kept_exactly_as_recorded(store: Store) -> None:
+    """A file exported under 2.0 (a cancer history with night pain was then urgent, and
+    1 × 150 stepped up to 2 × 150) imports as recorded, is never decided again, and
+    exports byte for byte the same consultations."""
+    data = json.loads(RULESET_2_0.read_text())
+
+    [pid] = store.import_file(dumps(data).encode())
+    history = store.consultations(pid)
+
+    assert [(v.ruleset_version, v.decision) for v in history] == [
+        ("2.0", "URGENT_REFERRAL"),
+        ("2.0", "PROGRESS"),
+    ]
+    assert history[1].recommendation["next_dose"]["minutes_per_walk"] == {"min": 150, "max": 150}
+    again = store.export(pid)
+    kept = ("recorded_at", "ruleset_version", "assessment", "recommendation")
+    assert [{k: v[k] for k in kept} for v in again["consultations"]] == [
+        {k: v[k] for k in kept} for v in data["consultations"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda r: r.update(cards=[]), "recommendation.cards"),
+        (lambda r: r.update(flags=["PERSISTENT_SEVERE_PAIN"]), "recommendation.flags[0]"),
+        (lambda r: r.update(ruleset_version="2.1"), "recommendation.ruleset_version"),
+    ],
+    ids=["no cards", "a 2.1 flag in a 2.0 record", "another ruleset inside"],
+)
+def test_a_2_0_record_is_checked_against_its_own_frozen_contract(
+    store: Store, change: Any, field: str
+) -> None:
+    data = json.loads(RULESET_2_0.read_text())
+    change(data["consultations"][0]["recommendation"])
+
+    with pytest.raises(ImportError_) as caught:
+        store.import_file(dumps(data).encode())
+
+    assert f"consultations[0].{field}" in [e.field for e in caught.value.errors]
+    assert rows(store, "patients") == 0
+
+
+def test_a_2_0_record_without_its_walking_is_refused_by_its_contract(store: Store) -> None:
+    """2.0 required the walking even in an emergency: its frozen contract still does."""
+    data = json.loads(RULESET_2_0.read_text())
+    del data["consultations"][0]["assessment"]["walking"]
+
+    with pytest.raises(ImportError_) as caught:
+        store.import_file(dumps(data).encode())
+
+    assert "consultations[0].assessment.walking" in [e.field for e in caught.value.errors]
+
+
+def test_a_review_after_a_2_0_record_carries_its_findings(store: Store) -> None:
+    from walkback_rules.consultation.review import start_review
+
+    [pid] = store.import_file(RULESET_2_0.read_bytes())
+    start = start_review(pid, store.consultations(pid), date(2026, 11, 1), store.referrals(pid))
+
+    assert start is not None
+    assert [c.key for c in start.carried] == ["cancer_history"]
+    assert start.prefill.last_ruleset == "2.0"

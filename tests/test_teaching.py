@@ -313,7 +313,8 @@ def test_side_by_side_of_the_same_case_differs_nowhere() -> None:
 # Each control, a value, and what it should change from demo 02 (52, review, 4 × 10 for a
 # week, no pain rise after the last step): the decision, or a flag raised.
 EFFECTS: list[tuple[str, Any, Decision | Flag]] = [
-    ("age", 17, Decision.OUT_OF_SCOPE),
+    ("age", 15, Decision.OUT_OF_SCOPE),
+    ("age", 17, Flag.OUTSIDE_TRIAL_POPULATION),
     ("age", 70, Flag.OLDER_ADULT),
     ("previous_episodes", 3, Flag.HIGH_RECURRENCE_RISK),
     ("episode_weeks", 12, Flag.CHRONIC_PAIN),

@@ -52,7 +52,7 @@ def rules_document() -> str:
         "",
         "Generated from `walkback_rules/core` by `uv run python tools/update_docs.py`; a test "
         "fails when this file and the code disagree. The clinical specification this "
-        "implements is the product owner's RULES_SPEC.md, ruleset 2.0.",
+        f"implements is the product owner's RULES_SPEC.md, ruleset {RULESET_VERSION}.",
         "",
         "## 1. Features the clinician ticks",
         "",

@@ -85,7 +85,7 @@ def _set_step(step: str) -> Callable[[Data], None]:
 
 
 def _variations(data: Data) -> Iterator[_Variation]:
-    if "flare" not in data or "walking" not in data:
+    if data.get("flare") is None or data.get("walking") is None:
         return  # an emergency that left them out: nothing to vary
     flare, walking = data["flare"], data["walking"]
     pain, level, days = flare["pain_now"], flare["level"], flare.get("days_since_onset")

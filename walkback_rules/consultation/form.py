@@ -97,9 +97,10 @@ class ConsultationForm(BaseModel):
     flare_level: FlareLevel | None = None  # asked at every visit: never prefilled as "none"
     pain_now: int | None = None
     days_since_onset: int | None = None
-    # None after a referral stopped walking: what was walked since is asked, never assumed.
-    walks_per_week: int | None = 0
-    minutes_per_walk: int | None = 0
+    # Asked, never assumed: None until typed (0 for someone not walking), so that an
+    # emergency can tell an unasked dose from "not walking" (spec §2).
+    walks_per_week: int | None = None
+    minutes_per_walk: int | None = None
     weeks_at_current_dose: int | None = None
     baseline_walks_per_week: int | None = None
     last_step: LastStep | None = "none"  # None: left open after a step up, to be asked
@@ -309,7 +310,6 @@ def to_assessment_data(values: ConsultationForm | Mapping[str, Any]) -> dict[str
     data: dict[str, Any] = {
         "age": form.age,
         "visit": form.visit,
-        "previous_episodes": form.previous_episodes,
         "episode_weeks": form.episode_weeks,
         "usual_pain": form.usual_pain,
         "flare": {
@@ -339,6 +339,8 @@ def to_assessment_data(values: ConsultationForm | Mapping[str, Any]) -> dict[str
         "leg_symptoms": _legs(form.leg_symptoms or "none", held),
         **{field: bool(getattr(form, field)) or field in held for field, _ in HISTORY_QUESTIONS},
     }
+    if form.previous_episodes is not None:  # empty is left out: required unless an emergency
+        data["previous_episodes"] = form.previous_episodes
     if reaches_emergency(data["red_flags"], data["exercise_screen"]):
         _leave_out_unasked(form, data)
     if review:
@@ -360,15 +362,13 @@ def to_assessment_data(values: ConsultationForm | Mapping[str, Any]) -> dict[str
 
 def _leave_out_unasked(form: ConsultationForm, data: dict[str, Any]) -> None:
     """In an emergency, the answers it does not need and nobody gave are left out, to be
-    shown as not asked (spec §2): the episodes when empty, the flare when neither its level
-    nor the pain rating was given, the walking when it still holds the form's starting
-    values. Anything typed is kept, and checked as usual."""
-    if form.previous_episodes is None:
-        del data["previous_episodes"]
+    shown as not asked (spec §2): the flare when none of its answers was given, the walking
+    likewise (the episodes are left out whenever empty). Anything typed is kept, and
+    checked as usual."""
     if form.flare_level is None and form.pain_now is None and form.days_since_onset is None:
         del data["flare"]
-    untouched = (form.walks_per_week or 0, form.minutes_per_walk or 0) == (0, 0)
-    if untouched and form.weeks_at_current_dose is None:
+    walking = (form.walks_per_week, form.minutes_per_walk, form.weeks_at_current_dose)
+    if walking == (None, None, None):
         del data["walking"]
 
 

@@ -12,7 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from .codes import (
@@ -171,7 +179,8 @@ class Assessment(BaseModel):
     visit: Visit = _field(_choices(VISITS), "First consultation or a review.", default="initial")
     previous_episodes: int | None = _field(
         whole(0, 1000),
-        "Episodes of low back pain before the current or most recent one.",
+        "Episodes of low back pain before the current or most recent one. Required unless "
+        "the screens reach an emergency, when it may be left out (never null).",
         default=None,
         ge=0,
         le=1000,
@@ -188,12 +197,14 @@ class Assessment(BaseModel):
     )
     flare: Flare | None = _field(
         "an object with level, pain_now and days_since_onset",
-        "The current flare-up.",
+        "The current flare-up. Required unless the screens reach an emergency, when it may "
+        "be left out (never null).",
         default=None,
     )
     walking: Walking | None = _field(
         "an object with walks_per_week, minutes_per_walk and weeks_at_current_dose",
-        "The current walking dose.",
+        "The current walking dose. Required unless the screens reach an emergency, when it "
+        "may be left out (never null).",
         default=None,
     )
     baseline_walks_per_week: int | None = _int(
@@ -265,6 +276,16 @@ class Assessment(BaseModel):
     _given = field_validator("previous_episodes", "flare", "walking", mode="after")(_not_null)
     _unique_red_flags = field_validator("red_flags", mode="after")(_unique)
     _unique_exercise = field_validator("exercise_screen", mode="after")(_unique)
+
+    @model_serializer(mode="wrap")
+    def _left_out(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """A field an emergency left out stays left out when written (never null), so a
+        record reads back exactly as it was given and is shown as not asked (§2)."""
+        data: dict[str, Any] = handler(self)
+        for name in NOT_ASKED_IN_AN_EMERGENCY:
+            if name in data and data[name] is None:
+                del data[name]
+        return data
 
     @model_validator(mode="after")
     def _cross_field(self) -> Self:

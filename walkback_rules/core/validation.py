@@ -60,7 +60,9 @@ def in_words(label: str, message: str) -> str:
     from 0 to 120; you entered 130", "Age is required: …". JSON's null is an empty box."""
     allowed, told, got = message.removeprefix("must be ").rpartition("; got ")
     typed = message.startswith("must be ") and told
-    if typed and got == "null":
+    if message.startswith("required unless"):
+        text = f"{label} is {message}"
+    elif typed and got == "null":
         text = f"{label} is required: {allowed}"
     elif typed:
         text = f"{label} must be {allowed}; you entered {got}"

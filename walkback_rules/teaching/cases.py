@@ -273,7 +273,8 @@ CASES: tuple[DemoCase, ...] = (
     _case(
         18,
         "68, past cancer, mid-back pain and worsening leg weakness",
-        "Cancer with new neurology: possible metastatic cord compression, an emergency.",
+        "Cancer with new neurology: possible metastatic cord compression, an emergency; "
+        "contact the MSCC coordinator at once as well as the emergency department.",
         _D.EMERGENCY_REFERRAL,
         "red flags",
         _a(68, 1, red_flags=["cancer_history", "cancer_thoracic", "neuro_worsening_weakness"]),
@@ -281,8 +282,9 @@ CASES: tuple[DemoCase, ...] = (
     _case(
         19,
         "62, past cancer and pain that wakes them at night",
-        "Cancer history with a second malignancy feature: urgent, this week.",
-        _D.URGENT_REFERRAL,
+        "Cancer history with a second malignancy feature: the acute oncology / MSCC team "
+        "within 24 hours, the same day (NICE NG234).",
+        _D.SAME_DAY_REFERRAL,
         "red flags",
         _a(62, 1, red_flags=["cancer_history", "cancer_non_mechanical"]),
     ),
@@ -387,8 +389,9 @@ CASES: tuple[DemoCase, ...] = (
     _case(
         28,
         "16, back pain after sport",
-        "The tool is for adults only: safety advice, no programme.",
-        _D.OUT_OF_SCOPE,
+        "From 16 the programme applies (NICE NG59), flagged as outside the trial "
+        "population, which enrolled adults; with a mild flare, no step up until it settles.",
+        _D.START,
         "screens",
         _a(16, 0, level="mild", pain=3, days=5),
     ),
@@ -433,6 +436,85 @@ CASES: tuple[DemoCase, ...] = (
         _D.ALTERNATIVE_EXERCISE,
         "screens",
         _a(66, 1, walking_tolerance="not_tolerated", startback={"total": 7, "distress": 4}),
+    ),
+    _case(
+        34,
+        "56, fell from a ladder yesterday",
+        "Major trauma: possible fracture, the emergency department today for assessment and "
+        "imaging (NICE NG41), not a doctor within days.",
+        _D.SAME_DAY_REFERRAL,
+        "red flags",
+        _a(56, 2, level="moderate", pain=6, days=1, red_flags=["fracture_major_trauma"]),
+    ),
+    _case(
+        35,
+        "48, fever and new breathlessness on the stairs",
+        "Two separate urgent concerns together are a same-day concern: the combination, "
+        "not the single sign, sets the level of concern.",
+        _D.SAME_DAY_REFERRAL,
+        "red flags",
+        _a(48, 1, red_flags=["infection_fever"], exercise_screen=["breathless_on_exertion"]),
+    ),
+    _case(
+        36,
+        "45, review, one long walk of 150 minutes a week",
+        "Long walks are spread, not multiplied: the same 150 minutes over two walks of 75.",
+        _D.PROGRESS,
+        "progression",
+        _a(45, 1, walks=1, minutes=150, weeks=2, visit="review"),
+    ),
+    _case(
+        37,
+        "50, review, severe flare at 5 walks of 20 minutes",
+        "After a severe flare, a graded return: resume one step back, at 5 × 15, not the "
+        "whole pre-flare dose.",
+        _D.SEVERE_FLARE,
+        "flares",
+        _a(50, 1, level="severe", pain=8, days=1, walks=5, minutes=20, visit="review"),
+    ),
+    _case(
+        38,
+        "64, sudden severe back pain, nothing else found",
+        "Sudden severe pain at 60 or over: ask about an aortic aneurysm and other causes from "
+        "outside the spine before treating it as a flare.",
+        _D.SEVERE_FLARE,
+        "flares",
+        _a(64, 0, level="severe", pain=9, days=1),
+    ),
+    _case(
+        39,
+        "52, review, severe pain for seven weeks",
+        "Severe pain beyond six weeks: a medical review this week, and re-screen the red "
+        "flags, no improvement after 4–6 weeks among them.",
+        _D.SEVERE_FLARE,
+        "flares",
+        _a(52, 2, level="severe", pain=8, days=50, walks=4, minutes=20, visit="review"),
+    ),
+    _case(
+        40,
+        "14, back pain, low mood",
+        "Under 16 is out of scope: safety only, and a positive mood screen is still shown.",
+        _D.OUT_OF_SCOPE,
+        "screens",
+        _a(14, 0, level="mild", pain=3, days=5, phq2=4),
+    ),
+    _case(
+        41,
+        "58, saddle numbness and retention, seen at once",
+        "An emergency needs only the age and the features: the record and the letter are "
+        "ready before the history, the flare or the walking are asked.",
+        _D.EMERGENCY_REFERRAL,
+        "red flags",
+        {"age": 58, "red_flags": ["ces_saddle", "ces_bladder"]},
+    ),
+    _case(
+        42,
+        "40, leg pain below the knee, walking 3 times a week",
+        "Leg symptoms raise the get-help-now safety net: sciatica is where cauda equina is "
+        "most often missed.",
+        _D.PROGRESS,
+        "screens",
+        _a(40, 1, walks=3, minutes=20, leg_symptoms="below_knee"),
     ),
 )
 
