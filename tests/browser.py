@@ -137,6 +137,9 @@ def answer_the_rest(tab: Any, flare: str = "None", pain: str = "0") -> None:
     checklist answered as none present."""
     choose(tab, re.compile("^Flare level"), flare)
     number(tab, "Pain now (0–10)", pain)
+    for label in ("Walks a week", "Minutes per walk"):  # not walking, unless given
+        if not tab.get_by_role("spinbutton", name=label, exact=True).input_value():
+            number(tab, label, "0")
     for i in range(2):
         tab.get_by_text("Asked: none present").nth(i).click()
         settle(tab)

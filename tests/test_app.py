@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import tomllib
@@ -50,6 +51,9 @@ def answer_the_rest(at: AppTest, flare: str = "none", pain: int = 0) -> AppTest:
     and how each checklist was answered with nothing ticked (none present)."""
     at.selectbox(key="c_flare_level").select(flare)
     at.number_input(key="c_pain_now").set_value(pain)
+    for key in ("c_walks_per_week", "c_minutes_per_walk"):  # not walking, unless given
+        if at.number_input(key=key).value is None:
+            at.number_input(key=key).set_value(0)
     at.radio(key="c_red_flags_asked").set_value("none_present")
     at.radio(key="c_exercise_asked").set_value("none_present")
     return at
@@ -103,7 +107,7 @@ def test_sidebar_says_what_it_is_and_who_is_loaded() -> None:
     sidebar = "\n".join(str(getattr(e, "value", "")) for e in at.sidebar)
 
     assert "not a replacement for clinical judgement" in sidebar
-    assert "Ruleset 2.0" in sidebar
+    assert "Ruleset 2.1" in sidebar
     assert CASES_BY_ID["demo-02"].title in sidebar
 
 
@@ -114,7 +118,7 @@ def test_red_flag_case_is_an_emergency_with_no_dose_plan_or_pain_relief() -> Non
     shown = texts(rec)
 
     assert "Emergency referral" in rec.error[0].value
-    assert "Walking until the review: None" in shown
+    assert "Walking: None" in shown
     assert "Referral: Emergency" in shown
     assert "Referral for:** possible cauda equina syndrome." in shown
     assert "pain relief" not in shown.lower()
@@ -296,7 +300,7 @@ def test_rule_table_is_searchable() -> None:
     at.switch_page(ui.PAGES["teaching"]).run()
     at.text_input(key="t_query").input("phq").run()
 
-    assert any("1 of 40 rules" in c.value for c in at.caption)
+    assert any("1 of 42 rules" in c.value for c in at.caption)
 
 
 def test_consultation_page_loads_no_heavy_libraries() -> None:
@@ -595,10 +599,11 @@ def test_an_unusable_record_is_named_on_the_page_not_a_traceback(
 
 
 def _accepted_records() -> dict[str, bytes]:
-    """Patient files of each kind an import accepts: 1.0 as recorded, 2.0 as decided."""
+    """Patient files of each kind an import accepts: 1.0 and 2.0 as recorded, 2.1 as
+    decided (an emergency recorded from the age and the features alone among them)."""
     from walkback_rules.store import dumps
 
-    from .test_store import V1_RECOMMENDATION, V1_REFERRAL, v1_file
+    from .test_store import RULESET_2_0, V1_RECOMMENDATION, V1_REFERRAL, v1_file
 
     files = {
         "1.0 progress": v1_file("P-2345AB", V1_RECOMMENDATION),
@@ -608,12 +613,13 @@ def _accepted_records() -> dict[str, bytes]:
             {**V1_RECOMMENDATION,
              "next_dose": {"walks_per_week": None, "minutes_per_walk": {"min": 5, "max": 10}}},
         ),
+        "2.0 course": json.loads(RULESET_2_0.read_text()),
     }  # fmt: skip
     record = ui.store()
-    for case_id in ("demo-20", "demo-02", "demo-01", "demo-08"):
+    for case_id in ("demo-20", "demo-02", "demo-01", "demo-08", "demo-41"):
         p = record.new_patient()
         record.record(p.id, *decided(validate_assessment(CASES_BY_ID[case_id].data)))
-        files[f"2.0 {case_id}"] = record.export(p.id)
+        files[f"2.1 {case_id}"] = record.export(p.id)
         record.delete_patient(p.id)
     return {kind: dumps(data).encode() for kind, data in files.items()}
 

@@ -502,9 +502,11 @@ def test_the_suggested_review_date_follows_the_visit_date_until_it_is_chosen() -
     assert at.date_input(key="c_review_date").value == earlier + timedelta(days=14)
 
 
-@pytest.mark.parametrize("kind", ["1.0 progress", "1.0 referral", "1.0 open walks", "2.0 demo-20"])
+@pytest.mark.parametrize(
+    "kind", ["1.0 progress", "1.0 referral", "1.0 open walks", "2.0 course", "2.1 demo-20"]
+)
 def test_every_past_visit_an_import_accepts_opens(kind: str) -> None:
-    """A consultation made under 1.0 opens read-only too, says why it cannot be printed
+    """A consultation made under 1.0 or 2.0 opens read-only too, says why it cannot be printed
     again by this version, and shows its cards as recorded."""
     from .test_app import ACCEPTED
 
@@ -516,8 +518,8 @@ def test_every_past_visit_an_import_accepts_opens(kind: str) -> None:
 
         assert not at.exception
         assert at.title[0].value == "Past consultation"
-        if visit.ruleset_version == "1.0":
-            assert any("this version builds handouts for ruleset 2.0 only" in c.value
+        if visit.ruleset_version in ("1.0", "2.0"):
+            assert any("this version builds handouts for ruleset 2.1 only" in c.value
                        for c in at.caption)  # fmt: skip
         else:  # the handout, the summary and, for this referral, the letter
             labels = [b.proto.label for b in at.get("download_button")]
@@ -562,6 +564,10 @@ def test_a_review_asks_about_the_finding_carried_from_the_last_visit() -> None:
     blank = at.radio(key=ui.carried_key("cancer_history")).value
     at.selectbox(key="c_flare_level").select("none")
     at.number_input(key="c_pain_now").set_value(0)
+    # The plan's week is a range (5 × 5–15): what was walked is asked, never assumed.
+    asked = at.number_input(key="c_walks_per_week").value
+    at.number_input(key="c_walks_per_week").set_value(5)
+    at.number_input(key="c_minutes_per_walk").set_value(10)
     at.radio(key="c_exercise_asked").set_value("none_present")
     at.radio(key="c_last_step").set_value("no_increase").run()
     get_recommendation(at)
@@ -569,7 +575,7 @@ def test_a_review_asks_about_the_finding_carried_from_the_last_visit() -> None:
     at.radio(key=ui.carried_key("cancer_history")).set_value("present").run()
     get_recommendation(at)
 
-    assert blank is None
+    assert blank is None and asked is None
     assert any("Found at the last visit" in e for e in waiting)
     assert "cancer_history" in at.session_state[ui.CONSULTATION].decided.assessment.red_flags
 
@@ -579,7 +585,7 @@ def test_an_open_referral_is_shown_and_its_status_recorded_on_the_patients_page(
     it, and the page then shows it done."""
     record = ui.store()
     pid = record.new_patient().id
-    urgent = first_visit(age=62, red_flags=["cancer_history", "cancer_non_mechanical"])
+    urgent = first_visit(age=62, red_flags=["cancer_weight_loss", "cancer_non_mechanical"])
     record.record(pid, *decided(urgent))
 
     at = session(fresh_token(), pid, page="patients")

@@ -795,3 +795,95 @@ def test_patients_record_refuses_bad_visit_details_and_saves_nothing(
     assert status == 2
     assert words in err
     assert json.loads(run(["patients", "list", "--json"])[1])[0]["consultations"] == 0
+
+
+EMERGENCY_ONLY = json.dumps({"age": 58, "red_flags": ["ces_saddle", "ces_bladder"]})
+
+
+def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return " ".join(p.extract_text() for p in PdfReader(str(path)).pages).replace("\u00a0", " ")
+
+
+def test_an_emergency_with_only_the_age_and_the_features_is_decided_and_printed(
+    tmp_path: Path,
+) -> None:
+    """Ruleset 2.1 §2: the recommendation, the summary and the letter from the age and the
+    features alone; the answers left out are "not asked", never 0 or "none"."""
+    status, out, err = run(["recommend"], EMERGENCY_ONLY)
+    assert (status, err) == (0, "")
+    assert json.loads(out)["decision"] == "EMERGENCY_REFERRAL"
+
+    summary, letter = tmp_path / "summary.pdf", tmp_path / "letter.pdf"
+    assert run(["summary", "-", "-o", str(summary)], EMERGENCY_ONLY)[0] == 0
+    onset = "ces_saddle=this morning, 6 am"
+    exam = "Saddle sensation reduced S3-S5"
+    status, _, err = run(
+        ["letter", "-", "-o", str(letter), "--at", "2026-12-02T10:30+01:00", "--exam", exam,
+         "--onset", onset],
+        EMERGENCY_ONLY,
+    )  # fmt: skip
+    assert (status, err) == (0, "")
+
+    shown = _pdf_text(summary)
+    assert "Previous episodes not asked" in shown and "Walking now not asked" in shown
+    assert "Pain now (0–10) not asked" in shown
+    written = _pdf_text(letter)
+    assert "2 December 2026, 09:30 (UTC+00:00)" in written or "(UTC+01:00)" in written
+    assert "onset: this morning, 6 am" in written and exam in written
+    assert "Pain and flare level not asked" in written
+    for blank in ("Name", "Date of birth", "Identifier", "Signature"):
+        assert blank in written
+    assert "date not recorded" not in written
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        (["--onset", "ces_bowel=today"], "--onset: ces_bowel is not a ticked red-flag feature"),
+        (["--onset", "ces_saddle"], "--onset: FEATURE=WHEN"),
+        (["--onset", "ces_saddle=" + "x" * 41], "one line of at most 40 characters"),
+        (
+            ["--exam", "x" * 601],
+            "--exam: Examination findings must be plain printable text of at most 600",
+        ),
+        (["--at", "yesterday"], "--at: a date and time"),
+    ],
+    ids=["unticked", "no-when", "long-onset", "long-exam", "bad-time"],
+)
+def test_the_letters_details_are_refused_by_option_and_nothing_is_written(
+    tmp_path: Path, options: list[str], words: str
+) -> None:
+    letter = tmp_path / "letter.pdf"
+
+    status, _, err = run(["letter", "-", "-o", str(letter), *options], EMERGENCY_ONLY)
+
+    assert status == 2 and words in err, err
+    assert not letter.exists()
+
+
+def test_the_contacts_slip_never_names_back_pain(record: str, tmp_path: Path) -> None:
+    """The crisis contacts from the settings, on a page whose only heading is neutral."""
+    slip = tmp_path / "numbers.pdf"
+    refused = run(["slip", "-o", str(slip)])
+    assert refused[0] == 2 and "No crisis contacts are set" in refused[2]
+    bad = run(["settings", "set", "--crisis-line", "call us!"])
+    assert bad[0] == 2 and "Crisis line" in bad[2]
+
+    status, _, err = run(
+        ["settings", "set", "--crisis-line", "13 11 14", "--mental-health",
+         "Crisis team 1800 011 511", "--emergency", "000", "--name", "Back Pain Clinic"]
+    )  # fmt: skip
+    assert (status, err) == (0, "")
+    assert run(["slip", "-o", str(slip)])[0] == 0
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(slip))
+    text = _pdf_text(slip)
+    assert len(reader.pages) == 1
+    assert text.startswith("Useful phone numbers")
+    assert "13 11 14" in text and "Crisis team 1800 011 511" in text and "000" in text
+    lowered = text.lower() + str(reader.metadata).lower()
+    assert "back" not in lowered and "walkback" not in lowered and "pain" not in lowered

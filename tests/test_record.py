@@ -447,3 +447,57 @@ def test_no_draft_is_kept_for_a_patient_who_has_been_deleted(store: Store) -> No
         store.save_draft("b", p.id, {"age": 41})
 
     assert rows(store, "drafts") == 0
+
+
+def test_migration_0007_keeps_2_0_records_and_refuses_an_unreleased_ruleset(
+    tmp_path: Path,
+) -> None:
+    """A database at 0006 holding consultations made under 2.0: after 0007 each row is
+    exactly as it was, and the record refuses a consultation naming an unreleased ruleset."""
+    from alembic import command
+    from alembic.config import Config
+
+    from .test_store import RULESET_2_0
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    engine = sa.create_engine(url)
+    file = json.loads(RULESET_2_0.read_text())
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0006")
+        conn.exec_driver_sql(
+            "INSERT INTO patients (id, label, created_at) VALUES "
+            "('P-2345AB', NULL, '2026-01-01T09:00:00+00:00')"
+        )
+        for visit in file["consultations"]:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO consultations (patient_id, recorded_at, ruleset_version, "
+                    "decision, referral_urgency, assessment, recommendation, visit_date) VALUES "
+                    "('P-2345AB', :t, '2.0', :d, :u, :a, :r, :v)"
+                ),
+                {
+                    "t": visit["recorded_at"],
+                    "d": visit["recommendation"]["decision"],
+                    "u": (visit["recommendation"]["referral"] or {}).get("urgency"),
+                    "a": json.dumps(visit["assessment"]),
+                    "r": json.dumps(visit["recommendation"]),
+                    "v": visit["recorded_at"][:10],
+                },
+            )
+        before = conn.exec_driver_sql("SELECT * FROM consultations ORDER BY id").all()
+    engine.dispose()
+
+    with Store.open(url) as store:
+        with store.engine.connect() as conn:
+            version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+            after = conn.exec_driver_sql("SELECT * FROM consultations ORDER BY id").all()
+        with pytest.raises(sa.exc.IntegrityError), store.engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE consultations SET ruleset_version = '9.9'")
+        history = store.consultations("P-2345AB")
+
+    assert version == HEAD == "0007"
+    assert after == before
+    assert [v.ruleset_version for v in history] == ["2.0", "2.0"]

@@ -324,6 +324,20 @@ def cmd_summary(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_slip(args: argparse.Namespace, out: TextIO) -> int:
+    """`walkback slip`: the discreet contacts slip, from the clinic's saved settings."""
+    from .handouts.content import HandoutOptions
+    from .handouts.slip import missing, slip_pdf
+
+    options = HandoutOptions.from_settings(_saved_settings(), issued=date.today())
+    reason = missing(options)
+    if reason is not None:
+        raise InputError([FieldError("settings", reason)])
+    check_output(args.output, args.force, [])
+    _write(args.output, slip_pdf(options), out)
+    return 0
+
+
 def cmd_letter(args: argparse.Namespace, out: TextIO) -> int:
     """`walkback letter`: the one-page referral letter for one assessment, as PDF."""
     from .handouts.letter import letter_pdf
@@ -995,6 +1009,16 @@ def build_parser() -> argparse.ArgumentParser:
     handout.add_argument(
         "--format", choices=("pdf", "html"), help="pdf (default) or html (default for .html)"
     )
+    slip = sub.add_parser(
+        "slip",
+        help="write the discreet crisis contacts slip (PDF) from the clinic's settings",
+        description=(
+            "One page with the clinic's crisis line, urgent mental-health contact and the "
+            "emergency number, and nothing that names back pain or why it was given."
+        ),
+    )
+    slip.add_argument("-o", "--output", required=True, metavar="OUT", help="file to write")
+    slip.add_argument("--force", action="store_true", help="replace OUT if it exists")
     sheet = sub.add_parser(
         "worksheet",
         help="write a teaching worksheet of demo cases (PDF), or its answer key",
@@ -1071,6 +1095,8 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return cmd_letter(args, out)
     if args.command == "worksheet":
         return cmd_worksheet(args, out)
+    if args.command == "slip":
+        return cmd_slip(args, out)
     if args.command == "settings":
         return cmd_settings(args, out, err)
     if args.command == "admin":

@@ -975,6 +975,7 @@ def referral_section(
                 f"{call[0].upper()}{call[1:]} now. Do not drive yourself. If the chest pain "
                 "stops, still get checked today. Show this sheet to the ambulance crew."
             ),
+            *((Paragraph(MSCC_TEXT),) if mscc(screening) else ()),
             Paragraph(text[-1]),
         ]
     else:

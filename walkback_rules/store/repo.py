@@ -70,7 +70,7 @@ from .transfer import (
 
 ENV_URL = "WALKBACK_DB_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD = "0006"  # the newest migration; a test keeps it in step with the migrations folder
+HEAD = "0007"  # the newest migration; a test keeps it in step with the migrations folder
 WAIT_SECONDS = 10.0  # how long a write waits for another writer before it gives up
 _WRITE = "walkback_write"  # the execution option that marks a writing transaction
 

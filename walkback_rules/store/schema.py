@@ -43,6 +43,10 @@ consultations = sa.Table(
     sa.Column("details", sa.JSON, nullable=True),
     # Who saved it, as signed in on a clinic server (null on one clinician's local tool).
     sa.Column("clinician_id", sa.String(254), nullable=True),
+    # A consultation names a ruleset this product has released (migration 0007).
+    sa.CheckConstraint(
+        "ruleset_version IN ('1.0', '2.0', '2.1')", name="ck_consultations_released_ruleset"
+    ),
 )
 
 diary = sa.Table(
