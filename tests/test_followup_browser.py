@@ -1,4 +1,4 @@
-"""Following a patient in a real browser: the review after an urgent referral asks about
+"""Following a patient in a real browser: the review after a referral asks about
 the referral first and about every finding of the last visit; the save says so plainly; the
 next visit still carries the cancer history, with the referral closed."""
 
@@ -21,7 +21,8 @@ SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 
 def test_a_review_follows_the_referral_and_carries_the_findings(tmp_path: Path) -> None:
-    """Visit 1 (recorded): cancer history and night pain, an urgent referral. Visit 2, in
+    """Visit 1 (recorded): cancer history and night pain, a same-day referral to the acute
+    oncology / MSCC team. Visit 2, in
     the browser: the referral and the three findings are asked, then saved; visit 3 starts
     with the cancer history carried and no open referral."""
     expect = playwright_api.expect
@@ -118,7 +119,7 @@ def _answer_carried(tab: Any, answers: dict[str, str]) -> None:
 def test_a_six_visit_course_carries_the_cancer_history_and_follows_the_referral(
     tmp_path: Path,
 ) -> None:
-    """Six visits in the browser: cancer history at visit 1 and an urgent referral at visit
+    """Six visits in the browser: cancer history at visit 1 and a same-day referral at visit
     3. Every later visit shows the carried finding, the open referral until it is closed,
     and the record and its export say the same."""
     expect = playwright_api.expect
@@ -181,7 +182,7 @@ def test_a_six_visit_course_carries_the_cancer_history_and_follows_the_referral(
         exported = record.export(pid)
 
     assert seen == [(True, False), (True, False), (True, True), (True, True), (True, False)]
-    assert [v.decision for v in visits][2] == "URGENT_REFERRAL"
+    assert [v.decision for v in visits][2] == "SAME_DAY_REFERRAL"  # acute oncology, 2.1
     assert [r.status for r in followed] == ["seen"]
     assert [u["status"] for u in exported["referrals"][0]["updates"]] == ["advised", "made", "seen"]
     assert all(v.visit().carried["cancer_history"] == "present" for v in visits[1:])  # type: ignore[union-attr]

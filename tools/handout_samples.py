@@ -14,13 +14,14 @@ import argparse
 import subprocess
 import sys
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from walkback_rules import recommend, validate_assessment  # noqa: E402
+from walkback_rules.consultation.visit import VisitDetails  # noqa: E402
 from walkback_rules.handouts import HandoutOptions, build_handout, render, summary_file  # noqa: E402
 from walkback_rules.handouts.content import default_sections  # noqa: E402
 from walkback_rules.handouts.letter import letter_pdf  # noqa: E402
@@ -36,9 +37,12 @@ OPTIONS = HandoutOptions(
     urgent_line="13 14 50",
     clinician="Sam Lee",
 )
-AT = datetime(2026, 12, 2, 10, 30)
+AT = datetime(2026, 12, 2, 10, 30, tzinfo=UTC)
 # A review with a flare after a step up (its resume dose), a first visit, an emergency and
-# its letter, and a same-day referral.
+# its letter, a same-day referral; and ruleset 2.1's: the acute oncology / MSCC team, major
+# trauma, cord compression with the MSCC coordinator, 1 × 150 spread out, a severe flare's
+# graded return, and an emergency recorded from the age and the features alone, with its
+# letter carrying the onsets and the examination findings.
 SAMPLES = (
     ("handout", "demo-10"),
     ("first-visit", "demo-01"),
@@ -46,7 +50,26 @@ SAMPLES = (
     ("letter", "demo-20"),
     ("same-day", "demo-15"),
     ("summary", "demo-10"),
+    ("cancer-same-day", "demo-19"),
+    ("cancer-same-day-letter", "demo-19"),
+    ("major-trauma", "demo-34"),
+    ("mscc-letter", "demo-18"),
+    ("spread-walks", "demo-36"),
+    ("graded-return", "demo-37"),
+    ("emergency-only-letter", "demo-41"),
+    ("emergency-only-summary", "demo-41"),
 )
+# What the clinician recorded for the emergency seen at once (demo-41).
+DETAILS = {
+    "demo-41": {
+        "visit_date": "2026-12-02",
+        "screens": {"red_flags": "positive", "exercise_screen": "not_asked",
+                    "phq2": "not_asked", "startback": "not_asked"},
+        "onsets": {"ces_saddle": "this morning, about 6 am", "ces_bladder": "since last night"},
+        "exam_findings": "Reduced pinprick sensation S3–S5 bilaterally. L4–S1 myotomes 5/5.\n"
+        "Ankle reflexes present and equal. Post-void residual not measured.",
+    }
+}  # fmt: skip
 
 
 def sheet(kind: str, case_id: str) -> bytes:
@@ -64,11 +87,34 @@ def sheet(kind: str, case_id: str) -> bytes:
             else date.fromordinal(review + (rec.review_in_days or 0)).isoformat(),
         }
     )
+    details = DETAILS.get(case_id)
+    visit = None if details is None else VisitDetails.model_validate(details)
     if kind == "letter":
-        return letter_pdf(a, rec, options, AT)
+        return letter_pdf(a, rec, options, AT, visit)
     if kind == "summary":
-        return summary_file(a, options, rec)
+        return summary_file(a, options, rec, visit)
     return render(build_handout(a, rec, options))
+
+
+def slip() -> bytes:
+    """The discreet contacts slip, as a clinic with its crisis contacts set prints it."""
+    from walkback_rules.handouts.slip import slip_pdf
+
+    return slip_pdf(
+        HandoutOptions(
+            emergency="000", crisis_line="13 11 14", mental_health="Crisis team 1800 011 511"
+        )
+    )
+
+
+def kind_of(name: str) -> str:
+    return (
+        "letter"
+        if name.endswith("letter")
+        else "summary"
+        if name.endswith("summary")
+        else "handout"
+    )
 
 
 def pages(pdf: Path, stem: Path) -> list[Path]:
@@ -82,9 +128,13 @@ def samples() -> None:
         old.unlink()
     for name, case_id in SAMPLES:
         pdf = OUT / f"{name}.pdf"
-        pdf.write_bytes(sheet(name if name in ("letter", "summary") else "handout", case_id))
+        pdf.write_bytes(sheet(kind_of(name), case_id))
         for png in pages(pdf, OUT / name):
             print(png.relative_to(ROOT))
+    pdf = OUT / "contacts-slip.pdf"
+    pdf.write_bytes(slip())
+    for png in pages(pdf, OUT / "contacts-slip"):
+        print(png.relative_to(ROOT))
 
 
 def every(folder: Path) -> None:

@@ -260,7 +260,7 @@ def _onsets() -> None:
     with st.expander("When did each symptom begin? (for the referral letter)", expanded=True):
         for code in ticked:
             st.text_input(
-                FEATURES[code].wording,
+                f"When it began: {FEATURES[code].wording.lower()}",
                 key=ui.onset_key(code),
                 max_chars=ONSET_MAX,
                 placeholder="e.g. this morning, about 6 am",

@@ -691,9 +691,14 @@ def _patients(store: Store, args: argparse.Namespace, out: TextIO) -> int:
         if start is not None:
             walks, minutes = start.form.walks_per_week, start.form.minutes_per_walk
             if walks is None:
-                out.write(
-                    "  next review: walking was stopped for the referral; ask what was walked\n"
+                why = (
+                    "walking was stopped for the referral"
+                    if start.stopped_for_referral is not None or start.referral is not None
+                    else f"this week's plan is {start.prefill.plan_range} min"
+                    if start.prefill.plan_range is not None
+                    else "the walking was not asked at the last visit"
                 )
+                out.write(f"  next review: {why}; ask what was walked\n")
             else:
                 out.write(f"  next review starts at {walks} walks of {minutes} min\n")
             for found in start.carried:

@@ -295,6 +295,11 @@ def _note(
             f"Review started from {seen}. Exercise walking was stopped for the referral; "
             f"the last dose before it was {last}. Enter what the person has walked since."
         )
+    elif start.last_decision in {d.value for d in REFERRAL_DECISIONS}:
+        parts.append(
+            f"Review started from {seen}. The referral was made before the walking was "
+            "asked. Enter what the person has walked since."
+        )
     else:
         if start.returning_after_flare:
             dose = "the walking dose is the one set to resume at after the flare"
