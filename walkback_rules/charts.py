@@ -140,6 +140,12 @@ def plan_spec(plan: Plan, width: int | None = None) -> dict[str, Any]:
         # ("4 × 10"), so the walks need no second panel, and the type is large enough to
         # read at the size it is printed.
         minutes["height"] = 115
+        # Room above the tallest bar for its two-line label, clear of the title.
+        tallest = max([TARGET_WEEKLY_MINUTES] + [row["Up to minutes a week"] for row in rows])
+        for layer in minutes["layer"]:
+            y = layer.get("encoding", {}).get("y")
+            if y is not None and y.get("field") in ("Minutes a week", "Up to minutes a week"):
+                y["scale"] = {"domain": [0, round(tallest * 1.35)]}
         minutes["title"] = f"Minutes a week (dashed line: the {TARGET_WEEKLY_MINUTES}-minute goal)"
         minutes["layer"].insert(
             2,

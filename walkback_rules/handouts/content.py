@@ -640,6 +640,17 @@ def week_words(week: Week) -> str:
     return f"{_span(week.walks, walks, 'walk')} a week of {_span(week.minutes, minutes, 'minute')}"
 
 
+def _plan_caption(plan: Plan) -> str:
+    """The chart's caption: where this plan ends, in the goal's words as the dose meets it."""
+    last = plan.weeks[-1]
+    if plan.target_week is None:
+        return "Your plan, week by week, if your back is happy with each step."
+    return (
+        f"Your plan, week by week, up to {goal_words(Dose(last.walks, last.minutes))}, if "
+        "your back is happy with each step."
+    )
+
+
 def goal_words(dose: Dose) -> str:
     """The goal as this dose meets it: "the goal of 5 walks a week of 30 minutes" only when
     that is the dose; otherwise the 150 minutes a week it reaches."""
@@ -754,7 +765,10 @@ def walking_section(
     elif (
         next_week is not None
         and this_week is not None
-        and next_week.walks * next_week.minutes > (this_week.walks * this_week.minutes)
+        and (
+            next_week.walks * next_week.minutes > this_week.walks * this_week.minutes
+            or is_sharing_step(this_week, Dose(next_week.walks, next_week.minutes))
+        )
     ):
         stepping = True
         shared = is_sharing_step(this_week, Dose(next_week.walks, next_week.minutes))
@@ -785,8 +799,7 @@ def walking_section(
         blocks.append(
             PlanChart(
                 plan,
-                f"Your plan, week by week. The goal is {TARGET_WALKS} walks a week of "
-                f"{TARGET_MINUTES} minutes, if your back is happy with each step.",
+                _plan_caption(plan),
             )
         )
     return Section("walking", SECTION_TITLES["walking"], tuple(blocks))
@@ -864,7 +877,7 @@ PAIN_RELIEF_TEXT = "Talk to your {doctor} or pharmacist about pain relief."
 def waiting_care_section(rec: Recommendation, doctor: Doctor = "GP") -> Section:
     """Easing the pain while waiting to be seen after a referral: the flare care the
     recommendation gives, and never the walking plan's own advice."""
-    items = ["Stay gently active, as much as is comfortable."]
+    items: list[str] = []  # staying gently active is said once, in the referral's own section
     if rec.ice_or_heat:
         items.append(COLD_OR_HEAT)
     if rec.medication_discussion:
@@ -905,8 +918,8 @@ SAME_DAY_PLACE_TEXT: dict[SameDayPlace, str] = {
     "If you feel very unwell, go to a hospital emergency department.",
     "oncology": "Please call your cancer team (the acute oncology team) today. They need to "
     "see you within a day. We will help you reach them.",
-    "trauma": "Please go to a hospital emergency department today, so they can check your "
-    "back and take pictures of it if needed.",
+    "trauma": "Please go to a hospital emergency department today. They will check your "
+    "back there, and take pictures of it if they need to.",
 }
 SEVERAL_CONCERNS_TEXT = (
     "On their own, each of these might wait a few days. Together, they need a doctor today."
@@ -945,6 +958,23 @@ REFERRAL_TITLES: dict[Decision, str] = {
     Decision.SAME_DAY_REFERRAL: "See a doctor today",
     Decision.URGENT_REFERRAL: "See a doctor this week",
 }
+# A same-day sheet is titled by where it sends the person (`cards.same_day_places`).
+SAME_DAY_TITLES: dict[SameDayPlace, str] = {
+    "doctor": "See a doctor today",
+    "oncology": "Call your cancer team today",
+    "trauma": "Go to hospital today",
+}
+SEVERAL_PLACES_TITLE = "Get seen today"
+
+
+def referral_title(decision: Decision, screening: Screening) -> str:
+    """The referral section's title: the tier, and for a same-day referral its place."""
+    if decision is Decision.SAME_DAY_REFERRAL:
+        places = same_day_places(screening)
+        return SAME_DAY_TITLES[places[0]] if len(places) == 1 else SEVERAL_PLACES_TITLE
+    return REFERRAL_TITLES[decision]
+
+
 CHEST_PAIN_AT_REST = "chest pain or tightness while you are resting"
 
 
@@ -984,7 +1014,7 @@ def referral_section(
         blocks.append(
             Paragraph(f"If chest pain comes on while you are resting, {options.ambulance()}.")
         )
-    title = "Call an ambulance now" if ambulance else REFERRAL_TITLES[rec.decision]
+    title = "Call an ambulance now" if ambulance else referral_title(rec.decision, screening)
     warning = rec.decision in (Decision.EMERGENCY_REFERRAL, Decision.SAME_DAY_REFERRAL)
     return Section("referral", title, tuple(blocks), warning=warning)
 
@@ -1068,7 +1098,7 @@ def _title(rec: Recommendation, sections: list[Section]) -> str:
     if rec.decision is Decision.EMERGENCY_REFERRAL:
         return f"Emergency: {sections[0].title.lower()}"
     if rec.decision is Decision.SAME_DAY_REFERRAL:
-        return "Your back: see a doctor today"
+        return f"Your back: {sections[0].title[:1].lower()}{sections[0].title[1:]}"
     if rec.decision is Decision.URGENT_REFERRAL:
         return "Your back: see a doctor this week"
     if rec.decision == Decision.SEVERE_FLARE:
