@@ -27,6 +27,7 @@ BROWSER_MODULES = frozenset(
         "test_followup_browser",
         "test_e2e",
         "test_hosts",
+        "test_ruleset21_browser",
         "test_teaching_browser",
     }
 )

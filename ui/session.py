@@ -374,6 +374,8 @@ def letter_button(
     findings; its print is noted when the visit is saved."""
     from walkback_rules.handouts.letter import letter_pdf, letter_title
 
+    # Read now, in the page's run: the onsets and examination findings on the form.
+    details = visit_details(assessment)[0]
     noted: dict[str, Any] = (
         {"on_click": records.note_print, "args": (cid, "letter", options.to_json())}
         if cid is not None
@@ -381,7 +383,7 @@ def letter_button(
     )
     st.download_button(
         f"{letter_title(rec)} letter (PDF, one page)",
-        data=lambda: letter_pdf(assessment, rec, options, at, visit_details(assessment)[0]),
+        data=lambda: letter_pdf(assessment, rec, options, at, details),
         file_name=f"{base.file_stem(options.patient)}-{options.issued}-letter.pdf",
         mime="application/pdf",
         icon=":material/outgoing_mail:",
