@@ -30,7 +30,8 @@ NO_PLAN: dict[Decision, str] = {
         "Urgent referral: a possible serious cause is assessed first, within days. No new "
         "programme until then."
     ),
-    Decision.OUT_OF_SCOPE: "The programme is for adults; no plan is projected under 18.",
+    Decision.OUT_OF_SCOPE: "The programme is for people aged 16 and over; no plan is projected "
+    "under 16.",
     Decision.SEVERE_FLARE: (
         "Severe flare: no walking dose until it settles. Review in 2–3 days; the programme "
         "restarts at the resume dose."

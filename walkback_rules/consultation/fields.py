@@ -105,7 +105,8 @@ FIELDS: tuple[FormField, ...] = (
         _PERSON,
         question="Age (years)",
         placeholder="e.g. 52",
-        help="Adults only: under 18 is out of scope.",
+        help="From 16 (NICE NG59): under 16 is out of scope; 16 and 17 are outside the "
+        "trial population.",
         path="age",
     ),
     FormField("visit", "Visit", "radio", _PERSON),
