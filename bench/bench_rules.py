@@ -1,4 +1,4 @@
-"""Benchmark the rules engine and the JSON Lines command (ruleset 2.0).
+"""Benchmark the rules engine and the JSON Lines command (ruleset 2.1).
 
 Generates 10,000 varied valid assessments (every decision and every referral tier) and
 prints, in one run:
@@ -42,6 +42,8 @@ SCREEN_MIXES = (
     ["cancer_history"],
     ["cancer_history", "cancer_non_mechanical"],
     ["fracture_fragility"],
+    ["fracture_major_trauma"],
+    ["infection_fever", "cancer_weight_loss", "cancer_age"],  # two urgent: same day
     ["axspa_gate", "axspa_buttock", "axspa_family", "axspa_movement", "axspa_psoriasis"],
 )
 
@@ -59,7 +61,7 @@ def varied_assessment(rng: random.Random) -> dict[str, Any]:
     elif roll < 0.15:
         red_flags = rng.sample(RED_FLAG_FEATURES, k=rng.randint(1, 3))
     data: dict[str, Any] = {
-        "age": rng.choice([rng.randint(18, 90), rng.randint(18, 90), rng.randint(0, 120)]),
+        "age": rng.choice([rng.randint(16, 90), rng.randint(16, 90), rng.randint(0, 120)]),
         "visit": visit,
         "previous_episodes": rng.choice([0, 1, 2, 3, 4, 8, rng.randint(0, 1000)]),
         "episode_weeks": rng.choice([None, 0, 2, 11, 12, 30]),

@@ -318,7 +318,7 @@ def test_a_referral_letter_is_printed_again_from_the_record_as_first_printed() -
 
     from .test_app import ACCEPTED
 
-    [pid] = ui.store().import_file(ACCEPTED["2.0 demo-20"], replace=True)
+    [pid] = ui.store().import_file(ACCEPTED["2.1 demo-20"], replace=True)
     [visit] = ui.store().consultations(pid)
     options = HandoutOptions(clinic="Northside Physio", patient=pid, clinician="JS",
                              issued=date.fromisoformat(visit.visit_date))  # fmt: skip

@@ -36,6 +36,7 @@ OPTIONS = HandoutOptions(
     emergency="000",
     urgent_line="13 14 50",
     clinician="Sam Lee",
+    assessed_at=datetime(2026, 12, 2, 10, 30, tzinfo=UTC),
 )
 AT = datetime(2026, 12, 2, 10, 30, tzinfo=UTC)
 # A review with a flare after a step up (its resume dose), a first visit, an emergency and

@@ -4,7 +4,7 @@ review's start, the save, and what the prints use."""
 from __future__ import annotations
 
 import copy
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
@@ -307,6 +307,8 @@ def print_options(rec: Any, **chosen: Any) -> Any:
         "issued": widgets.visit_day(),
         "review": review_day(rec),
         "clinician": clinician,
+        # The emergency team's box and the letter say when, with the zone: now, at the desk.
+        "assessed_at": datetime.now().astimezone().replace(second=0, microsecond=0),
     }
     values.update(chosen)
     return HandoutOptions.from_settings(settings, **values)

@@ -85,6 +85,7 @@ else:
     day = date.fromisoformat(visit.visit_date)
     review = details.review_day() if details is not None else None
     settings = ui.clinic_settings()
+    at = datetime.fromisoformat(visit.recorded_at)
     fresh = HandoutOptions.from_settings(
         settings,
         patient=visit.patient_id,
@@ -92,9 +93,9 @@ else:
         issued=day,
         review=review,
         clinician=(details.clinician if details is not None else None) or settings.clinician,
+        assessed_at=at,
     )
     kinds = ["handout", "summary"] + (["letter"] if rec.referral is not None else [])
-    at = datetime.fromisoformat(visit.recorded_at)
     labels = {
         "handout": "Patient handout (PDF)",
         "summary": "Clinician summary (PDF)",
