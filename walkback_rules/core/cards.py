@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Literal
 
-from .codes import Decision, Flag, Urgency
+from .codes import Decision, Flag, Tier, Urgency
 from .dosing import Dose, is_sharing_step
 from .models import Card, Indicator, NextDose, Referral, Span
 from .screens import CONDITION_INFO, FEATURES, Screening
@@ -162,19 +162,19 @@ def referral_where(urgency: Urgency, screening: Screening) -> str:
     return "The GP or rheumatology, within weeks. The walking programme continues meanwhile."
 
 
-def _found(screening: Screening, urgency: Urgency) -> str:
+def _found(screening: Screening, tier: Tier) -> str:
     return "; ".join(
         f"{CONDITION_INFO[t.condition].name} ("
         + ", ".join(FEATURES[c].wording.lower() for c in t.features)
         + ")"
         for t in screening.referred
-        if t.tier == urgency
+        if t.tier == tier
     )
 
 
 def referral_reason(urgency: Urgency, screening: Screening) -> str:
     """The referral in words: what was found at each tier, and where the person goes."""
-    tier = "urgent" if screening.combined_by_count else urgency
+    tier = screening.deciding_tier or urgency
     lines = [f"{URGENCY_WORDS[urgency]}: {_found(screening, tier)}."]
     for lower in ("same_day", "urgent", "routine"):
         if lower == tier:
@@ -311,7 +311,8 @@ SHARED = (
 )
 
 
-def _exact_dose(dose: NextDose | None) -> Dose | None:
+def exact_dose(dose: NextDose | None) -> Dose | None:
+    """The dose when it is exact (min = max), else None: a range or no walks given."""
     if dose is None or dose.walks_per_week is None:
         return None
     if dose.walks_per_week.min != dose.walks_per_week.max:
@@ -485,15 +486,13 @@ def _fit(summary: str) -> str:
     return summary if len(summary) <= 140 else summary[:139].rstrip() + "…"
 
 
-def _conditions(screening: Screening, urgency: Urgency) -> str:
+def _conditions(screening: Screening) -> str:
     """The conditions that set the referral's tier, named for a headline; several urgent
     conditions that together make a same-day concern are said to be together."""
-    together = urgency == "same_day" and screening.combined_by_count
-    tier = "urgent" if together else urgency
-    names = [CONDITION_INFO[t.condition].name for t in screening.referred if t.tier == tier]
+    names = [CONDITION_INFO[t.condition].name for t in screening.deciding]
     text = ", ".join(names)
     text = text if len(text) <= 80 else f"{names[0]} and {len(names) - 1} more"
-    return f"several concerns together ({text})" if together else text
+    return f"several concerns together ({text})" if screening.combined_by_count else text
 
 
 @cache
@@ -529,14 +528,13 @@ def decision_card(
         summary = f"No smaller step back: stay at {dose} and review the plan"
         action = STEP_BACK_KEPT
     else:
-        urgency = referral.urgency if referral is not None else "routine"
-        summary = HEADLINE[decision].format(dose=dose, conditions=_conditions(screening, urgency))
+        summary = HEADLINE[decision].format(dose=dose, conditions=_conditions(screening))
     if referral is not None and INDICATOR.get(decision) == "critical":
         # A referral decision's reason is the referral itself: what was found, where, when.
         detail = f"**Referral:** {referral.reason}\n\n{action}"
     else:
         detail = f"**Why:** {reason}.\n\n{action}"
-    then = _exact_dose(next_dose)
+    then = exact_dose(next_dose)
     sharing = current is not None and then is not None and is_sharing_step(current, then)
     if decision is Decision.PROGRESS and sharing:
         detail += f"\n\n{SHARED}"
@@ -556,7 +554,7 @@ def decision_card(
 def routine_referral_card(referral: Referral, screening: Screening) -> Card:
     """The card of a routine referral that rides along with the decision."""
     return Card(
-        _fit(f"Routine referral: {_conditions(screening, 'routine')} — GP or rheumatology"),
+        _fit(f"Routine referral: {_conditions(screening)} — GP or rheumatology"),
         "warning",
         f"**Referral:** {referral.reason}",
         ROUTINE_SOURCES,

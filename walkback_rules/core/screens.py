@@ -425,6 +425,18 @@ class Screening:
         return "same_day" if self.combined_by_count else self.highest
 
     @property
+    def deciding_tier(self) -> Tier | None:
+        """The tier whose conditions set the combined tier: urgent when several urgent
+        conditions together make it same day, otherwise the combined tier itself."""
+        return "urgent" if self.combined_by_count else self.combined
+
+    @property
+    def deciding(self) -> tuple[ConditionTier, ...]:
+        """The conditions that set the combined tier, in `referral.conditions` order."""
+        tier = self.deciding_tier
+        return tuple(t for t in self.tiers if t.tier == tier)
+
+    @property
     def urgency(self) -> Urgency | None:
         """The referral's urgency: the combined tier, when it is routine or above."""
         top = self.combined

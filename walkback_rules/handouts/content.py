@@ -28,7 +28,7 @@ from ..clinic import (
     option_errors,
     printable,
 )
-from ..core.cards import SameDayPlace, mscc, same_day_places
+from ..core.cards import SameDayPlace, exact_dose, mscc, same_day_places
 from ..core.codes import RULESET_VERSION, Condition, Decision, Flag
 from ..core.dosing import (
     TARGET_MINUTES,
@@ -673,16 +673,6 @@ def walks_words(walks: int, minutes: int) -> str:
     return f"{_span(walks, walks, 'walk')} a week of {_span(minutes, minutes, 'minute')}"
 
 
-def _exact(dose: NextDose | None) -> Dose | None:
-    """The dose when it is exact (min = max), else None: a range or no walks given."""
-    if dose is None or dose.walks_per_week is None:
-        return None
-    walks, minutes = dose.walks_per_week, dose.minutes_per_walk
-    if walks.min != walks.max or minutes.min != minutes.max:
-        return None
-    return Dose(walks.min, minutes.min)
-
-
 def _dose(rec: Recommendation) -> tuple[tuple[int, int] | None, tuple[int, int]] | None:
     dose = rec.next_dose
     if dose is None:
@@ -719,7 +709,7 @@ def walking_section(
     if (
         rec.decision == Decision.STEP_BACK
         and Flag.CLINICIAN_REVIEW in rec.flags
-        and (_exact(rec.next_dose) == current_dose(assessment))
+        and (exact_dose(rec.next_dose) == current_dose(assessment))
     ):
         blocks.append(
             Paragraph(
@@ -739,7 +729,7 @@ def walking_section(
             Paragraph("Stay at this amount this week. It gives your back time to get used to it.")
         )
     next_week = plan.weeks[1] if len(plan.weeks) > 1 else None
-    this_week = _exact(rec.next_dose)
+    this_week = exact_dose(rec.next_dose)
     at_goal = rec.decision != Decision.STEP_BACK and this_week is not None and target_met(this_week)
     stepping = False  # whether the sheet plans a step up after this week
     if at_goal and this_week is not None and rec.decision is Decision.PROGRESS:
@@ -887,7 +877,7 @@ def waiting_care_section(rec: Recommendation, doctor: Doctor = "GP") -> Section:
 
 def _restart(rec: Recommendation) -> str:
     """Where to restart after this flare: the recommendation's own resume dose."""
-    resume = _exact(rec.resume_dose)
+    resume = exact_dose(rec.resume_dose)
     if resume is None:
         return "When the flare-up settles, we will plan your exercise together."
     return (
@@ -985,9 +975,7 @@ def referral_section(
     referral = rec.referral
     assert referral is not None  # only referral decisions get this section
     screening = screen(assessment.red_flags, assessment.exercise_screen)
-    together = referral.urgency == "same_day" and screening.combined_by_count
-    tier = "urgent" if together else referral.urgency
-    top = [c for c in referral.conditions if screening.tier_of(c) == tier]
+    top = [t.condition for t in screening.deciding]
     ambulance = referral.urgency == "emergency" and "cardiorespiratory" in top
     words = (
         {**CONDITION_WORDS, "cardiorespiratory": CHEST_PAIN_AT_REST}

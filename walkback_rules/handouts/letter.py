@@ -134,12 +134,8 @@ def referral_facts(
         for t in screening.referred
         if t.tier in URGENCY_WORDS
     )
-    together = referral.urgency == "same_day" and screening.combined_by_count
-    top = {
-        t.condition
-        for t in screening.referred
-        if t.tier == referral.urgency or (together and t.tier == "urgent")
-    }
+    together = screening.combined_by_count
+    top = {t.condition for t in screening.deciding}
     ambulance = referral.urgency == "emergency" and "cardiorespiratory" in top
     said = TOLD_AMBULANCE if ambulance else told(referral.urgency, options.doctor, screening)
     if ambulance and mscc(screening):
