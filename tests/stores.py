@@ -76,3 +76,29 @@ def decided(assessment: Assessment) -> tuple[Assessment, Recommendation]:
     """An assessment with its recommendation, as the store is handed a decided consultation:
     `store.record(pid, *decided(assessment))`."""
     return assessment, recommend(assessment)
+
+
+@contextmanager
+def old_record(url: str, revision: str) -> Iterator[sa.Connection]:
+    """A record migrated only as far as `revision` (an older release's), holding patient
+    P-2345AB: yields the connection to fill it as that release would have, in one
+    transaction, then lets it go so that `Store.open` migrates the rest."""
+    from alembic import command
+    from alembic.config import Config
+
+    from walkback_rules.store.repo import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
+            conn.exec_driver_sql(
+                "INSERT INTO patients (id, label, created_at) VALUES "
+                "('P-2345AB', NULL, '2026-01-01T09:00:00+00:00')"
+            )
+            yield conn
+    finally:
+        engine.dispose()

@@ -18,10 +18,10 @@ from walkback_rules.consultation.visit import (
     screens_line,
 )
 from walkback_rules.store import DiaryWeek, ImportError_, NotFound, Store, StoreError, dumps
-from walkback_rules.store.repo import HEAD, MIGRATIONS
+from walkback_rules.store.repo import HEAD
 
 from .conftest import make_assessment
-from .stores import decided, rows
+from .stores import decided, old_record, rows
 
 TODAY = date.today()
 
@@ -333,22 +333,10 @@ def test_migration_keeps_records_made_before_visit_details(tmp_path: Path) -> No
     assessment and recommendation, takes its recording day as its visit date, and has no
     details (nothing says a screen was negative); new consultations then save beside them."""
 
-    from alembic import command
-    from alembic.config import Config
-
     url = f"sqlite:///{tmp_path / 'old.db'}"
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    engine = sa.create_engine(url)
     assessment = make_assessment()
     rec = recommend(assessment)
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0002")
-        conn.exec_driver_sql(
-            "INSERT INTO patients (id, label, created_at) VALUES "
-            "('P-2345AB', NULL, '2026-01-01T09:00:00+00:00')"
-        )
+    with old_record(url, "0002") as conn:
         conn.execute(
             sa.text(
                 "INSERT INTO consultations (patient_id, recorded_at, ruleset_version, decision, "
@@ -365,7 +353,6 @@ def test_migration_keeps_records_made_before_visit_details(tmp_path: Path) -> No
             "INSERT INTO diary (patient_id, week_start, walks, minutes, worst_pain) VALUES "
             "('P-2345AB', '2026-02-02', 3, 30, 2)"
         )
-    engine.dispose()
 
     with Store.open(url) as store:
         with store.engine.connect() as conn:
@@ -454,23 +441,11 @@ def test_migration_0007_keeps_2_0_records_and_refuses_an_unreleased_ruleset(
 ) -> None:
     """A database at 0006 holding consultations made under 2.0: after 0007 each row is
     exactly as it was, and the record refuses a consultation naming an unreleased ruleset."""
-    from alembic import command
-    from alembic.config import Config
-
     from .test_store import RULESET_2_0
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    engine = sa.create_engine(url)
     file = json.loads(RULESET_2_0.read_text())
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0006")
-        conn.exec_driver_sql(
-            "INSERT INTO patients (id, label, created_at) VALUES "
-            "('P-2345AB', NULL, '2026-01-01T09:00:00+00:00')"
-        )
+    with old_record(url, "0006") as conn:
         for visit in file["consultations"]:
             conn.execute(
                 sa.text(
@@ -488,7 +463,6 @@ def test_migration_0007_keeps_2_0_records_and_refuses_an_unreleased_ruleset(
                 },
             )
         before = conn.exec_driver_sql("SELECT * FROM consultations ORDER BY id").all()
-    engine.dispose()
 
     with Store.open(url) as store:
         with store.engine.connect() as conn:

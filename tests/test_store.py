@@ -35,7 +35,7 @@ from walkback_rules.store.transfer import ID_PATTERN, MAX_IMPORT_BYTES
 from walkback_rules.teaching.cases import CASES_BY_ID
 
 from .conftest import assessment_data
-from .stores import decided, rows, wipe
+from .stores import decided, old_record, rows, wipe
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -386,22 +386,8 @@ def test_import_checks_each_record_against_its_own_ruleset(
 def test_migration_takes_a_1_0_database_to_2_0_in_place(tmp_path: Path) -> None:
     """A database made by the 1.0 schema, holding 1.0 records, is migrated where it stands."""
 
-    from alembic import command
-    from alembic.config import Config
-
-    from walkback_rules.store.repo import MIGRATIONS
-
     url = f"sqlite:///{tmp_path / 'old.db'}"
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0001")
-        conn.exec_driver_sql(
-            "INSERT INTO patients (id, label, created_at) VALUES "
-            "('P-2345AB', NULL, '2026-01-01T09:00:00+00:00')"
-        )
+    with old_record(url, "0001") as conn:
         for rec in (V1_RECOMMENDATION, V1_REFERRAL):
             conn.execute(
                 sa.text(
@@ -412,7 +398,6 @@ def test_migration_takes_a_1_0_database_to_2_0_in_place(tmp_path: Path) -> None:
                 {"at": "2026-02-01T09:00:00+00:00", "decision": rec["decision"],
                  "a": json.dumps(V1_ASSESSMENT), "r": json.dumps(rec)},
             )  # fmt: skip
-    engine.dispose()
 
     with Store.open(url) as store:
         history = store.consultations("P-2345AB")
