@@ -26,6 +26,8 @@ from walkback_rules.core.cards import (
     URGENCY_WORDS,
     describe_dose,
     mscc,
+    referral_found,
+    referral_where,
     same_day_places,
     walking_line,
 )
@@ -203,7 +205,14 @@ def test_card_summary_sheet_letter_and_plan_state_the_same_facts(a: Assessment) 
     # The tier and where and when: card, summary, sheet and letter from one decision.
     referral = rec.referral
     if referral is not None:
-        assert _flat(referral.reason) in card_text
+        screened = screen(a.red_flags, a.exercise_screen)
+        where = referral_where(referral.urgency, screened)
+        found = referral_found(referral.urgency, screened)
+        assert referral.reason == f"{found} {where}"
+        if card.indicator == "critical":  # a referral decision: where and when come first
+            assert card_text.index(_flat(where)) < card_text.index(_flat(found))
+        else:
+            assert _flat(referral.reason) in card_text
         assert URGENCY_WORDS[referral.urgency] in summary
         facts = referral_facts(a, rec, options)
         to = receiver(a, rec)

@@ -172,8 +172,8 @@ def _found(screening: Screening, tier: Tier) -> str:
     )
 
 
-def referral_reason(urgency: Urgency, screening: Screening) -> str:
-    """The referral in words: what was found at each tier, and where the person goes."""
+def referral_found(urgency: Urgency, screening: Screening) -> str:
+    """What was found at each tier of a referral, the deciding tier first."""
     tier = screening.deciding_tier or urgency
     lines = [f"{URGENCY_WORDS[urgency]}: {_found(screening, tier)}."]
     for lower in ("same_day", "urgent", "routine"):
@@ -181,8 +181,12 @@ def referral_reason(urgency: Urgency, screening: Screening) -> str:
             continue
         if lower != urgency and any(t.tier == lower for t in screening.referred):
             lines.append(f"Also {URGENCY_WORDS[lower].lower()}: {_found(screening, lower)}.")
-    lines.append(referral_where(urgency, screening))
     return " ".join(lines)
+
+
+def referral_reason(urgency: Urgency, screening: Screening) -> str:
+    """The referral in words: what was found at each tier, and where the person goes."""
+    return f"{referral_found(urgency, screening)} {referral_where(urgency, screening)}"
 
 
 def referral_for(screening: Screening) -> Referral | None:
@@ -530,8 +534,13 @@ def decision_card(
     else:
         summary = HEADLINE[decision].format(dose=dose, conditions=_conditions(screening))
     if referral is not None and INDICATOR.get(decision) == "critical":
-        # A referral decision's reason is the referral itself: what was found, where, when.
-        detail = f"**Referral:** {referral.reason}\n\n{action}"
+        # A referral decision's card says where the person goes and when first, then what
+        # was found (the referral's reason is the same two, in the other order).
+        urgency = referral.urgency
+        detail = (
+            f"**{referral_where(urgency, screening)}**\n\n"
+            f"**Found:** {referral_found(urgency, screening)}\n\n{action}"
+        )
     else:
         detail = f"**Why:** {reason}.\n\n{action}"
     then = exact_dose(next_dose)
