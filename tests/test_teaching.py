@@ -15,7 +15,7 @@ from walkback_rules.core.cards import DECISION_NAMES, describe_dose
 from walkback_rules.core.codes import Flag
 from walkback_rules.core.evidence import SOURCES
 from walkback_rules.core.validation import validate_assessment
-from walkback_rules.teaching.cases import CASES, CASES_BY_ID
+from walkback_rules.teaching.cases import CASES, CASES_BY_ID, DemoCase
 from walkback_rules.teaching.explorer import CONTROLS, CONTROLS_BY_KEY, changes, explore
 from walkback_rules.teaching.lessons import (
     TOPICS,
@@ -25,6 +25,7 @@ from walkback_rules.teaching.lessons import (
     case_reveal,
     cases_for,
     mark,
+    outcome_rows,
     reveal,
     vignette,
     weak_only,
@@ -32,6 +33,7 @@ from walkback_rules.teaching.lessons import (
 from walkback_rules.teaching.reasoning import FLAG_TITLES, compare, diagram, path_of, path_words
 
 from .conftest import make_assessment
+from .needs import unavailable
 
 
 def case(case_id: str) -> Any:
@@ -572,3 +574,62 @@ def test_the_picture_always_tells_the_engines_decision(name: str) -> None:
         reaches(f"teaching picture: {name}", strategy, lambda a: not _picture_tells_the_engine(a))
     else:
         reaches(f"teaching picture: {name}", strategy, _picture_tells_the_engine)
+
+
+CODE = re.compile(r"\b[a-z]+_[a-z_]+\b|WB-[RFS]\d|[<>]=?\s*\d|=\s*\d")
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_presenter_mode_puts_no_code_on_the_projector(case: DemoCase) -> None:
+    """What a projector shows of a case: the diagram's labels, the path in words and the
+    outcome, with no rule id, field name or code (same_day, walks_per_week = 0)."""
+    a = validate_assessment(case.data)
+    path = path_of(a)
+    labels = re.findall(r'label="((?:[^"\\]|\\.)*)"', diagram(path, plain=True))
+
+    shown = [*labels, path_words(path, plain=True), *(v for _, v in outcome_rows(decide(a)))]
+
+    assert [m for text in shown for m in CODE.findall(text)] == []
+
+
+def _word_boxes(pdf: bytes) -> list[tuple[int, float, float, float, float, str]]:
+    """Every word of a PDF with its box on its page, as poppler's pdftotext places it."""
+    import html
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        unavailable("pdftotext is not installed (Debian's poppler-utils; .ci/run installs it)")
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    boxes = []
+    for page, body in enumerate(out.split("<page ")[1:], start=1):
+        for x0, y0, x1, y1, word in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>',
+            body,
+        ):
+            boxes.append((page, float(x0), float(y0), float(x1), float(y1), html.unescape(word)))
+    return boxes
+
+
+@pytest.mark.parametrize("key", [False, True], ids=["worksheet", "answer key"])
+def test_no_label_prints_over_its_value(key: bool) -> None:
+    """"Pain rose after last step", "Dose before last step" and "Once the flare settles" ran
+    over their values: no two words of the worksheet or the key may share any space."""
+    from walkback_rules.handouts.worksheet import worksheet_pdf
+
+    boxes = _word_boxes(worksheet_pdf(CASES, key=key))
+    lines: dict[tuple[int, int], list[tuple[float, float, str]]] = {}
+    for page, x0, y0, x1, y1, word in boxes:
+        lines.setdefault((page, round((y0 + y1) / 2)), []).append((x0, x1, word))
+    overlaps = [
+        (a[2], b[2])
+        for words in lines.values()
+        for a, b in zip(sorted(words), sorted(words)[1:], strict=False)
+        if b[0] < a[1] - 0.5
+    ]
+
+    assert len(boxes) > 1000
+    assert any(w == "rose" for *_, w in boxes) or key
+    assert overlaps == []

@@ -24,12 +24,26 @@ html { font-size: 19px; }
 """
 
 
+PRESENT_PARAM = "present"  # in the address while presenting, so a reload keeps the mode
+
+
 def presenting() -> bool:
-    return bool(st.session_state.get(base.PRESENTING))
+    """Whether presenter mode is on: for this session, or (after a reload) in the address."""
+    if base.PRESENTING not in st.session_state:
+        st.session_state[base.PRESENTING] = st.query_params.get(PRESENT_PARAM) == "1"
+    on = bool(st.session_state[base.PRESENTING])
+    if on and st.query_params.get(PRESENT_PARAM) != "1":  # a page change cleared it
+        st.query_params[PRESENT_PARAM] = "1"
+    return on
 
 
 def _toggle_presenting() -> None:
-    st.session_state[base.PRESENTING] = bool(st.session_state.get("presenter_toggle"))
+    on = bool(st.session_state.get("presenter_toggle"))
+    st.session_state[base.PRESENTING] = on
+    if on:
+        st.query_params[PRESENT_PARAM] = "1"
+    else:
+        st.query_params.pop(PRESENT_PARAM, None)
 
 
 def presenter_toggle() -> bool:
@@ -97,5 +111,5 @@ def outcome(assessment: Assessment, plain: bool) -> None:
     deciding = rule.title if plain else f"{rule.id} · {rule.title}"
     rows = [*outcome_rows(decided), ("Deciding rule", f"{number}. {deciding}")]
     lines = [f"**{label}:** {value}" for label, value in rows]
-    st.markdown(f"### {DECISION_NAMES[decided.decision]}")
+    st.markdown(f"## {DECISION_NAMES[decided.decision]}")
     st.markdown("  \n".join(lines))

@@ -32,15 +32,17 @@ def _key(c: Control) -> str:
     return f"x_{c.key}"
 
 
-def _forget_widgets() -> None:
-    """Let every control draw afresh from the data (after a new start or a step back)."""
+def _set_widgets() -> None:
+    """Give every control the explorer's data (after a new start, a step back, or a change
+    that moved other answers). Set, not forgotten: a control the browser still shows would
+    otherwise send back its old value, and each would be recorded as a change."""
     for c in CONTROLS:
-        state.pop(_key(c), None)
+        state[_key(c)] = copy.deepcopy(c.value(state[DATA]))
 
 
 def _begin(data: dict[str, Any]) -> None:
     state[DATA], state[TRAIL] = copy.deepcopy(data), []
-    _forget_widgets()
+    _set_widgets()
 
 
 def _start_from() -> None:
@@ -64,14 +66,14 @@ def _changed(key: str) -> None:
     state[TRAIL].append(("; ".join(said), before))
     state[DATA] = after
     if len(said) > 1:  # the change moved other answers too (a first visit has no review)
-        _forget_widgets()
+        _set_widgets()
 
 
 def _back() -> None:
     if state.get(TRAIL):
         _, before = state[TRAIL].pop()
         state[DATA] = before
-        _forget_widgets()
+        _set_widgets()
 
 
 def _pin() -> None:
@@ -89,7 +91,7 @@ result = explore(data)
 # The decision first, above the controls, so it stays on screen as they change.
 with st.container(border=True):
     if result.assessment is None:
-        st.markdown("### No decision: these answers contradict each other")
+        st.markdown("## No decision: these answers contradict each other")
         for message in result.errors:
             st.error(message, icon=":material/error:")
     else:
@@ -136,7 +138,9 @@ if trail:
 
 def _draw(c: Control) -> None:
     """One control, drawn from the explorer's data (its own key once changed)."""
-    key, value = _key(c), c.value(data)
+    key = _key(c)
+    # A control not drawn on the last run (another page was open) starts from the data.
+    state.setdefault(key, copy.deepcopy(c.value(data)))
     common: dict[str, Any] = {
         "key": key,
         "on_change": _changed,
@@ -145,25 +149,17 @@ def _draw(c: Control) -> None:
         "help": c.help,
     }
     if c.kind in ("number", "optional"):
-        st.number_input(c.label, c.low, c.high, value=value, step=1, **common)
+        st.number_input(c.label, c.low, c.high, step=1, **common)
     elif c.kind == "scale":
-        st.slider(c.label, c.low, c.high, value=value, **common)
+        st.slider(c.label, c.low, c.high, **common)
     elif c.kind == "choice":
-        options = list(c.choices)
-        st.selectbox(
-            c.label,
-            options,
-            index=options.index(value),
-            format_func=lambda v: c.choices[v],
-            **common,
-        )
+        st.selectbox(c.label, list(c.choices), format_func=lambda v: c.choices[v], **common)
     elif c.kind == "switch":
-        st.toggle(c.label, value=bool(value), **common)
+        st.toggle(c.label, **common)
     else:
         st.multiselect(
             c.label,
             list(c.choices),
-            default=value,
             format_func=lambda v: c.choices[v],
             placeholder="None ticked",
             **common,

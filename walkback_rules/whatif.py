@@ -18,7 +18,6 @@ from .core.cards import DECISION_NAMES, short_dose
 from .core.codes import FLARE_LEVELS, WALKING_TOLERANCES, Decision
 from .core.engine import decide
 from .core.models import REFERRAL_DECISIONS, Assessment
-from .core.rules import SCOPE_AGE
 from .core.screens import FEATURES
 from .core.validation import AssessmentError, validate_assessment
 
@@ -187,7 +186,8 @@ def _variations(data: Data) -> Iterator[_Variation]:
 
 
 def _findings(data: Data) -> Iterator[_Variation]:
-    """Teaching only: each ticked finding left out, and the age across 18."""
+    """Teaching only: each ticked finding left out. Age is never offered: nobody can become
+    older or younger, and an age outside the programme is no change a class can act on."""
     for field in ("red_flags", "exercise_screen"):
         for code in data.get(field, []):
 
@@ -195,9 +195,6 @@ def _findings(data: Data) -> Iterator[_Variation]:
                 d[field] = [c for c in d[field] if c != code]
 
             yield _Variation(f"without: {FEATURES[code].wording.lower()}", 1, untick)
-    age = data["age"]
-    other = SCOPE_AGE - 1 if age >= SCOPE_AGE else SCOPE_AGE
-    yield _Variation(f"aged {other} instead of {age}", abs(age - other), _set(("age",), other))
 
 
 def what_would_change(
@@ -207,7 +204,7 @@ def what_would_change(
 
     At most one alternative per decision (the nearest), and at most `limit` in all. A
     referral decision offers none (see `REFERRAL_NOTE`) unless `findings` is set, for
-    teaching: then leaving out a finding, or an age across 18, is a change like any other.
+    teaching: then leaving out a finding is a change like any other.
     """
     current = decide(assessment).decision
     if current in REFERRAL_DECISIONS and not findings:

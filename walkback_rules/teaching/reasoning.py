@@ -155,6 +155,22 @@ def _screens_table(path: Path | None, plain: bool) -> str:
     )
 
 
+# The specification's terms a rule's condition is written in, as a class hears them.
+PLAIN_TERMS = (
+    ("walks_per_week = 0", "no walks a week yet"),
+    ("age < 16", "aged under 16"),
+    ("same_day", "same day"),
+    ("7+ walks", "7 or more walks"),
+)
+
+
+def plain_words(text: str) -> str:
+    """A rule's condition without the specification's codes (presenter mode)."""
+    for term, words in PLAIN_TERMS:
+        text = text.replace(term, words)
+    return text
+
+
 def diagram(path: Path | None = None, plain: bool = False) -> str:
     """The decision order as Graphviz DOT: the screens, then decision rules 1–12 in order.
 
@@ -173,7 +189,8 @@ def diagram(path: Path | None = None, plain: bool = False) -> str:
     at = None if path is None else path.decided_at
     for n, rule in enumerate(DECISION_RULES):
         title = rule.title if plain else f"{rule.id} · {rule.title}"
-        label = f"{_wrapped(f'{n + 1}. {title}')}\n\n{_wrapped('if ' + rule.condition)}"
+        condition = plain_words(rule.condition) if plain else rule.condition
+        label = f"{_wrapped(f'{n + 1}. {title}')}\n\n{_wrapped('if ' + condition)}"
         if at is None:
             style = ""
         elif n < at:
