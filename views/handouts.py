@@ -5,7 +5,7 @@ from datetime import datetime
 import streamlit as st
 
 import ui
-from walkback_rules.charts import plan_chart
+from walkback_rules.charts import plan_spec
 from walkback_rules.clinic import PAPER_NAMES
 from walkback_rules.handouts import (
     PAPERS,
@@ -45,7 +45,7 @@ state.setdefault("h_paper", settings.paper)
 chosen_sections = default_sections(assessment)
 details_col, preview = st.columns([1, 2], gap="large")
 with details_col:
-    st.subheader("Details")
+    st.header("Details")
     clinic_line = " · ".join(
         p
         for p in (
@@ -90,7 +90,7 @@ with details_col:
     )
     saved = ui.saved_id()
     details = ui.visit_details(assessment)[0]
-    st.subheader("Download")
+    st.header("Download")
     if problems:
         st.warning("Correct the details above to build the files.", icon=":material/warning:")
     elif ui.pain_confirmed(assessment, rec):
@@ -144,9 +144,9 @@ with details_col:
 handout = build_handout(assessment, rec, options)
 levels = {r.section: r for r in readings(handout)}
 with preview:
-    st.subheader("Preview")
+    st.header("Preview")
     with st.container(border=True):
-        st.markdown(f"## {ui.md_text(handout.title)}")
+        st.markdown(f"### {ui.md_text(handout.title)}")
         st.markdown(ui.md_text(handout.intro))
         if handout.strip:
             st.error(ui.md_text(handout.strip), icon=":material/warning:")
@@ -172,7 +172,7 @@ with preview:
                         + "\n\n".join(f"### {ui.md_text(line)}" for line in block.lines)
                     )
                 elif isinstance(block, PlanChart):
-                    st.altair_chart(plan_chart(block.plan), width="content")
+                    st.vega_lite_chart(plan_spec(block.plan), width="content")
                     st.markdown(ui.md_text(block.caption))
                 elif isinstance(block, WalkingLog):
                     st.markdown(ui.md_text(block.instruction))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from walkback_rules.charts import plan_chart, plan_table
+from walkback_rules.charts import plan_spec, plan_table
 from walkback_rules.core.cards import DECISION_NAMES
 from walkback_rules.plan import project
 
@@ -35,5 +35,5 @@ st.caption(
     "settles means repeat the week; pain that does not settle within 24 hours means step "
     "back."
 )
-st.altair_chart(plan_chart(plan), width="content")
+st.vega_lite_chart(plan_spec(plan), width="content")
 st.dataframe(plan_table(plan), hide_index=True)

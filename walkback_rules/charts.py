@@ -1,18 +1,19 @@
-"""Altair charts for the plan and the trial (altair loads only when a chart is drawn).
+"""The charts of the plan, a patient's course and the trial, as plain Vega-Lite specs: the app
+draws them as they are (no chart library checks them on every run), a handout prints them.
 
-Colours are greys and one dark blue, with dashes for targets, so they read in print too.
+Each spec carries its text alternative (`description`, which the drawn chart gives as its
+accessible name) with the same facts the chart shows, and a table with every figure sits
+beside each chart. Colours are greys and one dark blue, with dashes for targets, so they
+read in print too.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .core.dosing import TARGET_WALKS, TARGET_WEEKLY_MINUTES
 from .core.evidence import TRIAL_ARMS
 from .plan import Plan
-
-if TYPE_CHECKING:  # pragma: no cover
-    import altair as alt
 
 INK = "#1f3b57"
 GREY = "#8a8f94"
@@ -128,6 +129,7 @@ def plan_spec(plan: Plan, width: int | None = None) -> dict[str, Any]:
     }
     spec: dict[str, Any] = {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "description": plan_words(plan),
         "datasets": {
             "plan": rows,
             "minutes_target": [{"target": TARGET_WEEKLY_MINUTES}],
@@ -178,52 +180,105 @@ def plan_spec(plan: Plan, width: int | None = None) -> dict[str, Any]:
     return spec
 
 
-def plan_chart(plan: Plan) -> alt.VConcatChart:
-    """The plan chart for the app, as an Altair chart made from `plan_spec`."""
-    import altair as alt
+def plan_words(plan: Plan) -> str:
+    """The plan chart in words: where the weeks start and end, and when the target is met."""
+    rows = plan_table(plan)
+    if not rows:
+        return "No walking plan."
+    first, last = rows[0], rows[-1]
+    reached = (
+        f"the target of {TARGET_WALKS} walks and {TARGET_WEEKLY_MINUTES} minutes a week is "
+        f"reached in week {plan.target_week}"
+        if plan.target_week
+        else "the target is not reached within these weeks"
+    )
+    return (
+        f"Chart of the walking plan, week by week: from {first['Dose']} "
+        f"({first['Week'].lower() if first['Week'] == 'Now' else 'week ' + first['Week']}) "
+        f"to {last['Dose']} (week {last['Week']}); {reached}. The table below gives every week."
+    )
 
-    return alt.VConcatChart.from_dict(plan_spec(plan), validate=False)
 
-
-def trial_chart(width: int = 520) -> alt.LayerChart:
+def trial_spec(width: int = 520) -> dict[str, Any]:
     """Median days to recurrence in each arm of the WalkBack trial, with 95% intervals."""
-    import altair as alt
-
-    data = {
-        "values": [
+    rows = [
+        {
+            "Arm": arm.name,
+            "Median days": arm.median_days,
+            "95% CI low": arm.ci_low,
+            "95% CI high": arm.ci_high,
+        }
+        for arm in TRIAL_ARMS
+    ]
+    y = {"field": "Arm", "type": "nominal", "title": None, "sort": None,
+         "axis": {"labelLimit": 220, "labelFontSize": 12}}  # fmt: skip
+    point = {"type": "point", "filled": True, "size": 120, "color": INK}
+    median = {"field": "Median days", "type": "quantitative"}
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "description": "Chart of the WalkBack trial: median days to an activity-limiting "
+        "recurrence, "
+        + "; ".join(
+            f"{r['Arm']} {r['Median days']} days (95% CI {r['95% CI low']} to "
+            f"{r['95% CI high']})"
+            for r in rows
+        )
+        + ".",
+        "data": {"values": rows},
+        "width": width,
+        "height": 160,
+        "layer": [
             {
-                "Arm": arm.name,
-                "Median days": arm.median_days,
-                "95% CI low": arm.ci_low,
-                "95% CI high": arm.ci_high,
-            }
-            for arm in TRIAL_ARMS
-        ]
-    }
-    y = alt.Y("Arm:N", title=None, sort=None, axis=alt.Axis(labelLimit=220, labelFontSize=12))
-    bars = (
-        alt.Chart(data)
-        .mark_errorbar(color=GREY, thickness=2, ticks=True)
-        .encode(
-            x=alt.X(
-                "95% CI low:Q", title="Days to an activity-limiting recurrence (median, 95% CI)"
-            ),
-            x2="95% CI high:Q",
-            y=y,
+                "mark": {"type": "errorbar", "color": GREY, "thickness": 2, "ticks": True},
+                "encoding": {
+                    "x": {"field": "95% CI low", "type": "quantitative",
+                          "title": "Days to an activity-limiting recurrence (median, 95% CI)"},
+                    "x2": {"field": "95% CI high"},
+                    "y": y,
+                },
+            },
+            {
+                "mark": point,
+                "encoding": {
+                    "x": median,
+                    "y": y,
+                    "tooltip": [{"field": f, "type": "quantitative" if f != "Arm" else "nominal"}
+                                for f in ("Arm", "Median days", "95% CI low", "95% CI high")],
+                },
+            },
+            {
+                "mark": {"type": "text", "dy": -14, "color": INK},
+                "encoding": {"x": median, "y": y, "text": median},
+            },
+        ],
+    }  # fmt: skip
+
+
+def history_words(visits: list[dict[str, Any]], weeks: list[dict[str, Any]]) -> str:
+    """The history chart in words: the visits with their decisions and plans, the diary weeks
+    with their minutes, and the flare-ups."""
+    parts = ["Chart of the patient's course."]
+    if visits:
+        parts.append(
+            f"{len(visits)} consultation{'s' if len(visits) != 1 else ''}: "
+            + "; ".join(
+                f"{v['Date']} {v['Decision']}, planned {v['Planned walking']}" for v in visits
+            )
+            + "."
         )
-    )
-    points = (
-        alt.Chart(data)
-        .mark_point(filled=True, size=120, color=INK)
-        .encode(
-            x="Median days:Q",
-            y=y,
-            tooltip=["Arm:N", "Median days:Q", "95% CI low:Q", "95% CI high:Q"],
+    flares = [f"{v['Date']} ({v['Flare']})" for v in visits if v.get("Flare") not in ("none",)]
+    if flares:
+        parts.append("Flare-ups: " + ", ".join(flares) + ".")
+    if weeks:
+        minutes = [int(w["Reported minutes"]) for w in weeks]
+        pains = [int(w["Worst pain"]) for w in weeks]
+        parts.append(
+            f"{len(weeks)} diary week{'s' if len(weeks) != 1 else ''} from {weeks[0]['Week of']} "
+            f"to {weeks[-1]['Week of']}: {min(minutes)} to {max(minutes)} minutes a week "
+            f"reported, worst pain {min(pains)} to {max(pains)} out of 10."
         )
-    )
-    labels = points.mark_text(dy=-14, color=INK).encode(text="Median days:Q")
-    chart: alt.LayerChart = (bars + points + labels).properties(width=width, height=160)
-    return chart
+    parts.append("The Consultations and Walking diary tables below give every figure.")
+    return " ".join(parts)
 
 
 def history_spec(
@@ -329,14 +384,8 @@ def history_spec(
     }  # fmt: skip
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "description": history_words(visits, weeks),
         "datasets": {"visits": visits, "weeks": weeks},
         "vconcat": [minutes, pain],
         "resolve": {"scale": {"x": "shared"}},
     }
-
-
-def history_chart(visits: list[dict[str, Any]], weeks: list[dict[str, Any]]) -> alt.VConcatChart:
-    """The patient's course for the app, as an Altair chart made from `history_spec`."""
-    import altair as alt
-
-    return alt.VConcatChart.from_dict(history_spec(visits, weeks), validate=False)
