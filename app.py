@@ -77,12 +77,15 @@ def main() -> None:
         navigation = st.navigation({"Consultation": work, "Learn": learn}, expanded=True)
     else:  # a teaching account: the teaching pages and the evidence, nothing of the record
         navigation = st.navigation({"Learn": learn}, expanded=True)
+    # Each page has its own title in the browser's tab and history.
+    st.set_page_config(page_title=f"{navigation.title} — WalkBack CDS")
     # Callbacks have run: from here, whether this run draws the consultation form.
     st.session_state[ui.ON_FORM] = consults and navigation.url_path == consultation.url_path
     ui.restore_patient()
     if not presenting:
         ui.sidebar()
     ui.ask()
+    ui.page_aid(navigation.url_path, navigation.title)
     if ui.in_practice():
         st.warning(ui.PRACTICE_NOTE, icon=":material/science:")
     try:

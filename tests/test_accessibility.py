@@ -43,16 +43,28 @@ def axe_script() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
+def findings(tab: Page) -> list[tuple[str, str]]:
+    """axe-core's findings on the page as it stands, every impact, as (impact, rule) per
+    element, less the listed Streamlit markup."""
+    return [(impact, rule) for impact, rule, _where in _found(tab)]
+
+
 def violations(tab: Page, serious_only: bool = True) -> list[str]:
     """axe-core's violations on the page as it stands, less the listed Streamlit ones."""
+    return [
+        f"{impact} {rule}: {where}"
+        for impact, rule, where in _found(tab)
+        if not serious_only or impact in ("serious", "critical")
+    ]
+
+
+def _found(tab: Page) -> list[tuple[str, str, str]]:
     tab.add_script_tag(content=axe_script())
     found: list[dict[str, Any]] = tab.evaluate(
         "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
     )
     problems = []
     for violation in found:
-        if serious_only and violation["impact"] not in ("serious", "critical"):
-            continue
         for node in violation["nodes"]:
             excluded = any(
                 rule == violation["id"]
@@ -65,10 +77,8 @@ def violations(tab: Page, serious_only: bool = True) -> list[str]:
                 for rule, selector, _why in EXCLUDED
             )
             if not excluded:
-                problems.append(
-                    f"{violation['impact']} {violation['id']}: {node['target']} "
-                    f"{node.get('failureSummary', '')[:200]}"
-                )
+                where = f"{node['target']} {node.get('failureSummary', '')[:200]}"
+                problems.append((violation["impact"], violation["id"], where))
     return problems
 
 

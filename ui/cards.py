@@ -25,7 +25,7 @@ _ICON = {
 
 def card(c: Card, headline: bool = False) -> None:
     """A card coloured by its indicator: critical red, warning amber, info blue."""
-    text = f"### {c.summary}\n\n{c.detail}" if headline else f"**{c.summary}**\n\n{c.detail}"
+    text = f"## {c.summary}\n\n{c.detail}" if headline else f"**{c.summary}**\n\n{c.detail}"
     _BOX[c.indicator](text, icon=_ICON[c.indicator])
 
 
@@ -36,7 +36,7 @@ def stored_card(stored: dict[str, Any], headline: bool = False) -> None:
     indicator = given if isinstance(given, str) and given in _BOX else "info"
     summary = base.md_text(str(stored.get("summary", ""))).replace(base._BOLD, "**")
     detail = base.md_text(str(stored.get("detail", ""))).replace(base._BOLD, "**")
-    body = f"### {summary}\n\n{detail}" if headline else f"**{summary}**\n\n{detail}"
+    body = f"## {summary}\n\n{detail}" if headline else f"**{summary}**\n\n{detail}"
     _BOX[indicator](body, icon=_ICON[indicator])
 
 

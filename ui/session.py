@@ -19,7 +19,7 @@ from walkback_rules.consultation.state import Saved
 if TYPE_CHECKING:
     from walkback_rules.core.models import Assessment
 
-from . import base, drafts, records, signin, widgets
+from . import aid, base, drafts, records, signin, widgets
 
 
 def default_pseudonym() -> str:
@@ -50,9 +50,12 @@ def submit() -> None:
     """Validate the consultation and its visit details; keep the assessment and go on, or
     keep the errors beside their fields."""
     widgets.keep_widgets()
-    if widgets.consultation().submit(date.today()):
+    now = widgets.consultation()
+    if now.submit(date.today()):
         st.session_state.setdefault(base.LOADED, "New patient")
         st.session_state[base.GOTO] = base.PAGES["recommendation"]
+    else:  # the first field with an error takes focus; the summary at the top lists them all
+        aid.focus_field(next(iter(now.errors)))
 
 
 def recommendation() -> Any:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 from walkback_rules.consultation.fields import FIELD, placeholder
 from walkback_rules.consultation.state import Consultation
 
-from . import base, drafts, records, signin
+from . import aid, base, drafts, records, signin
 
 
 def consultation() -> Consultation:
@@ -164,8 +164,12 @@ def keep_widgets(fields: tuple[str, ...] | None = None) -> None:
 def errors_for(field: str) -> None:
     """Show the errors of one form field, right beside it."""
     now = current()
-    for message in now.errors.get(field, []) if now is not None else []:
-        base.field_error(message)
+    messages = now.errors.get(field, []) if now is not None else []
+    if messages:
+        # Keyed, so the page aid ties the messages to the field (aria-describedby).
+        with st.container(key=aid.ERROR + field):
+            for message in messages:
+                base.field_error(message)
 
 
 def follow_goto() -> None:

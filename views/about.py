@@ -14,7 +14,7 @@ st.markdown(
 )
 st.metric("Ruleset", RULESET_VERSION)
 
-st.subheader("Where the patient record is kept")
+st.header("Where the patient record is kept")
 record = ui.store()
 st.text(describe_url(record.url))
 st.caption(
@@ -26,7 +26,7 @@ st.caption(
 if ui.in_practice():
     st.warning(ui.PRACTICE_NOTE, icon=":material/science:")
 
-st.subheader("Trying it out: the practice record")
+st.header("Trying it out: the practice record")
 st.markdown(
     "Switch on **Practice record** in the sidebar to try the app without writing into the "
     "real record. Patients, consultations and drafts then go into a separate temporary "
@@ -35,7 +35,7 @@ st.markdown(
     "patient, in either record."
 )
 
-st.subheader("Nothing typed is lost")
+st.header("Nothing typed is lost")
 st.markdown(
     "Each change to a consultation is kept in the record as a draft for this browser and "
     "the patient it is for, so it survives changing pages, opening or creating a patient, "
@@ -43,7 +43,7 @@ st.markdown(
     "anything that would discard one asks first."
 )
 
-st.subheader("Privacy")
+st.header("Privacy")
 st.markdown(
     "- Everything runs on this computer; the app listens on 127.0.0.1 only, unless you "
     "configure otherwise.\n"

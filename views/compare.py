@@ -55,7 +55,7 @@ for column, side in ((left_col, "left"), (right_col, "right")):
     with column, st.container(border=True):
         found = explored[side].assessment
         if found is None:
-            st.markdown("### No decision")
+            st.markdown("## No decision")
             for message in explored[side].errors:
                 st.error(message, icon=":material/error:")
         else:
@@ -73,7 +73,7 @@ else:
         icon=":material/compare_arrows:",
     )
 
-st.subheader("Inputs that differ")
+st.header("Inputs that differ")
 if comparison.inputs:
     st.table(
         [{"Input": d.label, "Left": d.left, "Right": d.right} for d in comparison.inputs],
@@ -81,7 +81,7 @@ if comparison.inputs:
 else:
     st.markdown("None: the two have the same answers.")
 
-st.subheader("Rules whose outcome differs")
+st.header("Rules whose outcome differs")
 if comparison.rules:
     st.table([{"Rule": d.label, "Left": d.left, "Right": d.right} for d in comparison.rules])
 else:

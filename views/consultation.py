@@ -165,6 +165,9 @@ if saved is not None:
     )
     st.stop()
 
+if ui.consultation().errors:
+    ui.error_summary(ui.consultation().errors)
+
 note = ui.consultation().note
 if note:
     st.info(note, icon=":material/history:")
@@ -173,7 +176,7 @@ start_now = ui.review_start()
 if ui.form().referral_id is not None and start_now is not None and start_now.referral:
     # The open referral comes first: what became of it is asked before anything else.
     with st.container(border=True):
-        st.subheader("Open referral")
+        st.header("Open referral")
         st.markdown(ui.md_text(start_now.referral.words()) + ".")
         if start_now.referral.follow_up:
             st.caption(f"Follow-up was due on {start_now.referral.follow_up}.")
@@ -222,12 +225,15 @@ with who_col:
 def _tier_note(screening: Screening, condition: str) -> None:
     """The tier a condition has reached, from the core's screen, as it is ticked."""
     tier = screening.tier_of(condition)  # type: ignore[arg-type]
-    if tier is None:
-        st.caption("Nothing ticked reaches a tier.")
-    elif tier == "monitor":
-        st.caption("Monitor: note it, safety-net, re-screen at each visit.")
-    else:
-        st.markdown(f":red[**{URGENCY_WORDS[tier]}**]")
+    with st.container(key=ui.TIER + condition):
+        if tier is None:
+            st.caption("Nothing ticked reaches a tier.")
+        elif tier == "monitor":
+            st.caption("Monitor: note it, safety-net, re-screen at each visit.")
+        else:
+            st.markdown(f":red[**{URGENCY_WORDS[tier]}**]")
+            if tier == "emergency":
+                st.markdown(":red[The emergency banner is pinned at the top of the screen.]")
 
 
 def _asked(checklist: str, field: str, name: str, held: list[str]) -> None:
@@ -275,7 +281,7 @@ def _screens() -> None:
     since = {c.key: c.since for c in (start_now.carried if start_now is not None else ())}
     if carried:
         with st.container(border=True):
-            st.subheader("Found at the last visit")
+            st.header("Found at the last visit")
             st.caption(
                 "Each finding stays until you say it has resolved. Ask whether it is still "
                 "present; the rules count it as present until you answer."
@@ -297,29 +303,31 @@ def _screens() -> None:
         [*ui.ticked("exercise_screen"), *(c for c in held if c in EXERCISE_CODES)],
     )
     referral = referral_for(screening)
-    st.subheader("Red flags")
-    if referral is not None and referral.urgency == "emergency":
-        st.error(referral.reason, icon=":material/emergency:")
-        st.markdown(
-            "An emergency needs only the **age** and these **features**: the recommendation, "
-            "the record and the letter are ready now. Answers left empty are recorded as "
-            "not asked."
-        )
-        st.button(
-            "Get recommendation now",
-            type="primary",
-            on_click=ui.submit,
-            icon=":material/emergency:",
-            key="emergency_submit",
-        )
+    st.header("Red flags")
+    # Always drawn, empty or not, so a tick never moves the controls below it (and focus
+    # with them); pinned at the top of the view while the form scrolls under it.
+    with st.container(key=ui.EMERGENCY):
+        if referral is not None and referral.urgency == "emergency":
+            st.error(referral.reason, icon=":material/emergency:")
+            st.button(
+                "Get recommendation now",
+                type="primary",
+                on_click=ui.submit,
+                icon=":material/emergency:",
+                key="emergency_submit",
+                help="An emergency needs only the age and these features: the "
+                "recommendation, the record and the letter are ready now. Answers left empty "
+                "are recorded as not asked.",
+            )
     st.caption(
         "Tick each feature found. Single features are weak signs: the tier beside each group "
         "is the level of concern the combination reaches, for you to confirm, never a "
         "diagnosis."
     )
+    st.markdown(ui.skip_link("Skip the checklist", "red_flags_asked", "wb_group_cardiorespiratory"))
     flag_cols = st.columns(3)
     for i, (condition, features) in enumerate(RED_FLAG_GROUPS.items()):
-        with flag_cols[i % 3], st.container(border=True):
+        with flag_cols[i % 3], st.container(border=True, key=ui.GROUP + condition):
             st.markdown(f"**{GROUP_TITLES[condition]}**")
             for feature in features:
                 if feature.code in carried:
@@ -333,8 +341,9 @@ def _screens() -> None:
     _onsets()
     _asked("red_flags", "red_flags_asked", "red-flag", [c for c in held if c in RED_FLAG_CODES])
 
-    st.subheader("Exercise safety")
-    with st.container(border=True):
+    st.header("Exercise safety")
+    with st.container(border=True, key=ui.GROUP + "cardiorespiratory"):
+        st.markdown(f"**{GROUP_TITLES['cardiorespiratory']}**")
         for feature in EXERCISE_CHECKLIST:
             if feature.code in carried:
                 st.caption(f"{ui.md_text(feature.wording)}: carried, asked above.")
@@ -359,7 +368,7 @@ st.divider()
 
 left, right = st.columns(2, gap="large")
 with left:
-    st.subheader("The person")
+    st.header("The person")
     ui.field("age")
     ui.errors_for("age")
     ui.field(
@@ -377,7 +386,7 @@ with left:
         ui.field("episode_weeks")
         ui.errors_for("episode_weeks")
 
-    st.subheader("Current flare-up")
+    st.header("Current flare-up")
     level_col, pain_col = st.columns(2)
     with level_col:
         ui.field("flare_level", options=FLARE_LEVELS, format_func=str.capitalize)
@@ -406,7 +415,7 @@ with left:
     ui.errors_for("days_since_onset")
 
 with right:
-    st.subheader("Walking now")
+    st.header("Walking now")
     start = ui.consultation().start
     planned = (
         state[k("visit")] == "review"
@@ -456,7 +465,7 @@ with right:
     ui.errors_for("other_exercise_minutes_per_week")
 
     if state[k("visit")] == "review":
-        st.subheader("Since the last visit")
+        st.header("Since the last visit")
         ui.field("baseline_walks_per_week")
         ui.errors_for("baseline_walks_per_week")
         ui.field("last_step", options=tuple(LAST_STEP_CHOICES), format_func=LAST_STEP_CHOICES.get)
@@ -481,7 +490,7 @@ with right:
 st.divider()
 legs_col, mood_col = st.columns(2, gap="large")
 with legs_col:
-    st.subheader("Legs and history")
+    st.header("Legs and history")
     ui.field(
         "leg_symptoms", options=tuple(LEG_CHOICES), format_func=LEG_CHOICES.get, horizontal=True
     )
@@ -492,7 +501,7 @@ with legs_col:
         else:
             st.checkbox(question, key=k(field))
 with mood_col:
-    st.subheader("Mood and risk")
+    st.header("Mood and risk")
     st.caption("PHQ-2: over the last 2 weeks, how often has the person been bothered by…")
     for field, question in zip(("phq2_interest", "phq2_mood"), PHQ2_QUESTIONS, strict=True):
         st.selectbox(
@@ -523,4 +532,7 @@ ui.errors_for("exam_findings")
 ui.keep_widgets()
 st.button("Get recommendation", type="primary", on_click=ui.submit, icon=":material/arrow_forward:")
 if ui.consultation().errors:
-    st.error("Some answers need a look: see the messages beside the fields above.")
+    st.error(
+        "Some answers need a look: the list at the top of the page links to each, and each "
+        "message is beside its field."
+    )

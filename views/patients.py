@@ -85,7 +85,7 @@ find, create = st.columns([3, 2], gap="large")
 consults = ui.can("consultation")  # an administrator alone sees the list, not consultations
 
 with create:
-    st.subheader("New patient")
+    st.header("New patient")
     label = st.text_input(
         "Label (optional, not identifying)",
         key="p_new_label",
@@ -103,7 +103,7 @@ with create:
         st.rerun()
 
 with find:
-    st.subheader("Find a patient")
+    st.header("Find a patient")
     query = st.text_input("Search by ID or label", key="p_query", placeholder="P-7K2 or runner")
     found = record.patients(query)
     if not found:
@@ -152,7 +152,7 @@ else:
     visits = record.consultations(pid)
     weeks = record.diary(pid)
     course = timeline(visits, weeks)
-    st.subheader(f"{pid}")
+    st.header(f"{pid}")
     if patient.label:
         st.text(patient.label)
     next_review = visits[-1].review_date if visits else None
@@ -321,7 +321,7 @@ else:
 st.divider()
 backup, restore = st.columns(2, gap="large")
 with backup:
-    st.subheader("Back up")
+    st.header("Back up")
     st.download_button(
         "All patients (JSON Lines)",
         data=lambda: "".join(dumps(p) + "\n" for p in record.export_all()),
@@ -335,7 +335,7 @@ with restore:
     if not ui.administers():  # importing is an administrator's act on a clinic server
         st.caption("Importing patients is for an administrator.")
         st.stop()  # the import is the last thing on the page
-    st.subheader("Import")
+    st.header("Import")
     upload = st.file_uploader(
         "A patient file (.json) or a backup (.jsonl)", type=["json", "jsonl"], key="p_upload"
     )

@@ -88,7 +88,7 @@ if state.get(REVEALED):
     rule = shown.rule
     deciding = rule.title if plain else f"{rule.id} · {rule.title}"
     with st.container(border=True):
-        st.markdown(f"### The rules: {shown.decision}")
+        st.markdown(f"## The rules: {shown.decision}")
         st.markdown(f"**Dose:** {shown.dose}")
         if right is not None and answer is not None:
             st.markdown(
@@ -113,7 +113,7 @@ if state.get(REVEALED):
 
 case_col, answer_col = st.columns([3, 2], gap="large")
 with case_col:
-    st.markdown(f"#### Case {at + 1}")
+    st.markdown(f"## Case {at + 1}")
     st.markdown("\n".join(f"- **{label}:** {value}" for label, value in vignette(assessment)))
     st.caption("Anything not listed was asked and was normal or absent.")
 

@@ -12,7 +12,12 @@ from walkback_rules.consultation.visit import (
     review_words,
     screens_line,
 )
-from walkback_rules.core.cards import FLAG_CARD, URGENCY_WORDS, short_dose, walking_line
+from walkback_rules.core.cards import (
+    FLAG_CARD,
+    URGENCY_WORDS,
+    short_dose,
+    walking_line,
+)
 from walkback_rules.core.codes import Flag
 from walkback_rules.core.models import REFERRAL_DECISIONS
 from walkback_rules.core.rules import RULES
@@ -25,21 +30,23 @@ rec = ui.recommendation()
 rules = {r.id: r for r in RULES}
 
 st.title("Recommendation")
+# The decision first; for a referral, its card says where the person goes and when first.
 ui.card(rec.cards[0], headline=True)
 
-dose_col, resume_col, referral_col, review_col = st.columns(4)
 walking_label, walking_words = walking_line(rec.decision, rec.next_dose)
-dose_col.metric(walking_label, short_dose(rec.next_dose) or "None", help=walking_words.capitalize())
-resume_col.metric(
-    "Resume at, once settled",
-    short_dose(rec.resume_dose) or "—",
-    help=describe_dose(rec.resume_dose) if rec.resume_dose else "Only after a flare.",
-)
-referral_col.metric("Referral", URGENCY_WORDS[rec.referral.urgency] if rec.referral else "None")
-review_col.metric(
-    "Review",
-    review_words(rec).capitalize(),
-)
+facts = [
+    (walking_label, short_dose(rec.next_dose) or "None", walking_words.capitalize()),
+    (
+        "Resume at, once settled",
+        short_dose(rec.resume_dose) or "—",
+        describe_dose(rec.resume_dose) if rec.resume_dose else "Only after a flare.",
+    ),
+    ("Referral", URGENCY_WORDS[rec.referral.urgency] if rec.referral else "None", None),
+    ("Review", review_words(rec).capitalize(), None),
+]
+# Four figures side by side, each whole: the words wrap rather than being cut short.
+for column, (label, value, words) in zip(st.columns(4), facts, strict=True):
+    column.metric(label, value, help=words)
 if rec.referral is not None:
     conditions = ", ".join(CONDITION_INFO[c].name for c in rec.referral.conditions)
     st.markdown(f"**Referral for:** {conditions}.")
@@ -70,15 +77,22 @@ if rec.medication_discussion:
         "Suggest a **talk with the GP or pharmacist about pain relief** (the tool never names a "
         "medicine)."
     )
-for prompt in prompts:
-    st.success(prompt, icon=":material/check_circle:")
-
-for extra in rec.cards[1:]:
+# Cards that bear on safety follow the decision; the rest come after, plainly secondary.
+pressing = [c for c in rec.cards[1:] if c.indicator != "info"]
+secondary = [c for c in rec.cards[1:] if c.indicator == "info"]
+for extra in pressing:
     ui.card(extra)
     if extra.summary == FLAG_CARD[Flag.SELF_HARM_CONCERN][0]:
         ui.crisis_contacts(rec)
+if prompts or secondary:
+    if pressing or rec.referral is not None:
+        st.caption("Also for this visit, after the above:")
+    for prompt in prompts:
+        st.success(prompt, icon=":material/check_circle:")
+    for extra in secondary:
+        ui.card(extra)
 
-st.subheader("Why")
+st.header("Why")
 fired = [t for t in rec.trace if t.fired]
 st.markdown(
     "\n".join(
@@ -104,7 +118,7 @@ others = st.expander(
 if others.open:
     others.markdown("\n".join(f"- **{t.rule_id} · {t.title}** — {t.reason}" for t in not_fired))
 
-st.subheader("What would change this")
+st.header("What would change this")
 if rec.decision in REFERRAL_DECISIONS:
     st.markdown(REFERRAL_NOTE)
 else:

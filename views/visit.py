@@ -61,7 +61,7 @@ else:
 for extra in cards[1:]:
     ui.stored_card(extra)
 
-st.subheader("Why, as recorded")
+st.header("Why, as recorded")
 st.markdown(
     "\n".join(
         f"- **{ui.md_text(t.get('rule_id', ''))} · {ui.md_text(t.get('title', ''))}** — "
@@ -72,7 +72,7 @@ st.markdown(
     or "No rule trace was recorded."
 )
 
-st.subheader("Print again")
+st.header("Print again")
 if models is None:
     st.caption(
         f"Made under ruleset {visit.ruleset_version}: its cards and rules are shown as "
@@ -129,7 +129,7 @@ else:
             "of the visit."
         )
 
-st.subheader("Correct it")
+st.header("Correct it")
 st.caption(
     "A correction is a new consultation that says which one it corrects; this one stays as "
     "it is. It starts from this visit's answers."
