@@ -5,15 +5,16 @@ from __future__ import annotations
 import io
 import json
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
 
 from walkback_rules import recommend, validate_assessment
-from walkback_rules.clinic import ClinicSettings, error_lines, settings_errors
+from walkback_rules.clinic import ClinicSettings, clock, error_lines, settings_errors, signing_name
 from walkback_rules.core.screens import CONDITION_INFO, FEATURES
 from walkback_rules.handouts import HandoutOptions
 from walkback_rules.handouts.letter import letter_pdf
@@ -223,3 +224,58 @@ def test_a_pain_mismatch_is_confirmed_before_anything_is_printed(
     assert status == 2 and "re-check both" in err and not out.exists()
     status, _, err = run([command, str(source), "-o", str(out), "--pain-checked"])
     assert (status, err) == (0, "") and out.exists()
+
+
+# --- who signs, and in which time zone -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "usual", "signs"),
+    [
+        ("AC", "Alex Chen", "Alex Chen"),  # the usual clinician's initials: their full name
+        ("a.c.", "Alex Chen", "Alex Chen"),
+        ("AMC", "Alex Mei-Chen", "Alex Mei-Chen"),
+        ("BK", "Alex Chen", "BK"),  # someone else's initials: never another person's name
+        ("Sam Lee", "Alex Chen", "Sam Lee"),  # a full name typed is the name
+        ("", "Alex Chen", "Alex Chen"),
+        ("AC", "", "AC"),  # no usual clinician: what was typed
+        ("", "", ""),
+    ],
+)
+def test_a_letter_is_signed_by_full_name(typed: str, usual: str, signs: str) -> None:
+    settings = ClinicSettings(clinician=usual)
+
+    assert signing_name(typed, usual) == signs
+    assert HandoutOptions.from_settings(settings, clinician=typed).clinician == signs
+
+
+def test_the_letter_gives_the_clinic_local_time_with_its_zone() -> None:
+    """Assessed at 09:30 UTC in a Sydney clinic (UTC+11 in December): the letter says 20:30,
+    in Australia/Sydney, and the same moment in Berlin says 10:30 with its zone."""
+    a = validate_assessment(CASES_BY_ID["demo-18"].data)
+    at = datetime(2026, 12, 2, 9, 30, tzinfo=UTC)
+    texts = {}
+    for zone in ("Australia/Sydney", "Europe/Berlin"):
+        settings = ClinicSettings(clinician="Alex Chen", time_zone=zone)
+        options = HandoutOptions.from_settings(settings, clinician="AC", assessed_at=at)
+        texts[zone] = " ".join(pdf_pages(letter_pdf(a, recommend(a), options, at)))
+
+    assert "2 December 2026, 20:30 (Australia/Sydney, UTC+11:00)" in texts["Australia/Sydney"]
+    assert "2 December 2026, 10:30 (Europe/Berlin, UTC+01:00)" in texts["Europe/Berlin"]
+    assert "Alex Chen" in texts["Europe/Berlin"] and "By AC" not in texts["Europe/Berlin"]
+
+
+def test_a_time_zone_is_one_this_computer_knows() -> None:
+    assert settings_errors({"time_zone": "Europe/London"}) == {}
+    assert settings_errors({"time_zone": ""}) == {}
+    [line] = error_lines(settings_errors({"time_zone": "Mars/Olympus Mons"}))
+    assert line.startswith("Time zone must be a time zone by its place name")
+
+
+def test_a_stored_moment_shows_in_the_clinic_zone() -> None:
+    stamp = "2026-07-01T08:05:00.000000+00:00"
+
+    assert (
+        clock(stamp, ZoneInfo("Europe/London")) == "09:05 on 2026-07-01 (Europe/London, UTC+01:00)"
+    )
+    assert clock(stamp, ZoneInfo("UTC")) == "08:05 on 2026-07-01 (UTC+00:00)"

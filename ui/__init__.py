@@ -70,6 +70,7 @@ from .presenter import (
 from .records import (
     PRACTICE_NOTE,
     clinic_settings,
+    clock,
     in_practice,
     note_print,
     referral_lines,
@@ -181,6 +182,7 @@ __all__ = [
     "chosen_cases",
     "citations",
     "clinic_settings",
+    "clock",
     "close_deleted",
     "consultation",
     "crisis_contacts",

@@ -107,7 +107,9 @@ def _today() -> str:
 
 
 def _clock(stamp: str) -> str:
-    return f"{stamp[11:16]} UTC on {stamp[:10]}"
+    from .records import clock
+
+    return clock(stamp)
 
 
 PRACTICE = "practice"  # this browser session works in the practice record

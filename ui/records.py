@@ -126,6 +126,13 @@ def note_print(cid: int, kind: str, options: dict[str, Any]) -> None:
         st.toast(f"The print was not noted in the record: {base.md_text(str(exc))}")
 
 
+def clock(stamp: str) -> str:
+    """A stored moment in the clinic's local time, with its zone (Clinic settings)."""
+    from walkback_rules.clinic import clock as clinic_clock
+
+    return clinic_clock(stamp, clinic_settings().zone)
+
+
 def clinic_settings() -> Any:
     """The clinic's settings from the record (the defaults when there is no record)."""
     from walkback_rules.clinic import ClinicSettings

@@ -262,7 +262,7 @@ def save_consultation() -> None:
             decision=base.DECISION_WORDS.get(rec.decision.value, rec.decision.value),
         )
     )
-    st.toast(f"Saved to {pid} at {consultation.recorded_at[11:16]} UTC", icon=":material/save:")
+    st.toast(f"Saved to {pid} at {records.clock(consultation.recorded_at)}", icon=":material/save:")
     try:
         record.remember_clinician(drafts.token(), details.clinician)
     except StoreError as exc:
@@ -304,13 +304,13 @@ def print_options(rec: Any, **chosen: Any) -> Any:
     from walkback_rules.handouts import HandoutOptions
 
     settings = records.clinic_settings()
-    clinician = widgets.form().clinician.strip() or settings.clinician
     values: dict[str, Any] = {
         "patient": default_pseudonym(),
         "issued": widgets.visit_day(),
         "review": review_day(rec),
-        "clinician": clinician,
-        # The emergency team's box and the letter say when, with the zone: now, at the desk.
+        # Signed by full name (the usual clinician's, for their initials); see from_settings.
+        "clinician": widgets.form().clinician,
+        # The emergency team's box and the letter say when, in the clinic's zone: now.
         "assessed_at": datetime.now().astimezone().replace(second=0, microsecond=0),
     }
     values.update(chosen)

@@ -23,7 +23,7 @@ person = right.text_input("Person (e-mail)", key="a_actor", placeholder="someone
 rows = record.audit_trail(patient=patient.strip() or None, actor=person.strip() or None)
 table = [
     {
-        "When (UTC)": r.at[:19].replace("T", " "),
+        "When": ui.clock(r.at),
         "Who": r.actor,
         "What": AUDIT_ACTIONS.get(r.action, r.action),
         "Patient": r.patient or "",

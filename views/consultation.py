@@ -123,8 +123,7 @@ def _patient_bar(record: Store) -> None:
             whose = draft.patient_id or "no patient yet"
             row[0].markdown(
                 f":material/edit_note: Unsaved consultation for **{whose}**, typed at "
-                f"{draft.updated_at[11:16]} UTC on {draft.updated_at[:10]}"
-                + (f" ({ui.md_text(what)})" if what else "")
+                f"{ui.clock(draft.updated_at)}" + (f" ({ui.md_text(what)})" if what else "")
             )
             if draft.patient_id is not None:
                 row[1].button(
@@ -199,7 +198,7 @@ if ui.form().referral_id is not None and start_now is not None and start_now.ref
 corrects = ui.form().corrects
 if corrects:
     st.warning(
-        f"This consultation corrects the one recorded {corrects[:16].replace('T', ' ')} UTC. "
+        f"This consultation corrects the one recorded at {ui.clock(corrects)}. "
         "Saving it keeps both: the record is never edited.",
         icon=":material/edit:",
     )

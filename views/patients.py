@@ -265,7 +265,7 @@ else:
                         "Change": c.change,
                         "Before": _week_words(c.before),
                         "After": _week_words(c.after) if c.after else "",
-                        "When (UTC)": c.changed_at[:16].replace("T", " "),
+                        "When": ui.clock(c.changed_at),
                     }
                     for c in changes
                 ],

@@ -14,6 +14,7 @@ from walkback_rules.clinic import (
     PHONE_MAX,
     SETTING_LABELS,
     settings_errors,
+    time_zones,
 )
 from walkback_rules.store import StoreError
 
@@ -68,7 +69,16 @@ with st.container(border=True):
         SETTING_LABELS["clinician"],
         key="s_clinician",
         max_chars=CLINICIAN_MAX,
-        help="Signs the referral letters when a consultation names no clinician.",
+        help="Your full name as it signs the letters: a letter is signed with it when the "
+        "consultation names no clinician or gives these initials.",
+    )
+    st.selectbox(
+        SETTING_LABELS["time_zone"],
+        ("", *time_zones()),
+        key="s_time_zone",
+        format_func=lambda zone: zone or "This computer's own",
+        help="Every time shown or printed (the letter's time of assessment included) is the "
+        "clinic's local time in this zone, and says the zone.",
     )
     st.text_input(
         SETTING_LABELS["crisis_line"],

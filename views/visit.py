@@ -38,7 +38,7 @@ details = visit.visit()
 models = visit.decided()  # the assessment and recommendation, when made under this ruleset
 st.caption(
     f"{visit.patient_id} · visit {number} of {len(history)} · {visit.visit_date} · recorded "
-    f"{visit.recorded_at[:16].replace('T', ' ')} UTC · ruleset {visit.ruleset_version} · "
+    f"{ui.clock(visit.recorded_at)} · ruleset {visit.ruleset_version} · "
     "read-only: a saved consultation is never edited."
 )
 
@@ -92,7 +92,7 @@ else:
         paper=state.get("h_paper", settings.paper),
         issued=day,
         review=review,
-        clinician=(details.clinician if details is not None else None) or settings.clinician,
+        clinician=details.clinician if details is not None else "",
         assessed_at=at,
     )
     kinds = ["handout", "summary"] + (["letter"] if rec.referral is not None else [])
@@ -122,7 +122,7 @@ else:
             args=(visit.id, kind, options.to_json()),
         )
         st.caption(
-            f"First printed {earlier.printed_at[:16].replace('T', ' ')} UTC, with the same "
+            f"First printed at {ui.clock(earlier.printed_at)}, with the same "
             "clinic details, paper and date."
             if earlier
             else "Not printed before: printed now with the clinic settings, dated the day "

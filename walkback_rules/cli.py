@@ -279,7 +279,7 @@ def _handout_options(args: argparse.Namespace) -> HandoutOptions:
         review=review,
         issued=date.today(),
         # The emergency team's box and the letter print when, with the zone.
-        assessed_at=datetime.now().astimezone(),
+        assessed_at=datetime.now().astimezone(),  # the clinic's local time, by its settings
     )
 
 

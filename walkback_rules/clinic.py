@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
+from datetime import datetime, tzinfo
+from functools import cache
 from typing import Literal
+from zoneinfo import ZoneInfo, available_timezones
 
 Paper = Literal["a4", "letter"]
 PAPERS: tuple[Paper, ...] = ("a4", "letter")
@@ -82,6 +85,14 @@ class ClinicSettings:
     # contact, named on the critical card and printed on the discreet contacts slip.
     crisis_line: str = ""
     mental_health: str = ""
+    # The clinic's time zone (an IANA name such as Europe/London): every time shown or
+    # printed is the clinic's local time, with its zone. Empty: this computer's own.
+    time_zone: str = ""
+
+    @property
+    def zone(self) -> tzinfo | None:
+        """The clinic's time zone; None means this computer's local time."""
+        return ZoneInfo(self.time_zone) if self.time_zone else None
 
     def to_json(self) -> dict[str, str]:
         return asdict(self)
@@ -104,6 +115,7 @@ SETTING_LABELS: dict[str, str] = {
     "clinician": "Clinician",
     "crisis_line": "Crisis line",
     "mental_health": "Urgent mental-health contact",
+    "time_zone": "Time zone",
 }
 
 
@@ -140,7 +152,58 @@ def settings_errors(values: dict[str, str]) -> dict[str, str]:
         errors["mental_health"] = (
             f"one line of at most {CONTACT_MAX} characters, {_LATIN} (a team's name and number)"
         )
+    zone = values.get("time_zone", "")
+    if zone and zone not in time_zones():
+        errors["time_zone"] = (
+            "a time zone by its place name, such as Europe/London or Australia/Sydney "
+            "(empty: this computer's own)"
+        )
     return errors
+
+
+@cache
+def time_zones() -> tuple[str, ...]:
+    """The time zones this computer knows, by IANA name, sorted."""
+    return tuple(sorted(available_timezones()))
+
+
+def local(moment: datetime | str, zone: tzinfo | None) -> datetime:
+    """A moment (a datetime, or a stored ISO stamp with its offset) in the clinic's time zone
+    (this computer's when `zone` is None). A moment without a zone is read as UTC, as the
+    record stores it."""
+    at = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=ZoneInfo("UTC"))
+    return at.astimezone(zone)
+
+
+def zone_words(at: datetime) -> str:
+    """The zone of a local time as printed beside it: "Europe/London, UTC+00:00", or the
+    offset alone when the zone has no name."""
+    offset = at.strftime("%z")
+    utc = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
+    name = getattr(at.tzinfo, "key", None)
+    return f"{name}, {utc}" if name and name != "UTC" else utc
+
+
+def clock(moment: datetime | str, zone: tzinfo | None) -> str:
+    """A moment as the screens show it: "14:05 on 2026-12-07 (Europe/London, UTC+00:00)"."""
+    at = local(moment, zone)
+    return f"{at:%H:%M} on {at:%Y-%m-%d} ({zone_words(at)})"
+
+
+def signing_name(typed: str, usual: str) -> str:
+    """Who signs a letter, by full name. The consultation's clinician when it gives a full
+    name; when it gives initials that are the usual clinician's (Clinic settings), the
+    usual clinician's full name; otherwise what was typed, or the usual clinician."""
+    typed, usual = typed.strip(), usual.strip()
+    if not typed:
+        return usual
+    if " " not in typed and usual:
+        initials = "".join(word[0] for word in usual.replace("-", " ").split()).upper()
+        if typed.replace(".", "").upper() == initials:
+            return usual
+    return typed
 
 
 def error_lines(errors: dict[str, str]) -> list[str]:

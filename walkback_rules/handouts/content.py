@@ -25,8 +25,10 @@ from ..clinic import (
     ClinicSettings,
     Doctor,
     Paper,
+    local,
     option_errors,
     printable,
+    signing_name,
 )
 from ..core.cards import SameDayPlace, exact_dose, mscc, same_day_places
 from ..core.codes import RULESET_VERSION, Condition, Decision, Flag
@@ -225,7 +227,14 @@ class HandoutOptions:
 
     @classmethod
     def from_settings(cls, settings: ClinicSettings, **chosen: object) -> HandoutOptions:
-        """Options from the clinic's settings, with what is chosen for this print."""
+        """Options from the clinic's settings, with what is chosen for this print. The
+        clinician chosen signs by full name (`clinic.signing_name`), and the moment of the
+        assessment is the clinic's local time, with its zone."""
+        if isinstance(chosen.get("clinician"), str):
+            chosen["clinician"] = signing_name(str(chosen["clinician"]), settings.clinician)
+        at = chosen.get("assessed_at")
+        if isinstance(at, datetime):
+            chosen["assessed_at"] = local(at, settings.zone)
         base = cls(
             clinic=settings.name,
             phone=settings.phone,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from ..clinic import Doctor
+from ..clinic import Doctor, zone_words
 from ..consultation.visit import VisitDetails
 from ..core.cards import URGENCY_WORDS, SameDayPlace, mscc, same_day_places
 from ..core.codes import Urgency
@@ -96,14 +96,15 @@ def _capital(words: str) -> str:
 
 
 def when_assessed(options: HandoutOptions, at: datetime | None) -> str:
-    """The day and time of the assessment with its time zone: "7 December 2026, 09:14
-    (UTC+00:00)". A time without a zone is read as this computer's local time."""
+    """The day and time of the assessment in the zone it was given in (the clinic's, from
+    `HandoutOptions.from_settings`), with that zone: "7 December 2026, 09:14
+    (Europe/London, UTC+00:00)". A time without a zone is read as this computer's."""
     at = at or options.assessed_at
     if at is not None:
-        local = at.astimezone()
-        offset = local.strftime("%z")
-        zone = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
-        return f"{local.day} {local:%B %Y}, {local:%H:%M} ({zone})"
+        given = options.assessed_at
+        zone = given.tzinfo if given is not None and given.tzinfo is not None else None
+        moment = at.astimezone(zone) if zone is not None or at.tzinfo is None else at
+        return f"{moment.day} {moment:%B %Y}, {moment:%H:%M} ({zone_words(moment)})"
     if options.issued is not None:
         return f"{options.issued.day} {options.issued:%B %Y} (time not recorded)"
     return "date and time not recorded"
