@@ -107,3 +107,11 @@ else:  # imported by the server: the app, behind its Host check
     net_util._external_ip = "127.0.0.1"
 
     app = st.App(__file__, middleware=[Middleware(HostCheck, hosts=_allowed_hosts)])
+
+    # The printing libraries load in the background while the server starts, so the first
+    # PDF a clinician asks for is as quick as any other.
+    import threading
+
+    from walkback_rules.handouts import warm
+
+    threading.Thread(target=warm, name="warm-printing", daemon=True).start()

@@ -29,6 +29,7 @@ BROWSER_MODULES = frozenset(
         "test_hosts",
         "test_ruleset21_browser",
         "test_teaching_browser",
+        "test_screen_browser",
     }
 )
 APP_MODULES = frozenset({"test_access_app", "test_app", "test_app_record", "test_teaching_app"})

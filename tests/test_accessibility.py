@@ -85,8 +85,46 @@ def _found(tab: Page) -> list[tuple[str, str, str]]:
 @pytest.fixture(scope="module")
 def tab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
     axe_script()
-    with app_tab(tmp_path_factory.mktemp("a11y"), 1280, 800) as (page, _url):
+    folder = tmp_path_factory.mktemp("a11y")
+    with app_tab(folder, 1280, 800) as (page, url):
+        page.record_url = f"sqlite:///{folder / 'record.db'}"  # type: ignore[attr-defined]
+        page.app_url = url  # type: ignore[attr-defined]
         yield page
+
+
+def test_a_patient_with_saved_visits_and_every_chart(tab: Page) -> None:
+    """The Patients page once a patient has saved visits and diary weeks: the history chart
+    (once without a text alternative, a serious finding) and its tables, every impact
+    checked; then the Plan and Evidence charts."""
+    from datetime import date, timedelta
+
+    from walkback_rules.store import DiaryWeek, Store
+
+    from .conftest import first_visit, walking
+    from .stores import decided
+
+    with Store.open(tab.record_url) as record:  # type: ignore[attr-defined]
+        pid = record.new_patient("Saved visits").id
+        for weeks_ago, (walks, minutes) in zip((6, 4, 2), ((3, 10), (4, 10), (5, 10)), strict=True):
+            day = date.today() - timedelta(weeks=weeks_ago)
+            record.record(pid, *decided(first_visit(walking=walking(walks, minutes))),
+                          at=f"{day.isoformat()}T09:00:00.000000+00:00")  # fmt: skip
+            monday = day - timedelta(days=day.weekday())
+            record.set_diary(pid, DiaryWeek(monday.isoformat(), walks, walks * minutes, 3))
+    tab.goto(f"{tab.app_url}/patients?patient={pid}")  # type: ignore[attr-defined]
+    tab.get_by_role("heading", name=pid).first.wait_for()
+    settle(tab)
+    chart = tab.locator(
+        "[data-testid='stVegaLiteChart'] svg, [data-testid='stVegaLiteChart'] canvas"
+    )
+    chart.first.wait_for()
+    tab.wait_for_timeout(800)
+
+    assert [f for f in findings(tab) if f[0] in ("critical", "serious")] == []
+    assert (
+        "3 consultations" in (chart.first.get_attribute("aria-label") or "")
+        or tab.locator("[aria-label*='3 consultations']").count()
+    )
 
 
 def _open(tab: Page, link: str) -> None:

@@ -615,7 +615,7 @@ def _word_boxes(pdf: bytes) -> list[tuple[int, float, float, float, float, str]]
 
 @pytest.mark.parametrize("key", [False, True], ids=["worksheet", "answer key"])
 def test_no_label_prints_over_its_value(key: bool) -> None:
-    """"Pain rose after last step", "Dose before last step" and "Once the flare settles" ran
+    """ "Pain rose after last step", "Dose before last step" and "Once the flare settles" ran
     over their values: no two words of the worksheet or the key may share any space."""
     from walkback_rules.handouts.worksheet import worksheet_pdf
 

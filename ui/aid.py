@@ -84,6 +84,19 @@ function setUp() {
   live.setAttribute("role", "status");
   document.body.appendChild(live);
 
+  // A tablet or a narrow window: the sidebar folded away once, when the app opens, so the
+  // form has the width (the arrow at the top left brings it back).
+  if (window.innerWidth < 1100) {
+    const fold = (left) => {
+      const button = document.querySelector('[data-testid="stSidebarCollapseButton"] button')
+        || document.querySelector('button[data-testid="stSidebarCollapseButton"]');
+      const open = document.querySelector('[data-testid="stSidebar"][aria-expanded="true"]');
+      if (button && open) button.click();
+      else if (left > 0) setTimeout(() => fold(left - 1), 200);
+    };
+    fold(10);
+  }
+
   let page = null;
   let pageAt = 0;
   let lastFocus = null;   // the st-key class and the control's index inside it
@@ -125,7 +138,7 @@ function setUp() {
       || document.querySelector(".st-key-" + CSS_ESCAPE(field))
       || document.querySelector(".st-key-" + CSS_ESCAPE(ERROR + field));
     if (!box) return false;
-    const target = controls(box)[0] || box;
+    const target = controls(box).find((el) => el.tabIndex >= 0 && !el.disabled) || box;
     target.scrollIntoView({ block: "center" });
     target.focus({ preventScroll: true });
     return true;
@@ -134,7 +147,8 @@ function setUp() {
   function fix() {
     // Heading anchors, help icons and the page's own container are not Tab stops.
     document.querySelectorAll(
-      '[data-testid="stHeaderActionElements"] a, [data-testid="stTooltipHoverTarget"] button, ' +
+      '[data-testid="stHeaderActionElements"] a, ' +
+      '[data-testid="stTooltipHoverTarget"] > button[aria-label^="Help for"], ' +
       '[data-testid="stMain"]'
     ).forEach((el) => { if (el.tabIndex !== -1) el.tabIndex = -1; });
     // Named groups: each red-flag condition, the exercise screen.
@@ -183,8 +197,13 @@ function setUp() {
       el.removeAttribute("aria-describedby");
     });
     marked = now;
-    // Focus kept on the control that was used when a rerun redraws it.
+    // Focus kept on the control that was used when a rerun redraws it; just after a page
+    // change, on the new page's heading.
     const active = document.activeElement;
+    if ((!active || active === document.body) && Date.now() - pageAt < 3000) {
+      const h1 = document.querySelector('[data-testid="stMain"] h1');
+      if (h1) { h1.tabIndex = -1; h1.focus({ preventScroll: true }); return; }
+    }
     if ((!active || active === document.body) && lastFocus && Date.now() - lastActed < 4000) {
       const box = document.querySelector("." + CSS_ESCAPE(lastFocus.key));
       if (box) {

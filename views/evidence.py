@@ -12,7 +12,7 @@ st.markdown(
     "An individualised, progressive walking and education programme, led by physiotherapists, "
     "roughly doubled the time to the next activity-limiting recurrence of low back pain."
 )
-st.vega_lite_chart(trial_spec(), width="content")
+st.vega_lite_chart(trial_spec(), width="stretch")
 st.table([{"": label, "WalkBack trial": value} for label, value in TRIAL_FACTS])
 
 st.header("Sources")

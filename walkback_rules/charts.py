@@ -199,8 +199,9 @@ def plan_words(plan: Plan) -> str:
     )
 
 
-def trial_spec(width: int = 520) -> dict[str, Any]:
-    """Median days to recurrence in each arm of the WalkBack trial, with 95% intervals."""
+def trial_spec(width: int | None = None) -> dict[str, Any]:
+    """Median days to recurrence in each arm of the WalkBack trial, with 95% intervals; as
+    wide as its container unless a `width` is given."""
     rows = [
         {
             "Arm": arm.name,
@@ -225,14 +226,14 @@ def trial_spec(width: int = 520) -> dict[str, Any]:
         )
         + ".",
         "data": {"values": rows},
-        "width": width,
+        "width": "container" if width is None else width,
         "height": 160,
         "layer": [
             {
                 "mark": {"type": "errorbar", "color": GREY, "thickness": 2, "ticks": True},
                 "encoding": {
                     "x": {"field": "95% CI low", "type": "quantitative",
-                          "title": "Days to an activity-limiting recurrence (median, 95% CI)"},
+                          "title": "Days to recurrence (median, 95% CI)"},
                     "x2": {"field": "95% CI high"},
                     "y": y,
                 },

@@ -38,6 +38,7 @@ __all__ = [
     "handout_file",
     "render",
     "summary_file",
+    "warm",
 ]
 
 
@@ -73,6 +74,17 @@ def handout_file(
     """The patient handout for one assessment, built and rendered."""
     rec = rec or recommend(assessment)
     return render(build_handout(assessment, rec, options), fmt)
+
+
+def warm() -> None:
+    """Build one handout PDF from a demo case and discard it, so the libraries it needs
+    (the PDF writer, the fonts, the chart renderer) are loaded before a clinician's first
+    print. The app's server calls it once at start, in the background; no patient's data
+    is touched."""
+    from ..core.validation import validate_assessment
+    from ..teaching.cases import CASES_BY_ID
+
+    handout_file(validate_assessment(CASES_BY_ID["demo-02"].data))
 
 
 def summary_file(

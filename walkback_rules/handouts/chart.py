@@ -1,4 +1,4 @@
-"""The plan chart as a PNG for print (vl-convert renders the same Altair chart as the app)."""
+"""The plan chart as a PNG for print (vl-convert renders the same Vega-Lite spec as the app)."""
 
 from __future__ import annotations
 

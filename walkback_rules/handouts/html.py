@@ -57,6 +57,16 @@ table.log td.box::after { content: ""; display: inline-block; width: 5mm; height
 footer { margin-top: 14pt; border-top: 1px solid #999; color: #444; font-size: 9pt;
          padding-top: 4pt; }
 @media print { body { padding: 0; max-width: none; } }
+@media screen and (max-width: 480px) {
+  /* A phone: the same sheet, reflowed to the width with nothing to scroll sideways. */
+  body { font-size: 11pt; padding: 4mm 3mm; }
+  h1 { font-size: 18pt; }
+  h2 { font-size: 14pt; }
+  .dose strong { font-size: 15pt; }
+  table.log { table-layout: fixed; font-size: 8pt; }
+  table.log th, table.log td { height: 8mm; padding: 0; overflow-wrap: anywhere; }
+  table.log td.box::after { width: 3.5mm; height: 3.5mm; }
+}
 """
 
 

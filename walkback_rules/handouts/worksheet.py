@@ -62,9 +62,7 @@ def worksheet_pdf(
 ) -> bytes:
     """The worksheet (cases, no answers) or, with `key`, its answer key, as PDF bytes."""
     title = "WalkBack CDS: answer key" if key else "WalkBack CDS: case worksheet"
-    pdf = new_pdf(
-        paper, f"{title} · {len(cases)} cases · ruleset {RULESET_VERSION}", title, issued
-    )
+    pdf = new_pdf(paper, f"{title} · {len(cases)} cases · ruleset {RULESET_VERSION}", title, issued)
     pdf.set_font(FONT, "B", 18)
     pdf.set_text_color(*INK)
     pdf.cell(0, 10, title, new_x="LMARGIN", new_y="NEXT")
