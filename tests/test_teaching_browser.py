@@ -147,6 +147,13 @@ def test_presenter_mode_keeps_the_decision_in_view_on_a_projector(projector: Pag
     _open(tab, "Teaching")
     assert tab.evaluate(CUT_OFF) == []
     _projector_shot(tab, "presenter-teaching.png")
+
+    # A reload in front of the class keeps presenter mode (it is in the address).
+    tab.reload()
+    tab.get_by_role("heading", name="Teaching", exact=True).wait_for()
+    settle(tab)
+    assert tab.get_by_role("switch", name="Presenter mode").is_checked()
+    assert tab.locator('[data-testid="stSidebar"]').is_hidden()
     _present(tab, False)
 
 

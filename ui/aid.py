@@ -116,11 +116,14 @@ function setUp() {
     setTimeout(() => { live.textContent = text; }, 50);
   }
 
+  const label = (el) => (el.innerText || el.getAttribute("aria-label") || "").trim();
   document.addEventListener("focusin", (e) => {
+    if (e.target === document.body || e.target.tagName === "H1") return;
     const key = keyOf(e.target);
-    if (!key) return;
-    const box = document.querySelector("." + CSS_ESCAPE(key));
-    lastFocus = { key, index: box ? controls(box).indexOf(e.target) : 0 };
+    const box = key ? document.querySelector("." + CSS_ESCAPE(key)) : null;
+    // By its keyed container where it has one, else by its words (a button without a key).
+    lastFocus = { key, index: box ? controls(box).indexOf(e.target) : 0,
+                  text: label(e.target), tag: e.target.tagName };
     lastActed = Date.now();
   });
   document.addEventListener("keydown", () => { lastActed = Date.now(); }, true);
@@ -151,6 +154,12 @@ function setUp() {
       '[data-testid="stTooltipHoverTarget"] > button[aria-label^="Help for"], ' +
       '[data-testid="stMain"]'
     ).forEach((el) => { if (el.tabIndex !== -1) el.tabIndex = -1; });
+    // A chart wider than a small screen scrolls inside itself: reachable by keyboard too.
+    document.querySelectorAll('[data-testid="stVegaLiteChart"]').forEach((chart) => {
+      const scrolls = chart.scrollWidth > chart.clientWidth + 1;
+      if (scrolls && chart.tabIndex !== 0) chart.tabIndex = 0;
+      if (!scrolls && chart.hasAttribute("tabindex")) chart.removeAttribute("tabindex");
+    });
     // Named groups: each red-flag condition, the exercise screen.
     document.querySelectorAll('[class*="st-key-' + GROUP + '"]').forEach((box) => {
       const name = box.querySelector('[data-testid="stMarkdownContainer"]');
@@ -205,11 +214,17 @@ function setUp() {
       if (h1) { h1.tabIndex = -1; h1.focus({ preventScroll: true }); return; }
     }
     if ((!active || active === document.body) && lastFocus && Date.now() - lastActed < 4000) {
-      const box = document.querySelector("." + CSS_ESCAPE(lastFocus.key));
-      if (box) {
-        const list = controls(box);
-        const target = list[lastFocus.index] || list[0];
-        if (target) target.focus({ preventScroll: true });
+      const box = lastFocus.key ? document.querySelector("." + CSS_ESCAPE(lastFocus.key)) : null;
+      const list = box ? controls(box) : [];
+      const same = [...document.querySelectorAll(
+        '[data-testid="stMain"] ' + lastFocus.tag.toLowerCase())]
+        .find((el) => lastFocus.text && label(el) === lastFocus.text);
+      // The control used, or what took its place: after a save, the message that says so.
+      const alert = [...document.querySelectorAll('[data-testid="stMain"] [role="alert"]')].pop();
+      const target = list[lastFocus.index] || list[0] || same || alert;
+      if (target) {
+        if (target === alert) target.tabIndex = -1;
+        target.focus({ preventScroll: target !== alert });
       }
     }
   }

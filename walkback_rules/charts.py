@@ -20,6 +20,38 @@ GREY = "#8a8f94"
 PALE = "#b7c7d8"  # the upper end of a range week
 
 
+_COMPOSITE = ("errorbar", "errorband", "boxplot")
+
+
+def _described(spec: dict[str, Any], words: str) -> dict[str, Any]:
+    """The spec with its text alternative: the words name the whole chart (the table beside
+    it gives every figure), and each layer of marks is named by what it draws, so no part
+    of the drawing is an image without a name."""
+
+    def name(view: dict[str, Any]) -> None:
+        mark = view.get("mark")
+        if mark is not None:
+            kind = mark if isinstance(mark, str) else mark["type"]
+            fields = [
+                str(channel.get("field") or channel.get("value"))
+                for key, channel in view.get("encoding", {}).items()
+                if isinstance(channel, dict) and key in ("x", "y", "text")
+            ]
+            if kind not in _COMPOSITE:
+                what = f"{kind} marks: {', '.join(fields)}"
+                view["mark"] = {"type": kind, "description": what} if isinstance(mark, str) else {
+                    **mark, "description": what}  # fmt: skip
+                point = view["mark"].get("point")
+                if point:  # a line's points are marks of their own
+                    view["mark"]["point"] = {**(point if isinstance(point, dict) else {}),
+                                             "description": f"points of the {what}"}  # fmt: skip
+        for part in (*view.get("layer", ()), *view.get("vconcat", ())):
+            name(part)
+
+    name(spec)
+    return {"$schema": spec.pop("$schema"), "description": words, **spec}
+
+
 def plan_table(plan: Plan) -> list[dict[str, Any]]:
     """The plan as table rows, one a week, after the dose walked so far ("Now")."""
     weeks = ((plan.now,) if plan.now is not None else ()) + plan.weeks
@@ -129,7 +161,6 @@ def plan_spec(plan: Plan, width: int | None = None) -> dict[str, Any]:
     }
     spec: dict[str, Any] = {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "description": plan_words(plan),
         "datasets": {
             "plan": rows,
             "minutes_target": [{"target": TARGET_WEEKLY_MINUTES}],
@@ -177,7 +208,7 @@ def plan_spec(plan: Plan, width: int | None = None) -> dict[str, Any]:
             "title": {"fontSize": 18},
             "view": {"stroke": None},
         }
-    return spec
+    return _described(spec, plan_words(plan))
 
 
 def plan_words(plan: Plan) -> str:
@@ -215,16 +246,16 @@ def trial_spec(width: int | None = None) -> dict[str, Any]:
          "axis": {"labelLimit": 220, "labelFontSize": 12}}  # fmt: skip
     point = {"type": "point", "filled": True, "size": 120, "color": INK}
     median = {"field": "Median days", "type": "quantitative"}
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "description": "Chart of the WalkBack trial: median days to an activity-limiting "
-        "recurrence, "
+    words = (
+        "Chart of the WalkBack trial: median days to an activity-limiting recurrence, "
         + "; ".join(
-            f"{r['Arm']} {r['Median days']} days (95% CI {r['95% CI low']} to "
-            f"{r['95% CI high']})"
+            f"{r['Arm']} {r['Median days']} days (95% CI {r['95% CI low']} to {r['95% CI high']})"
             for r in rows
         )
-        + ".",
+        + "."
+    )
+    return _described({
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "data": {"values": rows},
         "width": "container" if width is None else width,
         "height": 160,
@@ -252,7 +283,7 @@ def trial_spec(width: int | None = None) -> dict[str, Any]:
                 "encoding": {"x": median, "y": y, "text": median},
             },
         ],
-    }  # fmt: skip
+    }, words)  # fmt: skip
 
 
 def history_words(visits: list[dict[str, Any]], weeks: list[dict[str, Any]]) -> str:
@@ -282,8 +313,32 @@ def history_words(visits: list[dict[str, Any]], weeks: list[dict[str, Any]]) -> 
     return " ".join(parts)
 
 
+# The filters the history chart's layers use, as Python reads them.
+_FILTERS: dict[str, Any] = {
+    "isValid(datum['Planned minutes a week'])": lambda r: (
+        r.get("Planned minutes a week") is not None
+    ),
+    "!isValid(datum['Planned minutes a week'])": lambda r: r.get("Planned minutes a week") is None,
+    "datum.Flare != 'none'": lambda r: r.get("Flare") != "none",
+}
+
+
+def _with_rows(
+    layers: list[dict[str, Any]], datasets: dict[str, list[dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """The layers that have at least one row to draw after their filters."""
+    kept = []
+    for layer in layers:
+        rows = datasets[layer["data"]["name"]]
+        for step in layer.get("transform", ()):
+            rows = [r for r in rows if _FILTERS[step["filter"]](r)]
+        if rows:
+            kept.append(layer)
+    return kept
+
+
 def history_spec(
-    visits: list[dict[str, Any]], weeks: list[dict[str, Any]], width: int = 760
+    visits: list[dict[str, Any]], weeks: list[dict[str, Any]], width: int = 680
 ) -> dict[str, Any]:
     """A patient's course as Vega-Lite: minutes a week planned (step line) against reported
     (bars), worst pain below; each consultation a dashed rule labelled with its decision,
@@ -383,10 +438,17 @@ def history_spec(
             },
         ],
     }  # fmt: skip
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "description": history_words(visits, weeks),
-        "datasets": {"visits": visits, "weeks": weeks},
-        "vconcat": [minutes, pain],
-        "resolve": {"scale": {"x": "shared"}},
-    }
+    # A layer with nothing to draw (no diary yet, no flare-up) is left out: Vega would draw
+    # it as an empty, unnamed image.
+    datasets = {"visits": visits, "weeks": weeks}
+    for panel in (minutes, pain):
+        panel["layer"] = _with_rows(panel["layer"], datasets)
+    return _described(
+        {
+            "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+            "datasets": datasets,
+            "vconcat": [minutes, pain],
+            "resolve": {"scale": {"x": "shared"}},
+        },
+        history_words(visits, weeks),
+    )
