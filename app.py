@@ -92,6 +92,11 @@ def main() -> None:
         navigation.run()
     finally:
         ui.keep_draft()  # what was typed on this run is in the store before the next
+        # Once a server has drawn its first page, the printing libraries load in the
+        # background (earlier, they would slow that first page on a two-core machine).
+        from walkback_rules.handouts import warm_in_background
+
+        warm_in_background()
 
 
 if __name__ == "__main__":
@@ -107,11 +112,3 @@ else:  # imported by the server: the app, behind its Host check
     net_util._external_ip = "127.0.0.1"
 
     app = st.App(__file__, middleware=[Middleware(HostCheck, hosts=_allowed_hosts)])
-
-    # The printing libraries load in the background while the server starts, so the first
-    # PDF a clinician asks for is as quick as any other.
-    import threading
-
-    from walkback_rules.handouts import warm
-
-    threading.Thread(target=warm, name="warm-printing", daemon=True).start()

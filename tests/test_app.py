@@ -95,7 +95,7 @@ def test_every_demo_case_renders(case: object, page: str) -> None:
     assert not at.exception
     if page == "recommendation":
         headline = recommend(validate_assessment(case.data)).cards[0].summary  # type: ignore[attr-defined]
-        assert f"### {headline}" in texts(at)
+        assert f"## {headline}" in texts(at)
 
 
 def test_sidebar_says_what_it_is_and_who_is_loaded() -> None:

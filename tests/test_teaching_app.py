@@ -87,7 +87,7 @@ def test_the_quiz_hides_the_answer_until_the_reveal_and_keeps_score() -> None:
 
     click(at, "Reveal")
     shown = texts(at)
-    assert "### The rules: Step up" in shown
+    assert "## The rules: Step up" in shown
     assert "decision not this time · dose not this time" in shown
     assert "rule 12 held first (WB-R26 · Step up by one step)" in shown
     assert "Decisions 0 of 1 · doses 0 of 1" in shown
@@ -96,7 +96,7 @@ def test_the_quiz_hides_the_answer_until_the_reveal_and_keeps_score() -> None:
     commit(at, Decision.EMERGENCY_REFERRAL, "none")
     click(at, "Reveal")
     shown = texts(at)
-    assert "### The rules: Emergency referral" in shown
+    assert "## The rules: Emergency referral" in shown
     assert "decision right · dose right" in shown
     assert "rule 1 held first (WB-R15 · Emergency: hospital now)" in shown
     assert "without: " in shown.replace("\\", "")  # the nearest change: the finding left out
@@ -150,7 +150,7 @@ def explorer() -> AppTest:
 
 
 def headline(at: AppTest) -> str:
-    return next(m.value for m in at.markdown if m.value.startswith("### "))[4:]
+    return next(m.value for m in at.markdown if m.value.startswith("## "))[3:]
 
 
 def set_control(at: AppTest, key: str, value: Any) -> AppTest:
@@ -238,7 +238,7 @@ def test_side_by_side_shows_two_decisions_and_what_differs() -> None:
     shown = texts(at)
     inputs, rules = (t.value for t in at.table)
 
-    assert "### Step up" in shown and "### Moderate flare care" in shown
+    assert "## Step up" in shown and "## Moderate flare care" in shown
     assert "The decisions differ: Step up on the left, Moderate flare care on the right." in shown
     assert "Flare level entered" in set(inputs["Input"])
     assert "Age" in set(inputs["Input"])

@@ -256,7 +256,6 @@ def _asked(checklist: str, field: str, name: str, held: list[str]) -> None:
     ui.errors_for(field)
 
 
-@st.fragment
 def _onsets() -> None:
     """When each ticked red-flag symptom began, for the referral letter (optional)."""
     ticked = [c for c in ui.ticked("red_flags") if FEATURES[c].condition in ONSET_CONDITIONS]
@@ -273,6 +272,14 @@ def _onsets() -> None:
         ui.errors_for("onsets")
 
 
+def _submit_now() -> None:
+    """An emergency's "Get recommendation now": decided at once, then the whole app runs
+    again (the button sits in the screens' fragment, which alone would rerun)."""
+    ui.submit()
+    st.rerun()
+
+
+@st.fragment
 def _screens() -> None:
     """The screens first. A tick reruns only this part of the page, so a serious finding
     shows its banner and tier at once; the core's screen decides, the page draws."""
@@ -311,7 +318,7 @@ def _screens() -> None:
             st.button(
                 "Get recommendation now",
                 type="primary",
-                on_click=ui.submit,
+                on_click=_submit_now,
                 icon=":material/emergency:",
                 key="emergency_submit",
                 help="An emergency needs only the age and these features: the "

@@ -357,7 +357,7 @@ def history_spec(
             ],
         },
     }
-    minutes = {
+    minutes: dict[str, Any] = {
         "title": "Minutes of walking a week: planned (line) and reported (bars)",
         "width": width,
         "height": 220,
@@ -404,7 +404,7 @@ def history_spec(
             },
         ],
     }  # fmt: skip
-    pain = {
+    pain: dict[str, Any] = {
         "title": "Pain (0–10): worst in the week (line), at the visit (dots); ▲ flare-up",
         "width": width,
         "height": 110,

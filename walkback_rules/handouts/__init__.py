@@ -39,6 +39,7 @@ __all__ = [
     "render",
     "summary_file",
     "warm",
+    "warm_in_background",
 ]
 
 
@@ -85,6 +86,20 @@ def warm() -> None:
     from ..teaching.cases import CASES_BY_ID
 
     handout_file(validate_assessment(CASES_BY_ID["demo-02"].data))
+
+
+_warming: list[object] = []  # the one background warm-up of this process, once started
+
+
+def warm_in_background() -> None:
+    """Start `warm` in a background thread, once per process, so the first PDF a clinician
+    asks for is as quick as any other."""
+    if not _warming:
+        import threading
+
+        thread = threading.Thread(target=warm, name="warm-printing", daemon=True)
+        _warming.append(thread)
+        thread.start()
 
 
 def summary_file(
