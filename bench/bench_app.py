@@ -19,6 +19,7 @@ Run: uv run python bench/bench_app.py [--starts 9] [--runs 9]
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -271,6 +272,8 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         bare_dir = Path(tmp)
+        # A throwaway record: the benchmark never writes into a clinic's own.
+        os.environ["WALKBACK_DB_URL"] = f"sqlite:///{bare_dir / 'record.db'}"
         (bare_dir / "bare_app.py").write_text(BARE_APP, encoding="utf-8")
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})

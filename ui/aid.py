@@ -20,7 +20,7 @@ ERROR = "wb_err_"  # a container keyed ERROR + field holds that field's errors
 SUMMARY = "wb_error_summary"  # the list of errors at the top of the form
 EMERGENCY = "wb_emergency"  # the emergency banner, pinned at the top while the form scrolls
 
-FOCUS = "aid_focus"  # a one-off request for the next run: where focus should go
+FOCUS = "aid_focus"  # a one-off request for the next run: the field focus should go to
 _RUN = "aid_run"
 
 _CSS = """
@@ -270,7 +270,6 @@ function setUp() {
         };
         go(6);
       }
-      if (data.say) say(data.say);
       fix();
     },
   };
@@ -293,7 +292,7 @@ _component: Any = None
 
 def page_aid(page: str, title: str) -> None:
     """Mount the page aid for this run: the page's key and title, and any one-off request
-    (a field to focus, fixed words to announce) made since the last run."""
+    (a field to focus) made since the last run."""
     global _component
     if _component is None:
         _component = st.components.v2.component("walkback_aid", js=_script())
@@ -333,8 +332,3 @@ def error_summary(errors: dict[str, list[str]]) -> None:
 def focus_field(field: str) -> None:
     """On the next run, move focus to the form field `field` (its first control)."""
     st.session_state[FOCUS] = {"focus": field}
-
-
-def announce(words: str) -> None:
-    """On the next run, say fixed `words` through the polite live region."""
-    st.session_state[FOCUS] = {"say": words}

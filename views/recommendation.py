@@ -12,12 +12,7 @@ from walkback_rules.consultation.visit import (
     review_words,
     screens_line,
 )
-from walkback_rules.core.cards import (
-    FLAG_CARD,
-    URGENCY_WORDS,
-    short_dose,
-    walking_line,
-)
+from walkback_rules.core.cards import FLAG_CARD, URGENCY_WORDS, short_dose, walking_line
 from walkback_rules.core.codes import Flag
 from walkback_rules.core.models import REFERRAL_DECISIONS
 from walkback_rules.core.rules import RULES
