@@ -88,13 +88,15 @@ function setUp() {
   // form has the width (the arrow at the top left brings it back).
   if (window.innerWidth < 1100) {
     const fold = (left) => {
-      const button = document.querySelector('[data-testid="stSidebarCollapseButton"] button')
-        || document.querySelector('button[data-testid="stSidebarCollapseButton"]');
-      const open = document.querySelector('[data-testid="stSidebar"][aria-expanded="true"]');
+      const button = document.querySelector(
+        '[data-testid="stSidebarCollapseButton"] button, ' +
+        '[data-testid="stSidebar"] [data-testid="stBaseButton-headerNoPadding"]');
+      const bar = document.querySelector('[data-testid="stSidebar"]');
+      const open = bar && bar.getBoundingClientRect().right > 50;
       if (button && open) button.click();
       else if (left > 0) setTimeout(() => fold(left - 1), 200);
     };
-    fold(10);
+    fold(25);
   }
 
   let page = null;
