@@ -13,7 +13,7 @@ st.markdown(
     "roughly doubled the time to the next activity-limiting recurrence of low back pain."
 )
 st.vega_lite_chart(trial_spec(), width="stretch")
-st.table([{"": label, "WalkBack trial": value} for label, value in TRIAL_FACTS])
+st.table([{"Measure": label, "WalkBack trial": value} for label, value in TRIAL_FACTS])
 
 st.header("Sources")
 st.caption("Every rule cites at least one of these. Expert opinion and team decisions say so.")
