@@ -144,6 +144,7 @@ function setUp() {
       || document.querySelector(".st-key-" + CSS_ESCAPE(ERROR + field));
     if (!box) return false;
     const target = controls(box).find((el) => el.tabIndex >= 0 && !el.disabled) || box;
+    if (target === box) box.tabIndex = -1;  // a checklist's message: focus the message
     target.scrollIntoView({ block: "center" });
     target.focus({ preventScroll: true });
     return true;
