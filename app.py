@@ -85,7 +85,9 @@ def main() -> None:
     if not presenting:
         ui.sidebar()
     ui.ask()
-    ui.page_aid(navigation.url_path, navigation.title)
+    on_work_page = any(navigation.url_path == p.url_path for p in work)
+    # The page by its address ("/" for the first page, whose own path is empty).
+    ui.page_aid("/" + navigation.url_path, navigation.title, fold=on_work_page and not presenting)
     if ui.in_practice():
         st.warning(ui.PRACTICE_NOTE, icon=":material/science:")
     try:

@@ -84,23 +84,9 @@ function setUp() {
   live.setAttribute("role", "status");
   document.body.appendChild(live);
 
-  // A tablet or a narrow window: the sidebar folded away once, when the app opens, so the
-  // form has the width (the arrow at the top left brings it back).
-  if (window.innerWidth < 1100) {
-    const fold = (left) => {
-      const button = document.querySelector(
-        '[data-testid="stSidebarCollapseButton"] button, ' +
-        '[data-testid="stSidebar"] [data-testid="stBaseButton-headerNoPadding"]');
-      const bar = document.querySelector('[data-testid="stSidebar"]');
-      const open = bar && bar.getBoundingClientRect().right > 50;
-      if (button && open) button.click();
-      else if (left > 0) setTimeout(() => fold(left - 1), 200);
-    };
-    fold(25);
-  }
-
   let page = null;
-  let pageAt = 0;
+  let headingPending = false;  // a new page's heading takes focus once, until the person acts
+  let scrollPending = false;  // a new page is kept at its top while it draws, until then
   let lastFocus = null;   // the st-key class and the control's index inside it
   let lastActed = 0;
   const tiers = new Map();
@@ -119,8 +105,13 @@ function setUp() {
   }
 
   const label = (el) => (el.innerText || el.getAttribute("aria-label") || "").trim();
+  // Only a tick, a choice or a button is followed: a rerun redraws those under the
+  // pointer. Text boxes and drop-down lists keep their own focus, and a list's menu must
+  // never lose it to an old control.
+  const followed = (el) => el.matches(
+    'input[type="checkbox"], input[type="radio"], button, [role="switch"]');
   document.addEventListener("focusin", (e) => {
-    if (e.target === document.body || e.target.tagName === "H1") return;
+    if (!followed(e.target)) { lastFocus = null; return; }
     const key = keyOf(e.target);
     const box = key ? document.querySelector("." + CSS_ESCAPE(key)) : null;
     // By its keyed container where it has one, else by its words (a button without a key).
@@ -128,7 +119,11 @@ function setUp() {
                   text: label(e.target), tag: e.target.tagName };
     lastActed = Date.now();
   });
-  document.addEventListener("keydown", () => { lastActed = Date.now(); }, true);
+  // Once the person acts on a new page, its heading no longer takes focus.
+  document.addEventListener("keydown", () => { lastActed = Date.now(); acted(); }, true);
+  const acted = () => { headingPending = false; scrollPending = false; };
+  document.addEventListener("pointerdown", acted, true);
+  document.addEventListener("wheel", acted, { capture: true, passive: true });
   document.addEventListener("click", (e) => {
     lastActed = Date.now();
     const link = e.target.closest('a[href^="#wb-field-"]');
@@ -212,23 +207,23 @@ function setUp() {
     // Focus kept on the control that was used when a rerun redraws it; just after a page
     // change, on the new page's heading.
     const active = document.activeElement;
-    if ((!active || active === document.body) && Date.now() - pageAt < 3000) {
+    if ((!active || active === document.body) && headingPending) {
       const h1 = document.querySelector('[data-testid="stMain"] h1');
-      if (h1) { h1.tabIndex = -1; h1.focus({ preventScroll: true }); return; }
+      if (h1) {
+        h1.tabIndex = -1;
+        h1.focus({ preventScroll: true });
+        headingPending = false;
+        return;
+      }
     }
-    if ((!active || active === document.body) && lastFocus && Date.now() - lastActed < 4000) {
+    if ((!active || active === document.body) && lastFocus && Date.now() - lastActed < 2000) {
       const box = lastFocus.key ? document.querySelector("." + CSS_ESCAPE(lastFocus.key)) : null;
       const list = box ? controls(box) : [];
       const same = [...document.querySelectorAll(
         '[data-testid="stMain"] ' + lastFocus.tag.toLowerCase())]
         .find((el) => lastFocus.text && label(el) === lastFocus.text);
-      // The control used, or what took its place: after a save, the message that says so.
-      const alert = [...document.querySelectorAll('[data-testid="stMain"] [role="alert"]')].pop();
-      const target = list[lastFocus.index] || list[0] || same || alert;
-      if (target) {
-        if (target === alert) target.tabIndex = -1;
-        target.focus({ preventScroll: target !== alert });
-      }
+      const target = list[lastFocus.index] || list[0] || same;
+      if (target && followed(target)) target.focus({ preventScroll: true });
     }
   }
 
@@ -250,14 +245,33 @@ function setUp() {
       if (data.title) document.title = data.title;
       if (data.page && data.page !== page) {
         const first = page === null;
+        // A tablet or a narrow window, on a page of the consultation: the sidebar folded
+        // away once, when the app opens, so the form has the width (the arrow at the top
+        // left brings it back). The teaching pages keep Streamlit's own behaviour.
+        if (first && data.fold && window.innerWidth < 1100) {
+          const fold = (left) => {
+            const button = document.querySelector(
+              '[data-testid="stSidebarCollapseButton"] button, ' +
+              '[data-testid="stSidebar"] [data-testid="stBaseButton-headerNoPadding"]');
+            const bar = document.querySelector('[data-testid="stSidebar"]');
+            const open = bar && bar.getBoundingClientRect().right > 50;
+            if (button && open) button.click();
+            else if (left > 0) setTimeout(() => fold(left - 1), 200);
+          };
+          fold(25);
+        }
         page = data.page;
-        pageAt = Date.now();
+        headingPending = !first;
         lastFocus = null;
         // A new page opens at its top, with focus on its heading, and says which it is.
+        // Until the person acts: they may scroll or pick something at once.
+        scrollPending = !first;
         const settle = (left) => {
+          if (!scrollPending) return;
           toTop();
           const h1 = document.querySelector('[data-testid="stMain"] h1');
-          if (h1 && !first) {
+          const active = document.activeElement;
+          if (h1 && headingPending && (!active || active === document.body || active === h1)) {
             h1.tabIndex = -1;
             h1.focus({ preventScroll: true });
           }
@@ -293,14 +307,16 @@ def _script() -> str:
 _component: Any = None
 
 
-def page_aid(page: str, title: str) -> None:
-    """Mount the page aid for this run: the page's key and title, and any one-off request
-    (a field to focus) made since the last run."""
+def page_aid(page: str, title: str, fold: bool = False) -> None:
+    """Mount the page aid for this run: the page's key and title, whether a narrow screen
+    folds the sidebar away on opening (`fold`: the consultation's pages), and any one-off
+    request (a field to focus) made since the last run."""
     global _component
     if _component is None:
         _component = st.components.v2.component("walkback_aid", js=_script())
     request = st.session_state.pop(FOCUS, None) or {}
-    data = {"page": page, "title": f"{title} — WalkBack CDS", "heading": title, **request}
+    data = {"page": page, "title": f"{title} — WalkBack CDS", "heading": title, "fold": fold}
+    data.update(request)
     if request:
         # A request is a change of data, so the script runs again even on the same page.
         st.session_state[_RUN] = st.session_state.get(_RUN, 0) + 1
