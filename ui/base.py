@@ -106,12 +106,6 @@ def _today() -> str:
     return date.today().isoformat()
 
 
-def _clock(stamp: str) -> str:
-    from .records import clock
-
-    return clock(stamp)
-
-
 PRACTICE = "practice"  # this browser session works in the practice record
 
 

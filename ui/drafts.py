@@ -122,7 +122,7 @@ def restore_draft() -> None:
         _resume(found)
         st.session_state[base.LOADED] = "New patient"
         began.note = (
-            f"The consultation typed at {base._clock(found.updated_at)} is back, as it was left."
+            f"The consultation typed at {records.clock(found.updated_at)} is back, as it was left."
         )
 
 

@@ -88,8 +88,8 @@ def open_patient(pid: str) -> None:
         began = drafts._start(first, start)  # typing is measured from their planned start
         drafts._resume(own)
         note = (
-            f"The unsaved consultation for {pid}, typed at {base._clock(own.updated_at)}, is back "
-            "as it was left. " + note
+            f"The unsaved consultation for {pid}, typed at {records.clock(own.updated_at)}, is "
+            "back as it was left. " + note
         )
     elif carried and not history and record.move_draft(drafts.token(), pid):
         values = copy.deepcopy(widgets.form())

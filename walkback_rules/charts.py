@@ -313,13 +313,15 @@ def history_words(visits: list[dict[str, Any]], weeks: list[dict[str, Any]]) -> 
     return " ".join(parts)
 
 
-# The filters the history chart's layers use, as Python reads them.
+# The filters the history chart's layers use, each named once: the spec carries the Vega
+# expression, and Python reads the same test to leave out a layer with nothing to draw.
+PLANNED = "isValid(datum['Planned minutes a week'])"
+UNPLANNED = "!isValid(datum['Planned minutes a week'])"
+FLARED = "datum.Flare != 'none'"
 _FILTERS: dict[str, Any] = {
-    "isValid(datum['Planned minutes a week'])": lambda r: (
-        r.get("Planned minutes a week") is not None
-    ),
-    "!isValid(datum['Planned minutes a week'])": lambda r: r.get("Planned minutes a week") is None,
-    "datum.Flare != 'none'": lambda r: r.get("Flare") != "none",
+    PLANNED: lambda r: r.get("Planned minutes a week") is not None,
+    UNPLANNED: lambda r: r.get("Planned minutes a week") is None,
+    FLARED: lambda r: r.get("Flare") != "none",
 }
 
 
@@ -377,7 +379,7 @@ def history_spec(
             {
                 # Each visit's plan as a level from that visit to the next (or its review).
                 "data": {"name": "visits"},
-                "transform": [{"filter": "isValid(datum['Planned minutes a week'])"}],
+                "transform": [{"filter": PLANNED}],
                 "mark": {"type": "rule", "color": INK, "strokeWidth": 2},
                 "encoding": {
                     "x": time,
@@ -391,7 +393,7 @@ def history_spec(
                 # Short walks "as tolerated" (a moderate flare) have no weekly total: said,
                 # not drawn as 0.
                 "data": {"name": "visits"},
-                "transform": [{"filter": "!isValid(datum['Planned minutes a week'])"}],
+                "transform": [{"filter": UNPLANNED}],
                 "mark": {"type": "text", "align": "left", "dx": 6, "dy": -10, "color": INK,
                          "fontSize": 10},
                 "encoding": {"x": time, "y": {"value": 200}, "text": {"value": "short walks"}},
@@ -426,7 +428,7 @@ def history_spec(
             },
             {
                 "data": {"name": "visits"},
-                "transform": [{"filter": "datum.Flare != 'none'"}],
+                "transform": [{"filter": FLARED}],
                 "mark": {"type": "point", "shape": "triangle-up", "filled": True,
                          "color": "#b00020", "size": 110},
                 "encoding": {
