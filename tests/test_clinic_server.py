@@ -170,6 +170,11 @@ def test_each_role_through_the_proxy_and_the_audit_trail(clinic: Clinic, browser
 
     boss.reload()
     open_page(boss, "Users and roles")
+    # The page aid runs behind the proxy's policy: it names the tab, and no component
+    # failed to load (its error would show on the page).
+    boss.wait_for_function("document.title === 'Users and roles — WalkBack CDS'")
+    assert boss.locator("#wb-live").count() == 1
+    assert boss.get_by_text("Component Error").count() == 0
     for sub, role in ((ALICE, "clinician"), (BOB, "clinician"), (TUTOR, "teaching")):
         box = boss.get_by_role("combobox", name=f"Roles of {email(sub)}")
         box.click()
