@@ -415,6 +415,30 @@ def test_handout_writes_a_pdf(tmp_path: Path) -> None:
     assert oct(target.stat().st_mode & 0o777) == oct(0o600)  # private to its owner
 
 
+def test_a_sheet_that_cannot_be_typeset_names_itself_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A typesetting failure is one plain line naming the sheet and the cause: no
+    traceback, exit status 2, and no file (not even an empty one)."""
+    from walkback_rules.handouts import typeset as typeset_module
+
+    class Broken:
+        def compile(self, **_: object) -> bytes:
+            import typst
+
+            raise typst.TypstError("unknown font family: x", "", [], [])
+
+    monkeypatch.setattr(typeset_module, "_compiler", Broken())
+    target = tmp_path / "handout.pdf"
+
+    status, out, err = run(["handout", "-", "-o", str(target)], GOOD)
+
+    assert status == 2 and out == ""
+    assert err == "The patient handout could not be typeset: unknown font family: x.\n"
+    assert "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_handout_html_by_extension_and_letter_paper(tmp_path: Path) -> None:
     target = tmp_path / "handout.html"
 

@@ -6,14 +6,11 @@ import io
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -139,7 +136,7 @@ def test_pdf_shows_the_dose_the_log_the_help_box_and_the_phone() -> None:
     assert "See a doctor today if:" in text
     assert "See a doctor in the next few days if:" in text
     assert "02 9555 0123" in text
-    assert "it feels different when you wipe" in text  # early cauda equina signs
+    assert "it feels different when you wipe" in " ".join(text.split())  # early cauda equina
     assert "foot drags" in text.split("See a doctor today if:")[0]  # an emergency sign
 
 
@@ -165,7 +162,7 @@ def test_pdf_body_text_is_12_pt_or_more() -> None:
     for page in reader.pages:
         content = page.get_contents()
         assert content is not None
-        sizes |= {float(s) for s in re.findall(rb"/F\d+ ([\d.]+) Tf", content.get_data())}
+        sizes |= {float(s) for s in re.findall(rb"/\w+ ([\d.]+) Tf", content.get_data())}
 
     assert sizes and min(sizes - {9.0}) >= 12
 
@@ -479,7 +476,8 @@ def test_html_is_standalone_and_carries_the_same_content() -> None:
     assert "script" not in parser.tags and "link" not in parser.tags
     assert "@page" in data and "@media print" in data
     assert "3 to 4 walks a week" in text and "Go to hospital now if:" in text
-    assert "data:image/png;base64," in data  # the chart travels inside the page
+    # The chart travels inside the page, drawn, with its words for a screen reader.
+    assert '<svg role="img" aria-label="A chart of your plan, week by week: week 1,' in data
 
 
 def test_clinician_text_is_text_in_html_and_pdf() -> None:
@@ -594,56 +592,40 @@ def test_characters_the_font_lacks_are_refused_by_field() -> None:
     assert "Latin letters" in errors["clinic"]
 
 
-@contextmanager
-def measuring() -> Iterator[Any]:
-    """A PDF to measure text in, whose font files are closed afterwards."""
-    from fpdf.fonts import TTFFont
-
-    from walkback_rules.handouts.pdf import new_pdf
-
-    pdf = new_pdf("a4", "", "test")
-    try:
-        yield pdf
-    finally:
-        for font in pdf.fonts.values():
-            if isinstance(font, TTFFont):
-                font.close()
+def lines_of(data: bytes) -> list[str]:
+    """Every line of text a PDF prints, no-break spaces read as spaces."""
+    return [
+        line.replace("\u00a0", " ")
+        for page in PdfReader(io.BytesIO(data)).pages
+        for line in page.extract_text().splitlines()
+    ]
 
 
 def test_a_phone_number_never_breaks_across_lines_even_after_the_longest_clinic_name() -> None:
     """ "0400 000 / 000": a long clinic name pushed the number over a line end."""
-    from walkback_rules.handouts.content import CLINIC_MAX, help_section
-    from walkback_rules.handouts.pdf import FONT, wrap
+    from walkback_rules.handouts.content import CLINIC_MAX
 
     phone = "+61 (0)400 000 000"
-    with measuring() as pdf:
-        pdf.set_font(FONT, size=12)
-        for length in range(20, CLINIC_MAX + 1):
-            clinic = ("Harbourside Physiotherapy and Sports Injury Clinic " * 3)[:length].strip()
-            [box] = help_section(HandoutOptions(clinic=clinic, phone=phone)).blocks
-            lines = wrap(pdf, box.contact[0], 80)  # type: ignore[union-attr]
+    for length in range(20, CLINIC_MAX + 1, 3):
+        clinic = ("Harbourside Physiotherapy and Sports Injury Clinic " * 3)[:length].strip()
+        data = handout_file(case("demo-01"), HandoutOptions(clinic=clinic, phone=phone))
+        said = [line for line in lines_of(data) if "Questions? Call" in line]
 
-            assert any(phone in line.replace("\u00a0", " ") for line in lines), (length, lines)
+        assert said, length
+        assert any(phone in line for line in lines_of(data)), (length, said)
 
 
 def test_a_long_clinic_name_wraps_the_footer_above_the_page_number() -> None:
-    """The longest clinic name ran the footer under "Page 1 of 3" and off the page."""
-    from walkback_rules import recommend
-    from walkback_rules.handouts import HandoutOptions, build_handout
+    """The longest clinic name ran the footer under "Page 1 of 3" and off the page: now it
+    wraps in its own column, the pseudonym whole, the page number beside it."""
     from walkback_rules.handouts.content import CLINIC_MAX
-    from walkback_rules.handouts.pdf import FONT, wrap
 
     clinic = ("Harbourside Physiotherapy and Sports Injury Clinic " * 2)[:CLINIC_MAX]
-    assessment = validate_assessment(CASES_BY_ID["demo-01"].data)
-    handout = build_handout(
-        assessment, recommend(assessment), HandoutOptions(clinic=clinic, patient="P-7K2QF9")
-    )
-    with measuring() as pdf:
-        pdf.set_font(FONT, size=9)
-        room = pdf.epw - pdf.get_string_width("Page 99 of 99") - 4
-        lines = wrap(pdf, handout.footer(), room)
-        widths = [pdf.get_string_width(line) for line in lines]
+    data = handout_file(case("demo-01"), HandoutOptions(clinic=clinic, patient="P-7K2QF9"))
+    reader = PdfReader(io.BytesIO(data))
 
-    assert len(lines) == 2
-    assert all(width <= room for width in widths)
-    assert any("For:\u00a0P-7K2QF9" in line for line in lines)
+    for number, page in enumerate(reader.pages, start=1):
+        text = page.extract_text().replace("\u00a0", " ")
+        assert f"Page {number} of {len(reader.pages)}" in text
+        assert "For: P-7K2QF9" in text
+        assert clinic.split()[-1] in text

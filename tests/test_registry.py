@@ -179,7 +179,7 @@ def test_the_core_imports_nothing_above_it() -> None:
 def test_importing_the_package_loads_nothing_heavy() -> None:
     """Importing walkback_rules loads no UI, chart, PDF or database library."""
 
-    heavy = ("streamlit", "pandas", "altair", "fpdf", "sqlalchemy", "psycopg", "textstat")
+    heavy = ("streamlit", "pandas", "altair", "typst", "sqlalchemy", "psycopg", "textstat")
     code = (
         "import sys, walkback_rules, walkback_rules.consultation.form, walkback_rules.whatif;"
         f"print([m for m in {heavy!r} if m in sys.modules])"

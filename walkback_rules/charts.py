@@ -70,16 +70,43 @@ def plan_table(plan: Plan) -> list[dict[str, Any]]:
     ]
 
 
-def plan_spec(plan: Plan, width: int | None = None) -> dict[str, Any]:
+PRINT_TITLE = f"Minutes a week (dashed line: the {TARGET_WEEKLY_MINUTES}-minute goal)"
+
+
+def print_chart(plan: Plan) -> dict[str, Any]:
+    """The plan chart as the print renderer draws it (templates/chart.typ): one panel of
+    minutes a week, each bar labelled with its dose ("4 × 10") and a range's upper end pale
+    behind, and the dashed weekly goal. Data only: the same rows as the app's chart."""
+    return {
+        "title": PRINT_TITLE,
+        "axis-words": "Week",
+        "target": TARGET_WEEKLY_MINUTES,
+        "weeks": [
+            {
+                "week": row["Week"],
+                "short": row["Dose"].replace(" × ", " ×\n").split("\n"),
+                "minutes": row["Minutes a week"],
+                "top": (
+                    row["Up to minutes a week"]
+                    if row["Up to minutes a week"] != row["Minutes a week"]
+                    else None
+                ),
+            }
+            for row in plan_table(plan)
+        ],
+    }
+
+
+def plan_spec(plan: Plan) -> dict[str, Any]:
     """The plan chart as a Vega-Lite spec: minutes a week (bars, dashed 150-minute target)
     above walks a week (line, dashed 5-walk target).
 
-    Plain data, so a printed handout needs no chart library to build it. In the app each
-    week gets a fixed step; for print, `width` fits the chart to the page with larger text.
+    Plain data for the app's chart, each week a fixed step. Print draws the same rows
+    natively (`print_chart`).
     """
     rows = plan_table(plan)
     top_walks = max([TARGET_WALKS + 1] + [row["Walks a week"] for row in rows])
-    size: Any = {"step": 44} if width is None else width
+    size: Any = {"step": 44}
     week = {
         "field": "Week",
         "type": "ordinal",
@@ -98,7 +125,7 @@ def plan_spec(plan: Plan, width: int | None = None) -> dict[str, Any]:
     minutes = {
         "title": f"Minutes a week (dashed: {TARGET_WEEKLY_MINUTES}-minute target)",
         "width": size,
-        "height": 200 if width is None else 130,
+        "height": 200,
         "layer": [
             {
                 # A range week's upper end, pale behind its lower end.
@@ -137,7 +164,7 @@ def plan_spec(plan: Plan, width: int | None = None) -> dict[str, Any]:
     walks = {
         "title": f"Walks a week (dashed: {TARGET_WALKS}-walk target)",
         "width": size,
-        "height": 120 if width is None else 70,
+        "height": 120,
         "layer": [
             {
                 "data": {"name": "plan"},
@@ -168,46 +195,6 @@ def plan_spec(plan: Plan, width: int | None = None) -> dict[str, Any]:
         },
         "vconcat": [minutes, walks],
     }
-    if width is not None:
-        # For print, one panel: each week's bar is labelled with its walks and minutes
-        # ("4 × 10"), so the walks need no second panel, and the type is large enough to
-        # read at the size it is printed.
-        minutes["height"] = 115
-        # Room above the tallest bar for its two-line label, clear of the title.
-        tallest = max([TARGET_WEEKLY_MINUTES] + [row["Up to minutes a week"] for row in rows])
-        for layer in minutes["layer"]:
-            y = layer.get("encoding", {}).get("y")
-            if y is not None and y.get("field") in ("Minutes a week", "Up to minutes a week"):
-                y["scale"] = {"domain": [0, round(tallest * 1.35)]}
-        minutes["title"] = f"Minutes a week (dashed line: the {TARGET_WEEKLY_MINUTES}-minute goal)"
-        minutes["layer"].insert(
-            2,
-            {
-                # Two lines over each bar, walks then minutes, so a range ("3–4 ×" over
-                # "5–10") never runs into its neighbour.
-                "data": {"name": "plan"},
-                "transform": [{"calculate": "replace(datum.Dose, ' × ', ' ×\\n')", "as": "label"}],
-                "mark": {
-                    "type": "text",
-                    "dy": -18,
-                    "fontSize": 14,
-                    "lineBreak": "\n",
-                    "color": "#000000",
-                },
-                "encoding": {
-                    "x": week,
-                    "y": {"field": "Up to minutes a week", "type": "quantitative"},
-                    "text": {"field": "label", "type": "nominal"},
-                },
-            },
-        )
-        del spec["vconcat"]
-        spec.update(minutes)
-        spec["config"] = {
-            "axis": {"labelFontSize": 17, "titleFontSize": 17},
-            "title": {"fontSize": 18},
-            "view": {"stroke": None},
-        }
     return _described(spec, plan_words(plan))
 
 

@@ -31,6 +31,7 @@ from .core.rules import RULES
 from .core.screens import CONDITION_INFO, FEATURES, TIER_RULES
 from .core.validation import ROOT, AssessmentError, FieldError, validate_assessment_json
 from .handouts.content import PAPERS, SECTIONS, HandoutOptions
+from .handouts.typeset import TypesetError
 
 if TYPE_CHECKING:  # pragma: no cover
     from .store import Store
@@ -1077,6 +1078,9 @@ def main(
         return status
     except InputError as exc:
         _print_errors(exc.errors, err)
+        return 2
+    except TypesetError as exc:  # the sheet and the cause; nothing was written
+        print(str(exc), file=err)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -1,7 +1,7 @@
 """Printable handouts: the patient's own plan (PDF or HTML) and a one-page clinician summary.
 
-One source of content (`content.build_handout`) feeds two renderers (`pdf`, `html`). fpdf2,
-vl-convert and altair load only when a file is built.
+One source of content (`content.build_handout`) feeds two renderers (`pdf`, `html`). Every
+printed sheet is typeset by Typst (`typeset`), which loads only when a file is built.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from .content import (
     SECTIONS,
     Handout,
     HandoutOptions,
-    PlanChart,
     build_handout,
 )
 
@@ -34,7 +33,6 @@ __all__ = [
     "Handout",
     "HandoutOptions",
     "build_handout",
-    "chart_for",
     "handout_file",
     "render",
     "summary_file",
@@ -43,27 +41,15 @@ __all__ = [
 ]
 
 
-def chart_for(handout: Handout) -> bytes | None:
-    """The plan chart as PNG when the handout shows one, else None."""
-    from .chart import plan_png
-
-    for section in handout.sections:
-        for block in section.blocks:
-            if isinstance(block, PlanChart):
-                return plan_png(block.plan)
-    return None
-
-
 def render(handout: Handout, fmt: Format = "pdf") -> bytes:
     """The handout as a file: PDF bytes, or UTF-8 HTML."""
-    chart = chart_for(handout)
     if fmt == "html":
         from .html import handout_html
 
-        return handout_html(handout, chart).encode("utf-8")
+        return handout_html(handout).encode("utf-8")
     from .pdf import handout_pdf
 
-    return handout_pdf(handout, chart)
+    return handout_pdf(handout)
 
 
 def handout_file(
@@ -79,7 +65,7 @@ def handout_file(
 
 def warm() -> None:
     """Build one handout PDF from a demo case and discard it, so the libraries it needs
-    (the PDF writer, the fonts, the chart renderer) are loaded before a clinician's first
+    (Typst, its fonts and templates) are loaded before a clinician's first
     print. The app's server calls it once at start, in the background; no patient's data
     is touched."""
     from ..core.validation import validate_assessment

@@ -1,12 +1,12 @@
 """The patient handout as a standalone, print-friendly HTML page (no app chrome, no scripts).
 
 Every piece of text is escaped, so clinician-entered text (the clinic's name) shows as text.
-The chart, when there is one, is embedded as a PNG data URL: the page needs nothing else.
+The chart, when there is one, is drawn inline as SVG by the print template: the page needs
+nothing else.
 """
 
 from __future__ import annotations
 
-import base64
 from html import escape
 
 from .content import (
@@ -70,9 +70,9 @@ footer { margin-top: 14pt; border-top: 1px solid #999; color: #444; font-size: 9
 """
 
 
-def handout_html(handout: Handout, chart_png: bytes | None = None) -> str:
+def handout_html(handout: Handout) -> str:
     """The handout as one HTML document, ready for a browser's print dialogue."""
-    body = "\n".join(_section(s, chart_png) for s in handout.sections)
+    body = "\n".join(_section(s) for s in handout.sections)
     css = CSS % {"paper": "A4" if handout.paper == "a4" else "letter"}
     strip = f'<p class="strip" role="note">{escape(handout.strip)}</p>' if handout.strip else ""
     return f"""<!DOCTYPE html>
@@ -99,8 +99,8 @@ def handout_html(handout: Handout, chart_png: bytes | None = None) -> str:
 """  # noqa: E501 - the policy line reads best whole
 
 
-def _section(section: Section, chart_png: bytes | None) -> str:
-    blocks = "\n".join(_block(b, chart_png) for b in section.blocks)
+def _section(section: Section) -> str:
+    blocks = "\n".join(_block(b) for b in section.blocks)
     warn = " warn" if section.warning else ""
     label = f"h-{escape(section.key)}"
     return (
@@ -115,7 +115,7 @@ def _list(items: tuple[str, ...], lead: str = "") -> str:
     return f"{head}<ul>{lines}</ul>"
 
 
-def _block(block: Block, chart_png: bytes | None) -> str:
+def _block(block: Block) -> str:
     if isinstance(block, Paragraph):
         return f"<p>{escape(block.text)}</p>"
     if isinstance(block, Bullets):
@@ -124,14 +124,16 @@ def _block(block: Block, chart_png: bytes | None) -> str:
         lines = "".join(f"<strong>{escape(line)}</strong>" for line in block.lines)
         return f'<div class="dose"><p class="lead">{escape(block.heading)}</p>{lines}</div>'
     if isinstance(block, PlanChart):
-        if chart_png is None:
+        if not block.plan.weeks:
             return ""
-        data = base64.b64encode(chart_png).decode("ascii")
-        return (
-            f'<figure><img src="data:image/png;base64,{data}" '
-            f'alt="{escape(block.alt_text())}"><figcaption>{escape(block.caption)}</figcaption>'
-            "</figure>"
+        from .pdf import chart_svg
+
+        # The drawing is the print template's own, made from numbers only; its words for a
+        # screen reader are the figure's label.
+        svg = chart_svg(block).replace(
+            "<svg", f'<svg role="img" aria-label="{escape(block.alt_text())}"', 1
         )
+        return f"<figure>{svg}<figcaption>{escape(block.caption)}</figcaption></figure>"
     if isinstance(block, WalkingLog):
         head = "".join(f'<th scope="col">{escape(d)}</th>' for d in block.days)
         head += "".join(f'<th scope="col">{escape(t)}</th>' for t in block.totals)

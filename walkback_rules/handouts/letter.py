@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Any
 
 from ..clinic import Doctor, zone_words
 from ..consultation.visit import VisitDetails
@@ -22,9 +22,7 @@ from ..core.models import Assessment, Recommendation
 from ..core.screens import CONDITION_INFO, FEATURES, Screening, screen
 from ..handover import also_noted
 from .content import HandoutOptions
-
-if TYPE_CHECKING:  # pragma: no cover
-    from fpdf import FPDF
+from .typeset import PAGE_WORDS, typeset
 
 
 def _same_day_told(place: SameDayPlace, doctor: Doctor) -> str:
@@ -205,28 +203,30 @@ def letter_pdf(
 ) -> bytes:
     """The referral letter as a one-page PDF, with the visit's onsets and examination
     findings when the record holds them."""
-    from .pdf import one_page
-
-    return one_page(lambda size: _letter(assessment, rec, options, at, details, size), LETTER_SIZES)
+    moment = at or options.assessed_at
+    issued = moment.date() if moment is not None else options.issued
+    return typeset(
+        "letter",
+        letter_data(assessment, rec, options, at, details),
+        sheet="referral letter",
+        issued=issued,
+    )
 
 
 LETTER_SIZES = (11.0, 10.0, 9.0, 8.0)  # points: the largest that fits one page is used
 
 
-def _letter(
+def letter_data(
     assessment: Assessment,
     rec: Recommendation,
     options: HandoutOptions,
-    at: datetime | None,
-    details: VisitDetails | None,
-    size: float,
-) -> FPDF:
-    from .pdf import FONT, INK, RED, new_pdf, text
-
+    at: datetime | None = None,
+    details: VisitDetails | None = None,
+) -> dict[str, Any]:
+    """The letter as its template reads it."""
     referral = rec.referral
     assert referral is not None
     facts = referral_facts(assessment, rec, options, at, details)
-    line = size * 0.5
     title = letter_title(rec)
     footer = " · ".join(
         p
@@ -237,102 +237,52 @@ def _letter(
         )
         if p
     )
-    moment = at or options.assessed_at
-    issued = moment.date() if moment is not None else options.issued
-    pdf = new_pdf(options.paper, footer, f"{title}: WalkBack CDS", issued)
-    pdf.set_auto_page_break(True, margin=16)
-    urgent = referral.urgency in ("emergency", "same_day")
-    pdf.set_font(FONT, "B", 17)
-    pdf.set_text_color(*(RED if urgent else INK))
-    pdf.start_section(title)
-    pdf.cell(0, 9, title, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_text_color(0, 0, 0)
-
-    def heading(words: str) -> None:
-        pdf.ln(1.5)
-        pdf.set_font(FONT, "B", size + 1)
-        pdf.set_text_color(*INK)
-        pdf.start_section(words, level=1)
-        pdf.cell(0, line + 1, words, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_text_color(0, 0, 0)
-        pdf.set_font(FONT, size=size)
-
-    def row(label: str, value: str) -> None:
-        pdf.set_font(FONT, "B", size)
-        pdf.cell(38, line, label)
-        pdf.set_font(FONT, size=size)
-        text(pdf, value, line, left=38)
-
-    def blank(label: str) -> None:
-        pdf.set_font(FONT, "B", size)
-        pdf.cell(38, line + 2, label)
-        y = pdf.get_y() + line + 1
-        pdf.set_draw_color(*INK)
-        pdf.line(pdf.l_margin + 38, y, pdf.l_margin + pdf.epw * 0.75, y)
-        pdf.ln(line + 2)
-        pdf.set_font(FONT, size=size)
-
-    pdf.set_font(FONT, size=size)
-    row("To", receiver(assessment, rec, options.doctor))
-    for label in BY_HAND:
-        blank(label)
-    row(
-        "Pseudonym",
-        f"{options.patient or 'not recorded'}, aged {assessment.age} (name, date of birth and "
-        "identifier to be completed by hand)",
-    )
-    row("Assessed", when_assessed(options, at))
     by = options.clinician or "the treating physiotherapist"
-    row(
-        "By",
-        f"{by}, {options.clinic or 'the physiotherapy clinic'}"
-        + (f", {options.phone}" if options.phone else ""),
-    )
-    row("Tier", URGENCY_WORDS[referral.urgency])
-
-    heading("Findings")
-    for name, words in facts.found:
-        pdf.set_font(FONT, "B", size)
-        text(pdf, name, line)
-        pdf.set_font(FONT, size=size)
-        for w in words:
-            pdf.cell(5, line, "•")
-            text(pdf, w, line, left=5)
-    text(pdf, pain_line(assessment), line)
     exam = details.exam_findings if details is not None else None
-    pdf.set_font(FONT, "B", size)
-    text(pdf, "Examination findings", line)
-    pdf.set_font(FONT, size=size)
-    for part in (exam or "Not recorded.").split("\n"):
-        text(pdf, part, line)
-
-    heading("What the person was told")
-    text(pdf, f"The person was told {facts.told}.", line)
-    text(pdf, SAFETY_NET, line)
-
-    heading("Also noted")
-    if facts.noted:
-        for item in facts.noted:
-            pdf.cell(5, line, "•")
-            text(pdf, item, line, left=5)
-    else:
-        text(pdf, "Nothing else of note was recorded.", line)
-
-    heading("Signed")
-    blank("Signature")
-    if options.clinician:
-        row("Clinician", options.clinician)
-    else:
-        blank("Clinician")
-    row("Date and time", when_assessed(options, at))
-
-    heading("Basis")
-    text(
-        pdf,
-        "Screened with WalkBack CDS, ruleset "
+    assessed = when_assessed(options, at)
+    return {
+        "title": f"{title}: WalkBack CDS",
+        "lang": "en",
+        "paper": options.paper,
+        "footer": footer,
+        "page-words": PAGE_WORDS,
+        "sizes": list(LETTER_SIZES),
+        "heading": title,
+        "urgent": referral.urgency in ("emergency", "same_day"),
+        "to": ["To", receiver(assessment, rec, options.doctor)],
+        "by-hand": list(BY_HAND),
+        "details": [
+            [
+                "Pseudonym",
+                f"{options.patient or 'not recorded'}, aged {assessment.age} (name, date of "
+                "birth and identifier to be completed by hand)",
+            ],
+            ["Assessed", assessed],
+            [
+                "By",
+                f"{by}, {options.clinic or 'the physiotherapy clinic'}"
+                + (f", {options.phone}" if options.phone else ""),
+            ],
+            ["Tier", URGENCY_WORDS[referral.urgency]],
+        ],
+        "findings-heading": "Findings",
+        "found": [{"name": name, "features": list(words)} for name, words in facts.found],
+        "pain": pain_line(assessment),
+        "exam-heading": "Examination findings",
+        "exam": (exam or "Not recorded.").split("\n"),
+        "told-heading": "What the person was told",
+        "told": [f"The person was told {facts.told}.", SAFETY_NET],
+        "noted-heading": "Also noted",
+        "noted": list(facts.noted),
+        "nothing-noted": "Nothing else of note was recorded.",
+        "signed-heading": "Signed",
+        "signature": "Signature",
+        "clinician-label": "Clinician",
+        "clinician": ["Clinician", options.clinician] if options.clinician else None,
+        "when": ["Date and time", assessed],
+        "basis-heading": "Basis",
+        "basis": "Screened with WalkBack CDS, ruleset "
         f"{rec.ruleset_version}: decision support built on published red-flag guidance. "
         "Single red flags have poor diagnostic accuracy; the tier is the clinician's level "
         "of concern from the combination of features, to be confirmed by the receiving team.",
-        line,
-    )
-    return pdf
+    }

@@ -9,6 +9,7 @@ the reason it was given. Its first line, the one seen when it is folded, reads o
 from __future__ import annotations
 
 from .content import HandoutOptions
+from .typeset import typeset
 
 OUTSIDE = "Useful phone numbers"
 INSIDE = (
@@ -42,28 +43,17 @@ def missing(options: HandoutOptions) -> str | None:
 
 def slip_pdf(options: HandoutOptions) -> bytes:
     """The contacts slip as a one-page PDF; `missing` says when there is nothing to print."""
-    from .pdf import BODY, FONT, INK, LINE, new_pdf, text
-
     reason = missing(options)
     if reason is not None:
         raise ValueError(reason)
-    pdf = new_pdf(options.paper, "", OUTSIDE, options.issued)
-    pdf.set_creator("")  # nothing in the file names the product or the reason
-    pdf.set_font(FONT, "B", 20)
-    pdf.set_text_color(*INK)
-    pdf.start_section(OUTSIDE)
-    pdf.cell(0, 12, OUTSIDE, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_text_color(0, 0, 0)
-    pdf.ln(4)
-    pdf.set_font(FONT, size=BODY + 2)
-    text(pdf, INSIDE, LINE + 1)
-    pdf.ln(3)
-    for what, number in contacts(options):
-        pdf.set_font(FONT, "B", BODY + 2)
-        text(pdf, what, LINE + 1)
-        pdf.set_font(FONT, size=BODY + 4)
-        text(pdf, number.replace(" ", "\u00a0"), LINE + 2)
-        pdf.ln(2)
-    pdf.set_font(FONT, size=BODY + 2)
-    text(pdf, NOW.format(ambulance=options.ambulance()), LINE + 1)
-    return bytes(pdf.output())
+    data = {
+        "title": OUTSIDE,
+        "lang": "en",
+        "paper": options.paper,
+        "footer": "",
+        "inside": INSIDE,
+        # A number never breaks across lines.
+        "contacts": [[what, number.replace(" ", "\u00a0")] for what, number in contacts(options)],
+        "now": NOW.format(ambulance=options.ambulance()),
+    }
+    return typeset("slip", data, sheet="contacts slip", issued=options.issued)

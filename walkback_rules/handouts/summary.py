@@ -1,4 +1,4 @@
-"""The clinician summary: one PDF page for the patient record.
+"""The clinician summary: one PDF page for the patient record (templates/summary.typ).
 
 It holds the assessment as entered, the decision, the dose, the referral and review, the
 flags, and every rule that fired with its reason and full references.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import Any
 
 from ..consultation.findings import ANSWERS, words_of
 from ..consultation.visit import VisitDetails, review_words, screens_line
@@ -18,14 +18,11 @@ from ..core.models import Assessment, Recommendation
 from ..core.rules import RULES
 from ..core.screens import FEATURES
 from .content import Paper
-from .pdf import FONT, GREY, INK, new_pdf, text
-
-if TYPE_CHECKING:  # pragma: no cover
-    from fpdf import FPDF
+from .typeset import PAGE_WORDS, typeset
 
 # Points: a record page for clinicians, dense but readable. A long record steps down a size
 # at a time until it fits on one page.
-SIZES = (9.0, 8.5, 8.0, 7.5, 7.0)
+SIZES = (11.0, 10.5, 10.0, 9.5, 9.0, 8.5, 8.0, 7.5, 7.0)
 LONG_VALUE = 34  # characters; a longer value gets a row of its own
 
 
@@ -162,29 +159,22 @@ def summary_pdf(
     """The one-page clinician summary as PDF bytes: the visit (its date, clinician, screens,
     note and next review) when it is a saved or ready-to-save consultation, and each of the
     patient's referrals with its status."""
-    from .pdf import one_page
-
     day = issued or (visit.day() if visit is not None else date.today())
-    return one_page(
-        lambda size: _summary(
-            assessment, rec, patient, clinic, paper, day, size, visit, tuple(referrals)
-        ),
-        SIZES,
-    )
+    data = summary_data(assessment, rec, patient, clinic, paper, day, visit, tuple(referrals))
+    return typeset("summary", data, sheet="clinician summary", issued=day)
 
 
-def _summary(
+def summary_data(
     assessment: Assessment,
     rec: Recommendation,
     patient: str,
     clinic: str,
     paper: Paper,
     issued: date,
-    size: float,
     visit: VisitDetails | None = None,
     referrals: tuple[str, ...] = (),
-) -> FPDF:
-    line = size * 0.49
+) -> dict[str, Any]:
+    """The summary as its template reads it."""
     footer = " · ".join(
         p
         for p in (
@@ -195,61 +185,12 @@ def _summary(
         )
         if p
     )
-    pdf = new_pdf(paper, footer, "WalkBack CDS clinician summary", issued)
-    pdf.set_auto_page_break(True, margin=16)
-    pdf.set_font(FONT, "B", 15)
-    pdf.set_text_color(*INK)
-    pdf.cell(0, 8, "WalkBack CDS: clinician summary", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_text_color(0, 0, 0)
-    pdf.set_font(FONT, size=size)
-    text(
-        pdf,
-        "Decision support, not a diagnosis; the clinician's judgement decides. "
-        f"Patient: {patient or 'not recorded'}. Date: {issued.isoformat()}. "
-        f"Ruleset {rec.ruleset_version}.",
-        line,
-    )
     rows_now = visit_rows(visit, rec) if visit is not None else []
     rows_now += [("Referral", line_) for line_ in referrals]
-    if rows_now:
-        for label, value in rows_now:
-            pdf.set_font(FONT, "B", size)
-            pdf.cell(30, line, label)
-            pdf.set_font(FONT, size=size)
-            text(pdf, value, line, left=30)
-    pdf.ln(1.5)
-
-    _heading(pdf, "Assessment as entered")
     every = assessment_rows(assessment)
-    rows = [r for r in every if len(r[1]) <= LONG_VALUE]
-    long_rows = [r for r in every if len(r[1]) > LONG_VALUE]
-    half = (len(rows) + 1) // 2
-    col = pdf.epw / 2
-    label_w = 52.0
-    top = pdf.get_y()
-    for column, chunk in enumerate((rows[:half], rows[half:])):
-        pdf.set_y(top)
-        for label, value in chunk:
-            pdf.set_x(pdf.l_margin + column * col)
-            pdf.set_font(FONT, "B", size)
-            pdf.cell(label_w, line, label)
-            pdf.set_font(FONT, size=size)
-            pdf.cell(col - label_w - 2, line, value, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_y(top + half * line)
-    for label, value in long_rows:  # lists of findings run the width of the page
-        pdf.set_font(FONT, "B", size)
-        pdf.cell(label_w, line, label)
-        pdf.set_font(FONT, size=size)
-        pdf.set_x(pdf.l_margin)
-        text(pdf, value, line, left=label_w)
-    pdf.ln(1.5)
 
-    _heading(pdf, "Recommendation")
-    pdf.set_font(FONT, "B", size + 2)
     name, summary = DECISION_NAMES[rec.decision], rec.cards[0].summary
     headline = summary if summary.lower().startswith(name.lower()) else f"{name}: {summary}"
-    text(pdf, headline, line + 1)
-    pdf.set_font(FONT, size=size)
     review = review_words(rec)
     prompts = [
         name
@@ -270,13 +211,10 @@ def _summary(
     ]
     if rec.resume_dose is not None:
         facts.insert(1, f"Once the flare settles, resume at: {describe_dose(rec.resume_dose)}.")
-    for fact in facts:
-        text(pdf, fact, line)
-    pdf.ln(1.5)
 
-    _heading(pdf, "Rules that fired, with their evidence")
     rules = {r.id: r for r in RULES}
     cited: list[str] = []
+    fired = []
     for entry in rec.trace:
         if not entry.fired:
             continue
@@ -285,33 +223,33 @@ def _summary(
             if source not in cited:
                 cited.append(source)
             numbers.append(str(cited.index(source) + 1))
-        pdf.set_font(FONT, "B", size)
-        text(pdf, f"{entry.rule_id} · {entry.title}", line)
-        pdf.set_font(FONT, size=size)
-        text(
-            pdf,
-            f"{entry.reason}. Evidence: {rules[entry.rule_id].evidence_level}; "
-            f"references [{', '.join(numbers)}].",
-            line,
+        fired.append(
+            {
+                "title": f"{entry.rule_id} · {entry.title}",
+                "reason": f"{entry.reason}. Evidence: {rules[entry.rule_id].evidence_level}; "
+                f"references [{', '.join(numbers)}].",
+            }
         )
-        pdf.ln(0.8)
-    pdf.ln(1)
-
-    _heading(pdf, "References")
-    pdf.set_font(FONT, size=size - 1)
-    for number, source in enumerate(cited, start=1):
-        s = SOURCES[source]
-        text(pdf, f"[{number}] {s.reference} ({s.level})", line - 0.4)
-    return pdf
-
-
-def _heading(pdf: FPDF, title: str) -> None:
-    pdf.set_font(FONT, "B", 11)
-    pdf.set_text_color(*INK)
-    pdf.cell(0, 6, title, new_x="LMARGIN", new_y="NEXT")
-    y = pdf.get_y()
-    pdf.set_draw_color(*GREY)
-    pdf.set_line_width(0.2)
-    pdf.line(pdf.l_margin, y, pdf.w - pdf.r_margin, y)
-    pdf.set_text_color(0, 0, 0)
-    pdf.ln(1.2)
+    return {
+        "title": "WalkBack CDS clinician summary",
+        "lang": "en",
+        "paper": paper,
+        "footer": footer,
+        "page-words": PAGE_WORDS,
+        "sizes": list(SIZES),
+        "heading": "WalkBack CDS: clinician summary",
+        "intro": "Decision support, not a diagnosis; the clinician's judgement decides. "
+        f"Patient: {patient or 'not recorded'}. Date: {issued.isoformat()}. "
+        f"Ruleset {rec.ruleset_version}.",
+        "visit": [list(r) for r in rows_now],
+        "assessment-heading": "Assessment as entered",
+        "short": [list(r) for r in every if len(r[1]) <= LONG_VALUE],
+        "long": [list(r) for r in every if len(r[1]) > LONG_VALUE],
+        "recommendation-heading": "Recommendation",
+        "headline": headline,
+        "facts": facts,
+        "rules-heading": "Rules that fired, with their evidence",
+        "rules": fired,
+        "references-heading": "References",
+        "references": [f"{SOURCES[s].reference} ({SOURCES[s].level})" for s in cited],
+    }

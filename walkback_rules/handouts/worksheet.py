@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING
 
 from ..core.codes import RULESET_VERSION
 from ..core.engine import decide
@@ -14,13 +13,8 @@ from ..core.validation import validate_assessment
 from ..teaching.cases import DemoCase
 from ..teaching.lessons import case_reveal, outcome_rows, vignette
 from .content import Paper
-from .pdf import FONT, GREY, INK, new_pdf, text
+from .typeset import PAGE_WORDS, typeset
 
-if TYPE_CHECKING:  # pragma: no cover
-    from fpdf import FPDF
-
-SIZE = 11.0  # points
-LINE = 5.2  # mm between lines
 WRITE_LINES = 2  # ruled lines for the reasons on the worksheet
 
 INTRO = (
@@ -62,66 +56,24 @@ def worksheet_pdf(
 ) -> bytes:
     """The worksheet (cases, no answers) or, with `key`, its answer key, as PDF bytes."""
     title = "WalkBack CDS: answer key" if key else "WalkBack CDS: case worksheet"
-    pdf = new_pdf(paper, f"{title} · {len(cases)} cases · ruleset {RULESET_VERSION}", title, issued)
-    pdf.set_font(FONT, "B", 18)
-    pdf.set_text_color(*INK)
-    pdf.cell(0, 10, title, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_text_color(0, 0, 0)
-    pdf.set_font(FONT, size=SIZE)
-    text(pdf, KEY_INTRO if key else INTRO, LINE)
-    pdf.ln(3)
-    for number, case in enumerate(cases, start=1):
-        heading = f"Case {number} (demo {case.id[-2:]})"
-        rows = answers(case) if key else vignette(validate_assessment(case.data))
-        _case(pdf, heading, rows, write=not key)
-    return bytes(pdf.output())
-
-
-LABEL = 44.0  # mm for the label column; a longer label wraps within it
-
-
-def _lines(pdf: FPDF, rows: list[tuple[str, str]]) -> list[tuple[list[str], list[str]]]:
-    """Each row's label and value broken into lines of their own columns, so a long label
-    ("Pain rose after last step") wraps in its column and never runs over its value."""
-    from .pdf import wrap
-
-    out = []
-    for name, value in rows:
-        pdf.set_font(FONT, "B", SIZE)
-        names = wrap(pdf, name, LABEL - 3)
-        pdf.set_font(FONT, size=SIZE)
-        out.append((names, wrap(pdf, value, pdf.epw - LABEL)))
-    return out
-
-
-def _rows_height(pdf: FPDF, rows: list[tuple[str, str]], write: bool) -> float:
-    height = 9.0 + sum(max(len(n), len(v)) * LINE for n, v in _lines(pdf, rows))
-    return height + (LINE * (3 + WRITE_LINES) + 4 if write else 2)
-
-
-def _case(pdf: FPDF, heading: str, rows: list[tuple[str, str]], write: bool) -> None:
-    if pdf.will_page_break(min(_rows_height(pdf, rows, write), pdf.eph - 10)):
-        pdf.add_page()  # a case is never split from its heading, nor its answer lines
-    pdf.start_section(heading)
-    pdf.set_font(FONT, "B", 13)
-    pdf.set_text_color(*INK)
-    pdf.cell(0, 8, heading, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_text_color(0, 0, 0)
-    for names, values in _lines(pdf, rows):
-        for i in range(max(len(names), len(values))):
-            pdf.set_font(FONT, "B", SIZE)
-            pdf.cell(LABEL, LINE, names[i] if i < len(names) else "")
-            pdf.set_font(FONT, size=SIZE)
-            line = values[i] if i < len(values) else ""
-            pdf.cell(pdf.epw - LABEL, LINE, line, new_x="LMARGIN", new_y="NEXT")
-    if write:
-        pdf.ln(2)
-        pdf.set_draw_color(*GREY)
-        pdf.set_line_width(0.2)
-        for name in ("Your decision", "Your dose", "Why", *[""] * (WRITE_LINES - 1)):
-            pdf.set_font(FONT, "B", SIZE)
-            pdf.cell(LABEL, LINE + 2, name)
-            y = pdf.get_y() + LINE + 1.5
-            pdf.line(pdf.l_margin + LABEL, y, pdf.w - pdf.r_margin, y)
-            pdf.ln(LINE + 2)
-    pdf.ln(4)
+    data = {
+        "title": title,
+        "lang": "en",
+        "paper": paper,
+        "footer": f"{title} · {len(cases)} cases · ruleset {RULESET_VERSION}",
+        "page-words": PAGE_WORDS,
+        "intro": KEY_INTRO if key else INTRO,
+        "write": not key,
+        "write-labels": ["Your decision", "Your dose", "Why", *[""] * (WRITE_LINES - 1)],
+        "cases": [
+            {
+                "heading": f"Case {number} (demo {case.id[-2:]})",
+                "rows": [
+                    list(row)
+                    for row in (answers(case) if key else vignette(validate_assessment(case.data)))
+                ],
+            }
+            for number, case in enumerate(cases, start=1)
+        ],
+    }
+    return typeset("worksheet", data, sheet="answer key" if key else "worksheet", issued=issued)

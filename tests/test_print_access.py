@@ -1,0 +1,123 @@
+"""Every printed sheet is a tagged PDF/UA-1 document a screen reader can follow.
+
+The `pdfua` checker runs over every sheet of every demo case on both papers and must find
+nothing; and every run of text on every page is either in the structure tree or marked as
+page furniture (`pdf_tags.untagged_text`), which the checker's own rule also covers. What
+neither checks is listed in docs/ACCESSIBILITY.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from walkback_rules import recommend, validate_assessment
+from walkback_rules.handouts import (
+    PAPERS,
+    HandoutOptions,
+    build_handout,
+    handout_file,
+    render,
+    summary_file,
+)
+from walkback_rules.handouts.content import WalkingLog
+from walkback_rules.handouts.letter import letter_pdf
+from walkback_rules.handouts.slip import slip_pdf
+from walkback_rules.handouts.worksheet import worksheet_pdf
+from walkback_rules.teaching.cases import CASES
+
+from .pdf_tags import structure_types, untagged_text
+
+OPTIONS = HandoutOptions(
+    clinic="Harbourside Physio",
+    phone="02 9555 0123",
+    patient="P-7K2QF9",
+    issued=date(2026, 12, 7),
+    emergency="000",
+    urgent_line="13 14 50",
+    crisis_line="13 11 14",
+    mental_health="1800 011 511",
+    assessed_at=datetime(2026, 12, 7, 9, 14, tzinfo=ZoneInfo("Australia/Sydney")),
+)
+
+
+def findings(data: bytes, where: Path) -> list[str]:
+    """What the PDF/UA checker finds in one file, any severity, as "rule: message"."""
+    import pdfua
+
+    where.write_bytes(data)
+    report = pdfua.validate(str(where))
+    return [f"{f.rule_id}: {f.message}" for f in report.findings]
+
+
+def check(data: bytes, where: Path, *kinds: str) -> None:
+    assert findings(data, where) == []
+    assert untagged_text(data) == []
+    assert {"H1", "P", *kinds} <= structure_types(data)
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+@pytest.mark.parametrize("c", CASES, ids=[c.id for c in CASES])
+def test_every_sheet_of_every_demo_case_is_pdf_ua(c: object, paper: str, tmp_path: Path) -> None:
+    """The handout, the clinician summary and, for a referral, the letter."""
+    a = validate_assessment(c.data)  # type: ignore[attr-defined]
+    rec = recommend(a)
+    options = replace(OPTIONS, paper=paper)  # type: ignore[arg-type]
+
+    built = build_handout(a, rec, options)
+    handout = render(built)
+    check(handout, tmp_path / "handout.pdf", "H2", "L", "LI")
+    if any(isinstance(b, WalkingLog) for s in built.sections for b in s.blocks):
+        assert {"Table", "TH"} <= structure_types(handout)  # the log, with header cells
+    check(summary_file(a, options, rec), tmp_path / "summary.pdf", "H2")
+    if rec.referral is not None:
+        check(letter_pdf(a, rec, options), tmp_path / "letter.pdf", "H2")
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_the_worksheet_the_key_and_the_slip_are_pdf_ua(paper: str, tmp_path: Path) -> None:
+    check(worksheet_pdf(CASES, paper=paper), tmp_path / "worksheet.pdf", "H2")  # type: ignore[arg-type]
+    check(worksheet_pdf(CASES, key=True, paper=paper), tmp_path / "key.pdf", "H2")  # type: ignore[arg-type]
+    check(slip_pdf(replace(OPTIONS, paper=paper)), tmp_path / "slip.pdf")  # type: ignore[arg-type]
+
+
+def test_the_plan_chart_is_a_figure_with_its_words(tmp_path: Path) -> None:
+    """A walking plan's chart is a Figure whose alt text gives every week's dose."""
+    import io
+
+    import pikepdf
+
+    a = validate_assessment(CASES[1].data)
+    data = handout_file(a, OPTIONS)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        alts = []
+        stack = [pdf.Root.StructTreeRoot.K]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, pikepdf.Array):
+                stack.extend(node)
+            elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+                if str(node.S) == "/Figure":
+                    alts.append(str(node.get("/Alt", "")))
+                stack.append(node.get("/K"))
+
+    assert len(alts) == 1
+    assert alts[0].startswith("A chart of your plan, week by week: week 1, ")
+
+
+def test_an_untagged_file_is_caught(tmp_path: Path) -> None:
+    """The tag reader finds text outside the tree (here, a page written without tags)."""
+    import typst
+
+    source = tmp_path / "plain.typ"
+    source.write_text('#set text(font: "DejaVu Sans")\nPlain words.\n', "utf-8")
+    from walkback_rules.handouts.typeset import FONTS
+
+    plain = typst.compile(
+        str(source), font_paths=[str(FONTS)], ignore_system_fonts=True, pdf_tags=False
+    )
+    assert untagged_text(plain) == ["page 1: unmarked text"]
