@@ -381,8 +381,8 @@ def test_handouts_page_previews_every_demo_case(case_id: str) -> None:
         # Nothing is printed until the pain rating and the flare level are re-checked.
         assert not at.get("download_button")
         next(b for b in at.button if b.label.startswith("I have re-checked")).click().run()
-    # Handout as PDF and web page, the summary, and a referral's letter.
-    assert len(at.get("download_button")) == 3 + (rec.referral is not None)
+    # Handout and summary as PDF and web page, and a referral's letter as both.
+    assert len(at.get("download_button")) == 4 + 2 * (rec.referral is not None)
 
 
 def test_clinic_settings_are_saved_once_and_every_handout_uses_them() -> None:
@@ -662,7 +662,10 @@ def test_the_recommendation_page_offers_the_letter_for_every_referral(case_id: s
     labels = [b.proto.label for b in at.get("download_button")]
     tier = {"demo-20": "Emergency", "demo-15": "Same-day", "demo-16": "Urgent",
             "demo-21": "Routine"}[case_id]  # fmt: skip
-    assert labels == [f"{tier} referral letter (PDF, one page)"]
+    assert labels == [
+        f"{tier} referral letter (PDF, one page)",
+        f"{tier} referral letter (web page)",
+    ]
 
 
 def test_no_letter_without_a_referral_and_none_before_a_mismatch_is_checked() -> None:
@@ -678,4 +681,4 @@ def test_no_letter_without_a_referral_and_none_before_a_mismatch_is_checked() ->
     assert not at.get("download_button")
     assert any("disagree" in w.value for w in at.warning)
     next(b for b in at.button if b.label.startswith("I have re-checked")).click().run()
-    assert len(at.get("download_button")) == 1
+    assert len(at.get("download_button")) == 2  # the letter, as PDF and web page

@@ -121,3 +121,35 @@ def test_an_untagged_file_is_caught(tmp_path: Path) -> None:
         str(source), font_paths=[str(FONTS)], ignore_system_fonts=True, pdf_tags=False
     )
     assert untagged_text(plain) == ["page 1: unmarked text"]
+
+
+@pytest.mark.parametrize("c", [c for c in CASES if c.id in ("demo-02", "demo-24", "demo-16")])
+def test_the_summary_and_letter_web_pages_say_what_their_pdfs_say(c: object) -> None:
+    """Each web page is made from the same data as its PDF: every line of the PDF's text
+    is on the page, and the page runs nothing and loads nothing."""
+    import html
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    from walkback_rules.handouts.letter import letter_page
+
+    a = validate_assessment(c.data)  # type: ignore[attr-defined]
+    rec = recommend(a)
+    pairs = [(summary_file(a, OPTIONS, rec), summary_file(a, OPTIONS, rec, fmt="html"))]
+    if rec.referral is not None:
+        pairs.append((letter_pdf(a, rec, OPTIONS), letter_page(a, rec, OPTIONS)))
+    for pdf, page in pairs:
+        text = html.unescape(re.sub(r"<[^>]+>", " ", page.decode("utf-8")))
+        words = " ".join(text.split()).replace("\u00a0", " ")
+        printed = " ".join(
+            " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split()
+        )
+        printed = re.sub(r"\[\d+\] ", "", printed)  # the list's own numbers
+        for line in re.split(r"(?<=[.:])\s", printed):
+            if "Page 1 of" in line:
+                continue
+            assert line.strip()[:40] in words, line
+        assert b"<script" not in page and b"src=" not in page
+        assert page.startswith(b'<!DOCTYPE html>\n<html lang="en">')

@@ -377,7 +377,7 @@ def letter_button(
 ) -> None:
     """The referral letter's download button, with the visit's onsets and examination
     findings; its print is noted when the visit is saved."""
-    from walkback_rules.handouts.letter import letter_pdf, letter_title
+    from walkback_rules.handouts.letter import letter_page, letter_pdf, letter_title
 
     # Read now, in the page's run: the onsets and examination findings on the form.
     details = visit_details(assessment)[0]
@@ -394,4 +394,15 @@ def letter_button(
         icon=":material/outgoing_mail:",
         key=key,
         **noted,
+    )
+    st.download_button(
+        f"{letter_title(rec)} letter (web page)",
+        help="The same letter, for a screen reader or to send electronically.",
+        data=lambda: letter_page(assessment, rec, options, at, details),
+        file_name=f"{base.file_stem(options.patient)}-{options.issued}-letter.html",
+        mime="text/html",
+        icon=":material/article:",
+        key=f"{key}_html",
+        on_click=signin.audit_print,
+        args=("letter (web page)",),
     )

@@ -124,15 +124,26 @@ with details_col:
             on_click=ui.note_print if saved is not None else ui.audit_print,
             args=(saved, "summary", options.to_json()) if saved is not None else ("summary",),
         )
+        st.download_button(
+            "Clinician summary (web page)",
+            help="The same summary, for a screen reader or a larger text size.",
+            data=lambda: summary_file(
+                assessment, options, rec, details, ui.referral_lines(), fmt="html"
+            ),
+            file_name=f"{name}-summary.html",
+            mime="text/html",
+            icon=":material/article:",
+            on_click=ui.audit_print,
+            args=("summary (web page)",),
+        )
         if rec.referral is not None:
             ui.letter_button(
                 assessment, rec, options, datetime.now().astimezone(), saved, "h_letter"
             )
         st.caption(
-            "Each file is built when its button is pressed. The PDF has a title, a "
-            "language, an outline and the chart in words, but its text is not tagged (the "
-            "PDF library cannot do that), so give screen-reader users the web page: it is "
-            "the same handout. "
+            "Each file is built when its button is pressed. Every PDF is tagged for a screen "
+            "reader (PDF/UA): headings, lists, tables and the chart in words. The web pages "
+            "say the same and reflow to any text size or screen. "
             + (
                 "Prints of this saved consultation are noted in the record, so they can be "
                 "printed again exactly from its visit."

@@ -30,6 +30,7 @@ from .core.plaintext import escaped
 from .core.rules import RULES
 from .core.screens import CONDITION_INFO, FEATURES, TIER_RULES
 from .core.validation import ROOT, AssessmentError, FieldError, validate_assessment_json
+from .handouts import Format
 from .handouts.content import PAPERS, SECTIONS, HandoutOptions
 from .handouts.typeset import TypesetError
 
@@ -300,28 +301,34 @@ def _confirmed(args: argparse.Namespace, rec: Recommendation) -> None:
 
 def cmd_handout(args: argparse.Namespace, out: TextIO) -> int:
     """`walkback handout`: the patient handout for one assessment, as PDF or HTML."""
-    from .handouts import Format, handout_file
+    from .handouts import handout_file
 
     options = _handout_options(args)
     check_output(args.output, args.force, [args.file])
     assessment = assessment_from_json(_read(args.file))
     rec = recommend(assessment)
     _confirmed(args, rec)
-    fmt: Format = args.format or (
-        "html" if args.output.lower().endswith((".html", ".htm")) else "pdf"
-    )
-    _write(args.output, handout_file(assessment, options, fmt, rec), out)
+    _write(args.output, handout_file(assessment, options, _format(args), rec), out)
     return 0
 
 
+def _format(args: argparse.Namespace) -> Format:
+    """The output's format: as asked, else html for an .html file name, else pdf."""
+    chosen: Format = args.format or (
+        "html" if args.output.lower().endswith((".html", ".htm")) else "pdf"
+    )
+    return chosen
+
+
 def cmd_summary(args: argparse.Namespace, out: TextIO) -> int:
-    """`walkback summary`: the one-page clinician summary for one assessment, as PDF."""
+    """`walkback summary`: the one-page clinician summary for one assessment, as PDF or
+    its web page."""
     from .handouts import summary_file
 
     options = _handout_options(args)
     check_output(args.output, args.force, [args.file])
     assessment = assessment_from_json(_read(args.file))
-    _write(args.output, summary_file(assessment, options), out)
+    _write(args.output, summary_file(assessment, options, fmt=_format(args)), out)
     return 0
 
 
@@ -341,7 +348,7 @@ def cmd_slip(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_letter(args: argparse.Namespace, out: TextIO) -> int:
     """`walkback letter`: the one-page referral letter for one assessment, as PDF."""
-    from .handouts.letter import letter_pdf
+    from .handouts.letter import letter_page, letter_pdf
 
     options = _handout_options(args)
     at = None
@@ -369,7 +376,8 @@ def cmd_letter(args: argparse.Namespace, out: TextIO) -> int:
     _confirmed(args, rec)
     details = _letter_details(args, assessment)
     moment = at or datetime.now().astimezone()
-    _write(args.output, letter_pdf(assessment, rec, options, moment, details), out)
+    build = letter_page if _format(args) == "html" else letter_pdf
+    _write(args.output, build(assessment, rec, options, moment, details), out)
     return 0
 
 
@@ -959,12 +967,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     summary = sub.add_parser(
         "summary",
-        help="write the one-page clinician summary (PDF) for one assessment",
+        help="write the one-page clinician summary (PDF or HTML) for one assessment",
         description="Read one JSON assessment and write the clinician summary for the record.",
     )
     letter = sub.add_parser(
         "letter",
-        help="write the one-page referral letter (PDF) for one assessment",
+        help="write the one-page referral letter (PDF or HTML) for one assessment",
         description=(
             "Read one JSON assessment that makes a referral and write the letter for the team "
             "the person is sent to: what was found, the tier, what they were told, and when."
@@ -1012,9 +1020,12 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="LIST",
             help=f"sections to include (default: all): {','.join(SECTIONS)}",
         )
-    handout.add_argument(
-        "--format", choices=("pdf", "html"), help="pdf (default) or html (default for .html)"
-    )
+    for command in (handout, summary, letter):
+        command.add_argument(
+            "--format",
+            choices=("pdf", "html"),
+            help="pdf (default), or html: the web page, for a screen reader (default for .html)",
+        )
     slip = sub.add_parser(
         "slip",
         help="write the discreet crisis contacts slip (PDF) from the clinic's settings",

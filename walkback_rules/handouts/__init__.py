@@ -94,13 +94,15 @@ def summary_file(
     rec: Recommendation | None = None,
     visit: VisitDetails | None = None,
     referrals: Sequence[str] = (),
+    fmt: Format = "pdf",
 ) -> bytes:
-    """The one-page clinician summary for one assessment, as PDF bytes, with the patient's
-    referrals and their statuses when there are any."""
-    from .summary import summary_pdf
+    """The one-page clinician summary for one assessment, as PDF bytes or (`fmt="html"`) its
+    web page, with the patient's referrals and their statuses when there are any."""
+    from .summary import summary_page, summary_pdf
 
     options = options or HandoutOptions()
-    return summary_pdf(
+    build = summary_pdf if fmt == "pdf" else summary_page
+    return build(
         assessment,
         rec or recommend(assessment),
         patient=options.patient,

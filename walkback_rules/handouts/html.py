@@ -1,13 +1,16 @@
-"""The patient handout as a standalone, print-friendly HTML page (no app chrome, no scripts).
+"""The web-page versions of the printed sheets: standalone, print-friendly HTML (no app
+chrome, no scripts) for the patient handout, the clinician summary and the referral letter.
 
 Every piece of text is escaped, so clinician-entered text (the clinic's name) shows as text.
 The chart, when there is one, is drawn inline as SVG by the print template: the page needs
-nothing else.
+nothing else. The summary and the letter are made from the same data as their PDFs
+(`summary.summary_data`, `letter.letter_data`), so the two never word a fact differently.
 """
 
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from .content import (
     Block,
@@ -41,7 +44,7 @@ ul { margin: 0 0 6pt; padding-left: 18pt; }
         break-inside: avoid; }
 .dose strong { display: block; font-size: 18pt; color: #1f3b57; }
 figure { margin: 6pt 0 8pt; text-align: center; break-inside: avoid; }
-figure img { width: 150mm; max-width: 100%%; }
+figure svg { width: 150mm; max-width: 100%%; height: auto; }
 figcaption { text-align: left; }
 .logbox { break-inside: avoid; }
 table.log { border-collapse: collapse; width: 100%%; margin: 4pt 0 10pt; break-inside: avoid; }
@@ -163,3 +166,117 @@ def _help(box: HelpBox) -> str:
     parts += [f"<p>{escape(line)}</p>" for line in box.contact]
     parts.append("</div>")
     return "".join(parts)
+
+
+RECORD_CSS = """
+@page { size: %(paper)s; margin: 15mm; }
+body { font-family: "DejaVu Sans", Verdana, Arial, sans-serif; font-size: 12pt;
+       line-height: 1.45; color: #111; max-width: 180mm; margin: 0 auto; padding: 8mm 4mm; }
+h1 { color: #1f3b57; font-size: 18pt; margin: 0 0 6pt; }
+h1.warn { color: #b00020; }
+h2 { color: #1f3b57; font-size: 14pt; border-bottom: 1px solid #5a5a5a; margin: 14pt 0 6pt;
+     break-after: avoid; }
+h3 { font-size: 12pt; margin: 8pt 0 2pt; }
+dl { display: grid; grid-template-columns: minmax(9em, 16em) 1fr; gap: 2pt 10pt; margin: 0 0 8pt; }
+dt { font-weight: bold; }
+dd { margin: 0; overflow-wrap: anywhere; }
+dd.blank { border-bottom: 1px solid #1f3b57; min-height: 1.4em; max-width: 30em; }
+p, ul, ol { margin: 0 0 6pt; }
+footer { margin-top: 14pt; border-top: 1px solid #999; color: #444; font-size: 10pt;
+         padding-top: 4pt; }
+@media print { body { padding: 0; max-width: none; } }
+@media screen and (max-width: 480px) {
+  dl { grid-template-columns: 1fr; } dd { margin-bottom: 4pt; }
+}
+"""
+
+
+def _record_page(data: dict[str, Any], body: str, warn: bool = False) -> str:
+    css = RECORD_CSS % {"paper": "A4" if data["paper"] == "a4" else "letter"}
+    return f"""<!DOCTYPE html>
+<html lang="{escape(data["lang"])}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>{escape(data["title"])}</title>
+<style>{css}</style>
+</head>
+<body>
+<main>
+<h1{' class="warn"' if warn else ""}>{escape(data["heading"])}</h1>
+{body}
+</main>
+<footer>{escape(data["footer"])}</footer>
+</body>
+</html>
+"""
+
+
+def _pairs(rows: list[list[str]]) -> str:
+    """Label and value pairs as a description list."""
+    items = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in rows)
+    return f"<dl>{items}</dl>" if items else ""
+
+
+def _items(items: list[str], tag: str = "ul") -> str:
+    return f"<{tag}>" + "".join(f"<li>{escape(i)}</li>" for i in items) + f"</{tag}>"
+
+
+def summary_html(data: dict[str, Any]) -> str:
+    """The clinician summary as a web page, from `summary.summary_data`."""
+    rules = "".join(
+        f"<h3>{escape(r['title'])}</h3><p>{escape(r['reason'])}</p>" for r in data["rules"]
+    )
+    body = "\n".join(
+        [
+            f"<p>{escape(data['intro'])}</p>",
+            _pairs(data["visit"]),
+            f"<h2>{escape(data['assessment-heading'])}</h2>",
+            _pairs(data["short"] + data["long"]),
+            f"<h2>{escape(data['recommendation-heading'])}</h2>",
+            f"<p><strong>{escape(data['headline'])}</strong></p>",
+            "".join(f"<p>{escape(f)}</p>" for f in data["facts"]),
+            f"<h2>{escape(data['rules-heading'])}</h2>",
+            rules,
+            f"<h2>{escape(data['references-heading'])}</h2>",
+            _items(data["references"], "ol"),
+        ]
+    )
+    return _record_page(data, body)
+
+
+def letter_html(data: dict[str, Any]) -> str:
+    """The referral letter as a web page, from `letter.letter_data`; the lines to complete
+    by hand are empty boxes to write in once printed."""
+    blanks = "".join(
+        f'<dt>{escape(label)}</dt><dd class="blank"></dd>' for label in data["by-hand"]
+    )
+    found = "".join(f"<h3>{escape(f['name'])}</h3>{_items(f['features'])}" for f in data["found"])
+    clinician = (
+        f"<dt>{escape(data['clinician'][0])}</dt><dd>{escape(data['clinician'][1])}</dd>"
+        if data["clinician"]
+        else f'<dt>{escape(data["clinician-label"])}</dt><dd class="blank"></dd>'
+    )
+    noted = _items(data["noted"]) if data["noted"] else f"<p>{escape(data['nothing-noted'])}</p>"
+    body = "\n".join(
+        [
+            _pairs([data["to"]]).replace("</dl>", blanks + "</dl>"),
+            _pairs(data["details"]),
+            f"<h2>{escape(data['findings-heading'])}</h2>",
+            found,
+            f"<p>{escape(data['pain'])}</p>",
+            f"<h3>{escape(data['exam-heading'])}</h3>",
+            "".join(f"<p>{escape(p)}</p>" for p in data["exam"]),
+            f"<h2>{escape(data['told-heading'])}</h2>",
+            "".join(f"<p>{escape(p)}</p>" for p in data["told"]),
+            f"<h2>{escape(data['noted-heading'])}</h2>",
+            noted,
+            f"<h2>{escape(data['signed-heading'])}</h2>",
+            f'<dl><dt>{escape(data["signature"])}</dt><dd class="blank"></dd>{clinician}'
+            f"<dt>{escape(data['when'][0])}</dt><dd>{escape(data['when'][1])}</dd></dl>",
+            f"<h2>{escape(data['basis-heading'])}</h2>",
+            f"<p>{escape(data['basis'])}</p>",
+        ]
+    )
+    return _record_page(data, body, warn=data["urgent"])

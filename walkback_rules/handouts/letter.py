@@ -213,6 +213,19 @@ def letter_pdf(
     )
 
 
+def letter_page(
+    assessment: Assessment,
+    rec: Recommendation,
+    options: HandoutOptions,
+    at: datetime | None = None,
+    details: VisitDetails | None = None,
+) -> bytes:
+    """The referral letter as a web page (UTF-8 HTML): the same facts as its PDF."""
+    from .html import letter_html
+
+    return letter_html(letter_data(assessment, rec, options, at, details)).encode("utf-8")
+
+
 LETTER_SIZES = (11.0, 10.0, 9.0, 8.0)  # points: the largest that fits one page is used
 
 

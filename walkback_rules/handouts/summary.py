@@ -164,6 +164,26 @@ def summary_pdf(
     return typeset("summary", data, sheet="clinician summary", issued=day)
 
 
+def summary_page(
+    assessment: Assessment,
+    rec: Recommendation,
+    *,
+    patient: str = "",
+    clinic: str = "",
+    paper: Paper = "a4",
+    issued: date | None = None,
+    visit: VisitDetails | None = None,
+    referrals: Sequence[str] = (),
+) -> bytes:
+    """The clinician summary as a web page (UTF-8 HTML): the same facts as its PDF, for a
+    screen reader or a browser's own text size."""
+    from .html import summary_html
+
+    day = issued or (visit.day() if visit is not None else date.today())
+    data = summary_data(assessment, rec, patient, clinic, paper, day, visit, tuple(referrals))
+    return summary_html(data).encode("utf-8")
+
+
 def summary_data(
     assessment: Assessment,
     rec: Recommendation,
