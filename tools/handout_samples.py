@@ -3,7 +3,8 @@
     uv run python tools/handout_samples.py            # samples into docs/handouts
     uv run python tools/handout_samples.py --all DIR  # every case, every sheet, every page
 
-Each sheet is a PDF (patient handout, referral letter, clinician summary) rendered to PNG
+Each sheet is a PDF (patient handout, referral letter, clinician summary, contacts slip,
+worksheet and answer key) rendered to PNG
 page by page with pdftoppm (Debian's poppler-utils), to be looked at. The reading grade of
 each handout section is printed (textstat, offline).
 """
@@ -136,6 +137,14 @@ def samples() -> None:
     pdf.write_bytes(slip())
     for png in pages(pdf, OUT / "contacts-slip"):
         print(png.relative_to(ROOT))
+    from walkback_rules.handouts.worksheet import worksheet_pdf
+
+    teaching = [CASES_BY_ID[c] for c in ("demo-01", "demo-10", "demo-15", "demo-20")]
+    for name, key in (("worksheet", False), ("answer-key", True)):
+        pdf = OUT / f"{name}.pdf"
+        pdf.write_bytes(worksheet_pdf(teaching, key=key, issued=date(2026, 12, 2)))
+        for png in pages(pdf, OUT / name):
+            print(png.relative_to(ROOT))
 
 
 def every(folder: Path) -> None:
