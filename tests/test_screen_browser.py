@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from walkback_rules.core.screens import EXERCISE_FEATURES, RED_FLAG_FEATURES, screen
 
@@ -203,13 +203,17 @@ def test_the_explorer_takes_a_demo_case_whole(tab: Page, case_id: str) -> None:
     tab.keyboard.type(f"Demo {case_id[-2:]}")  # the list draws only what is in view
     tab.get_by_role("option", name=re.compile(f"^Demo {case_id[-2:]}")).click()
     settle(tab)
+    from walkback_rules.teaching.cases import CASES_BY_ID
+
+    # The explorer holds the case once its age shows (a slow rerun may still be drawing).
+    before = int(CASES_BY_ID[case_id].data["age"])
     age = tab.get_by_role("spinbutton", name="Age", exact=True)
-    before = int(age.input_value())
+    expect(age).to_have_value(str(before))
     age.fill(str(before + 1))
     age.press("Enter")
     settle(tab)
 
-    assert tab.get_by_text("Changes made (1)").count() == 1
+    expect(tab.get_by_text(re.compile(r"^Changes made \(\d+\)"))).to_have_text("Changes made (1)")
     assert tab.get_by_role("heading", name=re.compile("^No decision")).count() == 0
 
 
