@@ -1,9 +1,10 @@
 """Make the handout fonts: DejaVu Sans cut down to the scripts and symbols a handout uses.
 
 The full fonts hold about 6,000 glyphs each; the subset is a sixth of the size, so the
-package, the process's first print and every embedded font are smaller. The subset keeps Western and Central European Latin,
-dashes, quotes, arrows, the common maths signs, ticks, crosses, boxes and stars: what clinic
-names, phone numbers and the handout's own text use. Run once when the fonts change:
+package, the process's first print and every embedded font are smaller. The subset keeps
+Western and Central European Latin, dashes, quotes, arrows, the common maths signs, ticks,
+crosses, boxes and stars: what clinic names, phone numbers and the sheets' own text use in
+English and Spanish. Run once when the fonts change:
 
     uv run python tools/subset_fonts.py /usr/share/fonts/truetype/dejavu
 """
