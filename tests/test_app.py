@@ -682,3 +682,20 @@ def test_no_letter_without_a_referral_and_none_before_a_mismatch_is_checked() ->
     assert any("disagree" in w.value for w in at.warning)
     next(b for b in at.button if b.label.startswith("I have re-checked")).click().run()
     assert len(at.get("download_button")) == 2  # the letter, as PDF and web page
+
+
+def test_the_handouts_page_prints_in_the_language_chosen_and_warns_before_it() -> None:
+    """Spanish for this print: the preview is in Spanish with the note on top, and the
+    clinician is told the translation has not been reviewed; English again has neither."""
+    at = with_case("demo-02", "handouts")
+    assert not any("not yet been reviewed" in w.value for w in at.warning)
+
+    at.selectbox(key="h_language").select("es").run()
+
+    assert not at.exception
+    assert any("Spanish sheets have not yet been reviewed" in w.value for w in at.warning)
+    shown = texts(at).replace("\\", "")  # Markdown's escapes
+    assert "Su espalda: plan de paseos" in shown
+    assert "Esta traducción todavía no" in shown
+    at.selectbox(key="h_language").select("en").run()
+    assert "Your back: walking plan" in texts(at).replace("\\", "")

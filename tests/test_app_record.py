@@ -628,3 +628,25 @@ def test_a_consultation_is_decided_once(monkeypatch: pytest.MonkeyPatch) -> None
 
     assert len(ui.store().consultations(pid)) == 1
     assert len(calls) == 1
+
+
+def test_the_patients_language_is_kept_and_the_handouts_page_starts_with_it() -> None:
+    """Chosen on the Patients page, kept in the record (with an audit row), and the next
+    handout starts in that language."""
+    pid = ui.store().new_patient().id
+    at = session(fresh_token(), pid, "patients")
+
+    at.selectbox(key=f"p_language_{pid}").select("es").run()
+
+    assert not at.exception
+    assert ui.store().patient(pid).language == "es"
+    assert any("not yet been reviewed" in c.value for c in at.caption)
+    assert "set_language" in [r.action for r in ui.store().audit_trail(patient=pid)]
+    from walkback_rules.consultation.state import Consultation
+    from walkback_rules.teaching.cases import CASES_BY_ID
+
+    at.session_state[ui.CONSULTATION] = Consultation.loaded(
+        CASES_BY_ID["demo-02"].data, date.today()
+    )
+    at.switch_page(ui.PAGES["handouts"]).run()
+    assert at.selectbox(key="h_language").value == "es"

@@ -472,6 +472,62 @@ def test_migration_0007_keeps_2_0_records_and_refuses_an_unreleased_ruleset(
             conn.exec_driver_sql("UPDATE consultations SET ruleset_version = '9.9'")
         history = store.consultations("P-2345AB")
 
-    assert version == HEAD == "0007"
+    assert version == HEAD
     assert after == before
     assert [v.ruleset_version for v in history] == ["2.0", "2.0"]
+
+
+# --- the language of a patient's sheets ---------------------------------------------------
+
+
+def test_migration_0008_gives_every_patient_english_and_keeps_their_consultations(
+    tmp_path: Path,
+) -> None:
+    """A database at 0007: after 0008 each patient prints in English, and no consultation
+    is lost (rebuilding the patients table would have cascaded their deletion)."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    with Store.open(url) as store:
+        pid = store.new_patient("A").id
+        store.record(pid, *decided(make_assessment()))
+    with sa.create_engine(url).begin() as conn:  # back to 0007, as a database made then
+        conn.exec_driver_sql("ALTER TABLE patients DROP COLUMN language")
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0007'")
+        before = conn.exec_driver_sql("SELECT * FROM consultations ORDER BY id").all()
+
+    with Store.open(url) as store, store.engine.connect() as conn:
+        after = conn.exec_driver_sql("SELECT * FROM consultations ORDER BY id").all()
+        assert store.patient(pid).language == "en"
+
+    assert before and after == before
+
+
+def test_a_patients_language_is_kept_audited_and_carried_by_export(store: Store) -> None:
+    pid = store.new_patient().id
+
+    changed = store.set_language(pid, "es", actor="sam@clinic.example")
+    with pytest.raises(StoreError, match="language: one of en, es"):
+        store.set_language(pid, "fr")
+    exported = store.export(pid)
+
+    assert changed.language == store.patient(pid).language == "es"
+    assert ("sam@clinic.example", "set_language", pid) in [
+        (r.actor, r.action, r.patient) for r in store.audit_trail()
+    ]
+    assert exported["patient"]["language"] == "es"
+    store.delete_patient(pid)
+    store.import_file(dumps(exported).encode())
+    assert store.patient(pid).language == "es"
+
+
+def test_an_import_refuses_a_language_the_sheets_are_not_printed_in(store: Store) -> None:
+    pid = store.new_patient().id
+    exported = store.export(pid)
+    store.delete_patient(pid)
+    exported["patient"]["language"] = "fr"
+
+    with pytest.raises(ImportError_) as refused:
+        store.import_file(dumps(exported).encode())
+
+    assert '"en" or "es"' in str(refused.value)
+    with pytest.raises(NotFound):
+        store.patient(pid)

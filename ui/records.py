@@ -115,6 +115,31 @@ def referral_lines() -> list[str]:
     return [r.line() for r in followed]
 
 
+def patient_language() -> str:
+    """The language of the open patient's sheets, as the record keeps it (English with no
+    record, no patient open, or a patient the record no longer holds)."""
+    from walkback_rules.store import StoreError
+
+    pid = st.session_state.get(base.PATIENT)
+    record = store_or_none() if pid else None
+    if record is None or pid is None:
+        return "en"
+    try:
+        return record.patient(pid).language
+    except StoreError:
+        return "en"
+
+
+def set_patient_language(pid: str, key: str) -> None:
+    """Keep the language chosen in the widget `key` for the patient (its callback)."""
+    from walkback_rules.store import StoreError
+
+    try:
+        store().set_language(pid, st.session_state[key], actor=signin.actor())
+    except StoreError as exc:
+        st.toast(f"The language was not kept: {base.md_text(str(exc))}")
+
+
 def note_print(cid: int, kind: str, options: dict[str, Any]) -> None:
     """Keep a print of a saved consultation in the record, with its options (a download
     button's callback), so it can be printed again exactly."""

@@ -312,6 +312,8 @@ def print_options(rec: Any, **chosen: Any) -> Any:
         "clinician": widgets.form().clinician,
         # The emergency team's box and the letter say when, in the clinic's zone: now.
         "assessed_at": datetime.now().astimezone().replace(second=0, microsecond=0),
+        # The patient's own sheets in the language the record keeps for them.
+        "language": records.patient_language(),
     }
     values.update(chosen)
     return HandoutOptions.from_settings(settings, **values)

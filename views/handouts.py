@@ -26,7 +26,8 @@ from walkback_rules.handouts.content import (
     default_sections,
     option_errors,
 )
-from walkback_rules.handouts.readability import GRADE_AIM, GRADE_LIMIT, readings
+from walkback_rules.handouts.i18n import LANGUAGES, unreviewed_words
+from walkback_rules.handouts.readability import readings
 
 assessment = ui.require_assessment()
 rec = ui.recommendation()
@@ -42,6 +43,8 @@ settings = ui.clinic_settings()
 if not state.get("h_patient"):
     state["h_patient"] = ui.default_pseudonym()
 state.setdefault("h_paper", settings.paper)
+# The language the record keeps for the open patient, until one is chosen for this print.
+state.setdefault("h_language", ui.patient_language())
 chosen_sections = default_sections(assessment)
 details_col, preview = st.columns([1, 2], gap="large")
 with details_col:
@@ -68,6 +71,17 @@ with details_col:
     )
     ui.field_error(option_errors("", "", patient).get("patient"))
     paper = st.radio("Paper", PAPERS, key="h_paper", horizontal=True, format_func=PAPER_NAMES.get)
+    language = st.selectbox(
+        "Language of the patient's sheets",
+        list(LANGUAGES),
+        key="h_language",
+        format_func=LANGUAGES.__getitem__,
+        help="For this print: the handout and its web page. The patient's own language is "
+        "kept on the Patients page. The clinician summary and letters stay in English.",
+    )
+    unreviewed = unreviewed_words(language)
+    if unreviewed:
+        st.warning(unreviewed, icon=":material/translate:")
     st.markdown("**Sections**")
     sections = [
         key
@@ -86,7 +100,7 @@ with details_col:
     )
     problems = option_errors("", "", patient)
     options = ui.print_options(
-        rec, patient=patient.strip(), paper=paper, sections=(*sections, "help")
+        rec, patient=patient.strip(), paper=paper, sections=(*sections, "help"), language=language
     )
     saved = ui.saved_id()
     details = ui.visit_details(assessment)[0]
@@ -158,6 +172,8 @@ with preview:
     st.header("Preview")
     with st.container(border=True):
         st.markdown(f"### {ui.md_text(handout.title)}")
+        if handout.notice:
+            st.warning("\n\n".join(ui.md_text(n) for n in handout.notice))
         st.markdown(ui.md_text(handout.intro))
         if handout.strip:
             st.error(ui.md_text(handout.strip), icon=":material/warning:")
@@ -165,12 +181,7 @@ with preview:
             st.markdown(f"#### {ui.md_text(section.title)}")
             level = levels.get(section.title)
             if level is not None:
-                mark = "✓" if level.flesch_kincaid <= GRADE_LIMIT else "✗"
-                st.caption(
-                    f"Reading level {mark}: Flesch-Kincaid grade {level.flesch_kincaid:.1f} "
-                    f"(aim {GRADE_AIM:.0f}, never above {GRADE_LIMIT:.0f}); "
-                    f"SMOG {level.smog:.1f}; {level.words} words."
-                )
+                st.caption(level.summary())
             for block in section.blocks:
                 if isinstance(block, Paragraph):
                     st.markdown(ui.md_text(block.text))

@@ -9,6 +9,7 @@ from walkback_rules.charts import history_spec
 from walkback_rules.consultation.referrals import NOTE_MAX as REFERRAL_NOTE_MAX
 from walkback_rules.consultation.referrals import STATUS_CHOICES, Referral, update_problems
 from walkback_rules.csvtext import csv_text
+from walkback_rules.handouts.i18n import LANGUAGES, unreviewed_words
 from walkback_rules.history import decision_words, timeline
 from walkback_rules.store import (
     DiaryWeek,
@@ -163,6 +164,21 @@ else:
     )
     if next_review:
         st.markdown(f":material/event: **Next review: {next_review}**")
+    lang_key = f"p_language_{pid}"
+    st.session_state.setdefault(lang_key, patient.language)
+    st.selectbox(
+        "Language of the patient's sheets",
+        list(LANGUAGES),
+        format_func=LANGUAGES.__getitem__,
+        key=lang_key,
+        on_change=ui.set_patient_language,
+        args=(pid, lang_key),
+        help="The handout and the contacts slip print in this language; the Handouts page "
+        "can change it for one print. Letters and summaries are for clinicians, in English.",
+    )
+    unreviewed = unreviewed_words(st.session_state[lang_key])
+    if unreviewed:
+        st.caption(unreviewed)
     followed = record.referrals(pid)
     if followed:
         with st.container(border=True):

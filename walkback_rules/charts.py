@@ -13,6 +13,7 @@ from typing import Any
 
 from .core.dosing import TARGET_WALKS, TARGET_WEEKLY_MINUTES
 from .core.evidence import TRIAL_ARMS
+from .handouts.i18n import N_, _
 from .plan import Plan
 
 INK = "#1f3b57"
@@ -70,20 +71,21 @@ def plan_table(plan: Plan) -> list[dict[str, Any]]:
     ]
 
 
-PRINT_TITLE = f"Minutes a week (dashed line: the {TARGET_WEEKLY_MINUTES}-minute goal)"
+PRINT_TITLE = N_("Minutes a week (dashed line: the {minutes}-minute goal)")
 
 
 def print_chart(plan: Plan) -> dict[str, Any]:
     """The plan chart as the print renderer draws it (templates/chart.typ): one panel of
     minutes a week, each bar labelled with its dose ("4 × 10") and a range's upper end pale
-    behind, and the dashed weekly goal. Data only: the same rows as the app's chart."""
+    behind, and the dashed weekly goal. Data only: the same rows as the app's chart, with
+    its words in the language being printed."""
     return {
-        "title": PRINT_TITLE,
-        "axis-words": "Week",
+        "title": _(PRINT_TITLE).format(minutes=TARGET_WEEKLY_MINUTES),
+        "axis-words": _("Week"),
         "target": TARGET_WEEKLY_MINUTES,
         "weeks": [
             {
-                "week": row["Week"],
+                "week": _("Now") if row["Week"] == "Now" else row["Week"],
                 "short": row["Dose"].replace(" × ", " ×\n").split("\n"),
                 "minutes": row["Minutes a week"],
                 "top": (

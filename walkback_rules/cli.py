@@ -32,6 +32,7 @@ from .core.screens import CONDITION_INFO, FEATURES, TIER_RULES
 from .core.validation import ROOT, AssessmentError, FieldError, validate_assessment_json
 from .handouts import Format
 from .handouts.content import PAPERS, SECTIONS, HandoutOptions
+from .handouts.i18n import LANGUAGES
 from .handouts.typeset import TypesetError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -282,6 +283,7 @@ def _handout_options(args: argparse.Namespace) -> HandoutOptions:
         issued=date.today(),
         # The emergency team's box and the letter print when, with the zone.
         assessed_at=datetime.now().astimezone(),  # the clinic's local time, by its settings
+        language=getattr(args, "language", None) or "en",
     )
 
 
@@ -337,7 +339,9 @@ def cmd_slip(args: argparse.Namespace, out: TextIO) -> int:
     from .handouts.content import HandoutOptions
     from .handouts.slip import missing, slip_pdf
 
-    options = HandoutOptions.from_settings(_saved_settings(), issued=date.today())
+    options = HandoutOptions.from_settings(
+        _saved_settings(), issued=date.today(), language=args.language or "en"
+    )
     reason = missing(options)
     if reason is not None:
         raise InputError([FieldError("settings", reason)])
@@ -1036,6 +1040,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     slip.add_argument("-o", "--output", required=True, metavar="OUT", help="file to write")
     slip.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    for command in (handout, slip):
+        command.add_argument(
+            "--language",
+            choices=list(LANGUAGES),
+            help="the language of the patient's sheet: "
+            + ", ".join(f"{k} ({v})" for k, v in LANGUAGES.items())
+            + "; default en",
+        )
     sheet = sub.add_parser(
         "worksheet",
         help="write a teaching worksheet of demo cases (PDF), or its answer key",

@@ -24,6 +24,7 @@ from .content import (
     StaffNote,
     WalkingLog,
 )
+from .i18n import _, speaking
 
 CSS = """
 @page { size: %(paper)s; margin: 16mm 18mm 18mm; }
@@ -37,6 +38,7 @@ section.help h2, section.warn h2, h1.warn { color: #b00020; border-color: #b0002
 .strip { border: 3px solid #b00020; background: #fdecee; padding: 4pt 10pt; font-weight: bold;
          margin: 6pt 0; }
 .staff { border: 1px solid #5a5a5a; padding: 4pt 10pt; }
+.notice { border: 2px solid #5a5a5a; padding: 4pt 10pt; margin: 6pt 0; }
 p { margin: 0 0 6pt; }
 ul { margin: 0 0 6pt; padding-left: 18pt; }
 .lead { font-weight: bold; margin-bottom: 2pt; }
@@ -74,12 +76,24 @@ footer { margin-top: 14pt; border-top: 1px solid #999; color: #444; font-size: 9
 
 
 def handout_html(handout: Handout) -> str:
-    """The handout as one HTML document, ready for a browser's print dialogue."""
+    """The handout as one HTML document, ready for a browser's print dialogue, in the
+    handout's language."""
+    with speaking(handout.language):
+        return _handout_html(handout)
+
+
+def _handout_html(handout: Handout) -> str:
     body = "\n".join(_section(s) for s in handout.sections)
     css = CSS % {"paper": "A4" if handout.paper == "a4" else "letter"}
     strip = f'<p class="strip" role="note">{escape(handout.strip)}</p>' if handout.strip else ""
+    notice = (
+        f'<div class="notice" role="note"><p><strong>{escape(handout.notice[0])}</strong></p>'
+        f'<p lang="en">{escape(handout.notice[1])}</p></div>'
+        if handout.notice
+        else ""
+    )
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{escape(handout.language)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -90,6 +104,7 @@ def handout_html(handout: Handout) -> str:
 <body>
 <header>
 <h1{' class="warn"' if handout.warning else ""}>{escape(handout.title)}</h1>
+{notice}
 <p>{escape(handout.intro)}</p>
 {strip}
 </header>
@@ -138,6 +153,7 @@ def _block(block: Block) -> str:
         )
         return f"<figure>{svg}<figcaption>{escape(block.caption)}</figcaption></figure>"
     if isinstance(block, WalkingLog):
+        caption = _("Your walking log")
         head = "".join(f'<th scope="col">{escape(d)}</th>' for d in block.days)
         head += "".join(f'<th scope="col">{escape(t)}</th>' for t in block.totals)
         boxes = '<td class="box"></td>' * len(block.days) + "<td></td>" * len(block.totals)
@@ -146,18 +162,19 @@ def _block(block: Block) -> str:
         )
         return (
             f'<div class="logbox"><p>{escape(block.instruction)}</p>'
-            '<table class="log"><caption>Your walking log</caption><thead><tr>'
+            f'<table class="log"><caption>{escape(caption)}</caption><thead><tr>'
             f'<th scope="col">{escape(block.first_column)}</th>{head}'
             f"</tr></thead><tbody>{rows}</tbody></table></div>"
         )
     if isinstance(block, StaffNote):
         items = "".join(f"<li>{escape(line)}</li>" for line in block.lines)
-        return f'<div class="staff"><p>{escape(block.lead)}</p><ul>{items}</ul></div>'
+        return f'<div class="staff" lang="en"><p>{escape(block.lead)}</p><ul>{items}</ul></div>'
     return _help(block)
 
 
 def _help(box: HelpBox) -> str:
-    parts = ['<div class="helpbox" role="note" aria-label="Warning signs">']
+    label = _("Warning signs")
+    parts = [f'<div class="helpbox" role="note" aria-label="{escape(label)}">']
     for group in box.groups:
         lead = f'<p class="lead{" warnlead" if group.warning else ""}">{escape(group.heading)}</p>'
         signs = "".join(f"<li>{escape(s)}</li>" for s in group.signs)

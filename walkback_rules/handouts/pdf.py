@@ -22,6 +22,7 @@ from .content import (
     StaffNote,
     WalkingLog,
 )
+from .i18n import _, speaking
 from .typeset import PAGE_WORDS, typeset
 
 BODY = 12  # points; the handout never sets patient text smaller
@@ -52,7 +53,8 @@ def block_data(block: Block) -> dict[str, Any]:
             **print_chart(block.plan),
         }
     if isinstance(block, StaffNote):
-        return {"kind": "staff", "lead": block.lead, "lines": list(block.lines)}
+        # The receiving team's facts are the letter's clinical English on any sheet.
+        return {"kind": "staff", "lead": block.lead, "lines": list(block.lines), "lang": "en"}
     assert isinstance(block, HelpBox)
     return {
         "kind": "help",
@@ -70,13 +72,19 @@ def block_data(block: Block) -> dict[str, Any]:
 
 
 def handout_data(handout: Handout) -> dict[str, Any]:
-    """The handout as the template reads it."""
+    """The handout as the template reads it, worded in the handout's language."""
+    with speaking(handout.language):
+        return _handout_data(handout)
+
+
+def _handout_data(handout: Handout) -> dict[str, Any]:
     return {
         "title": handout.title,
-        "lang": "en",
+        "lang": handout.language,
         "paper": handout.paper,
         "footer": handout.footer(),
-        "page-words": PAGE_WORDS,
+        "page-words": _(PAGE_WORDS),
+        "notice": list(handout.notice),
         "warning": handout.warning,
         "intro": handout.intro,
         "strip": handout.strip,
@@ -103,7 +111,10 @@ def handout_pdf(handout: Handout) -> bytes:
 
 def chart_svg(chart: PlanChart) -> str:
     """The plan chart as an SVG drawing for the web page, drawn by the same template as
-    print. The page gives it its words (`PlanChart.alt_text`)."""
-    data = {"title": "", "lang": "en", "paper": "a4", "chart": print_chart(chart.plan)}
+    print, in the language being printed. The page gives it its words
+    (`PlanChart.alt_text`)."""
+    from .i18n import language
+
+    data = {"title": "", "lang": language(), "paper": "a4", "chart": print_chart(chart.plan)}
     svg = typeset("plan-chart", data, sheet="plan chart", issued=None, fmt="svg").decode("utf-8")
     return svg[svg.index("<svg") :]

@@ -17,6 +17,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 GRADE_AIM = 6.0  # Flesch-Kincaid grade the handout aims at
 GRADE_LIMIT = 8.0  # and never exceeds, section by section
+# Spanish: the Fernández-Huerta reading ease (0 to 100, higher is easier). 70 to 80 is
+# "fairly easy" (about the sixth or seventh school year), 60 to 70 "normal"; a section
+# aims at 70 and never falls below 60, the same reach as the English grades.
+EASE_AIM = 70.0
+EASE_LIMIT = 60.0
 
 
 class Pronunciations(Mapping[str, list[list[str]]]):
@@ -62,12 +67,34 @@ def _textstat() -> Any:
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """Reading level of one section: Flesch-Kincaid grade and SMOG grade."""
+    """Reading level of one section: in English the Flesch-Kincaid and SMOG grades, in
+    Spanish the Fernández-Huerta reading ease."""
 
     section: str
     flesch_kincaid: float
     smog: float
     words: int
+    ease: float | None = None  # Spanish only
+
+    def within_limit(self) -> bool:
+        """Whether the section reads within the handout's limit for its language."""
+        if self.ease is not None:
+            return self.ease >= EASE_LIMIT
+        return self.flesch_kincaid <= GRADE_LIMIT
+
+    def summary(self) -> str:
+        """The reading level in words, for the clinician: the measure, its aim and limit."""
+        mark = "✓" if self.within_limit() else "✗"
+        if self.ease is not None:
+            return (
+                f"Reading level {mark}: Fernández-Huerta ease {self.ease:.0f} (aim "
+                f"{EASE_AIM:.0f} or more, never below {EASE_LIMIT:.0f}); {self.words} words."
+            )
+        return (
+            f"Reading level {mark}: Flesch-Kincaid grade {self.flesch_kincaid:.1f} "
+            f"(aim {GRADE_AIM:.0f}, never above {GRADE_LIMIT:.0f}); "
+            f"SMOG {self.smog:.1f}; {self.words} words."
+        )
 
 
 def grade(text: str) -> float:
@@ -76,12 +103,23 @@ def grade(text: str) -> float:
 
 
 def readings(handout: Handout) -> list[Reading]:
-    """The reading level of each section of a handout that has prose."""
+    """The reading level of each section of a handout that has prose, measured for the
+    handout's language."""
     ts = _textstat()
     out = []
     for section in handout.sections:
         body = section.text()
-        if body and not section.staff:  # the emergency team's facts are clinical words
+        if not body or section.staff:  # the emergency team's facts are clinical words
+            continue
+        if handout.language == "es":
+            from textstat.backend import metrics
+
+            nan = float("nan")
+            words = int(ts.lexicon_count(body))
+            out.append(
+                Reading(section.title, nan, nan, words, metrics.fernandez_huerta(body, "es"))
+            )
+        else:
             out.append(
                 Reading(
                     section.title,

@@ -8,15 +8,16 @@ the reason it was given. Its first line, the one seen when it is folded, reads o
 
 from __future__ import annotations
 
-from .content import HandoutOptions
+from .content import UNREVIEWED_TEXT, HandoutOptions
+from .i18n import N_, _, reviewed, speaking
 from .typeset import typeset
 
-OUTSIDE = "Useful phone numbers"
-INSIDE = (
+OUTSIDE = N_("Useful phone numbers")
+INSIDE = N_(
     "If things feel too much, or you have thoughts of harming yourself, you do not have to "
     "cope alone. You can call any of these numbers, at any time of day."
 )
-NOW = (
+NOW = N_(
     "If you might act on these thoughts now: {ambulance}, or go to a hospital emergency department."
 )
 
@@ -25,9 +26,9 @@ def contacts(options: HandoutOptions) -> tuple[tuple[str, str], ...]:
     """The slip's contacts, as (what, number), from the clinic's settings."""
     rows = []
     if options.crisis_line:
-        rows.append(("Crisis line", options.crisis_line))
+        rows.append((_("Crisis line"), options.crisis_line))
     if options.mental_health:
-        rows.append(("Urgent mental-health help", options.mental_health))
+        rows.append((_("Urgent mental-health help"), options.mental_health))
     return tuple(rows)
 
 
@@ -42,18 +43,26 @@ def missing(options: HandoutOptions) -> str | None:
 
 
 def slip_pdf(options: HandoutOptions) -> bytes:
-    """The contacts slip as a one-page PDF; `missing` says when there is nothing to print."""
+    """The contacts slip as a one-page PDF, in the patient's language; `missing` says when
+    there is nothing to print."""
     reason = missing(options)
     if reason is not None:
         raise ValueError(reason)
-    data = {
-        "title": OUTSIDE,
-        "lang": "en",
+    with speaking(options.language):
+        data = _slip_data(options)
+    return typeset("slip", data, sheet="contacts slip", issued=options.issued)
+
+
+def _slip_data(options: HandoutOptions) -> dict[str, object]:
+    notice = [_(UNREVIEWED_TEXT), UNREVIEWED_TEXT] if reviewed(options.language) is None else []
+    return {
+        "title": _(OUTSIDE),
+        "lang": options.language,
         "paper": options.paper,
         "footer": "",
-        "inside": INSIDE,
+        "notice": notice,
+        "inside": _(INSIDE),
         # A number never breaks across lines.
         "contacts": [[what, number.replace(" ", "\u00a0")] for what, number in contacts(options)],
-        "now": NOW.format(ambulance=options.ambulance()),
+        "now": _(NOW).format(ambulance=options.ambulance()),
     }
-    return typeset("slip", data, sheet="contacts slip", issued=options.issued)

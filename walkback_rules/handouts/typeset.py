@@ -16,9 +16,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from .i18n import N_
+
 TEMPLATES = Path(__file__).parent / "templates"
 FONTS = Path(__file__).parent / "fonts"
-PAGE_WORDS = "Page {page} of {pages}"  # {page} and {pages} are filled in by the template
+# {page} and {pages} are filled in by the template (a catalogue message: `_(PAGE_WORDS)`).
+PAGE_WORDS = N_("Page {page} of {pages}")
 
 Template = Literal["handout", "summary", "letter", "worksheet", "slip", "plan-chart"]
 

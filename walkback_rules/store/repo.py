@@ -70,7 +70,7 @@ from .transfer import (
 
 ENV_URL = "WALKBACK_DB_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD = "0007"  # the newest migration; a test keeps it in step with the migrations folder
+HEAD = "0008"  # the newest migration; a test keeps it in step with the migrations folder
 WAIT_SECONDS = 10.0  # how long a write waits for another writer before it gives up
 _WRITE = "walkback_write"  # the execution option that marks a writing transaction
 
@@ -88,6 +88,7 @@ class Patient:
     id: str
     label: str | None
     created_at: str
+    language: str = "en"  # the language of the patient's own sheets
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,6 +362,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "grant_role": "granted a role",
     "revoke_role": "took back a role",
     "export_audit": "exported the audit trail",
+    "set_language": "set the language of the patient's sheets",
 }
 
 
@@ -449,10 +451,13 @@ def _patient_file(
     changes: list[dict[str, Any]] | None = None,
     followed: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
+    patient: dict[str, Any] = {"id": p.id, "label": p.label, "created_at": p.created_at}
+    if p.language != "en":  # an English patient's file reads as before languages
+        patient["language"] = p.language
     out = {
         "format": FORMAT,
         "version": VERSION,
-        "patient": {"id": p.id, "label": p.label, "created_at": p.created_at},
+        "patient": patient,
         "consultations": visits,
         "diary": weeks,
     }
@@ -654,7 +659,21 @@ class Store:
             row = conn.execute(sa.select(patients).where(patients.c.id == pid)).first()
         if row is None:
             raise NotFound(f"no patient {pid}")
-        return Patient(row.id, row.label, row.created_at)
+        return Patient(row.id, row.label, row.created_at, row.language)
+
+    @_plain_errors
+    def set_language(self, pid: str, language: str, actor: str | None = None) -> Patient:
+        """Print this patient's own sheets in `language` from now on."""
+        from ..handouts.i18n import LANGUAGES
+
+        if language not in LANGUAGES:
+            raise StoreError(f"language: one of {', '.join(LANGUAGES)}")
+        with self._writer.begin() as conn:
+            self._require(conn, pid)
+            conn.execute(patients.update().where(patients.c.id == pid).values(language=language))
+            if actor is not None:
+                _audit(conn, actor, "set_language", pid, language)
+        return self.patient(pid)
 
     @_plain_errors
     def patients(self, query: str = "") -> list[PatientSummary]:

@@ -15,6 +15,9 @@ patients = sa.Table(
     sa.Column("id", sa.String(8), primary_key=True),  # pseudonym, e.g. P-7K2QF9
     sa.Column("label", sa.String(60), nullable=True),  # the clinician's own, non-identifying
     sa.Column("created_at", sa.String(32), nullable=False),
+    # The language of the patient's own sheets (`handouts.i18n.LANGUAGES`).
+    sa.Column("language", sa.String(8), nullable=False, server_default="en"),
+    sa.CheckConstraint("language IN ('en', 'es')", name="ck_patients_language"),
 )
 
 consultations = sa.Table(

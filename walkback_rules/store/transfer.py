@@ -91,6 +91,8 @@ class PatientIn(BaseModel):
     id: str = _allowed('a pseudonym such as "P-7K2QF9"', pattern=ID_PATTERN.pattern)
     label: str | None = _allowed(f"null or text of at most {LABEL_MAX} characters")
     created_at: str = _allowed("an ISO 8601 date and time with its UTC offset")
+    # The language of the patient's own sheets; a file from before languages is English.
+    language: Literal["en", "es"] = _allowed('"en" or "es"', default="en")
 
     @field_validator("label")
     @classmethod
