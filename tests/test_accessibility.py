@@ -18,7 +18,7 @@ from playwright.sync_api import Page
 
 from walkback_rules import recommend, validate_assessment
 from walkback_rules.core.screens import RED_FLAG_FEATURES
-from walkback_rules.handouts import HandoutOptions, handout_file
+from walkback_rules.handouts import HandoutOptions, handout_file, summary_file
 from walkback_rules.teaching.cases import CASES
 
 from .browser import app_tab, discard_if_asked, settle
@@ -179,6 +179,10 @@ def test_every_page_with_a_case_has_no_serious_violation(
 
 
 def test_the_html_handout_has_no_violation_at_all(tab: Page) -> None:
+    """Every demo case's web page, in English and in Spanish (and the summary's and the
+    letter's web pages of one referral)."""
+    from walkback_rules.handouts.letter import letter_page
+
     browser = tab.context.browser
     assert browser is not None
     # The handout's own policy forbids every script; the check's script is let in here.
@@ -187,14 +191,25 @@ def test_the_html_handout_has_no_violation_at_all(tab: Page) -> None:
     try:
         for case in CASES:
             a = validate_assessment(case.data)
-            html = handout_file(a, HandoutOptions(clinic="Harbourside Physio", emergency="000"),
-                                "html", recommend(a)).decode()  # fmt: skip
-            printer.set_content(html)
+            for language in ("en", "es"):
+                options = HandoutOptions(clinic="Harbourside Physio", emergency="000",
+                                         language=language)  # fmt: skip
+                html = handout_file(a, options, "html", recommend(a)).decode()
+                printer.set_content(html)
 
-            assert violations(printer, serious_only=False) == [], case.id
-            assert printer.locator("main").count() == 1
-            assert printer.locator("header").count() == 1
-            assert printer.locator("footer").count() == 1
+                assert violations(printer, serious_only=False) == [], (case.id, language)
+                assert printer.locator("main").count() == 1
+                assert printer.locator("header").count() == 1
+                assert printer.locator("footer").count() == 1
+        a = validate_assessment(next(c for c in CASES if c.id == "demo-20").data)
+        rec = recommend(a)
+        options = HandoutOptions(clinic="Harbourside Physio", emergency="000")
+        for page in (
+            summary_file(a, options, rec, fmt="html").decode(),
+            letter_page(a, rec, options).decode(),
+        ):
+            printer.set_content(page)
+            assert violations(printer, serious_only=False) == []
     finally:
         context.close()
 

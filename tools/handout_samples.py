@@ -60,6 +60,10 @@ SAMPLES = (
     ("graded-return", "demo-37"),
     ("emergency-only-letter", "demo-41"),
     ("emergency-only-summary", "demo-41"),
+    # Spanish: a first visit, a review after a flare, an emergency sheet.
+    ("es-first-visit", "demo-01"),
+    ("es-handout", "demo-10"),
+    ("es-emergency", "demo-20"),
 )
 # What the clinician recorded for the emergency seen at once (demo-41).
 DETAILS = {
@@ -74,7 +78,7 @@ DETAILS = {
 }  # fmt: skip
 
 
-def sheet(kind: str, case_id: str) -> bytes:
+def sheet(kind: str, case_id: str, language: str = "en") -> bytes:
     """One sheet of one demo case, as the app prints it."""
     a = validate_assessment(CASES_BY_ID[case_id].data)
     rec = recommend(a)
@@ -83,6 +87,7 @@ def sheet(kind: str, case_id: str) -> bytes:
         {
             **OPTIONS.to_json(),
             "patient": f"Demo {case_id[-2:]}",
+            "language": language,
             "sections": list(default_sections(a)),
             "review": None
             if review is None
@@ -98,13 +103,16 @@ def sheet(kind: str, case_id: str) -> bytes:
     return render(build_handout(a, rec, options))
 
 
-def slip() -> bytes:
+def slip(language: str = "en") -> bytes:
     """The discreet contacts slip, as a clinic with its crisis contacts set prints it."""
     from walkback_rules.handouts.slip import slip_pdf
 
     return slip_pdf(
         HandoutOptions(
-            emergency="000", crisis_line="13 11 14", mental_health="Crisis team 1800 011 511"
+            emergency="000",
+            crisis_line="13 11 14",
+            mental_health="Crisis team 1800 011 511",
+            language="es" if language == "es" else "en",
         )
     )
 
@@ -130,13 +138,14 @@ def samples() -> None:
         old.unlink()
     for name, case_id in SAMPLES:
         pdf = OUT / f"{name}.pdf"
-        pdf.write_bytes(sheet(kind_of(name), case_id))
+        pdf.write_bytes(sheet(kind_of(name), case_id, "es" if name.startswith("es-") else "en"))
         for png in pages(pdf, OUT / name):
             print(png.relative_to(ROOT))
-    pdf = OUT / "contacts-slip.pdf"
-    pdf.write_bytes(slip())
-    for png in pages(pdf, OUT / "contacts-slip"):
-        print(png.relative_to(ROOT))
+    for name, language in (("contacts-slip", "en"), ("es-contacts-slip", "es")):
+        pdf = OUT / f"{name}.pdf"
+        pdf.write_bytes(slip(language))
+        for png in pages(pdf, OUT / name):
+            print(png.relative_to(ROOT))
     from walkback_rules.handouts.worksheet import worksheet_pdf
 
     teaching = [CASES_BY_ID[c] for c in ("demo-01", "demo-10", "demo-15", "demo-20")]

@@ -210,8 +210,8 @@ class Handout:
     strip: str = ""  # the short warning on page 1 that points to the get-help-now box
     warning: bool = False  # an emergency sheet: its title is in the warning colour
     language: Language = "en"
-    # Page 1's note while the language's catalogue has not been clinically reviewed: the
-    # sentence in the language, then in English for the clinician.
+    # Page 1's note while the language's catalogue has not been clinically reviewed (the
+    # clinician is told in English on the Handouts page before printing).
     notice: tuple[str, ...] = ()
 
     def footer(self) -> str:
@@ -1388,7 +1388,7 @@ def _build(assessment: Assessment, rec: Recommendation, options: HandoutOptions)
     language = options.language
     notice: tuple[str, ...] = ()
     if reviewed(language) is None:
-        notice = (_(UNREVIEWED_TEXT), UNREVIEWED_TEXT)
+        notice = (_(UNREVIEWED_TEXT),)
     return Handout(
         title=_title(rec, sections),
         intro=intro,

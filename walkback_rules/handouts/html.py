@@ -87,8 +87,7 @@ def _handout_html(handout: Handout) -> str:
     css = CSS % {"paper": "A4" if handout.paper == "a4" else "letter"}
     strip = f'<p class="strip" role="note">{escape(handout.strip)}</p>' if handout.strip else ""
     notice = (
-        f'<div class="notice" role="note"><p><strong>{escape(handout.notice[0])}</strong></p>'
-        f'<p lang="en">{escape(handout.notice[1])}</p></div>'
+        f'<div class="notice" role="note"><p><strong>{escape(handout.notice[0])}</strong></p></div>'
         if handout.notice
         else ""
     )
