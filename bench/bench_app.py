@@ -268,6 +268,9 @@ def main() -> None:
     )
     parser.add_argument("--starts", type=int, default=9)
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument(
+        "--only", choices=("all", "pdf"), default="all", help="pdf: the handout PDF alone"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
@@ -277,6 +280,11 @@ def main() -> None:
         (bare_dir / "bare_app.py").write_text(BARE_APP, encoding="utf-8")
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        if args.only == "pdf":
+            first_pdf, next_pdf = pdf_times(page, args.runs)
+            browser.close()
+            _pdf_lines(first_pdf, next_pdf)
+            return
         app_starts, bare_starts = [], []
         for _ in range(args.starts):  # alternate, so both see the same machine state
             app_starts.append(first_render(page, "app.py", ROOT, "Consultation"))
@@ -295,8 +303,12 @@ def main() -> None:
     compare("emergency tick to its banner visible:", banner, bare_banner, "bare box", 1.5)
     compare("Patients page, 50 visits, to the chart drawn:", patients, bare_chart,
             "bare chart", 2.0)  # fmt: skip
+    _pdf_lines(first_pdf, next_pdf)
+
+
+def _pdf_lines(first_pdf: list[float], next_pdf: list[float]) -> None:
     print("handout PDF, press to file:")
-    print(f"  first after a server start {spread(first_pdf)}   (target <= 1000 ms)")
+    print(f"  first after a server start {spread(first_pdf)}   (target: no slower than the next)")
     print(f"  the next                   {spread(next_pdf)}")
 
 

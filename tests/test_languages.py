@@ -15,6 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from walkback_rules import recommend, validate_assessment
+from walkback_rules.core.models import PROGRAMME_DECISIONS
 from walkback_rules.handouts import (
     PAPERS,
     HandoutOptions,
@@ -174,6 +175,28 @@ def test_every_spanish_handout_is_pdf_ua_within_its_pages(
     if len(last) > 1:  # no last page of a few lines
         body = last[-1].extract_text().split("Harbourside Physio ·")[0]
         assert len(body.split()) >= 60, c.id  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "c",
+    [
+        c
+        for c in CASES
+        if c.expected in PROGRAMME_DECISIONS
+        and recommend(validate_assessment(c.data)).referral is None
+    ],
+    ids=lambda c: c.id,
+)
+def test_a_spanish_review_of_the_walking_plan_fits_two_a4_pages(c: object) -> None:
+    """As in English, with the same options as the English test: the plan, the flare-up
+    plan and the warning signs on two pages."""
+    from .test_safety_net import OPTIONS as REVIEW
+
+    a = validate_assessment(c.data)  # type: ignore[attr-defined]
+    options = replace(REVIEW, sections=REVIEW_SECTIONS, language="es")
+    data = render(build_handout(a, recommend(a), options))
+
+    assert len(PdfReader(io.BytesIO(data)).pages) <= 2
 
 
 def test_the_spanish_pdf_declares_its_language_and_the_teams_english_its_own() -> None:
