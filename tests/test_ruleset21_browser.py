@@ -42,7 +42,7 @@ def test_an_emergency_is_recorded_and_its_letter_printed_from_the_age_and_featur
         SHOTS.mkdir(parents=True, exist_ok=True)
         tab.screenshot(path=str(SHOTS / "emergency-at-once.png"))
         with tab.expect_download() as letter:
-            tab.get_by_role("button", name=re.compile("^Emergency referral letter")).click()
+            tab.get_by_role("button", name=re.compile(r"^Emergency referral letter \(PDF")).click()
         written = " ".join(p.extract_text() for p in PdfReader(letter.value.path()).pages).replace(
             "\u00a0", " "
         )
