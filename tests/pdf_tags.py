@@ -72,23 +72,31 @@ def untagged_text(data: bytes) -> list[str]:
     return sorted(set(problems))
 
 
-def structure_types(data: bytes) -> set[str]:
-    """The standard structure types the tree uses (H1, P, L, LI, Table, Figure, …)."""
+def elements(data: bytes) -> tuple[str, list[dict[str, str]]]:
+    """The document's language and each structure element, in tree order, as its standard
+    type ("S", through the role map) with its "Alt" and "Lang" where it has them."""
     import pikepdf
 
-    types: set[str] = set()
+    found: list[dict[str, str]] = []
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        roles = {
-            str(k): str(v)
-            for k, v in pdf.Root.StructTreeRoot.get("/RoleMap", pikepdf.Dictionary()).items()
-        }
-        stack = [pdf.Root.StructTreeRoot.get("/K")]
+        root = pdf.Root.StructTreeRoot
+        roles = {str(k): str(v) for k, v in root.get("/RoleMap", pikepdf.Dictionary()).items()}
+        stack = [root.get("/K")]
         while stack:
             node = stack.pop()
             if isinstance(node, pikepdf.Array):
-                stack.extend(node)
+                stack.extend(reversed(list(node)))
             elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
                 kind = str(node.S)
-                types.add(roles.get(kind, kind).lstrip("/"))
+                element = {"S": roles.get(kind, kind).lstrip("/")}
+                for key in ("Alt", "Lang"):
+                    if f"/{key}" in node:
+                        element[key] = str(node[f"/{key}"])
+                found.append(element)
                 stack.append(node.get("/K"))
-    return types
+        return str(pdf.Root.get("/Lang", "")), found
+
+
+def structure_types(data: bytes) -> set[str]:
+    """The standard structure types the tree uses (H1, P, L, LI, Table, Figure, …)."""
+    return {e["S"] for e in elements(data)[1]}

@@ -37,7 +37,7 @@ from walkback_rules.handouts.slip import slip_pdf
 from walkback_rules.teaching.cases import CASES, CASES_BY_ID
 
 from .medicines import medicines_named
-from .pdf_tags import untagged_text
+from .pdf_tags import elements, untagged_text
 from .test_handouts import all_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -202,23 +202,11 @@ def test_a_spanish_review_of_the_walking_plan_fits_two_a4_pages(c: object) -> No
 def test_the_spanish_pdf_declares_its_language_and_the_teams_english_its_own() -> None:
     """An emergency sheet in Spanish: the document is Spanish, and the emergency team's
     box (the letter's clinical English) is marked as English for a screen reader."""
-    import pikepdf
-
     a = validate_assessment(CASES_BY_ID["demo-20"].data)
-    data = handout_file(a, SPANISH)
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        assert str(pdf.Root.Lang) == "es"
-        langs = set()
-        stack = [pdf.Root.StructTreeRoot.K]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, pikepdf.Array):
-                stack.extend(node)
-            elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
-                if "/Lang" in node:
-                    langs.add(str(node.Lang))
-                stack.append(node.get("/K"))
+    language, found = elements(handout_file(a, SPANISH))
+    langs = {e["Lang"] for e in found if "Lang" in e}
 
+    assert language == "es"
     assert "en" in langs
 
 
