@@ -138,3 +138,51 @@ def test_the_summary_and_letter_web_pages_say_what_their_pdfs_say(c: object) -> 
             assert line.strip()[:40] in words, line
         assert b"<script" not in page and b"src=" not in page
         assert page.startswith(b'<!DOCTYPE html>\n<html lang="en">')
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("paper", PAPERS)
+def test_no_page_ends_on_a_heading(paper: str, language: str) -> None:
+    """A section's title, a list's lead line or a warning group's heading never ends a
+    page: it moves on with what it heads (every demo case, full and review handouts)."""
+    import io
+
+    from pypdf import PdfReader
+
+    from walkback_rules.handouts.content import REVIEW_SECTIONS, Bullets, HelpBox
+
+    for c in CASES:
+        a = validate_assessment(c.data)
+        rec = recommend(a)
+        for sections in (OPTIONS.sections, REVIEW_SECTIONS):
+            options = replace(OPTIONS, paper=paper, language=language, sections=sections)  # type: ignore[arg-type]
+            built = build_handout(a, rec, options)
+            heads = {s.title for s in built.sections}
+            for s in built.sections:
+                for b in s.blocks:
+                    if isinstance(b, Bullets) and b.lead:
+                        heads.add(b.lead)
+                    if isinstance(b, HelpBox):
+                        heads |= {g.heading for g in b.groups}
+            pages = PdfReader(io.BytesIO(render(built))).pages
+            for number, page in enumerate(pages[:-1], start=1):
+                body = page.extract_text().split(built.clinic + " ·")[0]
+                lines = [line.strip() for line in body.splitlines() if line.strip()]
+                assert lines[-1] not in heads, (c.id, number, lines[-1])
+
+
+def test_typst_markup_in_a_clinic_name_prints_as_its_characters() -> None:
+    """Values reach the template as data: markup in a clinic name or pseudonym is text."""
+    import io
+
+    from pypdf import PdfReader
+
+    name = "*Bold* _it_ #set text(red) $x^2$ @ref <label> \\ `raw`"
+    options = replace(OPTIONS, clinic=name, patient="P-7K2QF9")
+    a = validate_assessment(CASES[0].data)
+    data = handout_file(a, options)
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).replace(
+        "\u00a0", " "
+    )
+
+    assert name in " ".join(text.split())
