@@ -1,0 +1,168 @@
+"""An episode's end and the recurrence follow-up after it, as the WalkBack trial collected
+its primary outcome (EVIDENCE §2): a check-in each month from discharge asks whether there
+was any low back pain lasting at least 24 hours since the last one, whether it limited
+activity, whether the person sought care, and when it began.
+
+Pure and typed: what is due, what is wrong with an entry (by field, in plain words), and
+each patient's days to the first activity-limiting recurrence or to the last answered
+check-in (a censored follow-up). An unanswered month is recorded as such and never counts
+as "no recurrence".
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+DischargeReason = Literal["completed", "referred", "declined", "lost"]
+DISCHARGE_REASONS: dict[DischargeReason, str] = {
+    "completed": "programme completed",
+    "referred": "referred on",
+    "declined": "declined further care",
+    "lost": "lost to contact",
+}
+Channel = Literal["phone", "in_person", "card", "message"]
+CHANNELS: dict[Channel, str] = {
+    "phone": "phone",
+    "in_person": "in person",
+    "card": "paper card",
+    "message": "message",
+}
+FOLLOW_UP_MONTHS = 12  # at least a year of monthly check-ins, as the trial's shortest follow-up
+MONTH_MAX = 36  # the trial followed some people for up to three years
+DUE_WINDOW = timedelta(days=7)  # a check-in is listed as due from a week before its day
+
+
+@dataclass(frozen=True, slots=True)
+class Discharge:
+    """The end of an episode of care: when, why, and the dose the person left on (walks a
+    week, minutes per walk), when they left on one."""
+
+    day: date
+    reason: DischargeReason
+    dose: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckIn:
+    """One month's check-in. `answered` False records a month asked but not answered: its
+    questions are then None. `began` is the day the pain began, or the first of its month
+    with `month_only` when the person could not say the day."""
+
+    month: int
+    asked_on: date
+    asked_by: str
+    how: Channel
+    answered: bool
+    pain: bool | None = None  # any low back pain lasting at least 24 hours
+    limited: bool | None = None  # it limited activity
+    sought_care: bool | None = None
+    began: date | None = None
+    month_only: bool = False
+
+    @property
+    def recurrence(self) -> bool:
+        """An activity-limiting recurrence: the trial's primary outcome."""
+        return bool(self.answered and self.pain and self.limited)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` calendar months later (the month's last day when it is
+    shorter): 31 January + 1 month is 28 or 29 February."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def due_day(discharge: Discharge, month: int) -> date:
+    """The day month `month`'s check-in falls due."""
+    return add_months(discharge.day, month)
+
+
+def problems(
+    discharge: Discharge, entry: CheckIn, earlier: Sequence[CheckIn] = ()
+) -> dict[str, str]:
+    """What is wrong with a check-in, by field, in plain words (empty when it can be kept).
+    `earlier` are the patient's check-ins already kept."""
+    errors: dict[str, str] = {}
+    if not 1 <= entry.month <= MONTH_MAX:
+        errors["month"] = f"a whole number of months after discharge, from 1 to {MONTH_MAX}"
+    elif any(e.month == entry.month for e in earlier):
+        errors["month"] = f"month {entry.month} is already recorded: correct that entry instead"
+    if entry.asked_on < discharge.day:
+        errors["asked_on"] = (
+            f"a day on or after discharge ({discharge.day.isoformat()}): a check-in follows it"
+        )
+    if not entry.asked_by.strip():
+        errors["asked_by"] = "who asked: a name or initials"
+    if entry.how not in CHANNELS:
+        errors["how"] = "one of " + ", ".join(CHANNELS.values())
+    answers = (entry.pain, entry.limited, entry.sought_care, entry.began)
+    if not entry.answered:
+        if any(a is not None for a in answers) or entry.month_only:
+            errors["answered"] = "an unanswered month has no answers: leave the questions blank"
+        return errors
+    if entry.pain is None:
+        errors["pain"] = "yes or no: any low back pain lasting at least 24 hours"
+    elif not entry.pain:
+        if entry.limited is not None or entry.sought_care is not None or entry.began is not None:
+            errors["pain"] = "with no back pain, the other questions are left blank"
+    else:
+        if entry.limited is None:
+            errors["limited"] = "yes or no: did it limit activity"
+        if entry.sought_care is None:
+            errors["sought_care"] = "yes or no: did the person seek care for it"
+        if entry.began is None:
+            errors["began"] = "when it began: a day, or its month when the day is not known"
+        elif entry.began > entry.asked_on:
+            errors["began"] = "a day on or before the check-in: pain cannot begin after it"
+        elif entry.began < discharge.day:
+            errors["began"] = (
+                f"a day on or after discharge ({discharge.day.isoformat()}): pain before it "
+                "belongs to the episode of care"
+            )
+        elif entry.month_only and entry.began.day != 1:
+            errors["began"] = "with only the month known, the first day of that month"
+    return errors
+
+
+def due(
+    discharge: Discharge, entries: Sequence[CheckIn], today: date, months: int = FOLLOW_UP_MONTHS
+) -> list[tuple[int, date]]:
+    """The months whose check-in is due by a week from `today` and not yet recorded, with
+    their days, oldest first. Follow-up for the primary outcome ends at the first
+    activity-limiting recurrence; nothing is due after it."""
+    if any(e.recurrence for e in entries):
+        return []
+    recorded = {e.month for e in entries}
+    return [
+        (m, due_day(discharge, m))
+        for m in range(1, months + 1)
+        if m not in recorded and due_day(discharge, m) <= today + DUE_WINDOW
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One patient's time to the first activity-limiting recurrence: `days` from discharge
+    to when it began (`event`), or to the last answered check-in (censored). None days when
+    no check-in has been answered: the patient adds nothing to the curve yet."""
+
+    days: int | None
+    event: bool
+    sought_care: bool = False
+
+
+def outcome(discharge: Discharge, entries: Sequence[CheckIn]) -> Outcome:
+    """The primary outcome from a patient's check-ins, in month order. Later check-ins are
+    kept in the record but do not change it."""
+    answered = sorted((e for e in entries if e.answered), key=lambda e: e.month)
+    for entry in answered:
+        if entry.recurrence and entry.began is not None:
+            return Outcome((entry.began - discharge.day).days, True, bool(entry.sought_care))
+    if not answered:
+        return Outcome(None, False)
+    return Outcome((answered[-1].asked_on - discharge.day).days, False)
