@@ -166,7 +166,8 @@ else:
         st.markdown(f":material/event: **Next review: {next_review}**")
     lang_key = f"p_language_{pid}"
     st.session_state.setdefault(lang_key, patient.language)
-    st.selectbox(
+    lang_col, _ = st.columns([1, 2])
+    lang_col.selectbox(
         "Language of the patient's sheets",
         list(LANGUAGES),
         format_func=LANGUAGES.__getitem__,
@@ -178,7 +179,7 @@ else:
     )
     unreviewed = unreviewed_words(st.session_state[lang_key])
     if unreviewed:
-        st.caption(unreviewed)
+        lang_col.caption(unreviewed)
     followed = record.referrals(pid)
     if followed:
         with st.container(border=True):
