@@ -650,3 +650,29 @@ def test_the_patients_language_is_kept_and_the_handouts_page_starts_with_it() ->
     )
     at.switch_page(ui.PAGES["handouts"]).run()
     assert at.selectbox(key="h_language").value == "es"
+
+
+def test_a_print_is_noted_as_its_file_is_made_and_pressing_starts_no_rerun() -> None:
+    """A download button's file notes its print in the record when the file is made (an
+    audit row, or with a saved consultation's options): no `on_click` rerun, which used
+    to retire the file a press had asked for."""
+    pid = ui.store().new_patient().id
+
+    def page() -> None:
+        import streamlit as st
+
+        import ui
+
+        st.session_state[ui.PATIENT] = st.session_state["pid"]
+        st.session_state["made"] = ui.printing(lambda: b"%PDF-1.7", "handout (web page)")
+
+    at = AppTest.from_function(page, default_timeout=60)
+    at.session_state["pid"] = pid
+    at.run()
+    make = at.session_state["made"]
+    before = [r.action for r in ui.store().audit_trail(patient=pid)]
+
+    assert make() == b"%PDF-1.7"  # outside the page's run, as Streamlit makes the file
+    after = [(r.action, r.detail) for r in ui.store().audit_trail(patient=pid)]
+    assert "print" not in before
+    assert ("print", "handout (web page)") in after

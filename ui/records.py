@@ -3,6 +3,8 @@ per process, and what pages read from it."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
@@ -11,6 +13,8 @@ if TYPE_CHECKING:
     from walkback_rules.store import Store
 
 from . import base, drafts, signin, widgets
+
+_LOG = logging.getLogger(__name__)
 
 
 def _close(record: Store) -> None:
@@ -140,15 +144,43 @@ def set_patient_language(pid: str, key: str) -> None:
         st.toast(f"The language was not kept: {base.md_text(str(exc))}")
 
 
-def note_print(cid: int, kind: str, options: dict[str, Any]) -> None:
-    """Keep a print of a saved consultation in the record, with its options (a download
-    button's callback), so it can be printed again exactly."""
+def printing(
+    build: Callable[[], bytes],
+    kind: str,
+    cid: int | None = None,
+    options: dict[str, Any] | None = None,
+) -> Callable[[], bytes]:
+    """A download button's data: the file, built when the button is pressed, with its print
+    noted in the record as it is made (a saved consultation's print with its options, to
+    print it again exactly; any other as an audit row).
+
+    Noting it here rather than in an `on_click` callback means a press starts no rerun: a
+    rerun gives every download button a new file, and a press that reached the server
+    after it asked for a file that was gone (the button then spun for ever). The record,
+    the person and the open patient are read now, in the page's run."""
     from walkback_rules.store import StoreError
 
     try:
-        store().record_print(cid, kind, options, actor=signin.actor())
-    except StoreError as exc:
-        st.toast(f"The print was not noted in the record: {base.md_text(str(exc))}")
+        record: Store | None = _opened()
+    except StoreError:
+        record = None
+    who = signin.actor()
+    patient = st.session_state.get(base.PATIENT)
+
+    def make() -> bytes:
+        data = build()
+        if record is not None:
+            try:
+                if cid is not None and options is not None:
+                    record.record_print(cid, kind, options, actor=who)
+                else:
+                    record.audit(who, "print", patient, kind)
+            except StoreError:
+                # No page to say it on: the log names the kind of sheet, nothing of the patient.
+                _LOG.warning("a %s print could not be noted in the record", kind)
+        return data
+
+    return make
 
 
 def clock(stamp: str) -> str:

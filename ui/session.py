@@ -363,12 +363,11 @@ def crisis_contacts(rec: Any) -> None:
             "Contacts slip for the person (PDF, one page)",
             help="One page with the crisis contacts and nothing else: it never mentions back "
             "pain or why it was given.",
-            data=lambda: slip_pdf(options),
+            data=records.printing(lambda: slip_pdf(options), "contacts slip"),
             file_name="useful-phone-numbers.pdf",
             mime="application/pdf",
             icon=":material/contact_phone:",
-            on_click=signin.audit_print,
-            args=("contacts slip",),
+            on_click="ignore",
         )
     else:
         st.warning(missing(options) or "", icon=":material/warning:")
@@ -383,28 +382,29 @@ def letter_button(
 
     # Read now, in the page's run: the onsets and examination findings on the form.
     details = visit_details(assessment)[0]
-    noted: dict[str, Any] = (
-        {"on_click": records.note_print, "args": (cid, "letter", options.to_json())}
-        if cid is not None
-        else {"on_click": signin.audit_print, "args": ("letter",)}
-    )
     st.download_button(
         f"{letter_title(rec)} letter (PDF, one page)",
-        data=lambda: letter_pdf(assessment, rec, options, at, details),
+        data=records.printing(
+            lambda: letter_pdf(assessment, rec, options, at, details),
+            "letter",
+            cid,
+            options.to_json(),
+        ),
         file_name=f"{base.file_stem(options.patient)}-{options.issued}-letter.pdf",
         mime="application/pdf",
         icon=":material/outgoing_mail:",
         key=key,
-        **noted,
+        on_click="ignore",
     )
     st.download_button(
         f"{letter_title(rec)} letter (web page)",
         help="The same letter, for a screen reader or to send electronically.",
-        data=lambda: letter_page(assessment, rec, options, at, details),
+        data=records.printing(
+            lambda: letter_page(assessment, rec, options, at, details), "letter (web page)"
+        ),
         file_name=f"{base.file_stem(options.patient)}-{options.issued}-letter.html",
         mime="text/html",
         icon=":material/article:",
         key=f"{key}_html",
-        on_click=signin.audit_print,
-        args=("letter (web page)",),
+        on_click="ignore",
     )

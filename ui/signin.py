@@ -118,12 +118,6 @@ def audit(action: str, patient: str | None = None, detail: str | None = None) ->
         st.toast(f"The audit trail could not be written: {base.md_text(str(exc))}")
 
 
-def audit_print(kind: str) -> None:
-    """A download button's callback: the print, in the audit trail (a print of a saved
-    consultation is noted with its options by `note_print` instead)."""
-    audit("print", st.session_state.get(base.PATIENT), kind)
-
-
 def sign_out() -> None:
     audit("sign_out")
     st.session_state.pop(base.SIGNED_IN, None)

@@ -109,46 +109,59 @@ with details_col:
         st.warning("Correct the details above to build the files.", icon=":material/warning:")
     elif ui.pain_confirmed(assessment, rec):
         name = f"{ui.file_stem(options.patient)}-{options.issued}"
-        noted = {"on_click": ui.note_print, "args": (saved, "handout", options.to_json())}
+        kept = options.to_json()
+        referrals = ui.referral_lines()  # read now: the file is made outside the page's run
+        # A saved consultation's prints are noted with their options (to print again
+        # exactly); any other print is an audit row. Both as the file is made.
         st.download_button(
             "Patient handout (PDF)",
-            data=lambda: handout_file(assessment, options, "pdf", rec),
+            data=ui.printing(
+                lambda: handout_file(assessment, options, "pdf", rec),
+                "handout",
+                saved,
+                kept,
+            ),
             file_name=f"{name}-handout.pdf",
             mime="application/pdf",
             icon=":material/picture_as_pdf:",
             type="primary",
-            **(noted if saved is not None else {"on_click": ui.audit_print, "args": ("handout",)}),  # type: ignore[arg-type]
+            on_click="ignore",
         )
         st.download_button(
             "Patient handout (web page)",
             help="The same handout, to print from a browser or to read with a screen reader.",
-            data=lambda: handout_file(assessment, options, "html", rec),
+            data=ui.printing(
+                lambda: handout_file(assessment, options, "html", rec), "handout (web page)"
+            ),
             file_name=f"{name}-handout.html",
             mime="text/html",
             icon=":material/print:",
-            on_click=ui.audit_print,
-            args=("handout (web page)",),
+            on_click="ignore",
         )
         st.download_button(
             "Clinician summary (PDF, one page)",
-            data=lambda: summary_file(assessment, options, rec, details, ui.referral_lines()),
+            data=ui.printing(
+                lambda: summary_file(assessment, options, rec, details, referrals),
+                "summary",
+                saved,
+                kept,
+            ),
             file_name=f"{name}-summary.pdf",
             mime="application/pdf",
             icon=":material/description:",
-            on_click=ui.note_print if saved is not None else ui.audit_print,
-            args=(saved, "summary", options.to_json()) if saved is not None else ("summary",),
+            on_click="ignore",
         )
         st.download_button(
             "Clinician summary (web page)",
             help="The same summary, for a screen reader or a larger text size.",
-            data=lambda: summary_file(
-                assessment, options, rec, details, ui.referral_lines(), fmt="html"
+            data=ui.printing(
+                lambda: summary_file(assessment, options, rec, details, referrals, fmt="html"),
+                "summary (web page)",
             ),
             file_name=f"{name}-summary.html",
             mime="text/html",
             icon=":material/article:",
-            on_click=ui.audit_print,
-            args=("summary (web page)",),
+            on_click="ignore",
         )
         if rec.referral is not None:
             ui.letter_button(

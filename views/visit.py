@@ -105,21 +105,26 @@ else:
         earlier = first_print.get(kind)
         options = HandoutOptions.from_json(earlier.options) if earlier else fresh
         name = f"{ui.file_stem(visit.patient_id)}-{visit.visit_date}-{kind}.pdf"
-        if kind == "handout":
-            data = handout_file(assessment, options, "pdf", rec)
-        elif kind == "summary":
-            data = summary_file(assessment, options, rec, details, ui.referral_lines())
-        else:
-            data = letter_pdf(assessment, rec, options, at, details)
+        referrals = ui.referral_lines()
+
+        def build(
+            kind: str = kind, options: HandoutOptions = options, referrals: list[str] = referrals
+        ) -> bytes:
+            if kind == "handout":
+                return handout_file(assessment, options, "pdf", rec)
+            if kind == "summary":
+                return summary_file(assessment, options, rec, details, referrals)
+            return letter_pdf(assessment, rec, options, at, details)
+
         st.download_button(
             labels[kind] + (" — as first printed" if earlier else ""),
-            data=data,
+            # Built when pressed, and its print noted in the record then.
+            data=ui.printing(build, kind, visit.id, options.to_json()),
             file_name=name,
             mime="application/pdf",
             icon=":material/print:",
             key=f"v_print_{kind}",
-            on_click=ui.note_print,
-            args=(visit.id, kind, options.to_json()),
+            on_click="ignore",
         )
         st.caption(
             f"First printed at {ui.clock(earlier.printed_at)}, with the same "
