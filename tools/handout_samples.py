@@ -146,7 +146,17 @@ def samples() -> None:
         pdf.write_bytes(slip(language))
         for png in pages(pdf, OUT / name):
             print(png.relative_to(ROOT))
+    from walkback_rules.handouts.card import card_pdf
     from walkback_rules.handouts.worksheet import worksheet_pdf
+
+    for name, language in (("follow-up-card", "en"), ("es-follow-up-card", "es")):
+        pdf = OUT / f"{name}.pdf"
+        options = HandoutOptions.from_json(
+            {**OPTIONS.to_json(), "patient": "Demo 01", "language": language}
+        )
+        pdf.write_bytes(card_pdf(date(2026, 12, 2), options))
+        for png in pages(pdf, OUT / name):
+            print(png.relative_to(ROOT))
 
     teaching = [CASES_BY_ID[c] for c in ("demo-01", "demo-10", "demo-15", "demo-20")]
     for name, key in (("worksheet", False), ("answer-key", True)):

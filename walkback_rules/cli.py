@@ -385,6 +385,36 @@ def cmd_letter(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_card(args: argparse.Namespace, out: TextIO) -> int:
+    """`walkback card`: the monthly follow-up card given at discharge."""
+    from .handouts.card import card_pdf, card_problems
+    from .handouts.content import HandoutOptions, option_errors
+
+    problems = []
+    try:
+        discharge = date.fromisoformat(args.discharge)
+    except ValueError:
+        problems.append(FieldError("--discharge", "a date as YYYY-MM-DD"))
+        discharge = date.today()
+    found = card_problems(discharge, args.months, date.today())
+    problems += [FieldError(f"--{field}", words) for field, words in found.items()]
+    patient_problem = option_errors("", "", args.patient).get("patient")
+    if patient_problem:
+        problems.append(FieldError("--patient", patient_problem))
+    if problems:
+        raise InputError(problems)
+    check_output(args.output, args.force)
+    options = HandoutOptions.from_settings(
+        _saved_settings(),
+        patient=args.patient,
+        issued=date.today(),
+        language=args.language or "en",
+        **({"paper": args.paper} if args.paper else {}),
+    )
+    _write(args.output, card_pdf(discharge, options, args.months), out)
+    return 0
+
+
 def cmd_worksheet(args: argparse.Namespace, out: TextIO) -> int:
     """`walkback worksheet`: teaching cases without answers, or (--key) their answer key."""
     from .handouts.worksheet import worksheet_pdf
@@ -1062,6 +1092,21 @@ def build_parser() -> argparse.ArgumentParser:
     sheet.add_argument("--topics", metavar="LIST", help="cases on any of these, comma-separated")
     sheet.add_argument("--cases", metavar="LIST", help="these cases, e.g. demo-02,demo-20")
     sheet.add_argument("--paper", choices=PAPERS, default="a4", help="paper size (default: a4)")
+    card = sub.add_parser(
+        "card",
+        help="write the monthly follow-up card (PDF) given at discharge",
+        description=(
+            "One page for the person to keep after discharge: a row a month with the day it "
+            "falls due and the three recurrence questions the clinic asks."
+        ),
+    )
+    card.add_argument("--discharge", required=True, metavar="DATE", help="YYYY-MM-DD")
+    card.add_argument("-o", "--output", required=True, metavar="OUT", help="file; - is stdout")
+    card.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    card.add_argument("--months", type=int, default=12, help="months to list (default 12)")
+    card.add_argument("--patient", default="", metavar="PSEUDONYM", help="printed in the footer")
+    card.add_argument("--paper", choices=PAPERS, help="paper size (default: the clinic's setting)")
+    card.add_argument("--language", choices=list(LANGUAGES), help="en (default) or es")
     _patients_parser(sub)
     _settings_parser(sub)
     admin = sub.add_parser(
@@ -1123,6 +1168,8 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return cmd_handout(args, out)
     if args.command == "summary":
         return cmd_summary(args, out)
+    if args.command == "card":
+        return cmd_card(args, out)
     if args.command == "letter":
         return cmd_letter(args, out)
     if args.command == "worksheet":

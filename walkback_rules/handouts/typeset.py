@@ -23,7 +23,7 @@ FONTS = Path(__file__).parent / "fonts"
 # {page} and {pages} are filled in by the template (a catalogue message: `_(PAGE_WORDS)`).
 PAGE_WORDS = N_("Page {page} of {pages}")
 
-Template = Literal["handout", "summary", "letter", "worksheet", "slip", "plan-chart"]
+Template = Literal["handout", "summary", "letter", "worksheet", "slip", "plan-chart", "card"]
 
 
 class TypesetError(ValueError):
