@@ -218,8 +218,9 @@ def test_the_explorer_takes_a_demo_case_whole(tab: Page, case_id: str) -> None:
 
 
 def test_the_html_handout_reflows_at_320_px(tab: Page) -> None:
-    """Every demo case's web-page handout, on a 320 px phone: nothing scrolls sideways, the
-    walking log included (it scrolled in 18 of 33 handouts)."""
+    """Every demo case's web-page handout, in English and in Spanish (longer words), on a
+    320 px phone: nothing scrolls sideways, the walking log included (it scrolled in 18 of
+    33 handouts)."""
     from walkback_rules import recommend, validate_assessment
     from walkback_rules.handouts import HandoutOptions, handout_file
     from walkback_rules.teaching.cases import CASES
@@ -232,10 +233,13 @@ def test_the_html_handout_reflows_at_320_px(tab: Page) -> None:
         wide = []
         for case in CASES:
             a = validate_assessment(case.data)
-            options = HandoutOptions(clinic="Harbourside Physio", emergency="000")
-            phone.set_content(handout_file(a, options, "html", recommend(a)).decode())
-            if phone.evaluate("() => document.documentElement.scrollWidth") > 320:
-                wide.append(case.id)
+            for language in ("en", "es"):
+                options = HandoutOptions(
+                    clinic="Harbourside Physio", emergency="000", language=language
+                )
+                phone.set_content(handout_file(a, options, "html", recommend(a)).decode())
+                if phone.evaluate("() => document.documentElement.scrollWidth") > 320:
+                    wide.append((case.id, language))
 
         assert wide == []
     finally:
