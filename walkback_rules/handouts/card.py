@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from ..outcomes.followup import FOLLOW_UP_MONTHS, MONTH_MAX, Discharge, due_day
-from .content import UNREVIEWED_TEXT, HandoutOptions
+from .content import UNREVIEWED_TEXT, HandoutOptions, no_break, questions_line
 from .i18n import N_, _, long_date, reviewed, speaking
 from .typeset import PAGE_WORDS, typeset
 
@@ -26,7 +26,6 @@ QUESTIONS = (
 COLUMNS = (N_("Month"), N_("Day to fill in"), N_("Pain 24 hours?"), N_("Stopped you?"),
            N_("Saw someone?"), N_("When it began"))  # fmt: skip
 ANSWER = N_("Yes / No")
-CALL = N_("Questions? Call {who} on {number}.")
 
 
 def card_problems(discharge: date, months: int, today: date) -> dict[str, str]:
@@ -50,9 +49,7 @@ def card_pdf(discharge: date, options: HandoutOptions, months: int = FOLLOW_UP_M
 
 
 def _card_data(discharge: Discharge, options: HandoutOptions, months: int) -> dict[str, Any]:
-    who = options.clinic or _("your physiotherapy clinic")
-    call = _(CALL).format(who=who, number=options.phone.replace(" ", "\u00a0"))
-    footer = " · ".join(p for p in (options.clinic, options.patient.replace(" ", "\u00a0")) if p)
+    footer = " · ".join(p for p in (options.clinic, no_break(options.patient)) if p)
     return {
         "title": _(TITLE),
         "lang": options.language,
@@ -65,5 +62,5 @@ def _card_data(discharge: Discharge, options: HandoutOptions, months: int) -> di
         "columns": [_(c) for c in COLUMNS],
         "answer": _(ANSWER),
         "rows": [[str(m), long_date(due_day(discharge, m))] for m in range(1, months + 1)],
-        "call": call if options.phone else "",
+        "call": questions_line(options) if options.phone else "",
     }

@@ -224,7 +224,7 @@ class Handout:
         parts = [self.clinic or _("Your physiotherapy clinic")]
         if self.patient:
             # The pseudonym is never split across footer lines.
-            parts.append(_("For:") + "\u00a0" + self.patient.replace(" ", "\u00a0"))
+            parts.append(_("For:") + "\u00a0" + no_break(self.patient))
         parts.append(long_date(self.issued))
         parts.append(
             _("WalkBack CDS ruleset {version}")
@@ -579,9 +579,20 @@ def signs_for(assessment: Assessment | None) -> tuple[Sign, ...]:
     return tuple(signs)
 
 
-def _no_break(number: str) -> str:
-    """A phone number is never broken across lines."""
-    return number.replace(" ", "\u00a0")
+def no_break(words: str) -> str:
+    """A phone number or a pseudonym is never broken across lines."""
+    return words.replace(" ", "\u00a0")
+
+
+def questions_line(options: HandoutOptions) -> str:
+    """Whom to call with a question, and the number when there is one: the help box's and
+    the follow-up card's line."""
+    who = options.clinic or _("your physiotherapy clinic")
+    if options.phone:
+        return _("Questions? Call {who} on {number}.").format(
+            who=who, number=no_break(options.phone)
+        )
+    return _("Questions? Call {who}.").format(who=who)
 
 
 def help_section(
@@ -591,8 +602,6 @@ def help_section(
     each, the signs this person's history adds, and whom to call. Each sign is in one group
     only, and each group has one action. `noted`: a single weak feature was noted, and the
     reassurance that belongs only to it leads the section."""
-    who = options.clinic or _("your physiotherapy clinic")
-    number = _no_break(options.phone)
     doctor = doctor_words(options.doctor)
     ambulance = options.ambulance()
     signs = signs_for(assessment)
@@ -676,15 +685,11 @@ def help_section(
             warning=False,
         )
     )
-    contact = [
-        _("Questions? Call {who} on {number}.").format(who=who, number=number)
-        if number
-        else _("Questions? Call {who}.").format(who=who)
-    ]
+    contact = [questions_line(options)]
     if options.urgent_line:
         contact.append(
             _("When we are closed, call {number} for health advice.").format(
-                number=_no_break(options.urgent_line)
+                number=no_break(options.urgent_line)
             )
         )
     box = HelpBox(tuple(groups), tuple(contact))

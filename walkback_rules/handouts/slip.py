@@ -8,7 +8,7 @@ the reason it was given. Its first line, the one seen when it is folded, reads o
 
 from __future__ import annotations
 
-from .content import UNREVIEWED_TEXT, HandoutOptions
+from .content import UNREVIEWED_TEXT, HandoutOptions, no_break
 from .i18n import N_, _, reviewed, speaking
 from .typeset import typeset
 
@@ -63,6 +63,6 @@ def _slip_data(options: HandoutOptions) -> dict[str, object]:
         "notice": notice,
         "inside": _(INSIDE),
         # A number never breaks across lines.
-        "contacts": [[what, number.replace(" ", "\u00a0")] for what, number in contacts(options)],
+        "contacts": [[what, no_break(number)] for what, number in contacts(options)],
         "now": _(NOW).format(ambulance=options.ambulance()),
     }
