@@ -18,6 +18,8 @@ from .needs import unavailable
 
 PG_ENV = "WALKBACK_TEST_PG_URL"
 TABLES = (
+    "check_ins",
+    "discharges",
     "referral_updates",
     "referrals",
     "user_roles",

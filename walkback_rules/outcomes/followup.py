@@ -31,6 +31,20 @@ CHANNELS: dict[Channel, str] = {
     "card": "paper card",
     "message": "message",
 }
+# Each field of a check-in and a discharge as the forms, imports and errors name it.
+FIELD_LABELS = {
+    "month": "Month after discharge",
+    "asked_on": "Asked on",
+    "asked_by": "Asked by",
+    "how": "How it was asked",
+    "answered": "Answered",
+    "pain": "Back pain for 24 hours or more",
+    "limited": "It limited activity",
+    "sought_care": "Sought care for it",
+    "began": "When it began",
+    "day": "Day of discharge",
+    "reason": "Reason for discharge",
+}
 FOLLOW_UP_MONTHS = 12  # at least a year of monthly check-ins, as the trial's shortest follow-up
 MONTH_MAX = 36  # the trial followed some people for up to three years
 DUE_WINDOW = timedelta(days=7)  # a check-in is listed as due from a week before its day
@@ -82,11 +96,47 @@ def due_day(discharge: Discharge, month: int) -> date:
     return add_months(discharge.day, month)
 
 
+ASKED_BY_MAX = 60  # characters: a name or initials, as the visit's clinician
+
+
+def discharge_problems(
+    day: date,
+    reason: str,
+    visit_days: Sequence[date],
+    last_discharge: date | None,
+    today: date,
+) -> dict[str, str]:
+    """What is wrong with a discharge, by field, in plain words (empty when it can be kept).
+    `visit_days` are the days of the patient's consultations; `last_discharge` the day of
+    their previous discharge, if any. An episode is the visits since the last discharge."""
+    errors: dict[str, str] = {}
+    if reason not in DISCHARGE_REASONS:
+        errors["reason"] = "one of " + ", ".join(DISCHARGE_REASONS.values())
+    episode = sorted(d for d in visit_days if last_discharge is None or d > last_discharge)
+    if not episode:
+        errors["day"] = (
+            "a discharge ends an episode of care: save a consultation first"
+            if last_discharge is None
+            else f"already discharged on {last_discharge.isoformat()}, with no visit since"
+        )
+    elif day < episode[-1]:
+        errors["day"] = (
+            f"on or after the last visit ({episode[-1].isoformat()}): discharge ends the episode"
+        )
+    elif day > today:
+        errors["day"] = "today or earlier: a discharge is recorded when it happens"
+    return errors
+
+
 def problems(
-    discharge: Discharge, entry: CheckIn, earlier: Sequence[CheckIn] = ()
+    discharge: Discharge,
+    entry: CheckIn,
+    earlier: Sequence[CheckIn] = (),
+    today: date | None = None,
 ) -> dict[str, str]:
     """What is wrong with a check-in, by field, in plain words (empty when it can be kept).
-    `earlier` are the patient's check-ins already kept."""
+    `earlier` are the patient's check-ins already kept; a check-in cannot be dated after
+    `today` when it is given."""
     errors: dict[str, str] = {}
     if not 1 <= entry.month <= MONTH_MAX:
         errors["month"] = f"a whole number of months after discharge, from 1 to {MONTH_MAX}"
@@ -96,8 +146,12 @@ def problems(
         errors["asked_on"] = (
             f"a day on or after discharge ({discharge.day.isoformat()}): a check-in follows it"
         )
+    elif today is not None and entry.asked_on > today:
+        errors["asked_on"] = "today or earlier: a check-in is recorded once it is made"
     if not entry.asked_by.strip():
         errors["asked_by"] = "who asked: a name or initials"
+    elif len(entry.asked_by) > ASKED_BY_MAX or any(not c.isprintable() for c in entry.asked_by):
+        errors["asked_by"] = f"a name or initials on one line, at most {ASKED_BY_MAX} characters"
     if entry.how not in CHANNELS:
         errors["how"] = "one of " + ", ".join(CHANNELS.values())
     answers = (entry.pain, entry.limited, entry.sought_care, entry.began)

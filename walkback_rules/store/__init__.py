@@ -3,10 +3,13 @@
 sqlalchemy and alembic load when this package is imported, never with the core rules.
 """
 
+from .checkins import read_check_ins
 from .repo import (
     ENV_URL,
     Consultation,
     DiaryWeek,
+    DueFollowUp,
+    Episode,
     NotFound,
     Patient,
     PatientSummary,
@@ -21,6 +24,8 @@ __all__ = [
     "ENV_URL",
     "Consultation",
     "DiaryWeek",
+    "DueFollowUp",
+    "Episode",
     "ImportError_",
     "NotFound",
     "Patient",
@@ -32,4 +37,5 @@ __all__ = [
     "describe_url",
     "dumps",
     "label_problem",
+    "read_check_ins",
 ]

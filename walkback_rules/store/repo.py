@@ -43,12 +43,26 @@ from ..consultation.visit import VisitDetails, default_review, screen_status, vi
 from ..core.codes import RULESET_VERSION
 from ..core.models import Assessment, Recommendation
 from ..core.validation import FieldError
+from ..history import prescribed
+from ..outcomes.cohort import MANY_EPISODES, Member
+from ..outcomes.followup import (
+    FIELD_LABELS,
+    CheckIn,
+    Discharge,
+    Outcome,
+    discharge_problems,
+    due,
+    outcome,
+    problems,
+)
 from .schema import (
     audit,
     browsers,
+    check_ins,
     consultations,
     diary,
     diary_changes,
+    discharges,
     drafts,
     patients,
     printouts,
@@ -61,6 +75,7 @@ from .schema import settings as setting_rows
 from .transfer import (
     FORMAT,
     ID_ALPHABET,
+    MAX_FILE_ERRORS,
     VERSION,
     ImportError_,
     PatientFile,
@@ -70,7 +85,7 @@ from .transfer import (
 
 ENV_URL = "WALKBACK_DB_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD = "0008"  # the newest migration; a test keeps it in step with the migrations folder
+HEAD = "0009"  # the newest migration; a test keeps it in step with the migrations folder
 WAIT_SECONDS = 10.0  # how long a write waits for another writer before it gives up
 _WRITE = "walkback_write"  # the execution option that marks a writing transaction
 
@@ -194,6 +209,44 @@ class DiaryChange:
     before: dict[str, int]
     after: dict[str, int] | None
     changed_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    """An episode of care that has ended: its discharge and the check-ins since."""
+
+    id: int
+    patient_id: str
+    discharge: Discharge
+    clinician: str | None  # who saw them at the episode's last visit
+    many_episodes: bool | None  # more than two previous episodes at its first visit
+    recorded_at: str
+    check_ins: tuple[CheckIn, ...]
+
+    @property
+    def outcome(self) -> Outcome:
+        return outcome(self.discharge, self.check_ins)
+
+    def due(self, today: date) -> list[tuple[int, date]]:
+        return due(self.discharge, self.check_ins, today)
+
+    @property
+    def target_reached(self) -> bool | None:
+        from ..core.dosing import Dose, target_met
+
+        dose = self.discharge.dose
+        return None if dose is None else target_met(Dose(*dose))
+
+
+@dataclass(frozen=True, slots=True)
+class DueFollowUp:
+    """A check-in due: whose, which month after discharge, and on what day."""
+
+    patient_id: str
+    label: str | None
+    month: int
+    day: date
+    discharged: date
 
 
 # A diary week's fields as the diary form names them.
@@ -337,6 +390,9 @@ def _remove(conn: Connection, pid: str) -> int:
     items = sa.select(referrals.c.id).where(referrals.c.patient_id == pid)
     conn.execute(referral_updates.delete().where(referral_updates.c.referral_id.in_(items)))
     conn.execute(referrals.delete().where(referrals.c.patient_id == pid))
+    ended = sa.select(discharges.c.id).where(discharges.c.patient_id == pid)
+    conn.execute(check_ins.delete().where(check_ins.c.discharge_id.in_(ended)))
+    conn.execute(discharges.delete().where(discharges.c.patient_id == pid))
     gone = conn.execute(consultations.delete().where(consultations.c.patient_id == pid))
     conn.execute(diary.delete().where(diary.c.patient_id == pid))
     conn.execute(diary_changes.delete().where(diary_changes.c.patient_id == pid))
@@ -363,7 +419,92 @@ AUDIT_ACTIONS: dict[str, str] = {
     "revoke_role": "took back a role",
     "export_audit": "exported the audit trail",
     "set_language": "set the language of the patient's sheets",
+    "discharge": "recorded a discharge",
+    "check_in": "recorded a follow-up check-in",
+    "correct_check_in": "corrected a follow-up check-in",
+    "import_check_ins": "imported follow-up check-ins",
+    "view_outcomes": "viewed the clinic's outcomes",
+    "export_outcomes": "exported the clinic's outcomes",
 }
+
+
+def _in_words(errors: dict[str, str]) -> str:
+    """Problems by field, each named as the forms name it."""
+    return "; ".join(f"{FIELD_LABELS.get(k, k)}: {v}" for k, v in errors.items())
+
+
+def _check_in_row(entry: CheckIn) -> dict[str, Any]:
+    return {
+        "month": entry.month,
+        "asked_on": entry.asked_on.isoformat(),
+        "asked_by": entry.asked_by,
+        "how": entry.how,
+        "answered": entry.answered,
+        "pain": entry.pain,
+        "limited": entry.limited,
+        "sought_care": entry.sought_care,
+        "began": None if entry.began is None else entry.began.isoformat(),
+        "month_only": entry.month_only,
+    }
+
+
+def _check_in(row: Any) -> CheckIn:
+    return CheckIn(
+        row.month,
+        date.fromisoformat(row.asked_on),
+        row.asked_by,
+        row.how,
+        bool(row.answered),
+        row.pain,
+        row.limited,
+        row.sought_care,
+        None if row.began is None else date.fromisoformat(row.began),
+        bool(row.month_only),
+    )
+
+
+def _episodes(conn: Connection, where: Any) -> list[Episode]:
+    """The episodes that match `where` (on the discharges table), with their check-ins, in
+    patient and day order: two queries however many there are."""
+    ended = conn.execute(
+        sa.select(discharges).where(where).order_by(discharges.c.patient_id, discharges.c.day)
+    ).all()
+    kept: dict[int, list[CheckIn]] = {}
+    ids = sa.select(discharges.c.id).where(where)
+    for row in conn.execute(
+        sa.select(check_ins).where(check_ins.c.discharge_id.in_(ids)).order_by(check_ins.c.month)
+    ):
+        kept.setdefault(row.discharge_id, []).append(_check_in(row))
+    return [
+        Episode(
+            d.id,
+            d.patient_id,
+            Discharge(
+                date.fromisoformat(d.day),
+                d.reason,
+                None if d.walks is None else (d.walks, d.minutes),
+            ),
+            d.clinician,
+            d.many_episodes,
+            d.recorded_at,
+            tuple(kept.get(d.id, ())),
+        )
+        for d in ended
+    ]
+
+
+def _episode_out(e: Episode) -> dict[str, Any]:
+    """An episode as the patient file holds it."""
+    dose = e.discharge.dose
+    return {
+        "day": e.discharge.day.isoformat(),
+        "reason": e.discharge.reason,
+        "dose": None if dose is None else {"walks_per_week": dose[0], "minutes_per_walk": dose[1]},
+        "clinician": e.clinician,
+        "many_episodes": e.many_episodes,
+        "recorded_at": e.recorded_at,
+        "check_ins": [_check_in_row(c) for c in e.check_ins],
+    }
 
 
 def _audit(
@@ -450,6 +591,7 @@ def _patient_file(
     weeks: list[dict[str, Any]],
     changes: list[dict[str, Any]] | None = None,
     followed: list[dict[str, Any]] | None = None,
+    episodes: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     patient: dict[str, Any] = {"id": p.id, "label": p.label, "created_at": p.created_at}
     if p.language != "en":  # an English patient's file reads as before languages
@@ -465,6 +607,8 @@ def _patient_file(
         out["diary_changes"] = changes
     if followed:
         out["referrals"] = followed
+    if episodes:
+        out["episodes"] = episodes
     return out
 
 
@@ -1281,6 +1425,228 @@ class Store:
             ).all()
         return [DiaryWeek(r.week_start, r.walks, r.minutes, r.worst_pain) for r in rows]
 
+    # --- discharge and follow-up -----------------------------------------------------------
+
+    @_plain_errors
+    def discharge(
+        self,
+        pid: str,
+        day: date,
+        reason: str,
+        actor: str | None = None,
+        today: date | None = None,
+    ) -> Episode:
+        """End the patient's episode of care. The dose they leave on is the last visit's;
+        who saw them and their previous episodes are read from the episode's visits.
+        Refused by field, with nothing saved, when anything is wrong."""
+        today = today or date.today()
+        with self._writer.begin() as conn:
+            self._require(conn, pid)
+            visits = conn.execute(
+                sa.select(consultations)
+                .where(consultations.c.patient_id == pid)
+                .order_by(consultations.c.visit_date, consultations.c.recorded_at)
+            ).all()
+            last = conn.execute(
+                sa.select(sa.func.max(discharges.c.day)).where(discharges.c.patient_id == pid)
+            ).scalar_one()
+            last_day = None if last is None else date.fromisoformat(last)
+            days = [date.fromisoformat(v.visit_date) for v in visits]
+            errors = discharge_problems(day, reason, days, last_day, today)
+            if errors:
+                raise StoreError("Not saved: " + _in_words(errors))
+            episode = [
+                v for v, d in zip(visits, days, strict=True) if last_day is None or d > last_day
+            ]
+            first, final = episode[0], episode[-1]
+            dose = prescribed(final.recommendation)
+            previous = first.assessment.get("previous_episodes")
+            clinician = final.clinician_id or (final.details or {}).get("clinician") or None
+            conn.execute(
+                discharges.insert().values(
+                    patient_id=pid,
+                    day=day.isoformat(),
+                    reason=reason,
+                    walks=None if dose is None else dose[0],
+                    minutes=None if dose is None else dose[1],
+                    clinician=clinician,
+                    many_episodes=None if previous is None else previous > MANY_EPISODES,
+                    recorded_at=now(),
+                )
+            )
+            if actor is not None:
+                _audit(conn, actor, "discharge", pid, reason)
+            return _episodes(conn, discharges.c.patient_id == pid)[-1]
+
+    @_plain_errors
+    def episodes(self, pid: str) -> list[Episode]:
+        """The patient's ended episodes, oldest first, each with its check-ins."""
+        with self.engine.connect() as conn:
+            self._require(conn, pid)
+            return _episodes(conn, discharges.c.patient_id == pid)
+
+    @_plain_errors
+    def record_check_in(
+        self,
+        pid: str,
+        entry: CheckIn,
+        actor: str | None = None,
+        replace: bool = False,
+        today: date | None = None,
+    ) -> Episode:
+        """Keep one month's check-in for the patient's latest discharge (`replace` corrects
+        a month already kept). Refused by field, with nothing saved, when anything is
+        wrong."""
+        today = today or date.today()
+        with self._writer.begin() as conn:
+            self._require(conn, pid)
+            ended = _episodes(conn, discharges.c.patient_id == pid)
+            if not ended:
+                raise StoreError(
+                    f"Not saved: {pid} has not been discharged; a check-in follows discharge"
+                )
+            episode = ended[-1]
+            earlier = [c for c in episode.check_ins if not (replace and c.month == entry.month)]
+            if replace and len(earlier) == len(episode.check_ins):
+                raise StoreError(f"Not saved: month {entry.month} has no check-in to correct")
+            errors = problems(episode.discharge, entry, earlier, today)
+            if errors:
+                raise StoreError("Not saved: " + _in_words(errors))
+            if replace:
+                conn.execute(
+                    check_ins.delete().where(
+                        (check_ins.c.discharge_id == episode.id)
+                        & (check_ins.c.month == entry.month)
+                    )
+                )
+            conn.execute(
+                check_ins.insert().values(
+                    discharge_id=episode.id, recorded_at=now(), **_check_in_row(entry)
+                )
+            )
+            if actor is not None:
+                action = "correct_check_in" if replace else "check_in"
+                _audit(conn, actor, action, pid, f"month {entry.month}")
+            return _episodes(conn, discharges.c.id == episode.id)[0]
+
+    @_plain_errors
+    def import_check_ins(
+        self,
+        rows: Sequence[tuple[int, str, CheckIn]],
+        actor: str | None = None,
+        today: date | None = None,
+    ) -> int:
+        """Keep check-ins read from a file, each `(line, patient, entry)`, for each
+        patient's latest discharge. All or nothing: when any line is wrong, nothing is
+        written and `ImportError_` names every line (capped)."""
+        today = today or date.today()
+        errors: list[FieldError] = []
+        with self._writer.begin() as conn:
+            pids = sorted({pid for _, pid, _ in rows})
+            latest: dict[str, Episode] = {}
+            for e in _episodes(conn, discharges.c.patient_id.in_(pids)):
+                latest[e.patient_id] = e  # in day order: the last is the latest
+            known = set(
+                conn.execute(sa.select(patients.c.id).where(patients.c.id.in_(pids))).scalars()
+            )
+            kept: dict[str, list[CheckIn]] = {p: list(e.check_ins) for p, e in latest.items()}
+            for line, pid, entry in rows:
+                where = f"line {line}"
+                if pid not in known:
+                    errors.append(FieldError(f"{where}: patient", f"no patient {pid}"))
+                elif pid not in latest:
+                    errors.append(FieldError(f"{where}: patient", f"{pid} has not been discharged"))
+                else:
+                    found = problems(latest[pid].discharge, entry, kept[pid], today)
+                    errors += [
+                        FieldError(f"{where}: {FIELD_LABELS.get(k, k)}", v)
+                        for k, v in found.items()
+                    ]
+                    if not found:
+                        kept[pid].append(entry)
+                if len(errors) >= MAX_FILE_ERRORS:
+                    errors.append(
+                        FieldError(where, "checking stopped here; fix these and import again")
+                    )
+                    break
+            if errors:
+                raise ImportError_(errors)
+            if rows:
+                conn.execute(
+                    check_ins.insert(),
+                    [
+                        {
+                            "discharge_id": latest[pid].id,
+                            "recorded_at": now(),
+                            **_check_in_row(entry),
+                        }
+                        for _, pid, entry in rows
+                    ],
+                )
+            if actor is not None:
+                for pid in pids:
+                    count = sum(1 for _, p, _ in rows if p == pid)
+                    _audit(conn, actor, "import_check_ins", pid, f"{count} check-ins")
+        return len(rows)
+
+    @_plain_errors
+    def follow_ups_due(self, today: date | None = None) -> list[DueFollowUp]:
+        """Every check-in due by a week from `today` on each patient's latest discharge,
+        oldest first. Follow-up ends at the first activity-limiting recurrence."""
+        today = today or date.today()
+        with self.engine.connect() as conn:
+            newest = (
+                sa.select(discharges.c.patient_id, sa.func.max(discharges.c.day).label("day"))
+                .group_by(discharges.c.patient_id)
+                .subquery()
+            )
+            latest_ids = sa.select(discharges.c.id).join(
+                newest,
+                (discharges.c.patient_id == newest.c.patient_id)
+                & (discharges.c.day == newest.c.day),
+            )
+            ended = _episodes(conn, discharges.c.id.in_(latest_ids))
+            labels = {
+                r.id: r.label
+                for r in conn.execute(
+                    sa.select(patients.c.id, patients.c.label).where(
+                        patients.c.id.in_(sa.select(newest.c.patient_id))
+                    )
+                )
+            }
+        out = [
+            DueFollowUp(e.patient_id, labels.get(e.patient_id), month, day, e.discharge.day)
+            for e in ended
+            for month, day in e.due(today)
+        ]
+        return sorted(out, key=lambda d: (d.day, d.patient_id))
+
+    @_plain_errors
+    def cohort(self) -> list[Member]:
+        """Each discharged patient once, from their first discharge, for the outcome curve."""
+        with self.engine.connect() as conn:
+            first = (
+                sa.select(discharges.c.patient_id, sa.func.min(discharges.c.day).label("day"))
+                .group_by(discharges.c.patient_id)
+                .subquery()
+            )
+            first_ids = sa.select(discharges.c.id).join(
+                first,
+                (discharges.c.patient_id == first.c.patient_id) & (discharges.c.day == first.c.day),
+            )
+            ended = _episodes(conn, discharges.c.id.in_(first_ids))
+        return [
+            Member(
+                e.patient_id,
+                e.discharge.day,
+                e.clinician,
+                e.many_episodes,
+                e.target_reached,
+                e.outcome,
+            )
+            for e in ended
+        ]
+
     # --- export and import -------------------------------------------------------------
 
     @_plain_errors
@@ -1294,6 +1660,7 @@ class Store:
             [_week_out(w) for w in self.diary(pid)],
             [_change_out(c) for c in self.diary_changes(pid)],
             _followed(self.referrals(pid), {c.id: c.recorded_at for c in visits}),
+            [_episode_out(e) for e in self.episodes(pid)],
         )
 
     @_plain_errors
@@ -1309,8 +1676,11 @@ class Store:
         printed: dict[int, list[Printout]] = {}
         followed: dict[str, list[Referral]] = {}
         times: dict[int, str] = {}
+        ended: dict[str, list[dict[str, Any]]] = {}
         with self.engine.connect() as conn:
             people = conn.execute(sa.select(patients).order_by(patients.c.id)).all()
+            for e in _episodes(conn, sa.true()):
+                ended.setdefault(e.patient_id, []).append(_episode_out(e))
             for item in _referrals(conn, sa.true()):
                 followed.setdefault(item.patient_id, []).append(item)
             for r in conn.execute(sa.select(printouts).order_by(printouts.c.printed_at)):
@@ -1341,6 +1711,7 @@ class Store:
                 weeks.get(p.id, []),
                 changes.get(p.id),
                 _followed(followed.get(p.id, []), times),
+                ended.get(p.id),
             )
             for p in people
         )
@@ -1421,6 +1792,33 @@ class Store:
             ]
             if changes:
                 conn.execute(diary_changes.insert(), changes)
+            for f in files:
+                for e in f.episodes:
+                    new = conn.execute(
+                        discharges.insert().values(
+                            patient_id=f.patient.id,
+                            day=e.day,
+                            reason=e.reason,
+                            walks=None if e.dose is None else e.dose.walks_per_week,
+                            minutes=None if e.dose is None else e.dose.minutes_per_walk,
+                            clinician=e.clinician,
+                            many_episodes=e.many_episodes,
+                            recorded_at=e.recorded_at,
+                        )
+                    ).inserted_primary_key
+                    assert new is not None
+                    if e.check_ins:
+                        conn.execute(
+                            check_ins.insert(),
+                            [
+                                {
+                                    "discharge_id": new[0],
+                                    "recorded_at": e.recorded_at,
+                                    **c.model_dump(),
+                                }
+                                for c in e.check_ins
+                            ],
+                        )
             if actor is not None:
                 for pid in ids:
                     _audit(conn, actor, "import", pid, "replaced" if pid in existing else None)
@@ -1437,7 +1835,7 @@ class Store:
                 result = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check").all()]
                 if result != ["ok"]:
                     problems += result
-            for table in (consultations, diary):
+            for table in (consultations, diary, discharges):
                 orphans = conn.execute(
                     sa.select(sa.func.count())
                     .select_from(table)

@@ -213,3 +213,53 @@ audit = sa.Table(
     sa.Column("patient", sa.String(8), nullable=True, index=True),
     sa.Column("detail", sa.String(200), nullable=True),
 )
+
+# Each episode's end (migration 0009): when and why, the dose the person left on (from the
+# last visit's recommendation), who saw them and whether they had had more than two
+# previous episodes (from the episode's first visit), so the outcome curve reads one table.
+discharges = sa.Table(
+    "discharges",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "patient_id",
+        sa.String(8),
+        sa.ForeignKey("patients.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("day", sa.String(10), nullable=False),
+    sa.Column("reason", sa.String(16), nullable=False),
+    sa.Column("walks", sa.Integer, nullable=True),
+    sa.Column("minutes", sa.Integer, nullable=True),
+    sa.Column("clinician", sa.String(254), nullable=True),
+    sa.Column("many_episodes", sa.Boolean, nullable=True),
+    sa.Column("recorded_at", sa.String(32), nullable=False),
+    sa.UniqueConstraint("patient_id", "day", name="uq_discharges_patient_day"),
+)
+
+# Each month's recurrence check-in after a discharge (`outcomes.followup.CheckIn`).
+check_ins = sa.Table(
+    "check_ins",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "discharge_id",
+        sa.Integer,
+        sa.ForeignKey("discharges.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("month", sa.Integer, nullable=False),
+    sa.Column("asked_on", sa.String(10), nullable=False),
+    sa.Column("asked_by", sa.String(60), nullable=False),
+    sa.Column("how", sa.String(16), nullable=False),
+    sa.Column("answered", sa.Boolean, nullable=False),
+    sa.Column("pain", sa.Boolean, nullable=True),
+    sa.Column("limited", sa.Boolean, nullable=True),
+    sa.Column("sought_care", sa.Boolean, nullable=True),
+    sa.Column("began", sa.String(10), nullable=True),
+    sa.Column("month_only", sa.Boolean, nullable=False),
+    sa.Column("recorded_at", sa.String(32), nullable=False),
+    sa.UniqueConstraint("discharge_id", "month", name="uq_check_ins_discharge_month"),
+)

@@ -28,6 +28,7 @@ from ..core.jsontext import json_lines, parse_json
 from ..core.models import Assessment, Recommendation
 from ..core.plaintext import unsafe_character
 from ..core.validation import ROOT, AssessmentError, FieldError, capped, field_errors
+from ..outcomes.followup import CheckIn, Discharge, problems
 from . import ruleset_1_0, ruleset_2_0
 
 FORMAT = "walkback-patient"
@@ -227,6 +228,71 @@ class ReferralIn(BaseModel):
     updates: list[ReferralUpdateIn] = _allowed("a list of statuses", min_length=1, max_length=50)
 
 
+class DoseIn(BaseModel):
+    model_config = _STRICT
+
+    walks_per_week: int = _allowed("a whole number from 1 to 14", ge=1, le=14)
+    minutes_per_walk: int = _allowed("a whole number from 1 to 120", ge=1, le=120)
+
+
+_DAY = r"^\d{4}-\d{2}-\d{2}$"
+
+
+class CheckInIn(BaseModel):
+    """One month's check-in after a discharge (`outcomes.followup.CheckIn`)."""
+
+    model_config = _STRICT
+
+    month: int = _allowed("a whole number of months after discharge, from 1 to 36", ge=1, le=36)
+    asked_on: str = _allowed("a date as YYYY-MM-DD", pattern=_DAY)
+    asked_by: str = _allowed("a name or initials, at most 60 characters", max_length=60)
+    how: Literal["phone", "in_person", "card", "message"] = _allowed(
+        "phone, in_person, card or message"
+    )
+    answered: bool = _allowed("true or false")
+    pain: bool | None = _allowed("null, true or false")
+    limited: bool | None = _allowed("null, true or false")
+    sought_care: bool | None = _allowed("null, true or false")
+    began: str | None = _allowed("null or a date as YYYY-MM-DD", pattern=_DAY)
+    month_only: bool = _allowed("true or false")
+
+    def entry(self) -> CheckIn:
+        return CheckIn(
+            self.month,
+            date.fromisoformat(self.asked_on),
+            self.asked_by,
+            self.how,
+            self.answered,
+            self.pain,
+            self.limited,
+            self.sought_care,
+            None if self.began is None else date.fromisoformat(self.began),
+            self.month_only,
+        )
+
+
+class EpisodeIn(BaseModel):
+    """An episode's discharge and the check-ins after it."""
+
+    model_config = _STRICT
+
+    day: str = _allowed("a date as YYYY-MM-DD", pattern=_DAY)
+    reason: Literal["completed", "referred", "declined", "lost"] = _allowed(
+        "completed, referred, declined or lost"
+    )
+    dose: DoseIn | None = _allowed("null or the dose left on")
+    clinician: str | None = _allowed("null or text of at most 254 characters", max_length=254)
+    many_episodes: bool | None = _allowed("null, true or false")
+    recorded_at: str = _allowed("an ISO 8601 date and time with its UTC offset")
+    check_ins: list[CheckInIn] = _allowed("a list of check-ins", max_length=36)
+
+    _recorded = field_validator("recorded_at")(_timestamp)
+
+    def discharge(self) -> Discharge:
+        dose = None if self.dose is None else (self.dose.walks_per_week, self.dose.minutes_per_walk)
+        return Discharge(date.fromisoformat(self.day), self.reason, dose)
+
+
 class PatientFile(BaseModel):
     """One patient's whole record, as exported."""
 
@@ -240,6 +306,8 @@ class PatientFile(BaseModel):
     diary_changes: list[DiaryChangeIn] = _allowed("a list of diary changes", default=[])
     # Absent from files made before referrals were followed: their items are made on import.
     referrals: list[ReferralIn] = _allowed("a list of referrals", default=[])
+    # Absent from files made before discharge and follow-up were kept.
+    episodes: list[EpisodeIn] = _allowed("a list of discharges with their check-ins", default=[])
 
 
 class ImportError_(Exception):
@@ -405,6 +473,34 @@ def verify(file: PatientFile) -> list[FieldError]:
                     f"{at}.updates", f"every status must be dated {referral.advised_on} or later"
                 )
             )
+    found += _unsound_episodes(file.episodes)
+    return found
+
+
+def _unsound_episodes(episodes: Sequence[EpisodeIn]) -> list[FieldError]:
+    """Discharges in order on different days, each check-in sound for its discharge."""
+    found: list[FieldError] = []
+    for i, episode in enumerate(episodes):
+        at = f"episodes[{i}]"
+        try:
+            discharge = episode.discharge()
+        except ValueError:
+            found.append(FieldError(f"{at}.day", "a real date as YYYY-MM-DD"))
+            continue
+        if i and episode.day <= episodes[i - 1].day:
+            found.append(FieldError(f"{at}.day", "after the previous discharge's day"))
+        kept: list[CheckIn] = []
+        for j, item in enumerate(episode.check_ins):
+            try:
+                entry = item.entry()
+            except ValueError:
+                found.append(FieldError(f"{at}.check_ins[{j}]", "real dates as YYYY-MM-DD"))
+                continue
+            found += [
+                FieldError(f"{at}.check_ins[{j}].{field}", message)
+                for field, message in problems(discharge, entry, kept, _latest()).items()
+            ]
+            kept.append(entry)
     return found
 
 

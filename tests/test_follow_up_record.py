@@ -1,0 +1,316 @@
+"""Discharge and the recurrence follow-up in the record: kept per episode, refused by
+field with nothing saved, due on their days, audited, exported and imported whole, gone
+with the patient, and read by the outcome curve (on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from walkback_rules.outcomes.cohort import compare
+from walkback_rules.outcomes.followup import CheckIn, add_months
+from walkback_rules.store import ImportError_, Store, StoreError, dumps, read_check_ins
+
+from .conftest import make_assessment
+from .stores import decided, rows
+
+TODAY = date(2026, 12, 7)
+FIRST = date(2026, 3, 2)
+LAST = date(2026, 4, 13)
+DISCHARGED = date(2026, 4, 20)
+
+
+def _visit(store: Store, pid: str, day: date, **overrides: object) -> None:
+    store.record(
+        pid, *decided(make_assessment(**overrides)), at=f"{day.isoformat()}T10:00:00+00:00"
+    )
+
+
+def _discharged(store: Store, previous: int = 1) -> str:
+    pid = store.new_patient().id
+    _visit(store, pid, FIRST, previous_episodes=previous)
+    _visit(store, pid, LAST)
+    store.discharge(pid, DISCHARGED, "completed", actor="ab", today=TODAY)
+    return pid
+
+
+def _asked(month: int, pain: bool | None = False, **kw: object) -> CheckIn:
+    day = kw.pop("asked_on", add_months(DISCHARGED, month))
+    assert isinstance(day, date)
+    fields: dict[str, object] = {"pain": pain}
+    if pain:
+        fields |= {"limited": True, "sought_care": False, "began": day - timedelta(days=10)}
+    fields |= kw
+    return CheckIn(month, day, "AB", "phone", True, **fields)  # type: ignore[arg-type]
+
+
+def test_a_discharge_ends_the_episode_with_the_last_visits_dose(store: Store) -> None:
+    pid = _discharged(store, previous=3)
+    (episode,) = store.episodes(pid)
+    last = store.consultations(pid)[-1].recommendation["next_dose"]
+
+    assert episode.discharge.day == DISCHARGED and episode.discharge.reason == "completed"
+    assert episode.discharge.dose == (
+        last["walks_per_week"]["min"],
+        last["minutes_per_walk"]["min"],
+    )
+    assert episode.many_episodes is True  # 3 previous episodes: more than two
+    assert [a.action for a in store.audit_trail(patient=pid)][:1] == ["discharge"]
+
+
+@pytest.mark.parametrize(
+    ("day", "reason", "message"),
+    [
+        (LAST - timedelta(days=1), "completed", "Day of discharge: on or after the last visit"),
+        (TODAY + timedelta(days=1), "completed", "Day of discharge: today or earlier"),
+        (DISCHARGED, "cured", "Reason for discharge: one of programme completed"),
+    ],
+)
+def test_a_wrong_discharge_is_refused_by_field_and_nothing_is_saved(
+    store: Store, day: date, reason: str, message: str
+) -> None:
+    pid = store.new_patient().id
+    _visit(store, pid, FIRST)
+    _visit(store, pid, LAST)
+
+    with pytest.raises(StoreError, match=message):
+        store.discharge(pid, day, reason, today=TODAY)
+    assert rows(store, "discharges") == 0
+
+
+def test_no_discharge_without_a_visit_or_twice_without_one_between(store: Store) -> None:
+    pid = store.new_patient().id
+    with pytest.raises(StoreError, match="save a consultation first"):
+        store.discharge(pid, DISCHARGED, "completed", today=TODAY)
+    _visit(store, pid, FIRST)
+    store.discharge(pid, DISCHARGED, "completed", today=TODAY)
+    with pytest.raises(StoreError, match="already discharged on 2026-04-20, with no visit since"):
+        store.discharge(pid, TODAY, "completed", today=TODAY)
+    _visit(store, pid, date(2026, 11, 2))  # a new episode: it can end too
+    store.discharge(pid, TODAY, "lost", today=TODAY)
+    assert [e.discharge.reason for e in store.episodes(pid)] == ["completed", "lost"]
+
+
+def test_check_ins_are_kept_in_month_order_and_each_is_audited(store: Store) -> None:
+    pid = _discharged(store)
+    for month in (2, 1, 3):
+        store.record_check_in(pid, _asked(month), actor="ab", today=TODAY)
+    episode = store.episodes(pid)[0]
+
+    assert [c.month for c in episode.check_ins] == [1, 2, 3]
+    assert episode.check_ins[0] == _asked(1)
+    actions = [a.action for a in store.audit_trail(patient=pid)]
+    assert actions.count("check_in") == 3
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (_asked(1, asked_on=DISCHARGED - timedelta(days=1)), "Asked on: a day on or after"),
+        (_asked(1, pain=True, began=add_months(DISCHARGED, 1) + timedelta(days=1)),
+         "When it began: a day on or before the check-in"),
+        (_asked(1, limited=True), "Back pain for 24 hours or more: with no back pain"),
+        (_asked(37), "Month after discharge: a whole number of months after discharge"),
+        (_asked(9), "Asked on: today or earlier"),
+        (CheckIn(1, add_months(DISCHARGED, 1), "AB", "phone", False, pain=False),
+         "Answered: an unanswered month has no answers"),
+    ],
+)  # fmt: skip
+def test_a_wrong_check_in_is_refused_by_field_and_nothing_is_saved(
+    store: Store, entry: CheckIn, message: str
+) -> None:
+    pid = _discharged(store)
+    with pytest.raises(StoreError, match=message):
+        store.record_check_in(pid, entry, today=TODAY)
+    assert rows(store, "check_ins") == 0
+
+
+def test_a_month_is_kept_once_and_corrected_on_purpose(store: Store) -> None:
+    pid = _discharged(store)
+    store.record_check_in(pid, _asked(1), today=TODAY)
+    with pytest.raises(StoreError, match="month 1 is already recorded: correct that entry"):
+        store.record_check_in(pid, _asked(1, pain=True), today=TODAY)
+    store.record_check_in(pid, _asked(1, pain=True), replace=True, actor="ab", today=TODAY)
+
+    assert store.episodes(pid)[0].check_ins == (_asked(1, pain=True),)
+    assert "correct_check_in" in [a.action for a in store.audit_trail(patient=pid)]
+    with pytest.raises(StoreError, match="month 2 has no check-in to correct"):
+        store.record_check_in(pid, _asked(2), replace=True, today=TODAY)
+
+
+def test_no_check_in_before_a_discharge(store: Store) -> None:
+    pid = store.new_patient().id
+    with pytest.raises(StoreError, match="has not been discharged"):
+        store.record_check_in(pid, _asked(1), today=TODAY)
+
+
+def test_due_list_holds_the_months_not_yet_asked_and_stops_at_a_recurrence(
+    store: Store,
+) -> None:
+    pid = _discharged(store)
+    quiet = _discharged(store)
+    store.record_check_in(pid, _asked(1), today=TODAY)
+    unanswered = CheckIn(2, add_months(DISCHARGED, 2), "AB", "card", False)
+    store.record_check_in(pid, unanswered, today=TODAY)
+    due = [(d.patient_id, d.month) for d in store.follow_ups_due(TODAY)]
+
+    # Discharged 20 April: months 1 to 7 fall by 14 December (today + a week).
+    assert [m for p, m in due if p == pid] == [3, 4, 5, 6, 7]
+    assert [m for p, m in due if p == quiet] == [1, 2, 3, 4, 5, 6, 7]
+    store.record_check_in(pid, _asked(3, pain=True), today=TODAY)
+    assert [
+        m for p, m in ((d.patient_id, d.month) for d in store.follow_ups_due(TODAY)) if p == pid
+    ] == []
+    days = [d.day for d in store.follow_ups_due(TODAY)]
+    assert days == sorted(days)
+
+
+def test_the_outcome_counts_an_unanswered_month_as_unknown_never_as_no_recurrence(
+    store: Store,
+) -> None:
+    pid = _discharged(store)
+    store.record_check_in(pid, _asked(1), today=TODAY)
+    store.record_check_in(
+        pid, CheckIn(2, add_months(DISCHARGED, 2), "AB", "card", False), today=TODAY
+    )
+
+    (member,) = store.cohort()
+    assert member.outcome.days == (add_months(DISCHARGED, 1) - DISCHARGED).days
+    assert member.outcome.event is False
+
+
+def test_the_cohort_counts_each_person_once_from_their_first_discharge(store: Store) -> None:
+    pid = _discharged(store)
+    store.record_check_in(pid, _asked(5, pain=True), today=TODAY)
+    _visit(store, pid, date(2026, 11, 2))
+    store.discharge(pid, TODAY, "completed", today=TODAY)
+    (member,) = store.cohort()
+
+    assert member.discharged == DISCHARGED and member.outcome.event
+    assert member.outcome.days == (add_months(DISCHARGED, 5) - timedelta(days=10) - DISCHARGED).days
+    comparison = compare(store.cohort())
+    assert comparison.followed == 1 and comparison.curve is not None
+
+
+def test_export_and_import_round_trip_the_episodes_exactly(store: Store) -> None:
+    pid = _discharged(store)
+    for month in (1, 2, 3, 4):
+        store.record_check_in(pid, _asked(month), today=TODAY)
+    store.record_check_in(
+        pid, _asked(5, pain=True, began=date(2026, 9, 1), month_only=True), today=TODAY
+    )
+    exported = store.export(pid)
+    backup = list(store.export_all())
+
+    assert len(exported["episodes"][0]["check_ins"]) == 5
+    store.import_file(dumps(exported).encode(), replace=True)
+    assert store.export(pid) == exported
+    assert list(store.export_all()) == backup
+
+
+def test_an_import_with_an_unsound_check_in_writes_nothing(store: Store) -> None:
+    pid = _discharged(store)
+    store.record_check_in(pid, _asked(1), today=TODAY)
+    data = store.export(pid)
+    data["episodes"][0]["check_ins"][0]["asked_on"] = "2026-01-01"
+    store.delete_patient(pid)
+
+    with pytest.raises(ImportError_) as caught:
+        store.import_file(json.dumps(data).encode())
+    assert "episodes[0].check_ins[0].asked_on" in str(caught.value)
+    assert rows(store, "patients") == 0 and rows(store, "check_ins") == 0
+
+
+def test_deleting_a_patient_removes_their_discharges_and_check_ins(store: Store) -> None:
+    pid = _discharged(store)
+    store.record_check_in(pid, _asked(1), today=TODAY)
+    store.delete_patient(pid)
+
+    assert rows(store, "discharges") == 0 and rows(store, "check_ins") == 0
+
+
+HEADER = "patient,month,asked_on,asked_by,how,answered,pain,limited,sought_care,began\r\n"
+
+
+def test_a_csv_of_check_ins_is_imported_whole(store: Store) -> None:
+    pid = _discharged(store)
+    csv = HEADER + (
+        f"{pid},1,2026-05-20,AB,phone,yes,no,,,\r\n"
+        f"{pid},2,2026-06-20,AB,paper card,no,,,,\r\n"
+        f"{pid},3,2026-07-20,AB,message,yes,yes,yes,no,2026-07\r\n"
+    )
+    count = store.import_check_ins(read_check_ins(csv.encode()), actor="ab", today=TODAY)
+    episode = store.episodes(pid)[0]
+
+    assert count == 3
+    assert [c.recurrence for c in episode.check_ins] == [False, False, True]
+    assert episode.check_ins[2].began == date(2026, 7, 1) and episode.check_ins[2].month_only
+    assert episode.check_ins[1].how == "card" and not episode.check_ins[1].answered
+    assert "import_check_ins" in [a.action for a in store.audit_trail(patient=pid)]
+
+
+def test_a_csv_with_any_bad_line_writes_nothing_and_names_every_line(store: Store) -> None:
+    pid = _discharged(store)
+    csv = HEADER + (
+        f"{pid},1,2026-05-20,AB,phone,yes,no,,,\r\n"  # sound
+        f"{pid},1,2026-05-21,AB,phone,yes,no,,,\r\n"  # month 1 again
+        f"{pid},2,2026-06-20,AB,fax,yes,no,,,\r\n"  # not a way of asking
+        f"{pid},3,2026-07-20,AB,phone,maybe,,,,\r\n"  # answered neither yes nor no
+        "P-ZZZZZZ,1,2026-05-20,AB,phone,yes,no,,,\r\n"  # nobody
+    )
+    with pytest.raises(ImportError_) as caught:
+        store.import_check_ins(read_check_ins(csv.encode()), today=TODAY)
+    said = [str(e) for e in caught.value.errors]
+    assert any(s.startswith("line 4: How it was asked") for s in said)
+    assert any(s.startswith("line 5: Answered") for s in said)
+    assert rows(store, "check_ins") == 0
+
+    shaped = read_check_ins(
+        (
+            HEADER
+            + f"{pid},1,2026-05-20,AB,phone,yes,no,,,\r\n"
+            + f"{pid},1,2026-05-21,AB,phone,yes,no,,,\r\n"
+            + "P-ZZZZZZ,1,2026-05-20,AB,phone,yes,no,,,\r\n"
+        ).encode()
+    )
+    with pytest.raises(ImportError_) as caught:
+        store.import_check_ins(shaped, today=TODAY)
+    said = [str(e) for e in caught.value.errors]
+    assert any("line 3: Month after discharge: month 1 is already recorded" in s for s in said)
+    assert any("line 4: patient: no patient P-ZZZZZZ" in s for s in said)
+    assert rows(store, "check_ins") == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("patient,month\r\nP-2345AB,1\r\n", "missing asked_on"),
+        (HEADER.replace("began", "began,notes"), "not known: notes"),
+        ("", "empty"),
+        (HEADER, "no check-ins under the header row"),
+    ],
+)
+def test_a_csv_that_is_not_a_check_in_file_is_refused_whole(text: str, message: str) -> None:
+    with pytest.raises(ImportError_, match=message):
+        read_check_ins(text.encode())
+
+
+def test_a_record_from_before_follow_up_migrates_with_every_episode_open(
+    tmp_path: Path,
+) -> None:
+    from .stores import old_record
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    with old_record(url, "0008") as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO consultations (patient_id, recorded_at, ruleset_version, decision, "
+            "assessment, recommendation, visit_date) VALUES ('P-2345AB', "
+            "'2026-03-02T10:00:00+00:00', '2.1', 'START', '{}', '{}', '2026-03-02')"
+        )
+    with Store.open(url) as store:
+        assert store.episodes("P-2345AB") == []
+        assert store.follow_ups_due(TODAY) == [] and store.cohort() == []
+        assert len(store.consultations("P-2345AB")) == 1
