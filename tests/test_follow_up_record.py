@@ -314,3 +314,58 @@ def test_a_record_from_before_follow_up_migrates_with_every_episode_open(
         assert store.episodes("P-2345AB") == []
         assert store.follow_ups_due(TODAY) == [] and store.cohort() == []
         assert len(store.consultations("P-2345AB")) == 1
+
+
+def test_the_csv_export_reads_back_into_another_record(store: Store, tmp_path: Path) -> None:
+    from walkback_rules.csvtext import csv_text
+    from walkback_rules.store.checkins import export_rows
+
+    pid = _discharged(store)
+    store.record_check_in(pid, _asked(1), today=TODAY)
+    store.record_check_in(
+        pid, CheckIn(2, add_months(DISCHARGED, 2), "AB", "card", False), today=TODAY
+    )
+    store.record_check_in(
+        pid, _asked(3, pain=True, began=date(2026, 7, 1), month_only=True), today=TODAY
+    )
+    text = csv_text(export_rows(store.all_episodes()))
+    before = store.episodes(pid)[0].check_ins
+    with Store.open(f"sqlite:///{tmp_path / 'other.db'}") as other:
+        other.import_file(
+            dumps(
+                {
+                    **store.export(pid),
+                    "episodes": [{**store.export(pid)["episodes"][0], "check_ins": []}],
+                }
+            ).encode()
+        )
+        other.import_check_ins(read_check_ins(text.encode()), today=TODAY)
+        assert other.episodes(pid)[0].check_ins == before
+        wrong = text.replace(DISCHARGED.isoformat(), "2026-04-21")
+        with pytest.raises(ImportError_, match=r"discharged: .* latest discharge, 2026-04-20"):
+            other.import_check_ins(read_check_ins(wrong.encode()), today=TODAY)
+
+
+def test_the_fhir_export_has_an_observation_per_check_in(store: Store) -> None:
+    pytest.importorskip("fhir.resources", reason="the FHIR export is an optional extra")
+    from walkback_rules.store.fhir import follow_up_bundle
+
+    pid = _discharged(store)
+    store.record_check_in(pid, _asked(1), today=TODAY)
+    store.record_check_in(
+        pid, CheckIn(2, add_months(DISCHARGED, 2), "AB", "card", False), today=TODAY
+    )
+    store.record_check_in(
+        pid, _asked(3, pain=True, began=date(2026, 7, 1), month_only=True), today=TODAY
+    )
+    observations = [e["resource"] for e in follow_up_bundle(store.all_episodes())["entry"]]
+
+    assert [o["effectiveDateTime"] for o in observations] == [
+        "2026-05-20",
+        "2026-06-20",
+        "2026-07-20",
+    ]
+    assert "dataAbsentReason" in observations[1] and "component" not in observations[1]
+    values = {c["code"]["coding"][0]["code"]: c for c in observations[2]["component"]}
+    assert values["limited"]["valueBoolean"] is True
+    assert values["began"]["valueDateTime"] == "2026-07"  # the month alone, as it was known

@@ -75,6 +75,7 @@ class Comparison:
     verdict: str  # "none", "too_few", "like_programme", "like_no_programme", "above", "below"
     words: str
     events_needed: int | None = None  # more events for the interval to separate (estimate)
+    longest: int = 0  # the longest follow-up, in days
 
 
 def _overlaps(low: float | None, high: float | None, arm: Arm) -> bool:

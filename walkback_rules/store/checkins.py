@@ -4,6 +4,8 @@ One row per check-in, with a header row naming these columns (in any order):
 
     patient, month, asked_on, asked_by, how, answered, pain, limited, sought_care, began
 
+A file the record exported also has `discharged` (the discharge day each check-in
+follows, which must be the patient's latest) and `discharge_reason` (for reading only).
 `answered`, `pain`, `limited` and `sought_care` are yes or no (blank when not asked);
 `how` is phone, in person, card or message; `began` is a day (YYYY-MM-DD) or, when the
 person could not say the day, its month (YYYY-MM). Every line is read before anything is
@@ -14,11 +16,16 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..core.validation import FieldError
 from ..outcomes.followup import CHANNELS, FIELD_LABELS, Channel, CheckIn
 from .transfer import ID_PATTERN, MAX_FILE_ERRORS, MAX_IMPORT_BYTES, ImportError_
+
+if TYPE_CHECKING:
+    from .repo import Episode
 
 COLUMNS = (
     "patient",
@@ -32,6 +39,7 @@ COLUMNS = (
     "sought_care",
     "began",
 )
+EXPORTED = ("discharged", "discharge_reason")  # written by `export_rows`, optional to read
 _YES_NO = {"yes": True, "no": False, "": None}
 _HOW: dict[str, Channel] = {
     **{key: key for key in CHANNELS},
@@ -90,8 +98,44 @@ def _entry(line: _Line) -> CheckIn | None:
     )
 
 
-def read_check_ins(raw: bytes) -> list[tuple[int, str, CheckIn]]:
-    """Every check-in in a CSV file, as `(line, patient, entry)`, read and shaped; whether
+def _words(value: bool | None) -> str:
+    return "" if value is None else "yes" if value else "no"
+
+
+def export_rows(episodes: Sequence[Episode]) -> list[dict[str, object]]:
+    """Every check-in as a row of the file `read_check_ins` reads, with its discharge."""
+    return [
+        {
+            "patient": e.patient_id,
+            "month": c.month,
+            "asked_on": c.asked_on.isoformat(),
+            "asked_by": c.asked_by,
+            "how": CHANNELS[c.how],
+            "answered": _words(c.answered),
+            "pain": _words(c.pain),
+            "limited": _words(c.limited),
+            "sought_care": _words(c.sought_care),
+            "began": "" if c.began is None else c.began.isoformat()[: 7 if c.month_only else 10],
+            "discharged": e.discharge.day.isoformat(),
+            "discharge_reason": e.discharge.reason,
+        }
+        for e in episodes
+        for c in e.check_ins
+    ]
+
+
+class Line(NamedTuple):
+    """A check-in read from a file: its line, patient, entry and (when the file gives it)
+    the day of the discharge it follows."""
+
+    line: int
+    patient: str
+    entry: CheckIn
+    discharged: date | None = None
+
+
+def read_check_ins(raw: bytes) -> list[Line]:
+    """Every check-in in a CSV file, read and shaped; whether
     each is sound for its patient's discharge is checked by `Store.import_check_ins`.
 
     Raises `ImportError_` naming every line and field that is wrong (capped)."""
@@ -106,7 +150,7 @@ def read_check_ins(raw: bytes) -> list[tuple[int, str, CheckIn]]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip() for h in reader.fieldnames or []]
     missing = [c for c in COLUMNS if c not in header]
-    extra = [h for h in header if h not in COLUMNS]
+    extra = [h for h in header if h not in COLUMNS + EXPORTED]
     if not header:
         raise ImportError_(
             [FieldError("FILE", "empty; expected a header row: " + ", ".join(COLUMNS))]
@@ -123,6 +167,7 @@ def read_check_ins(raw: bytes) -> list[tuple[int, str, CheckIn]]:
     reader.fieldnames = header
     rows: list[tuple[int, str, CheckIn]] = []
     errors: list[FieldError] = []
+    dates: dict[int, date] = {}  # each line's discharge day, when the file gives it
     try:
         for row in reader:
             number = reader.line_num
@@ -134,6 +179,10 @@ def read_check_ins(raw: bytes) -> list[tuple[int, str, CheckIn]]:
             if not ID_PATTERN.match(patient):
                 line.errors["patient"] = 'a pseudonym such as "P-7K2QF9"'
             entry = _entry(line)
+            if line.cells.get("discharged"):
+                discharged = line.day("discharged")
+                if discharged is not None:
+                    dates[number] = discharged
             errors += [
                 FieldError(f"line {number}: {FIELD_LABELS.get(k, k)}", v)
                 for k, v in line.errors.items()
@@ -153,4 +202,4 @@ def read_check_ins(raw: bytes) -> list[tuple[int, str, CheckIn]]:
         raise ImportError_(errors)
     if not rows:
         raise ImportError_([FieldError("FILE", "no check-ins under the header row")])
-    return rows
+    return [Line(n, p, e, dates.get(n)) for n, p, e in rows]

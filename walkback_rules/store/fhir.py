@@ -2,16 +2,19 @@
 
 The Bundle holds the Patient (identified by pseudonym only), a CarePlan with the walking
 activity prescribed at the last consultation, the Goal of 5 walks of 30 minutes a week, and
-Observations from each consultation's assessment (pain rating, PHQ-2 total). Every resource
-is built and checked with the `fhir.resources` models, so the output is valid R4B.
+Observations from each consultation's assessment (pain rating, PHQ-2 total). The
+follow-up after discharge is a Bundle of its own: one Observation per monthly check-in.
+Every resource is built and checked with the `fhir.resources` models, so the output is valid R4B.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ..core.dosing import TARGET_MINUTES, TARGET_WALKS
-from .repo import Store
+from ..outcomes.followup import CHANNELS, CheckIn
+from .repo import Episode, Store
 
 SYSTEM = "urn:walkback-cds:patient"  # identifier system for the pseudonyms
 LOINC = "http://loinc.org"
@@ -192,6 +195,82 @@ def patient_bundle(store: Store, pid: str) -> dict[str, Any]:
             "entry": [
                 {"fullUrl": f"urn:walkback:{r['resourceType']}/{r['id']}", "resource": r}
                 for r in resources
+            ],
+        }
+    )
+    data: dict[str, Any] = bundle.model_dump(mode="json", exclude_none=True)
+    return data
+
+
+# The follow-up questions are the WalkBack trial's own, not in LOINC or SNOMED CT as asked:
+# they are coded in the product's own code system.
+FOLLOW_UP = "urn:walkback-cds:follow-up"
+CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+FOLLOW_UP_CODES = {
+    "check_in": "Low back pain recurrence check-in since the last one",
+    "pain": "Any low back pain lasting at least 24 hours",
+    "limited": "The pain limited activity",
+    "sought_care": "Care was sought for the pain",
+    "began": "When the pain began",
+}
+
+
+def _follow_up_code(key: str) -> dict[str, Any]:
+    return {"coding": [{"system": FOLLOW_UP, "code": key, "display": FOLLOW_UP_CODES[key]}]}
+
+
+def check_in_observation(episode: Episode, entry: CheckIn) -> dict[str, Any]:
+    """One month's check-in as an Observation: each question a component, an unanswered
+    month marked as such (never as "no"), and the onset to the month when only it is known."""
+    day, how = episode.discharge.day.isoformat(), CHANNELS[entry.how]
+    observation: dict[str, Any] = {
+        "resourceType": "Observation",
+        "id": f"{episode.patient_id}-{episode.discharge.day.isoformat()}-m{entry.month}",
+        "status": "final",
+        "category": [{"coding": [{"system": CATEGORY, "code": "survey"}]}],
+        "code": _follow_up_code("check_in"),
+        "subject": _ref(episode.patient_id),
+        "effectiveDateTime": entry.asked_on.isoformat(),
+        "note": [{"text": f"Month {entry.month} after discharge on {day}, by {how}"}],
+    }
+    if not entry.answered:
+        observation["dataAbsentReason"] = {
+            "coding": [
+                {
+                    "system": "http://terminology.hl7.org/CodeSystem/data-absent-reason",
+                    "code": "unknown",
+                }
+            ],
+            "text": "asked, not answered",
+        }
+        return observation
+    components: list[dict[str, Any]] = [
+        {"code": _follow_up_code(key), "valueBoolean": value}
+        for key, value in (
+            ("pain", entry.pain),
+            ("limited", entry.limited),
+            ("sought_care", entry.sought_care),
+        )
+        if value is not None
+    ]
+    if entry.began is not None:
+        began = entry.began.isoformat()[: 7 if entry.month_only else 10]
+        components.append({"code": _follow_up_code("began"), "valueDateTime": began})
+    observation["component"] = components
+    return observation
+
+
+def follow_up_bundle(episodes: Sequence[Episode]) -> dict[str, Any]:
+    """Every check-in of `episodes` as an Observation, in one FHIR R4B Bundle (collection)."""
+    from fhir.resources.R4B.bundle import Bundle
+
+    resources = [check_in_observation(e, c) for e in episodes for c in e.check_ins]
+    bundle = Bundle.model_validate(
+        {
+            "resourceType": "Bundle",
+            "type": "collection",
+            "entry": [
+                {"fullUrl": f"urn:walkback:Observation/{r['id']}", "resource": r} for r in resources
             ],
         }
     )

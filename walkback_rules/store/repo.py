@@ -55,6 +55,7 @@ from ..outcomes.followup import (
     outcome,
     problems,
 )
+from .checkins import Line
 from .schema import (
     audit,
     browsers,
@@ -1532,17 +1533,17 @@ class Store:
     @_plain_errors
     def import_check_ins(
         self,
-        rows: Sequence[tuple[int, str, CheckIn]],
+        rows: Sequence[Line],
         actor: str | None = None,
         today: date | None = None,
     ) -> int:
-        """Keep check-ins read from a file, each `(line, patient, entry)`, for each
-        patient's latest discharge. All or nothing: when any line is wrong, nothing is
+        """Keep check-ins read from a file (`checkins.read_check_ins`) for each patient's
+        latest discharge. All or nothing: when any line is wrong, nothing is
         written and `ImportError_` names every line (capped)."""
         today = today or date.today()
         errors: list[FieldError] = []
         with self._writer.begin() as conn:
-            pids = sorted({pid for _, pid, _ in rows})
+            pids = sorted({row.patient for row in rows})
             latest: dict[str, Episode] = {}
             for e in _episodes(conn, discharges.c.patient_id.in_(pids)):
                 latest[e.patient_id] = e  # in day order: the last is the latest
@@ -1550,12 +1551,19 @@ class Store:
                 conn.execute(sa.select(patients.c.id).where(patients.c.id.in_(pids))).scalars()
             )
             kept: dict[str, list[CheckIn]] = {p: list(e.check_ins) for p, e in latest.items()}
-            for line, pid, entry in rows:
+            for line, pid, entry, discharged in rows:
                 where = f"line {line}"
                 if pid not in known:
                     errors.append(FieldError(f"{where}: patient", f"no patient {pid}"))
                 elif pid not in latest:
                     errors.append(FieldError(f"{where}: patient", f"{pid} has not been discharged"))
+                elif discharged is not None and discharged != latest[pid].discharge.day:
+                    latest_day = latest[pid].discharge.day.isoformat()
+                    errors.append(
+                        FieldError(
+                            f"{where}: discharged", f"{pid}'s latest discharge, {latest_day}"
+                        )
+                    )
                 else:
                     found = problems(latest[pid].discharge, entry, kept[pid], today)
                     errors += [
@@ -1580,14 +1588,20 @@ class Store:
                             "recorded_at": now(),
                             **_check_in_row(entry),
                         }
-                        for _, pid, entry in rows
+                        for _, pid, entry, _ in rows
                     ],
                 )
             if actor is not None:
                 for pid in pids:
-                    count = sum(1 for _, p, _ in rows if p == pid)
+                    count = sum(1 for row in rows if row.patient == pid)
                     _audit(conn, actor, "import_check_ins", pid, f"{count} check-ins")
         return len(rows)
+
+    @_plain_errors
+    def all_episodes(self) -> list[Episode]:
+        """Every ended episode of every patient, with its check-ins (for the exports)."""
+        with self.engine.connect() as conn:
+            return _episodes(conn, sa.true())
 
     @_plain_errors
     def follow_ups_due(self, today: date | None = None) -> list[DueFollowUp]:
