@@ -132,7 +132,17 @@ def compare(members: Sequence[Member], alpha: float = ALPHA) -> Comparison:
     def made(
         curve: Curve | None, verdict: str, words: str, needed: int | None = None
     ) -> Comparison:
-        return Comparison(curve, len(members), len(followed), care, at_risk, verdict, words, needed)
+        return Comparison(
+            curve,
+            len(members),
+            len(followed),
+            care,
+            at_risk,
+            verdict,
+            words,
+            needed,
+            max(days, default=0),
+        )
 
     if not followed:
         return made(None, "none", "No answered check-in yet: the curve starts with the first one.")
