@@ -34,6 +34,7 @@ LEARN_PAGES = (
     ("explorer", "What-if explorer", ":material/tune:"),
     ("compare", "Side by side", ":material/compare:"),
     ("teaching", "Teaching", ":material/school:"),
+    ("outcomes", "Outcomes", ":material/monitoring:"),
     ("evidence", "Evidence", ":material/menu_book:"),
     ("about", "About", ":material/info:"),
 )

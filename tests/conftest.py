@@ -32,7 +32,9 @@ BROWSER_MODULES = frozenset(
         "test_screen_browser",
     }
 )
-APP_MODULES = frozenset({"test_access_app", "test_app", "test_app_record", "test_teaching_app"})
+APP_MODULES = frozenset(
+    {"test_access_app", "test_app", "test_app_record", "test_outcomes_app", "test_teaching_app"}
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -172,8 +172,13 @@ def test_a_teaching_account_never_reaches_the_record(record: str) -> None:
 
     at = visit(TUTOR, pid=pid)
 
-    assert pages(at) == {"quiz", "explorer", "compare", "teaching", "evidence", "about"}
+    assert pages(at) == {
+        "quiz", "explorer", "compare", "teaching", "outcomes", "evidence", "about"
+    }  # fmt: skip
     assert ui.PATIENT not in at.session_state and pid not in shown(at)
+    at.switch_page(ui.PAGES["outcomes"]).run()  # the synthetic teaching set, never the clinic's
+    assert not at.radio and not at.get("download_button")
+    assert {m.label: m.value for m in at.metric}["Discharged"] == "160"
     at.switch_page(ui.PAGES["teaching"]).run()
     assert not [b for b in at.button if b.label == "Load into the consultation"]
     assert not at.sidebar.button or [b.label for b in at.sidebar.button] == ["Sign out"]

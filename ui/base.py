@@ -61,6 +61,7 @@ PAGES = {
     "explorer": "views/explorer.py",
     "compare": "views/compare.py",
     "evidence": "views/evidence.py",
+    "outcomes": "views/outcomes.py",
     "welcome": "views/welcome.py",
     "users": "views/users.py",
     "audit": "views/audit.py",

@@ -1,5 +1,6 @@
 """Patients: the local record. Create, find, open, follow over time, export, import, delete."""
 
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
 import streamlit as st
@@ -11,20 +12,34 @@ from walkback_rules.consultation.referrals import STATUS_CHOICES, Referral, upda
 from walkback_rules.csvtext import csv_text
 from walkback_rules.handouts.i18n import LANGUAGES, unreviewed_words
 from walkback_rules.history import decision_words, timeline
+from walkback_rules.outcomes.followup import (
+    CHANNELS,
+    DISCHARGE_REASONS,
+    Channel,
+    CheckIn,
+    dose_words,
+    due_week,
+    outcome_words,
+    schedule,
+)
 from walkback_rules.store import (
+    Consultation,
     DiaryWeek,
+    Episode,
     ImportError_,
     NotFound,
     StoreError,
     dumps,
     label_problem,
+    read_check_ins,
 )
+from walkback_rules.store.checkins import COLUMNS
 
 record = ui.store()
 
 
 def _table_with_csv(
-    shown: list[dict[str, object]], rows: list[dict[str, object]], name: str
+    shown: Sequence[Mapping[str, object]], rows: Sequence[Mapping[str, object]], name: str
 ) -> None:
     """A static table, with a CSV download whose cells cannot run as formulas (the
     interactive table's own CSV download writes text as it is)."""
@@ -76,12 +91,210 @@ def _referral_form(item: Referral) -> None:
             st.rerun()
 
 
+_YES_NO = {True: "Yes", False: "No"}
+
+
+def _yes_no(label: str, key: str) -> bool | None:
+    """A yes-or-no question that starts unanswered (None until one is chosen)."""
+    return st.radio(
+        label, (True, False), format_func=_YES_NO.__getitem__, index=None, horizontal=True,
+        key=key,
+    )  # fmt: skip
+
+
+def _follow_up_due() -> None:
+    """Everyone whose monthly check-in falls due by a week from today, by week."""
+    due = record.follow_ups_due()
+    if not due:
+        return
+    today = date.today()
+    with st.container(border=True):
+        st.header("Follow-ups due")
+        st.caption(
+            "Each month after discharge, ask the three questions on the follow-up card and "
+            "record the answers (or that there was none) on the patient's Follow-up tab."
+        )
+        for week in ("overdue", "this week", "next week"):
+            items = [d for d in due if due_week(d.day, today) == week]
+            if not items:
+                continue
+            st.markdown(f"**{week.capitalize()}** ({len(items)})")
+            for item in items:
+                row = st.columns([2, 3, 3, 1.4], vertical_alignment="center")
+                row[0].markdown(f"**{item.patient_id}**")
+                row[1].text(item.label or "")
+                row[2].caption(
+                    f"Month {item.month} check-in, due {item.day.isoformat()} · discharged "
+                    f"{item.discharged.isoformat()}"
+                )
+                if row[3].button("Open", key=f"p_due_{item.patient_id}_{item.month}"):
+                    ui.open_patient(item.patient_id)
+                    st.rerun()
+
+
+def _discharge_form(pid: str, last_visit: str) -> None:
+    """End the episode: the day and why; the dose left on is the last visit's."""
+    with st.form(f"p_discharge_{pid}", border=True):
+        st.markdown("**Discharge**")
+        st.caption(
+            f"Ends this episode of care (visits up to {last_visit}); the person leaves on the "
+            "last visit's dose. The monthly follow-up starts from the day of discharge."
+        )
+        day_col, why_col = st.columns(2)
+        day = day_col.date_input(
+            "Day of discharge", value=date.today(), max_value=date.today(), format="YYYY-MM-DD"
+        )
+        reason: str = why_col.selectbox(
+            "Reason for discharge",
+            list(DISCHARGE_REASONS),
+            format_func=DISCHARGE_REASONS.__getitem__,
+        )
+        if st.form_submit_button("Record the discharge", icon=":material/logout:"):
+            try:
+                record.discharge(pid, day, reason, actor=ui.actor())
+            except StoreError as exc:
+                ui.field_error(ui.md_text(str(exc)))
+                return
+            st.toast(f"{pid} discharged on {day.isoformat()}", icon=":material/logout:")
+            st.rerun()
+
+
+def _check_in_form(pid: str, episode: Episode) -> None:
+    """Record one month's check-in: who asked, how and when, and the three answers (or
+    that there was no answer). Refused by field, with nothing saved, when anything is
+    wrong; what was typed stays in the form."""
+    rows = schedule(episode.discharge, episode.check_ins, date.today())
+    waiting = [r["Month"] for r in rows if str(r["Asked"]).startswith(("due", "overdue"))]
+    recorded = {c.month for c in episode.check_ins}
+    with st.form(f"p_check_in_{pid}", border=True):
+        st.markdown("**Record a check-in**")
+        cols = st.columns(4)
+        months = list(range(1, 37))
+        month = cols[0].selectbox(
+            "Month after discharge",
+            months,
+            index=months.index(int(waiting[0])) if waiting else 0,
+            key=f"p_ci_month_{pid}",
+        )
+        asked_on = cols[1].date_input(
+            "Asked on",
+            value=date.today(),
+            max_value=date.today(),
+            format="YYYY-MM-DD",
+            key=f"p_ci_on_{pid}",
+        )
+        asked_by = cols[2].text_input(
+            "Asked by", value=ui.clinic_settings().clinician, max_chars=60, key=f"p_ci_by_{pid}"
+        )
+        how: Channel = cols[3].selectbox(
+            "How it was asked",
+            list(CHANNELS),
+            format_func=CHANNELS.__getitem__,
+            key=f"p_ci_how_{pid}",
+        )
+        answered = st.radio(
+            "Answered",
+            (True, False),
+            format_func={True: "Answered", False: "Not answered: asked, no reply"}.get,
+            horizontal=True,
+            key=f"p_ci_answered_{pid}",
+        )
+        st.caption("With no answer, or no back pain, leave the questions after it blank.")
+        pain = _yes_no(
+            "Since the last check-in, any low back pain lasting 24 hours or more?",
+            f"p_ci_pain_{pid}",
+        )
+        q1, q2 = st.columns(2)
+        with q1:
+            limited = _yes_no("Did it limit activity?", f"p_ci_limited_{pid}")
+        with q2:
+            sought = _yes_no("Did they seek care for it?", f"p_ci_sought_{pid}")
+        b1, b2 = st.columns(2)
+        began = b1.date_input(
+            "When it began",
+            value=None,
+            max_value=date.today(),
+            format="YYYY-MM-DD",
+            key=f"p_ci_began_{pid}",
+        )
+        month_only = b2.checkbox(
+            "Only the month is known",
+            key=f"p_ci_month_only_{pid}",
+            help="When the person cannot say the day: the month of the date chosen is kept.",
+        )
+        correct = month in recorded and st.checkbox(
+            "This corrects the month already recorded", key=f"p_ci_correct_{pid}"
+        )
+        if st.form_submit_button("Record the check-in", icon=":material/save:"):
+            if began is not None and month_only:
+                began = began.replace(day=1)
+            entry = CheckIn(
+                int(month), asked_on, asked_by.strip(), how, bool(answered), pain, limited,
+                sought, began, bool(month_only),
+            )  # fmt: skip
+            try:
+                record.record_check_in(pid, entry, actor=ui.actor(), replace=bool(correct))
+            except StoreError as exc:
+                ui.field_error(ui.md_text(str(exc)))
+                return
+            st.toast(f"Month {month} check-in recorded", icon=":material/save:")
+            st.rerun()
+
+
+def _follow_up(pid: str, visits: list[Consultation], episodes: list[Episode]) -> None:
+    """The patient's discharge and monthly follow-up."""
+    latest = episodes[-1] if episodes else None
+    last_visit = visits[-1].visit_date if visits else None
+    if latest is not None:
+        d = latest.discharge
+        st.markdown(
+            f":material/logout: **Discharged {d.day.isoformat()}** "
+            f"({DISCHARGE_REASONS[d.reason]}), on {ui.md_text(dose_words(d))}."
+        )
+        st.markdown(ui.md_text(outcome_words(d, latest.check_ins)))
+        rows = schedule(d, latest.check_ins, date.today())
+        _table_with_csv(rows, rows, f"{pid}-follow-up")
+        if consults:
+            _check_in_form(pid, latest)
+            _card_download(pid, d.day)
+    if last_visit and (latest is None or last_visit > latest.discharge.day.isoformat()):
+        if latest is not None:
+            st.caption("A visit since the last discharge has started a new episode.")
+        if consults:
+            _discharge_form(pid, last_visit)
+    elif latest is None:
+        st.caption("Discharge is recorded once a consultation is saved.")
+
+
+def _card_download(pid: str, discharged: date) -> None:
+    """The follow-up card for this discharge, in the patient's language."""
+    from walkback_rules.handouts import HandoutOptions
+    from walkback_rules.handouts.card import card_pdf
+
+    options = HandoutOptions.from_settings(
+        ui.clinic_settings(),
+        patient=pid,
+        issued=discharged,
+        language=record.patient(pid).language,
+    )
+    st.download_button(
+        "Follow-up card (PDF)",
+        data=ui.printing(lambda: card_pdf(discharged, options), "card"),
+        file_name=f"{pid}-follow-up-card.pdf",
+        mime="application/pdf",
+        icon=":material/print:",
+        on_click="ignore",
+        key=f"p_card_{pid}",
+    )
+
+
 st.title("Patients")
 st.caption(
     "Patients are kept under a random pseudonym such as P-7K2QF9. A label is for you to "
     "recognise them: **never type a name, date of birth or other identifying detail**."
 )
 
+_follow_up_due()
 find, create = st.columns([3, 2], gap="large")
 consults = ui.can("consultation")  # an administrator alone sees the list, not consultations
 
@@ -156,7 +369,11 @@ else:
     st.header(f"{pid}")
     if patient.label:
         st.text(patient.label)
+    episodes = record.episodes(pid)
+    ended = episodes[-1].discharge.day.isoformat() if episodes else None
     next_review = visits[-1].review_date if visits else None
+    if ended and visits and visits[-1].visit_date <= ended:  # discharged since: no review
+        next_review = None
     st.caption(
         f"In the record since {patient.created_at[:10]} · {len(visits)} consultation"
         f"{'s' if len(visits) != 1 else ''} · {len(weeks)} diary week"
@@ -164,6 +381,8 @@ else:
     )
     if next_review:
         st.markdown(f":material/event: **Next review: {next_review}**")
+    elif ended and not next_review:
+        st.markdown(f":material/logout: **Discharged {ended}**: followed up each month")
     lang_key = f"p_language_{pid}"
     st.session_state.setdefault(lang_key, patient.language)
     lang_col, _ = st.columns([1, 2])
@@ -202,9 +421,11 @@ else:
         st.switch_page(ui.PAGES["consultation"])
     if visits or weeks:
         st.vega_lite_chart(history_spec(course.visits, course.weeks), width="content")
-    history_tab, diary_tab, transfer_tab = st.tabs(
-        ["Consultations", "Walking diary", "Export, import, delete"]
+    history_tab, diary_tab, follow_tab, transfer_tab = st.tabs(
+        ["Consultations", "Walking diary", "Discharge and follow-up", "Export, import, delete"]
     )
+    with follow_tab:
+        _follow_up(pid, visits, episodes)
     with history_tab:
         if course.visits:
             # On screen, what tells the story; the CSV keeps every column.
@@ -370,3 +591,23 @@ with restore:
             st.error(f"Nothing was imported: {ui.md_text(str(exc))}", icon=":material/error:")
         else:
             st.success(f"Imported {len(ids)}: {', '.join(ids)}", icon=":material/task_alt:")
+    st.markdown("**Follow-up check-ins (CSV)**")
+    st.caption(
+        "One row per check-in, for each patient's latest discharge, with the columns "
+        + ", ".join(COLUMNS)
+        + ". Any bad line and nothing is imported."
+    )
+    checkins = st.file_uploader("A check-in file (.csv)", type=["csv"], key="p_checkins")
+    if checkins is not None and st.button("Import the check-ins", icon=":material/upload:"):
+        try:
+            count = record.import_check_ins(read_check_ins(checkins.getvalue()), actor=ui.actor())
+        except ImportError_ as exc:
+            st.error(
+                "Nothing was imported:\n\n"
+                + "\n".join(f"- {ui.md_text(str(e))}" for e in exc.errors),
+                icon=":material/error:",
+            )
+        except StoreError as exc:
+            st.error(f"Nothing was imported: {ui.md_text(str(exc))}", icon=":material/error:")
+        else:
+            st.success(f"Imported {count} check-ins", icon=":material/task_alt:")

@@ -73,9 +73,11 @@ def curve_spec(comparison: Comparison, width: int | None = None) -> dict[str, An
     if rows and comparison.longest > rows[-1]["Days since discharge"]:
         # The curve runs on, flat, to the longest follow-up.
         rows = [*rows, {**rows[-1], "Days since discharge": comparison.longest, "Recurrences": 0}]
+    # Each arm's median and interval just above (the programme) or below (no programme) the
+    # halfway line, so the two never overlap.
     arms = [
-        {"Arm": a.name, "Median": a.median_days, "Low": a.ci_low, "High": a.ci_high, "Half": 0.5}
-        for a in TRIAL_ARMS
+        {"Arm": a.name, "Median": a.median_days, "Low": a.ci_low, "High": a.ci_high, "Half": at}
+        for a, at in zip(TRIAL_ARMS, (0.53, 0.47), strict=True)
     ]
     x = {"field": "Days since discharge", "type": "quantitative", "title": "Days since discharge"}
     y = {"field": "No recurrence yet", "type": "quantitative", "title": "No recurrence yet",
@@ -108,8 +110,7 @@ def curve_spec(comparison: Comparison, width: int | None = None) -> dict[str, An
                 "data": {"values": arms},
                 "mark": {"type": "rule", "color": GREY, "strokeWidth": 6, "opacity": 0.7},
                 "encoding": {"x": {"field": "Low", "type": "quantitative"}, "x2": {"field": "High"},
-                             "y": {"field": "Half", "type": "quantitative"},
-                             "yOffset": {"field": "Arm", "type": "nominal"}},
+                             "y": {"field": "Half", "type": "quantitative"}},
             },
             {
                 "data": {"values": arms},
@@ -117,17 +118,15 @@ def curve_spec(comparison: Comparison, width: int | None = None) -> dict[str, An
                          "shape": "diamond"},
                 "encoding": {"x": {"field": "Median", "type": "quantitative"},
                              "y": {"field": "Half", "type": "quantitative"},
-                             "yOffset": {"field": "Arm", "type": "nominal"},
                              "tooltip": [{"field": f, "type": "nominal" if f == "Arm" else
                                           "quantitative"} for f in ("Arm", "Median", "Low",
                                                                     "High")]},
             },
             {
                 "data": {"values": arms},
-                "mark": {"type": "text", "align": "left", "dx": 8, "dy": -10, "color": INK},
+                "mark": {"type": "text", "align": "left", "dx": 8, "color": INK},
                 "encoding": {"x": {"field": "High", "type": "quantitative"},
                              "y": {"field": "Half", "type": "quantitative"},
-                             "yOffset": {"field": "Arm", "type": "nominal"},
                              "text": {"field": "Arm"}},
             },
         ],
@@ -135,5 +134,8 @@ def curve_spec(comparison: Comparison, width: int | None = None) -> dict[str, An
 
 
 def at_risk_rows(comparison: Comparison) -> list[dict[str, Any]]:
-    """People still followed and free of a recurrence at the reading days."""
-    return [{"Days since discharge": t, "Still followed": n} for t, n in comparison.at_risk]
+    """People still followed and free of a recurrence at the reading days: one row, a
+    column a day, as numbers at risk are printed under a curve."""
+    return [
+        {"Days since discharge": "Still followed", **{str(t): n for t, n in comparison.at_risk}}
+    ]

@@ -160,17 +160,19 @@ def problems(
             errors["answered"] = "an unanswered month has no answers: leave the questions blank"
         return errors
     if entry.pain is None:
-        errors["pain"] = "yes or no: any low back pain lasting at least 24 hours"
+        errors["pain"] = "yes or no (asked of every answered month)"
     elif not entry.pain:
         if entry.limited is not None or entry.sought_care is not None or entry.began is not None:
             errors["pain"] = "with no back pain, the other questions are left blank"
     else:
         if entry.limited is None:
-            errors["limited"] = "yes or no: did it limit activity"
+            errors["limited"] = "yes or no, when there was back pain"
         if entry.sought_care is None:
-            errors["sought_care"] = "yes or no: did the person seek care for it"
+            errors["sought_care"] = "yes or no, when there was back pain"
         if entry.began is None:
-            errors["began"] = "when it began: a day, or its month when the day is not known"
+            errors["began"] = (
+                "a day, or its month when the day is not known, when there was back pain"
+            )
         elif entry.began > entry.asked_on:
             errors["began"] = "a day on or before the check-in: pain cannot begin after it"
         elif entry.began < discharge.day:
@@ -220,3 +222,86 @@ def outcome(discharge: Discharge, entries: Sequence[CheckIn]) -> Outcome:
     if not answered:
         return Outcome(None, False)
     return Outcome((answered[-1].asked_on - discharge.day).days, False)
+
+
+def dose_words(discharge: Discharge) -> str:
+    """The dose the person left on, worded as every card words a dose."""
+    from ..core.cards import describe_dose
+    from ..core.models import NextDose, Span
+
+    if discharge.dose is None:
+        return describe_dose(None)
+    walks, minutes = discharge.dose
+    return describe_dose(NextDose(Span(walks, walks), Span(minutes, minutes)))
+
+
+def month_text(day: date, month_only: bool) -> str:
+    """A day, or its month alone when only the month is known."""
+    return day.isoformat()[:7] if month_only else day.isoformat()
+
+
+def answer_words(entry: CheckIn) -> str:
+    """What a check-in found, in a few words (the clinician's, not the patient's)."""
+    if not entry.answered:
+        return "not answered"
+    if not entry.pain:
+        return "no back pain lasting 24 hours"
+    began = "" if entry.began is None else f" from {month_text(entry.began, entry.month_only)}"
+    care = "; sought care" if entry.sought_care else "; no care sought"
+    if entry.limited:
+        return f"activity-limiting recurrence{began}{care}"
+    return f"back pain that did not limit activity{began}{care}"
+
+
+def outcome_words(discharge: Discharge, entries: Sequence[CheckIn]) -> str:
+    """The patient's primary outcome in a sentence, as the patient's page and the exports
+    say it."""
+    result = outcome(discharge, entries)
+    if result.days is None:
+        return "No check-in answered yet: nothing is known of a recurrence."
+    if result.event:
+        first = next(e for e in sorted(entries, key=lambda e: e.month) if e.recurrence and e.began)
+        return (
+            f"First activity-limiting recurrence {result.days} days after discharge (asked "
+            f"in month {first.month}); follow-up for the trial's outcome ended there."
+        )
+    return f"No activity-limiting recurrence in {result.days} days, to the last answered check-in."
+
+
+def schedule(
+    discharge: Discharge, entries: Sequence[CheckIn], today: date
+) -> list[dict[str, str | int]]:
+    """The follow-up month by month, for a table: each month's day, whether it was asked
+    and what was found. A year at least, further when later months were recorded."""
+    kept = {e.month: e for e in entries}
+    ended = any(e.recurrence for e in entries)
+    months = max([FOLLOW_UP_MONTHS, *kept])
+    rows: list[dict[str, str | int]] = []
+    for month in range(1, months + 1):
+        day = due_day(discharge, month)
+        entry = kept.get(month)
+        if entry is not None:
+            status = f"asked {entry.asked_on.isoformat()} by {CHANNELS[entry.how]}"
+            found = answer_words(entry)
+        elif ended:
+            status, found = "not needed: follow-up ended at the recurrence", ""
+        elif day <= today + DUE_WINDOW:
+            week = due_week(day, today)
+            status, found = (week if week == "overdue" else f"due {week}"), ""
+        else:
+            status, found = "", ""
+        rows.append({"Month": month, "Falls due": day.isoformat(), "Asked": status,
+                     "Found": found})  # fmt: skip
+    return rows
+
+
+Week = Literal["overdue", "this week", "next week"]
+
+
+def due_week(day: date, today: date) -> Week:
+    """Where a check-in due on `day` is listed: before this week (Monday to Sunday),
+    within it, or in the next."""
+    monday = today - timedelta(days=today.weekday())
+    if day < monday:
+        return "overdue"
+    return "this week" if day < monday + timedelta(days=7) else "next week"
