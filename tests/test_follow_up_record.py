@@ -369,3 +369,38 @@ def test_the_fhir_export_has_an_observation_per_check_in(store: Store) -> None:
     values = {c["code"]["coding"][0]["code"]: c for c in observations[2]["component"]}
     assert values["limited"]["valueBoolean"] is True
     assert values["began"]["valueDateTime"] == "2026-07"  # the month alone, as it was known
+
+
+# --- the command line ---------------------------------------------------------------------
+
+
+def test_the_command_line_discharges_asks_lists_who_is_due_and_reports(record: str) -> None:
+    from .test_cli import run
+
+    with Store.open(record) as store:
+        pid = store.new_patient().id
+        _visit(store, pid, date.today() - timedelta(days=120))
+    discharged = date.today() - timedelta(days=70)
+
+    status, out, _ = run(["patients", "discharge", pid, "--day", discharged.isoformat(),
+                          "--reason", "completed"])  # fmt: skip
+    assert status == 0 and f"month 1 check-in falls due {add_months(discharged, 1)}" in out
+    status, out, _ = run(["patients", "due"])
+    assert status == 0 and "overdue (2)" in out and f"{pid}  month  1" in out
+
+    refused = ["patients", "check-in", pid, "--month", "1", "--by", "AB", "--how", "phone",
+               "--asked-on", add_months(discharged, 1).isoformat(), "--pain", "yes"]  # fmt: skip
+    status, _, err = run(refused)
+    assert status == 2 and "It limited activity: yes or no" in err
+    status, out, _ = run([*refused, "--limited", "yes", "--sought-care", "no", "--began",
+                          add_months(discharged, 1).isoformat()[:7]])  # fmt: skip
+    assert status == 0 and "First activity-limiting recurrence" in out
+    assert run(["patients", "due"])[1] == "no follow-up due by a week from today\n"
+
+    status, out, _ = run(["patients", "outcomes"])
+    assert status == 0 and "discharged 1, followed 1, recurrences 1" in out
+    status, out, _ = run(["patients", "outcomes", "--csv"])
+    assert out.splitlines()[0].startswith("patient,month,asked_on")
+    with Store.open(record) as store:
+        actions = [a.action for a in store.audit_trail()]
+    assert {"discharge", "check_in", "view_outcomes", "export_outcomes"} <= set(actions)

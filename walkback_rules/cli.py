@@ -772,6 +772,8 @@ def _patients(store: Store, args: argparse.Namespace, out: TextIO) -> int:
             _read_bytes(args.file), replace=args.replace, actor=command_line_actor()
         )
         out.write(f"imported {len(ids)} patient{'s' if len(ids) != 1 else ''}: {' '.join(ids)}\n")
+    elif action in ("due", "discharge", "check-in", "check-ins", "outcomes"):
+        _follow_up(store, args, out)
     else:  # delete
         if not args.yes:
             raise InputError(
@@ -780,6 +782,103 @@ def _patients(store: Store, args: argparse.Namespace, out: TextIO) -> int:
         gone = store.delete_patient(args.id, actor=command_line_actor())
         out.write(f"deleted {args.id} and {gone} consultation{'s' if gone != 1 else ''}\n")
     return 0
+
+
+def _yes_no(value: str | None) -> bool | None:
+    return None if value is None else value == "yes"
+
+
+def _follow_up(store: Store, args: argparse.Namespace, out: TextIO) -> None:
+    """Discharge, the monthly check-ins, who is due, and the clinic's outcomes."""
+    from .outcomes.followup import CheckIn, due_day, due_week, outcome_words
+
+    who = command_line_actor()
+    today = date.today()
+    if args.action == "due":
+        due = store.follow_ups_due(today)
+        if not due:
+            out.write("no follow-up due by a week from today\n")
+        for week in ("overdue", "this week", "next week"):
+            items = [d for d in due if due_week(d.day, today) == week]
+            if items:
+                out.write(f"{week} ({len(items)}):\n")
+            for d in items:
+                out.write(
+                    f"  {d.patient_id}  month {d.month:>2}  due {d.day.isoformat()}  "
+                    f"discharged {d.discharged.isoformat()}  {escaped(d.label or '')}\n"
+                )
+    elif args.action == "discharge":
+        day = _iso_day(args.day, "--day") if args.day else today
+        episode = store.discharge(args.id, day, args.reason, actor=who)
+        first = due_day(episode.discharge, 1).isoformat()
+        out.write(f"{args.id} discharged {day.isoformat()}; month 1 check-in falls due {first}\n")
+    elif args.action == "check-in":
+        began = None
+        month_only = False
+        if args.began:
+            if len(args.began) == 7:
+                began, month_only = _iso_day(args.began + "-01", "--began"), True
+            else:
+                began = _iso_day(args.began, "--began")
+        entry = CheckIn(
+            args.month,
+            _iso_day(args.asked_on, "--asked-on") if args.asked_on else today,
+            args.by,
+            args.how,
+            not args.no_answer,
+            _yes_no(args.pain),
+            _yes_no(args.limited),
+            _yes_no(args.sought_care),
+            began,
+            month_only,
+        )
+        episode = store.record_check_in(args.id, entry, actor=who, replace=args.correct)
+        out.write(f"{args.id} month {args.month} kept. "
+                  f"{outcome_words(episode.discharge, episode.check_ins)}\n")  # fmt: skip
+    elif args.action == "check-ins":
+        from .store import read_check_ins
+
+        count = store.import_check_ins(read_check_ins(_read_bytes(args.file)), actor=who)
+        out.write(f"imported {count} check-in{'s' if count != 1 else ''}\n")
+    else:  # outcomes
+        _outcomes(store, args, out)
+
+
+def _outcomes(store: Store, args: argparse.Namespace, out: TextIO) -> None:
+    """The clinic's curve beside the trial, or every check-in as CSV or FHIR."""
+    from .csvtext import csv_text
+    from .outcomes.cohort import compare
+
+    if args.csv or args.fhir:
+        check_output(args.output, args.force)
+        episodes = store.all_episodes()
+        if args.csv:
+            from .store.checkins import export_rows
+
+            data = csv_text(export_rows(episodes))
+        else:
+            from .store.fhir import follow_up_bundle
+
+            data = json.dumps(follow_up_bundle(episodes), ensure_ascii=False, indent=2) + "\n"
+        store.audit(command_line_actor(), "export_outcomes", None, "CSV" if args.csv else "FHIR")
+        _write(args.output, data.encode("utf-8"), out)
+        return
+    members = store.cohort()
+    store.audit(command_line_actor(), "view_outcomes", None, f"{len(members)} people")
+    c = compare(members)
+    curve = c.curve
+    out.write(
+        f"discharged {c.discharged}, followed {c.followed}, recurrences "
+        f"{curve.events if curve else 0} (care sought for {c.care_seeking})\n"
+    )
+    if curve is not None:
+        median = "not reached" if curve.median is None else f"{curve.median:.0f} days"
+        if curve.median_lower is not None:
+            upper = "not bounded" if curve.median_upper is None else f"{curve.median_upper:.0f}"
+            median += f" (95% CI {curve.median_lower:.0f} to {upper})"
+        out.write(f"median {median}\n")
+        out.write("still followed at day " + ", ".join(f"{t}: {n}" for t, n in c.at_risk) + "\n")
+    out.write(c.words + "\n")
 
 
 def command_line_actor() -> str:
@@ -940,6 +1039,43 @@ def _patients_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     )
     imports.add_argument("file", metavar="FILE|-")
     imports.add_argument("--replace", action="store_true", help="overwrite existing IDs")
+    due = actions.add_parser("due", help="the monthly follow-up check-ins due, by week")
+    due.set_defaults(id=None)
+    discharge = actions.add_parser("discharge", help="end a patient's episode of care")
+    discharge.add_argument("id", metavar="ID")
+    discharge.add_argument("--day", metavar="YYYY-MM-DD", help="default: today")
+    discharge.add_argument(
+        "--reason", required=True, choices=("completed", "referred", "declined", "lost")
+    )
+    check_in = actions.add_parser(
+        "check-in", help="record one month's follow-up after discharge (the trial's questions)"
+    )
+    check_in.add_argument("id", metavar="ID")
+    check_in.add_argument("--month", type=int, required=True, help="months after discharge")
+    check_in.add_argument("--asked-on", metavar="YYYY-MM-DD", help="default: today")
+    check_in.add_argument("--by", required=True, metavar="NAME", help="who asked")
+    check_in.add_argument("--how", required=True, choices=("phone", "in_person", "card", "message"))
+    check_in.add_argument("--no-answer", action="store_true", help="asked, with no answer")
+    for option, what in (
+        ("--pain", "any low back pain lasting 24 hours or more"),
+        ("--limited", "it limited activity"),
+        ("--sought-care", "care was sought for it"),
+    ):
+        check_in.add_argument(option, choices=("yes", "no"), help=what)
+    check_in.add_argument("--began", metavar="YYYY-MM-DD|YYYY-MM", help="when the pain began")
+    check_in.add_argument("--correct", action="store_true", help="correct the month's entry")
+    many = actions.add_parser("check-ins", help="import check-ins from CSV (all or nothing)")
+    many.add_argument("file", metavar="FILE|-")
+    many.set_defaults(id=None)
+    results = actions.add_parser(
+        "outcomes", help="the clinic's recurrence curve beside the trial, or its check-ins"
+    )
+    kind = results.add_mutually_exclusive_group()
+    kind.add_argument("--csv", action="store_true", help="every check-in as CSV")
+    kind.add_argument("--fhir", action="store_true", help="every check-in as FHIR Observations")
+    results.add_argument("-o", "--output", default="-", metavar="FILE", help="default: stdout")
+    results.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    results.set_defaults(id=None)
     delete = actions.add_parser("delete", help="delete a patient and all their records")
     delete.add_argument("id", metavar="ID")
     delete.add_argument("--yes", action="store_true", help="confirm the deletion")
