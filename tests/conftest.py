@@ -25,6 +25,7 @@ BROWSER_MODULES = frozenset(
         "test_course",
         "test_drafts_browser",
         "test_followup_browser",
+        "test_outcomes_browser",
         "test_e2e",
         "test_hosts",
         "test_ruleset21_browser",

@@ -77,6 +77,13 @@ def test_no_recurrence_yet_cannot_be_compared_and_says_why() -> None:
     assert "cannot be estimated" in comparison.words
 
 
+def test_a_handful_of_recurrences_gives_no_estimate() -> None:
+    comparison = compare(_people(4, 143, follow=10_000))  # four recurrences, none censored
+
+    assert comparison.verdict == "too_few" and comparison.events_needed is None
+    assert "4 recurrences so far" in comparison.words
+
+
 def test_the_words_state_the_estimate_as_an_estimate() -> None:
     comparison = compare(_people(12, 160))
     assert f"about {comparison.events_needed} more recurrence" in comparison.words

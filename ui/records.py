@@ -183,6 +183,27 @@ def printing(
     return make
 
 
+def exporting(
+    build: Callable[[], bytes | str],
+    action: str = "export",
+    patient: str | None = None,
+    detail: str | None = None,
+) -> Callable[[], bytes | str]:
+    """A download button's data for an export: the file, built when the button is pressed,
+    with its audit row written as it is made (as `printing` notes a print, and for the same
+    reason: no `on_click` rerun to take the file away). An export whose row cannot be
+    written is not given."""
+    record = _opened()
+    who = signin.actor()
+
+    def make() -> bytes | str:
+        data = build()
+        record.audit(who, action, patient, detail)
+        return data
+
+    return make
+
+
 def clock(stamp: str) -> str:
     """A stored moment in the clinic's local time, with its zone (Clinic settings)."""
     from walkback_rules.clinic import clock as clinic_clock

@@ -34,13 +34,12 @@ table = [
 st.caption(f"{len(rows)} row{'s' if len(rows) != 1 else ''}, newest first.")
 st.download_button(
     "Export as CSV",
-    data=csv_text(table) if table else "",
+    data=ui.exporting(lambda: csv_text(table), "export_audit", None, f"{len(rows)} rows"),
     file_name=f"walkback-audit-{date.today().isoformat()}.csv",
     mime="text/csv",
     icon=":material/download:",
     disabled=not table,
-    on_click=ui.audit,
-    args=("export_audit", None, f"{len(rows)} rows"),
+    on_click="ignore",
 )
 st.dataframe(table[:2000], hide_index=True, width="stretch")
 if len(table) > 2000:

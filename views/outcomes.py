@@ -119,7 +119,6 @@ if source == CLINIC and ui.can("patients"):
         "Every check-in of every discharged patient (not filtered), by pseudonym: as CSV "
         "that reads back into a record, or as FHIR Observations."
     )
-    who = ui.actor()
 
     def exported(kind: str) -> bytes:
         from walkback_rules.store.checkins import export_rows
@@ -131,14 +130,13 @@ if source == CLINIC and ui.can("patients"):
             from walkback_rules.store.fhir import follow_up_bundle
 
             data = dumps(follow_up_bundle(episodes)).encode()
-        record.audit(who, "export_outcomes", None, kind)
         return data
 
     left, right = st.columns(2)
     stamp = date.today().isoformat()
     left.download_button(
         "Check-ins (CSV)",
-        data=lambda: exported("CSV"),
+        data=ui.exporting(lambda: exported("CSV"), "export_outcomes", None, "CSV"),
         file_name=f"walkback-follow-up-{stamp}.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -149,7 +147,7 @@ if source == CLINIC and ui.can("patients"):
 
         right.download_button(
             "Check-ins (FHIR R4B Observations)",
-            data=lambda: exported("FHIR"),
+            data=ui.exporting(lambda: exported("FHIR"), "export_outcomes", None, "FHIR"),
             file_name=f"walkback-follow-up-{stamp}-fhir.json",
             mime="application/fhir+json",
             icon=":material/download:",

@@ -15,6 +15,7 @@ from walkback_rules.history import decision_words, timeline
 from walkback_rules.outcomes.followup import (
     CHANNELS,
     DISCHARGE_REASONS,
+    MONTH_MAX,
     Channel,
     CheckIn,
     dose_words,
@@ -166,22 +167,31 @@ def _check_in_form(pid: str, episode: Episode) -> None:
     rows = schedule(episode.discharge, episode.check_ins, date.today())
     waiting = [r["Month"] for r in rows if str(r["Asked"]).startswith(("due", "overdue"))]
     recorded = {c.month for c in episode.check_ins}
+    kept = st.session_state.get(f"p_ci_kept_{pid}", 0)
+
+    def key(name: str) -> str:
+        """The answer widgets' keys, new after each check-in kept."""
+        return f"p_ci_{name}_{pid}" + (f"_{kept}" if kept else "")
+
     with st.form(f"p_check_in_{pid}", border=True):
         st.markdown("**Record a check-in**")
         cols = st.columns(4)
-        months = list(range(1, 37))
+        months = list(range(1, MONTH_MAX + 1))
         month = cols[0].selectbox(
             "Month after discharge",
             months,
-            index=months.index(int(waiting[0])) if waiting else 0,
-            key=f"p_ci_month_{pid}",
+            # The first month due, or after the last one kept (later months are kept too).
+            index=months.index(int(waiting[0]))
+            if waiting
+            else min(max(recorded, default=0), MONTH_MAX - 1),
+            key=key("month"),
         )
         asked_on = cols[1].date_input(
             "Asked on",
             value=date.today(),
             max_value=date.today(),
             format="YYYY-MM-DD",
-            key=f"p_ci_on_{pid}",
+            key=key("on"),
         )
         asked_by = cols[2].text_input(
             "Asked by", value=ui.clinic_settings().clinician, max_chars=60, key=f"p_ci_by_{pid}"
@@ -197,33 +207,33 @@ def _check_in_form(pid: str, episode: Episode) -> None:
             (True, False),
             format_func={True: "Answered", False: "Not answered: asked, no reply"}.get,
             horizontal=True,
-            key=f"p_ci_answered_{pid}",
+            key=key("answered"),
         )
         st.caption("With no answer, or no back pain, leave the questions after it blank.")
         pain = _yes_no(
             "Since the last check-in, any low back pain lasting 24 hours or more?",
-            f"p_ci_pain_{pid}",
+            key("pain"),
         )
         q1, q2 = st.columns(2)
         with q1:
-            limited = _yes_no("Did it limit activity?", f"p_ci_limited_{pid}")
+            limited = _yes_no("Did it limit activity?", key("limited"))
         with q2:
-            sought = _yes_no("Did they seek care for it?", f"p_ci_sought_{pid}")
+            sought = _yes_no("Did they seek care for it?", key("sought"))
         b1, b2 = st.columns(2)
         began = b1.date_input(
             "When it began",
             value=None,
             max_value=date.today(),
             format="YYYY-MM-DD",
-            key=f"p_ci_began_{pid}",
+            key=key("began"),
         )
         month_only = b2.checkbox(
             "Only the month is known",
-            key=f"p_ci_month_only_{pid}",
+            key=key("month_only"),
             help="When the person cannot say the day: the month of the date chosen is kept.",
         )
         correct = month in recorded and st.checkbox(
-            "This corrects the month already recorded", key=f"p_ci_correct_{pid}"
+            "This corrects the month already recorded", key=key("correct")
         )
         if st.form_submit_button("Record the check-in", icon=":material/save:"):
             if began is not None and month_only:
@@ -237,6 +247,9 @@ def _check_in_form(pid: str, episode: Episode) -> None:
             except StoreError as exc:
                 ui.field_error(ui.md_text(str(exc)))
                 return
+            # Kept: the next month starts blank (who asks and how stay as they were). New
+            # keys make new widgets, which the browser shows empty.
+            st.session_state[f"p_ci_kept_{pid}"] = kept + 1
             st.toast(f"Month {month} check-in recorded", icon=":material/save:")
             st.rerun()
 
@@ -515,24 +528,24 @@ else:
             st.markdown("**Export**")
             st.download_button(
                 "This patient (JSON)",
-                data=lambda: dumps(record.export(open_pid)),
+                data=ui.exporting(lambda: dumps(record.export(open_pid)), "export", pid, "JSON"),
                 file_name=f"{pid}.json",
                 mime="application/json",
                 icon=":material/download:",
-                on_click=ui.audit,
-                args=("export", pid, "JSON"),
+                on_click="ignore",
             )
             try:
                 from walkback_rules.store.fhir import patient_bundle
 
                 st.download_button(
                     "This patient (FHIR R4B Bundle)",
-                    data=lambda: dumps(patient_bundle(record, open_pid)),
+                    data=ui.exporting(
+                        lambda: dumps(patient_bundle(record, open_pid)), "export", pid, "FHIR"
+                    ),
                     file_name=f"{pid}-fhir.json",
                     mime="application/fhir+json",
                     icon=":material/download:",
-                    on_click=ui.audit,
-                    args=("export", pid, "FHIR"),
+                    on_click="ignore",
                 )
             except ModuleNotFoundError:
                 st.caption("FHIR export needs the optional extra walkback-cds\\[fhir\\].")
@@ -562,12 +575,16 @@ with backup:
     st.header("Back up")
     st.download_button(
         "All patients (JSON Lines)",
-        data=lambda: "".join(dumps(p) + "\n" for p in record.export_all()),
+        data=ui.exporting(
+            lambda: "".join(dumps(p) + "\n" for p in record.export_all()),
+            "export",
+            None,
+            "all patients",
+        ),
         file_name=f"walkback-backup-{date.today().isoformat()}.jsonl",
         mime="application/jsonl",
         icon=":material/backup:",
-        on_click=ui.audit,
-        args=("export", None, "all patients"),
+        on_click="ignore",
     )
 with restore:
     if not ui.administers():  # importing is an administrator's act on a clinic server

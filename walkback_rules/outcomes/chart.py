@@ -124,8 +124,8 @@ def curve_spec(comparison: Comparison, width: int | None = None) -> dict[str, An
             },
             {
                 "data": {"values": arms},
-                "mark": {"type": "text", "align": "left", "dx": 8, "color": INK},
-                "encoding": {"x": {"field": "High", "type": "quantitative"},
+                "mark": {"type": "text", "align": "right", "dx": -8, "color": INK},
+                "encoding": {"x": {"field": "Low", "type": "quantitative"},
                              "y": {"field": "Half", "type": "quantitative"},
                              "text": {"field": "Arm"}},
             },

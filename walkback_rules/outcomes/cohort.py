@@ -24,6 +24,9 @@ ALPHA = 0.05
 MANY_EPISODES = 2  # the trial stratified by more than two previous episodes (machado-2017)
 AT_RISK_DAYS = (0, 90, 180, 270, 365)  # where the numbers at risk are read
 DAYS_PER_MONTH = 365.25 / 12
+# Below this many recurrences a clinic's median says too little for a worked estimate of
+# how many more it needs to mean anything.
+ESTIMATE_FROM_EVENTS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +156,17 @@ def compare(members: Sequence[Member], alpha: float = ALPHA) -> Comparison:
     near_none = _overlaps(low, high, none_)
     median = _median_estimate(curve, days)
     if near_programme and near_none:
+        if median is not None and curve.events < ESTIMATE_FROM_EVENTS:
+            return made(
+                curve,
+                "too_few",
+                (
+                    f"Too few events to compare with the trial: {curve.events} "
+                    f"recurrence{'s' if curve.events != 1 else ''} so far. Until there are at "
+                    f"least {ESTIMATE_FROM_EVENTS}, the clinic's median is too uncertain even "
+                    "to estimate how many more would be needed."
+                ),
+            )
         if median is None:
             return made(
                 curve,
