@@ -54,9 +54,7 @@ def fill(store: Store, patients: int, seed: int = 3) -> None:
     (some unanswered), recurrences at a steady rate; the newest still being followed."""
     rng = random.Random(seed)
     today = date.today()
-    assessment = Assessment.model_validate(
-        next(c.data for c in CASES if c.id == "demo-01")
-    )
+    assessment = Assessment.model_validate(next(c.data for c in CASES if c.id == "demo-01"))
     rec = recommend(assessment)
     lines: list[Line] = []
     for n in range(patients):

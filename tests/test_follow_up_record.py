@@ -404,3 +404,31 @@ def test_the_command_line_discharges_asks_lists_who_is_due_and_reports(record: s
     with Store.open(record) as store:
         actions = [a.action for a in store.audit_trail()]
     assert {"discharge", "check_in", "view_outcomes", "export_outcomes"} <= set(actions)
+
+
+# --- the last visit's sheets ---------------------------------------------------------------
+
+
+def test_the_last_visits_handout_and_summary_say_what_follows_and_no_next_visit() -> None:
+    from walkback_rules import recommend
+    from walkback_rules.handouts import HandoutOptions, build_handout, summary_file
+    from walkback_rules.handouts.i18n import speaking
+
+    from .test_safety_net import page_texts
+
+    a = make_assessment()
+    rec = recommend(a)
+    review = DISCHARGED + timedelta(days=14)
+    last = HandoutOptions(issued=DISCHARGED, review=review, discharged=DISCHARGED)
+    going_on = HandoutOptions(issued=DISCHARGED, review=review)
+
+    assert "This was your last planned visit" in build_handout(a, rec, last).intro
+    assert "Your next visit" not in build_handout(a, rec, last).intro
+    assert "Your next visit" in build_handout(a, rec, going_on).intro
+    with speaking("es"):
+        spanish = build_handout(a, rec, HandoutOptions(discharged=DISCHARGED, language="es"))
+    assert "Esta fue su última visita prevista" in spanish.intro
+    summary = " ".join(page_texts(summary_file(a, last, rec)))
+    assert "Follow-up Discharged 2026-04-20: a recurrence check-in each month" in summary
+    assert "the first due 2026-05-20" in summary and "Review: none: discharged" in summary
+    assert HandoutOptions.from_json(last.to_json()) == last  # a reprint says it again

@@ -112,3 +112,31 @@ def test_a_presenter_sees_the_teaching_set_alone() -> None:
     assert not at.radio  # no choice of the clinic's patients on a projector
     assert {m.label: m.value for m in at.metric}["Discharged"] == "160"
     assert "Teaching set" in texts(at)
+
+
+def _last_visit_script(pid: str, day: str) -> None:
+    from datetime import date
+
+    import streamlit as st
+
+    import ui
+
+    st.session_state[ui.PATIENT] = pid
+    st.write(str(ui.discharged_after(date.fromisoformat(day))))
+
+
+def test_the_sheets_of_an_episodes_last_visit_know_its_discharge() -> None:
+    pid = _visited(100)
+    record = ui.store()
+    second = date.today() - timedelta(days=60)
+    record.record(pid, *decided(make_assessment()), at=f"{second.isoformat()}T10:00:00+00:00")
+    out = date.today() - timedelta(days=50)
+    record.discharge(pid, out, "completed")
+
+    def seen(day: date) -> str:
+        at = AppTest.from_function(_last_visit_script, args=(pid, day.isoformat()))
+        return str(at.run().markdown[0].value)
+
+    assert seen(second) == out.isoformat()  # the last visit: its sheets say what follows
+    assert seen(date.today() - timedelta(days=100)) == "None"  # a visit came after it
+    assert seen(out) == out.isoformat()  # discharged the day of the visit

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
@@ -117,6 +118,28 @@ def referral_lines() -> list[str]:
     except StoreError:
         return []
     return [r.line() for r in followed]
+
+
+def discharged_after(visit_day: date) -> date | None:
+    """The day the open patient was discharged when the visit on `visit_day` was the last of
+    its episode (a discharge on or after it, with no visit between); None otherwise."""
+    from walkback_rules.store import StoreError
+
+    pid = st.session_state.get(base.PATIENT)
+    record = store_or_none() if pid else None
+    if record is None or pid is None:
+        return None
+    try:
+        episodes = record.episodes(pid)
+        visits = record.consultations(pid)
+    except StoreError:
+        return None
+    for episode in episodes:
+        ended = episode.discharge.day
+        later = [v for v in visits if visit_day < date.fromisoformat(v.visit_date) <= ended]
+        if ended >= visit_day and not later:
+            return ended
+    return None
 
 
 def patient_language() -> str:

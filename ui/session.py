@@ -314,6 +314,8 @@ def print_options(rec: Any, **chosen: Any) -> Any:
         "assessed_at": datetime.now().astimezone().replace(second=0, microsecond=0),
         # The patient's own sheets in the language the record keeps for them.
         "language": records.patient_language(),
+        # The last visit of an episode: the sheets say what follows the discharge.
+        "discharged": records.discharged_after(widgets.visit_day()),
     }
     values.update(chosen)
     return HandoutOptions.from_settings(settings, **values)

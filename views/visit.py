@@ -94,6 +94,7 @@ else:
         review=review,
         clinician=details.clinician if details is not None else "",
         assessed_at=at,
+        discharged=ui.discharged_after(day),
     )
     kinds = ["handout", "summary"] + (["letter"] if rec.referral is not None else [])
     labels = {

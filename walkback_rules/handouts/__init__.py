@@ -111,4 +111,5 @@ def summary_file(
         issued=options.issued,
         visit=visit,
         referrals=referrals,
+        discharged=options.discharged,
     )

@@ -257,6 +257,8 @@ class HandoutOptions:
     # team's box print it.
     assessed_at: datetime | None = None
     language: Language = "en"  # the patient's sheets (handout, contacts slip)
+    # The day the episode ended, when this visit was its last: the sheets say what follows.
+    discharged: date | None = None
 
     @classmethod
     def from_settings(cls, settings: ClinicSettings, **chosen: object) -> HandoutOptions:
@@ -299,6 +301,7 @@ class HandoutOptions:
             "mental_health": self.mental_health,
             "assessed_at": None if self.assessed_at is None else self.assessed_at.isoformat(),
             "language": self.language,
+            "discharged": None if self.discharged is None else self.discharged.isoformat(),
         }
 
     @classmethod
@@ -328,6 +331,7 @@ class HandoutOptions:
             ),
             # A print kept before sheets had a language was in English.
             language="es" if data.get("language") == "es" else "en",
+            discharged=day(data.get("discharged")),
         )
 
     def ambulance(self) -> str:
@@ -1284,6 +1288,12 @@ def _title(rec: Recommendation, sections: list[Section]) -> str:
     return _("Your back: your plan")
 
 
+LAST_VISIT = N_(
+    "This was your last planned visit. Each month for the next year, we will ask you three "
+    "short questions about your back. Your check-in card lists them."
+)
+
+
 def review_words(day: date) -> str:
     """A date as a patient reads it: "Wednesday 16 December 2026" (in the language being
     printed)."""
@@ -1387,7 +1397,9 @@ def _build(assessment: Assessment, rec: Recommendation, options: HandoutOptions)
     if decision in REFERRAL_DECISIONS:
         sections.append(help_section(options, assessment))
     intro = _intro(rec)
-    if options.review is not None:
+    if options.discharged is not None:  # the last visit: no next one, but the monthly questions
+        intro += " " + _(LAST_VISIT)
+    elif options.review is not None:
         intro += " " + _("Your next visit is on {day}.").format(day=review_words(options.review))
     safety_net = Flag.RED_FLAG_SAFETY_NET in rec.flags
     language = options.language

@@ -17,6 +17,7 @@ from ..core.evidence import SOURCES
 from ..core.models import Assessment, Recommendation
 from ..core.rules import RULES
 from ..core.screens import FEATURES
+from ..outcomes.followup import next_steps
 from .content import Paper
 from .typeset import PAGE_WORDS, typeset
 
@@ -155,12 +156,15 @@ def summary_pdf(
     issued: date | None = None,
     visit: VisitDetails | None = None,
     referrals: Sequence[str] = (),
+    discharged: date | None = None,
 ) -> bytes:
     """The one-page clinician summary as PDF bytes: the visit (its date, clinician, screens,
-    note and next review) when it is a saved or ready-to-save consultation, and each of the
-    patient's referrals with its status."""
+    note and next review) when it is a saved or ready-to-save consultation, each of the
+    patient's referrals with its status, and the follow-up when the visit was the last."""
     day = issued or (visit.day() if visit is not None else date.today())
-    data = summary_data(assessment, rec, patient, clinic, paper, day, visit, tuple(referrals))
+    data = summary_data(
+        assessment, rec, patient, clinic, paper, day, visit, tuple(referrals), discharged
+    )
     return typeset("summary", data, sheet="clinician summary", issued=day)
 
 
@@ -174,13 +178,16 @@ def summary_page(
     issued: date | None = None,
     visit: VisitDetails | None = None,
     referrals: Sequence[str] = (),
+    discharged: date | None = None,
 ) -> bytes:
     """The clinician summary as a web page (UTF-8 HTML): the same facts as its PDF, for a
     screen reader or a browser's own text size."""
     from .html import summary_html
 
     day = issued or (visit.day() if visit is not None else date.today())
-    data = summary_data(assessment, rec, patient, clinic, paper, day, visit, tuple(referrals))
+    data = summary_data(
+        assessment, rec, patient, clinic, paper, day, visit, tuple(referrals), discharged
+    )
     return summary_html(data).encode("utf-8")
 
 
@@ -193,6 +200,7 @@ def summary_data(
     issued: date,
     visit: VisitDetails | None = None,
     referrals: tuple[str, ...] = (),
+    discharged: date | None = None,
 ) -> dict[str, Any]:
     """The summary as its template reads it."""
     footer = " · ".join(
@@ -207,11 +215,15 @@ def summary_data(
     )
     rows_now = visit_rows(visit, rec) if visit is not None else []
     rows_now += [("Referral", line_) for line_ in referrals]
+    if discharged is not None:  # the review set at the visit no longer follows
+        rows_now = [(k, "none: discharged") if k == "Next review" else (k, v) for k, v in rows_now]
+        rows_now.append(("Follow-up", next_steps(discharged)))
     every = assessment_rows(assessment)
 
     name, summary = DECISION_NAMES[rec.decision], rec.cards[0].summary
     headline = summary if summary.lower().startswith(name.lower()) else f"{name}: {summary}"
-    review = review_words(rec)
+    # Discharged at this visit: no review follows, the monthly check-ins do.
+    review = review_words(rec) if discharged is None else "none: discharged (see Follow-up)"
     prompts = [
         name
         for name, on in (

@@ -235,6 +235,15 @@ def dose_words(discharge: Discharge) -> str:
     return describe_dose(NextDose(Span(walks, walks), Span(minutes, minutes)))
 
 
+def next_steps(discharged: date) -> str:
+    """What follows a discharge, in the clinician's words (the summary's line)."""
+    first = add_months(discharged, 1).isoformat()
+    return (
+        f"Discharged {discharged.isoformat()}: a recurrence check-in each month for "
+        f"{FOLLOW_UP_MONTHS} months (the follow-up card), the first due {first}."
+    )
+
+
 def month_text(day: date, month_only: bool) -> str:
     """A day, or its month alone when only the month is known."""
     return day.isoformat()[:7] if month_only else day.isoformat()
