@@ -18,6 +18,7 @@ from .needs import unavailable
 
 PG_ENV = "WALKBACK_TEST_PG_URL"
 TABLES = (
+    "measures",
     "check_ins",
     "discharges",
     "referral_updates",

@@ -140,3 +140,22 @@ def test_the_sheets_of_an_episodes_last_visit_know_its_discharge() -> None:
     assert seen(second) == out.isoformat()  # the last visit: its sheets say what follows
     assert seen(date.today() - timedelta(days=100)) == "None"  # a visit came after it
     assert seen(out) == out.isoformat()  # discharged the day of the visit
+
+
+def test_the_function_scale_is_rated_from_the_patients_page() -> None:
+    pid = _visited(30)
+    at = session(fresh_token(), pid, page="patients")
+
+    at.text_input(key=f"p_psfs_name_1_{pid}_0").input("Walking the dog")
+    _form_button(at, "Keep the rating")
+    assert ui.store().psfs(pid) == []  # no score: refused, and what was typed is still there
+    assert "Activity 1: its score" in texts(at).replace("\\", "")
+    assert at.text_input(key=f"p_psfs_name_1_{pid}_0").value == "Walking the dog"
+
+    at.number_input(key=f"p_psfs_score_1_{pid}_0").set_value(3)
+    _form_button(at, "Keep the rating")
+    (kept,) = ui.store().psfs(pid)
+    assert kept.activities == (("Walking the dog", 3),) and kept.when == "first"
+    # The next rating starts from the same activities, at a review.
+    assert at.text_input(key=f"p_psfs_name_1_{pid}_1").value == "Walking the dog"
+    assert at.selectbox(key=f"p_psfs_when_{pid}_1").value == "review"

@@ -12,6 +12,7 @@ from walkback_rules.consultation.referrals import STATUS_CHOICES, Referral, upda
 from walkback_rules.csvtext import csv_text
 from walkback_rules.handouts.i18n import LANGUAGES, unreviewed_words
 from walkback_rules.history import decision_words, timeline
+from walkback_rules.outcomes.chart import psfs_spec
 from walkback_rules.outcomes.followup import (
     CHANNELS,
     DISCHARGE_REASONS,
@@ -23,6 +24,11 @@ from walkback_rules.outcomes.followup import (
     outcome_words,
     schedule,
 )
+from walkback_rules.outcomes.psfs import ACTIVITIES_MAX, WHEN, When, change_words, from_rows
+from walkback_rules.outcomes.psfs import FIELD_LABELS as PSFS_LABELS
+from walkback_rules.outcomes.psfs import NAME_MAX as PSFS_NAME_MAX
+from walkback_rules.outcomes.psfs import SOURCE as PSFS_SOURCE
+from walkback_rules.outcomes.psfs import rows as psfs_rows
 from walkback_rules.store import (
     Consultation,
     DiaryWeek,
@@ -279,6 +285,70 @@ def _follow_up(pid: str, visits: list[Consultation], episodes: list[Episode]) ->
         st.caption("Discharge is recorded once a consultation is saved.")
 
 
+def _function(pid: str) -> None:
+    """The Patient-Specific Functional Scale over time, and a form to rate it again."""
+    ratings = record.psfs(pid)
+    st.caption(
+        "Up to five activities the person finds hard because of their back, each scored from "
+        "0 (cannot do it) to 10 (can do it as before). Rate the same activities at the first "
+        "visit, at reviews and at discharge; the score is their average. Source: "
+        + ui.md_text(PSFS_SOURCE)
+        + "."
+    )
+    if ratings:
+        table = psfs_rows(ratings)
+        _table_with_csv(table, table, f"{pid}-psfs")
+        if len(ratings) > 1:
+            st.vega_lite_chart(psfs_spec(ratings), width="stretch")
+            st.markdown(ui.md_text(change_words(ratings[0], ratings[-1])))
+    if not consults:
+        return
+    named = [n for n, _ in ratings[0].activities] if ratings else []
+    kept = st.session_state.get(f"p_psfs_kept_{pid}", 0)
+    with st.form(f"p_psfs_{pid}", border=True):
+        st.markdown("**Rate the activities**")
+        day_col, when_col = st.columns(2)
+        day = day_col.date_input(
+            "Day rated", value=date.today(), max_value=date.today(), format="YYYY-MM-DD",
+            key=f"p_psfs_day_{pid}_{kept}",
+        )  # fmt: skip
+        when: When = when_col.selectbox(
+            "At",
+            list(WHEN),
+            index=1 if ratings else 0,
+            format_func=WHEN.__getitem__,
+            key=f"p_psfs_when_{pid}_{kept}",
+        )
+        entered: list[tuple[str, int | None]] = []
+        for n in range(1, ACTIVITIES_MAX + 1):
+            name_col, score_col = st.columns([3, 1])
+            name = name_col.text_input(
+                f"Activity {n}",
+                value=named[n - 1] if n <= len(named) else "",
+                max_chars=PSFS_NAME_MAX,
+                key=f"p_psfs_name_{n}_{pid}_{kept}",
+            )
+            score = score_col.number_input(
+                f"Score {n} (0-10)", value=None, step=1, key=f"p_psfs_score_{n}_{pid}_{kept}"
+            )
+            entered.append((name, None if score is None else int(score)))
+        if st.form_submit_button("Keep the rating", icon=":material/save:"):
+            entry, found = from_rows(day, when, entered, ratings, date.today())
+            if entry is None:
+                for field, message in found.items():
+                    ui.field_error(ui.md_text(f"{PSFS_LABELS.get(field, field.capitalize())}: "
+                                              f"{message}"))  # fmt: skip
+                return
+            try:
+                record.record_psfs(pid, entry, actor=ui.actor())
+            except StoreError as exc:
+                ui.field_error(ui.md_text(str(exc)))
+                return
+            st.session_state[f"p_psfs_kept_{pid}"] = kept + 1
+            st.toast(f"Rating of {day.isoformat()} kept", icon=":material/save:")
+            st.rerun()
+
+
 def _card_download(pid: str, discharged: date) -> None:
     """The follow-up card for this discharge, in the patient's language."""
     from walkback_rules.handouts import HandoutOptions
@@ -434,9 +504,17 @@ else:
         st.switch_page(ui.PAGES["consultation"])
     if visits or weeks:
         st.vega_lite_chart(history_spec(course.visits, course.weeks), width="content")
-    history_tab, diary_tab, follow_tab, transfer_tab = st.tabs(
-        ["Consultations", "Walking diary", "Discharge and follow-up", "Export, import, delete"]
+    history_tab, diary_tab, function_tab, follow_tab, transfer_tab = st.tabs(
+        [
+            "Consultations",
+            "Walking diary",
+            "Function (PSFS)",
+            "Discharge and follow-up",
+            "Export, import, delete",
+        ]
     )
+    with function_tab:
+        _function(pid)
     with follow_tab:
         _follow_up(pid, visits, episodes)
     with history_tab:

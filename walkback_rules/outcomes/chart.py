@@ -3,11 +3,13 @@ text alternative and the table of every figure it draws (as `charts` does for th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ..charts import GREY, INK, PALE, _described
 from ..core.evidence import TRIAL_ARMS
 from .cohort import Comparison
+from .psfs import WHEN, Psfs
 
 
 def curve_rows(comparison: Comparison) -> list[dict[str, Any]]:
@@ -139,3 +141,30 @@ def at_risk_rows(comparison: Comparison) -> list[dict[str, Any]]:
     return [
         {"Days since discharge": "Still followed", **{str(t): n for t, n in comparison.at_risk}}
     ]
+
+
+def psfs_spec(ratings: Sequence[Psfs]) -> dict[str, Any]:
+    """The Patient-Specific Functional Scale's average over time, 0 to 10, with the text
+    alternative giving each rating."""
+    values = [
+        {"Day": r.day.isoformat(), "Average": round(float(r.average), 1), "At": WHEN[r.when]}
+        for r in ratings
+    ]
+    words = (
+        "Chart of the Patient-Specific Functional Scale's average (0 to 10): "
+        + "; ".join(f"{v['Day']} ({v['At']}) {v['Average']}" for v in values)
+        + "."
+    )
+    x = {"field": "Day", "type": "temporal", "title": None}
+    y = {"field": "Average", "type": "quantitative", "title": "Average (0-10)",
+         "scale": {"domain": [0, 10]}}  # fmt: skip
+    return _described({
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "data": {"values": values},
+        "width": "container",
+        "height": 180,
+        "mark": {"type": "line", "point": True, "color": INK},
+        "encoding": {"x": x, "y": y, "tooltip": [{"field": "Day", "type": "temporal"},
+                                                 {"field": "At", "type": "nominal"},
+                                                 {"field": "Average", "type": "quantitative"}]},
+    }, words)  # fmt: skip

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..core.dosing import TARGET_MINUTES, TARGET_WALKS
 from ..outcomes.followup import CHANNELS, CheckIn
+from ..outcomes.psfs import Psfs
 from .repo import Episode, Store
 
 SYSTEM = "urn:walkback-cds:patient"  # identifier system for the pseudonyms
@@ -188,6 +189,10 @@ def patient_bundle(store: Store, pid: str) -> dict[str, Any]:
                     "valueInteger": value,
                 }
             )
+    ratings = store.psfs(pid)
+    if ratings:
+        resources.append(psfs_questionnaire())
+        resources += [psfs_response(pid, r) for r in ratings]
     bundle = Bundle.model_validate(
         {
             "resourceType": "Bundle",
@@ -276,3 +281,59 @@ def follow_up_bundle(episodes: Sequence[Episode]) -> dict[str, Any]:
     )
     data: dict[str, Any] = bundle.model_dump(mode="json", exclude_none=True)
     return data
+
+
+PSFS_URL = "urn:walkback-cds:questionnaire:psfs"
+
+
+def psfs_questionnaire() -> dict[str, Any]:
+    """The Patient-Specific Functional Scale as a Questionnaire: up to five activities, each
+    named by the person and scored 0 to 10 (the wording is the product's own)."""
+    from ..outcomes.psfs import ACTIVITIES_MAX, SCORE_MAX, SOURCE
+
+    return {
+        "resourceType": "Questionnaire",
+        "id": "psfs",
+        "url": PSFS_URL,
+        "name": "PatientSpecificFunctionalScale",
+        "title": "Patient-Specific Functional Scale",
+        "status": "active",
+        "description": f"Source: {SOURCE}. The score is the average of the activities' "
+        f"scores, each from 0 (cannot do it) to {SCORE_MAX} (as before the problem).",
+        "item": [
+            {
+                "linkId": f"activity-{n}",
+                "text": f"Activity {n}",
+                "type": "group",
+                "required": n == 1,
+                "item": [
+                    {"linkId": f"activity-{n}-name", "text": "Activity", "type": "string"},
+                    {"linkId": f"activity-{n}-score", "text": "Score (0-10)",
+                     "type": "integer"},
+                ],
+            }
+            for n in range(1, ACTIVITIES_MAX + 1)
+        ],
+    }  # fmt: skip
+
+
+def psfs_response(pid: str, rating: Psfs) -> dict[str, Any]:
+    """One rating as a QuestionnaireResponse to `psfs_questionnaire`."""
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "id": f"{pid}-psfs-{rating.day.isoformat()}",
+        "questionnaire": PSFS_URL,
+        "status": "completed",
+        "subject": _ref(pid),
+        "authored": rating.day.isoformat(),
+        "item": [
+            {
+                "linkId": f"activity-{n}",
+                "item": [
+                    {"linkId": f"activity-{n}-name", "answer": [{"valueString": name}]},
+                    {"linkId": f"activity-{n}-score", "answer": [{"valueInteger": score}]},
+                ],
+            }
+            for n, (name, score) in enumerate(rating.activities, start=1)
+        ],
+    }

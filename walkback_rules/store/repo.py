@@ -55,6 +55,9 @@ from ..outcomes.followup import (
     outcome,
     problems,
 )
+from ..outcomes.psfs import FIELD_LABELS as PSFS_LABELS
+from ..outcomes.psfs import Psfs
+from ..outcomes.psfs import problems as psfs_problems
 from .checkins import Line
 from .schema import (
     audit,
@@ -65,6 +68,7 @@ from .schema import (
     diary_changes,
     discharges,
     drafts,
+    measures,
     patients,
     printouts,
     referral_updates,
@@ -86,7 +90,7 @@ from .transfer import (
 
 ENV_URL = "WALKBACK_DB_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD = "0009"  # the newest migration; a test keeps it in step with the migrations folder
+HEAD = "0010"  # the newest migration; a test keeps it in step with the migrations folder
 WAIT_SECONDS = 10.0  # how long a write waits for another writer before it gives up
 _WRITE = "walkback_write"  # the execution option that marks a writing transaction
 
@@ -394,6 +398,7 @@ def _remove(conn: Connection, pid: str) -> int:
     ended = sa.select(discharges.c.id).where(discharges.c.patient_id == pid)
     conn.execute(check_ins.delete().where(check_ins.c.discharge_id.in_(ended)))
     conn.execute(discharges.delete().where(discharges.c.patient_id == pid))
+    conn.execute(measures.delete().where(measures.c.patient_id == pid))
     gone = conn.execute(consultations.delete().where(consultations.c.patient_id == pid))
     conn.execute(diary.delete().where(diary.c.patient_id == pid))
     conn.execute(diary_changes.delete().where(diary_changes.c.patient_id == pid))
@@ -425,6 +430,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "correct_check_in": "corrected a follow-up check-in",
     "import_check_ins": "imported follow-up check-ins",
     "view_outcomes": "viewed the clinic's outcomes",
+    "record_measure": "recorded a function measure",
     "export_outcomes": "exported the clinic's outcomes",
 }
 
@@ -492,6 +498,24 @@ def _episodes(conn: Connection, where: Any) -> list[Episode]:
         )
         for d in ended
     ]
+
+
+def _psfs(row: Any) -> Psfs:
+    return Psfs(
+        date.fromisoformat(row.day),
+        row.taken_at,
+        tuple((str(i["activity"]), int(i["score"])) for i in row.items),
+    )
+
+
+def _measure_out(m: Psfs) -> dict[str, Any]:
+    """A rating as the patient file holds it."""
+    return {
+        "instrument": "psfs",
+        "day": m.day.isoformat(),
+        "when": m.when,
+        "items": [{"activity": a, "score": s} for a, s in m.activities],
+    }
 
 
 def _episode_out(e: Episode) -> dict[str, Any]:
@@ -593,6 +617,7 @@ def _patient_file(
     changes: list[dict[str, Any]] | None = None,
     followed: list[dict[str, Any]] | None = None,
     episodes: list[dict[str, Any]] | None = None,
+    rated: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     patient: dict[str, Any] = {"id": p.id, "label": p.label, "created_at": p.created_at}
     if p.language != "en":  # an English patient's file reads as before languages
@@ -610,6 +635,8 @@ def _patient_file(
         out["referrals"] = followed
     if episodes:
         out["episodes"] = episodes
+    if rated:
+        out["measures"] = rated
     return out
 
 
@@ -1661,6 +1688,53 @@ class Store:
             for e in ended
         ]
 
+    # --- function measures ---------------------------------------------------------------
+
+    @_plain_errors
+    def record_psfs(
+        self, pid: str, entry: Psfs, actor: str | None = None, today: date | None = None
+    ) -> list[Psfs]:
+        """Keep one rating of the Patient-Specific Functional Scale; refused by field, with
+        nothing saved, when anything is wrong. Returns every rating, oldest first."""
+        today = today or date.today()
+        with self._writer.begin() as conn:
+            self._require(conn, pid)
+            earlier = self._ratings(conn, pid)
+            errors = psfs_problems(entry, earlier, today)
+            if errors:
+                said = "; ".join(
+                    f"{PSFS_LABELS.get(k, k.capitalize())}: {v}" for k, v in errors.items()
+                )
+                raise StoreError("Not saved: " + said)
+            conn.execute(
+                measures.insert().values(
+                    patient_id=pid,
+                    instrument="psfs",
+                    day=entry.day.isoformat(),
+                    taken_at=entry.when,
+                    items=_measure_out(entry)["items"],
+                    recorded_at=now(),
+                )
+            )
+            if actor is not None:
+                _audit(conn, actor, "record_measure", pid, f"PSFS {entry.day.isoformat()}")
+            return self._ratings(conn, pid)
+
+    @_plain_errors
+    def psfs(self, pid: str) -> list[Psfs]:
+        """The patient's ratings of the Patient-Specific Functional Scale, oldest first."""
+        with self.engine.connect() as conn:
+            self._require(conn, pid)
+            return self._ratings(conn, pid)
+
+    def _ratings(self, conn: Connection, pid: str) -> list[Psfs]:
+        rows = conn.execute(
+            sa.select(measures)
+            .where((measures.c.patient_id == pid) & (measures.c.instrument == "psfs"))
+            .order_by(measures.c.day)
+        ).all()
+        return [_psfs(r) for r in rows]
+
     # --- export and import -------------------------------------------------------------
 
     @_plain_errors
@@ -1675,6 +1749,7 @@ class Store:
             [_change_out(c) for c in self.diary_changes(pid)],
             _followed(self.referrals(pid), {c.id: c.recorded_at for c in visits}),
             [_episode_out(e) for e in self.episodes(pid)],
+            [_measure_out(m) for m in self.psfs(pid)],
         )
 
     @_plain_errors
@@ -1691,10 +1766,14 @@ class Store:
         followed: dict[str, list[Referral]] = {}
         times: dict[int, str] = {}
         ended: dict[str, list[dict[str, Any]]] = {}
+        rated: dict[str, list[dict[str, Any]]] = {}
         with self.engine.connect() as conn:
             people = conn.execute(sa.select(patients).order_by(patients.c.id)).all()
             for e in _episodes(conn, sa.true()):
                 ended.setdefault(e.patient_id, []).append(_episode_out(e))
+            by_day = sa.select(measures).order_by(measures.c.patient_id, measures.c.day)
+            for m in conn.execute(by_day):
+                rated.setdefault(m.patient_id, []).append(_measure_out(_psfs(m)))
             for item in _referrals(conn, sa.true()):
                 followed.setdefault(item.patient_id, []).append(item)
             for r in conn.execute(sa.select(printouts).order_by(printouts.c.printed_at)):
@@ -1726,6 +1805,7 @@ class Store:
                 changes.get(p.id),
                 _followed(followed.get(p.id, []), times),
                 ended.get(p.id),
+                rated.get(p.id),
             )
             for p in people
         )
@@ -1806,6 +1886,20 @@ class Store:
             ]
             if changes:
                 conn.execute(diary_changes.insert(), changes)
+            rows = [
+                {
+                    "patient_id": f.patient.id,
+                    "instrument": m.instrument,
+                    "day": m.day,
+                    "taken_at": m.when,
+                    "items": [i.model_dump() for i in m.items],
+                    "recorded_at": now(),
+                }
+                for f in files
+                for m in f.measures
+            ]
+            if rows:
+                conn.execute(measures.insert(), rows)
             for f in files:
                 for e in f.episodes:
                     new = conn.execute(

@@ -263,3 +263,25 @@ check_ins = sa.Table(
     sa.Column("recorded_at", sa.String(32), nullable=False),
     sa.UniqueConstraint("discharge_id", "month", name="uq_check_ins_discharge_month"),
 )
+
+# Each function measure taken (migration 0010): the instrument, the day, the point in the
+# programme and its items as answered (the Patient-Specific Functional Scale: each
+# activity named with its 0-10 score). Scores are computed from the items, never stored.
+measures = sa.Table(
+    "measures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "patient_id",
+        sa.String(8),
+        sa.ForeignKey("patients.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("instrument", sa.String(16), nullable=False),
+    sa.Column("day", sa.String(10), nullable=False),
+    sa.Column("taken_at", sa.String(16), nullable=False),  # first, review or discharge
+    sa.Column("items", sa.JSON, nullable=False),
+    sa.Column("recorded_at", sa.String(32), nullable=False),
+    sa.UniqueConstraint("patient_id", "instrument", "day", name="uq_measures_patient_day"),
+)

@@ -29,6 +29,8 @@ from ..core.models import Assessment, Recommendation
 from ..core.plaintext import unsafe_character
 from ..core.validation import ROOT, AssessmentError, FieldError, capped, field_errors
 from ..outcomes.followup import CheckIn, Discharge, problems
+from ..outcomes.psfs import Psfs
+from ..outcomes.psfs import problems as psfs_problems
 from . import ruleset_1_0, ruleset_2_0
 
 FORMAT = "walkback-patient"
@@ -293,6 +295,28 @@ class EpisodeIn(BaseModel):
         return Discharge(date.fromisoformat(self.day), self.reason, dose)
 
 
+class ItemIn(BaseModel):
+    model_config = _STRICT
+
+    activity: str = _allowed("the activity's name, at most 60 characters", max_length=60)
+    score: int = _allowed("a whole number from 0 to 10", ge=0, le=10)
+
+
+class MeasureIn(BaseModel):
+    """One rating of the Patient-Specific Functional Scale: each activity with its score."""
+
+    model_config = _STRICT
+
+    instrument: Literal["psfs"] = _allowed('"psfs"')
+    day: str = _allowed("a date as YYYY-MM-DD", pattern=_DAY)
+    when: Literal["first", "review", "discharge"] = _allowed("first, review or discharge")
+    items: list[ItemIn] = _allowed("from 1 to 5 activities", min_length=1, max_length=5)
+
+    def rating(self) -> Psfs:
+        items = tuple((i.activity, i.score) for i in self.items)
+        return Psfs(date.fromisoformat(self.day), self.when, items)
+
+
 class PatientFile(BaseModel):
     """One patient's whole record, as exported."""
 
@@ -308,6 +332,8 @@ class PatientFile(BaseModel):
     referrals: list[ReferralIn] = _allowed("a list of referrals", default=[])
     # Absent from files made before discharge and follow-up were kept.
     episodes: list[EpisodeIn] = _allowed("a list of discharges with their check-ins", default=[])
+    # Absent from files made before function measures were kept.
+    measures: list[MeasureIn] = _allowed("a list of function measures", default=[])
 
 
 class ImportError_(Exception):
@@ -474,6 +500,18 @@ def verify(file: PatientFile) -> list[FieldError]:
                 )
             )
     found += _unsound_episodes(file.episodes)
+    kept: list[Psfs] = []
+    for i, measure in enumerate(file.measures):
+        try:
+            rating = measure.rating()
+        except ValueError:
+            found.append(FieldError(f"measures[{i}].day", "a real date as YYYY-MM-DD"))
+            continue
+        found += [
+            FieldError(f"measures[{i}].{field}", message)
+            for field, message in psfs_problems(rating, kept, _latest()).items()
+        ]
+        kept.append(rating)
     return found
 
 
