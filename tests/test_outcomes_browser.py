@@ -6,7 +6,9 @@ export imports back exactly."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,8 @@ from walkback_rules.store import Store
 
 from .browser import answer_the_rest, app_tab, choose, number, settle
 
-SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+# A plain run keeps its screenshots apart; tools/refresh_screenshots.py refreshes the docs'.
+SHOTS = Path(os.environ.get("WALKBACK_SHOTS") or tempfile.mkdtemp(prefix="walkback-shots-"))
 
 
 def set_date(tab: Any, label: str, day: date) -> None:

@@ -21,6 +21,9 @@ if __name__ == "__main__":
         "tests/test_course.py",
         "tests/test_teaching_browser.py",
         "tests/test_clinic_server.py",
+        "tests/test_followup_browser.py",
+        "tests/test_ruleset21_browser.py",
+        "tests/test_outcomes_browser.py",
     ]
     command = [sys.executable, "-m", "pytest", *tests, "-q", "--no-cov"]
     raise SystemExit(subprocess.call(command, cwd=ROOT, env=env))
