@@ -127,6 +127,13 @@ def test_first_visit_to_discharge_and_six_check_ins_agree_everywhere(tmp_path: P
         tab.locator("[data-testid='stToast']").first.wait_for(state="detached")
         tab.screenshot(path=str(SHOTS / "outcomes.png"), full_page=True)
 
+        # For a class: presenter mode shows the synthetic teaching set, never the clinic's.
+        tab.get_by_text("Presenter mode").click()
+        settle(tab)
+        expect(tab.get_by_role("radio")).to_have_count(0)
+        expect(metrics.filter(has_text="Discharged")).to_contain_text("160")
+        tab.screenshot(path=str(SHOTS / "outcomes-presenter.png"), full_page=True)
+
     month_five = exported["episodes"][0]["check_ins"][4]
     assert (month_five["limited"], month_five["began"]) == (True, began.isoformat())
     assert len(exported["episodes"][0]["check_ins"]) == 6

@@ -20,6 +20,7 @@ SOURCES = {
 }
 
 st.title("Outcomes")
+ui.presenter_toggle()  # for teaching: the synthetic set alone, in large type
 st.caption(
     "The WalkBack trial's own outcome: days from discharge to the first recurrence of low "
     "back pain that limits activity, asked each month. Each person counts once, from their "

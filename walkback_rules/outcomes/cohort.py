@@ -195,15 +195,17 @@ def compare(members: Sequence[Member], alpha: float = ALPHA) -> Comparison:
         verdict, said = (
             "like_programme",
             "The clinic's interval overlaps the programme arm's and lies above the arm "
-            "without the programme: its patients go as long before a recurrence as the "
-            "trial's programme arm, and longer than people who did not get the programme.",
+            "without the programme: its patients' time to a recurrence cannot be told apart "
+            "from the trial's programme arm, and is longer than for people who did not get "
+            "the programme.",
         )
     elif near_none:
         verdict, said = (
             "like_no_programme",
             "The clinic's interval overlaps the arm without the programme and lies below the "
-            "programme arm's: its patients have a recurrence sooner than the trial's programme "
-            "arm did.",
+            "programme arm's: its patients' time to a recurrence cannot be told apart from "
+            "people who did not get the programme, and is shorter than the trial's programme "
+            "arm.",
         )
     elif low is not None and low > programme.ci_high:
         verdict, said = (
