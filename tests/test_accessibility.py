@@ -148,7 +148,7 @@ def _load(tab: Page, case_id: str) -> None:
 
 
 PAGES = ("Consultation", "Recommendation", "Plan", "Handouts", "Patients",
-         "Clinic settings", "Teaching", "Evidence", "About")  # fmt: skip
+         "Clinic settings", "Teaching", "Outcomes", "Evidence", "About")  # fmt: skip
 
 
 @pytest.mark.parametrize("link", PAGES)

@@ -212,7 +212,7 @@ def test_each_role_through_the_proxy_and_the_audit_trail(clinic: Clinic, browser
     tutor.get_by_role("heading", name="Quiz: predict, then reveal").wait_for()
     settle(tutor)
     assert links(tutor) == {
-        "Quiz", "What-if explorer", "Side by side", "Teaching", "Evidence", "About"
+        "Quiz", "What-if explorer", "Side by side", "Teaching", "Outcomes", "Evidence", "About"
     }  # fmt: skip
     assert tutor.get_by_text(pid).count() == 0
 
