@@ -534,3 +534,16 @@ def test_an_import_refuses_a_language_the_sheets_are_not_printed_in(store: Store
     assert '"en" or "es"' in str(refused.value)
     with pytest.raises(NotFound):
         store.patient(pid)
+
+
+def test_a_backups_command_line_never_carries_the_database_password() -> None:
+    """pg_dump and pg_restore get the password in their environment: a command line is
+    readable by every user of the machine."""
+    from walkback_rules.store.backup import _libpq
+
+    dsn, env = _libpq(
+        "postgresql+psycopg://walkback:s3cret@db.example:5432/walkback?sslmode=require"
+    )
+
+    assert "s3cret" not in dsn and env["PGPASSWORD"] == "s3cret"
+    assert dsn == "postgresql://walkback@db.example:5432/walkback?sslmode=require"
