@@ -162,6 +162,21 @@ def test_a_clinician_consults_but_does_not_administer(record: str) -> None:
     assert not {"users", "audit", "settings"} & pages(at)
 
 
+def test_a_clinician_keeps_their_roles_in_the_practice_record(record: str) -> None:
+    """People and roles live in the clinic's own record: switching to the practice record
+    on a clinic server keeps the clinician's pages (it used to look them up there)."""
+    grant(record, ALICE, "clinician")
+    at = visit(ALICE)
+
+    at.sidebar.toggle[0].set_value(True).run()
+
+    assert not at.exception, at.exception
+    assert any("Practice record" in w.value for w in at.warning)
+    assert {"consultation", "patients", "handouts"} <= pages(at)
+    at.switch_page(ui.PAGES["patients"]).run()
+    assert not at.exception and "Patients" in [t.value for t in at.title]
+
+
 def test_a_teaching_account_never_reaches_the_record(record: str) -> None:
     """Teaching: the teaching pages and the evidence with demo cases, never a patient, even
     named in the address."""

@@ -73,13 +73,14 @@ PRACTICE_NOTE = (
 )
 
 
-def store() -> Store:
+def store(real: bool = False) -> Store:
     """The patient record; when it cannot be opened, the page says why and stops there
-    (it is tried again on the next page, once the problem is fixed)."""
+    (it is tried again on the next page, once the problem is fixed). `real` asks for the
+    clinic's own record even in practice: people, their roles and sign-ins live there."""
     from walkback_rules.store import StoreError
 
     try:
-        return _opened()
+        return _real() if real else _opened()
     except StoreError as exc:
         st.error(
             f"The patient record cannot be used. {base.md_text(base._capital(str(exc)))}",

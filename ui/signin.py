@@ -50,7 +50,7 @@ def signed_in_user() -> Any:
     who = identity()
     if who is None:
         return None
-    record = records.store()
+    record = records.store(real=True)  # never the practice record: it has no people
     if st.session_state.get(base.SIGNED_IN) != who:
         name = st.user.get("name")
         user = record.sign_in(who, name if isinstance(name, str) else None, first_administrator())

@@ -16,7 +16,7 @@ st.caption(
     "It holds no clinical content beyond the pseudonym, is never changed, and keeps a "
     "patient's rows after the patient is deleted."
 )
-record = ui.store()
+record = ui.store(real=True)  # people and the trail live in the clinic's own record
 left, right = st.columns(2)
 patient = left.text_input("Patient (pseudonym)", key="a_patient", placeholder="P-7K2QF9")
 person = right.text_input("Person (e-mail)", key="a_actor", placeholder="someone@clinic")

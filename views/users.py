@@ -14,7 +14,7 @@ st.caption(
 )
 for role in Role:
     st.markdown(f"- {ROLE_WORDS[role]}")
-record = ui.store()
+record = ui.store(real=True)  # people and the trail live in the clinic's own record
 me = ui.identity()
 for user in record.users():
     with st.container(border=True):
