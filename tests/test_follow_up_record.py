@@ -422,12 +422,17 @@ def test_the_last_visits_handout_and_summary_say_what_follows_and_no_next_visit(
     last = HandoutOptions(issued=DISCHARGED, review=review, discharged=DISCHARGED)
     going_on = HandoutOptions(issued=DISCHARGED, review=review)
 
+    from .test_handouts import all_text
+
     assert "This was your last planned visit" in build_handout(a, rec, last).intro
-    assert "Your next visit" not in build_handout(a, rec, last).intro
+    said = all_text(build_handout(a, rec, last))
+    assert "next visit" not in said  # no line of the sheet points to a visit that is not coming
+    assert "Keep this sheet: it shows you how you are doing." in said
     assert "Your next visit" in build_handout(a, rec, going_on).intro
     with speaking("es"):
         spanish = build_handout(a, rec, HandoutOptions(discharged=DISCHARGED, language="es"))
     assert "Esta fue su última visita prevista" in spanish.intro
+    assert "próxima visita" not in all_text(spanish)
     summary = " ".join(page_texts(summary_file(a, last, rec)))
     assert "Follow-up Discharged 2026-04-20: a recurrence check-in each month" in summary
     assert "the first due 2026-05-20" in summary and "Review: none: discharged" in summary

@@ -78,6 +78,12 @@ LOG_INSTRUCTION = N_(
     "minutes you walked that week, and your worst pain from 0 (none) to 10 (the worst "
     "you can think of). Bring this sheet to your next visit."
 )
+# After the last planned visit there is no next one to bring the sheet to.
+LOG_INSTRUCTION_LAST = N_(
+    "Tick a box each day you walk. At the end of each week, write down your walks, the "
+    "minutes you walked that week, and your worst pain from 0 (none) to 10 (the worst "
+    "you can think of). Keep this sheet: it shows you how you are doing."
+)
 LOG_TOTALS = (N_("Walks"), N_("Total minutes"), N_("Worst pain 0 to 10"))
 
 
@@ -1399,6 +1405,17 @@ def _build(assessment: Assessment, rec: Recommendation, options: HandoutOptions)
     intro = _intro(rec)
     if options.discharged is not None:  # the last visit: no next one, but the monthly questions
         intro += " " + _(LAST_VISIT)
+        last = _(LOG_INSTRUCTION_LAST)
+        sections = [
+            replace(
+                section,
+                blocks=tuple(
+                    replace(b, instruction=last) if isinstance(b, WalkingLog) else b
+                    for b in section.blocks
+                ),
+            )
+            for section in sections
+        ]
     elif options.review is not None:
         intro += " " + _("Your next visit is on {day}.").format(day=review_words(options.review))
     safety_net = Flag.RED_FLAG_SAFETY_NET in rec.flags
