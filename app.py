@@ -108,10 +108,23 @@ else:  # imported by the server: the app, behind its Host check
     from starlette.middleware import Middleware
     from streamlit import net_util
 
+    from walkback_rules.server.files import PatientFiles
     from walkback_rules.server.hostcheck import HostCheck
 
     # Never ask a web service for this machine's external address: Streamlit would, to
     # judge a foreign Origin. The Host check has refused foreign names before that point.
     net_util._external_ip = "127.0.0.1"
 
-    app = st.App(__file__, middleware=[Middleware(HostCheck, hosts=_allowed_hosts)])
+    def _mode() -> str:
+        from ui.signin import access_mode
+
+        return str(access_mode().mode)
+
+    # The Host check first; then downloads and uploads only for those who may see them.
+    app = st.App(
+        __file__,
+        middleware=[
+            Middleware(HostCheck, hosts=_allowed_hosts),
+            Middleware(PatientFiles, mode=_mode),
+        ],
+    )

@@ -299,3 +299,30 @@ def test_backup_and_restore_of_the_servers_record_through_the_command_line(
         again = cli("patients", "export", "--all", "-o", "-", url=copy).stdout
 
     assert again == original and json.loads(original.splitlines()[0])["format"]
+
+
+def test_a_download_is_for_a_signed_in_person_who_may_see_it(clinic: Clinic, browser: Any) -> None:
+    """A download's address is no key: without the sign-in cookie it is refused, a teaching
+    account is refused, and the person who made it gets it, never kept by a cache."""
+    from urllib.parse import urlsplit
+
+    boss = person(browser)
+    sign_in(boss, clinic, ADMIN)
+    open_page(boss, "Patients")
+    with boss.expect_download() as caught:
+        boss.get_by_role("button", name="All patients (JSON Lines)").click()
+    link = caught.value.url
+    assert urlsplit(link).path.startswith("/media/")
+
+    status, headers = _https(clinic, urlsplit(link).path)  # a copied link, no cookie
+    assert status == 401 and headers["cache-control"] == "no-store"
+    mine = boss.request.get(link)
+    assert mine.status == 200 and mine.headers["cache-control"] == "no-store"
+
+    tutor = person(browser)
+    sign_in(tutor, clinic, TUTOR)
+    with Store.open(clinic.db_url) as store:
+        store.set_roles(email(TUTOR), {"teaching"}, by=email(ADMIN))
+    assert tutor.request.get(link).status == 403
+    boss.context.close()
+    tutor.context.close()

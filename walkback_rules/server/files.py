@@ -1,0 +1,137 @@
+"""Patient files behind sign-in: Streamlit serves every download from `/media/<id>` and takes
+uploads at `/_stcore/upload_file/...`, to anyone holding the address. On a clinic server
+this ASGI middleware answers those routes only for a signed-in person whose roles may see
+patient data, and marks every such response `Cache-Control: no-store`, so neither a copied
+link nor a shared browser cache hands a sheet or a backup to someone else.
+
+The person is read from Streamlit's own signed sign-in cookie (the one its WebSocket
+reads); their roles from the record. A server refused patient data (an open address
+without sign-in) answers these routes to nobody; a local tool answers them as before.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from http.cookies import CookieError, SimpleCookie
+from typing import Any
+
+from .hostcheck import ASGIApp, Message, Receive, Scope, Send
+
+PROTECTED = ("/media/", "/_stcore/upload_file/")
+NO_STORE = (b"cache-control", b"no-store")
+
+Person = Callable[[dict[str, str]], str | None]  # cookies -> the signed-in e-mail, or None
+Allowed = Callable[[str], bool]  # e-mail -> whether their roles may see patient data
+
+
+def cookies_of(scope: Scope) -> dict[str, str]:
+    """The request's cookies by name (none when the header cannot be read)."""
+    raw = "; ".join(v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"cookie")
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(raw)
+    except CookieError:
+        return {}
+    return {name: morsel.value for name, morsel in jar.items()}
+
+
+def streamlit_person(cookies: dict[str, str]) -> str | None:
+    """The e-mail in Streamlit's signed sign-in cookie, when it is valid and signed in."""
+    from streamlit.web.server.starlette.starlette_server_config import USER_COOKIE_NAME
+    from streamlit.web.server.starlette.starlette_websocket import (
+        _get_signed_cookie_with_chunks,
+    )
+
+    decoded = _get_signed_cookie_with_chunks(cookies, USER_COOKIE_NAME)
+    if decoded is None:
+        return None
+    try:
+        payload: Any = json.loads(decoded.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    if not isinstance(payload, dict) or not payload.get("is_logged_in"):
+        return None
+    email = payload.get("email")
+    return str(email).strip().lower() if email else None
+
+
+class PatientFiles:
+    """ASGI middleware guarding the download and upload routes (see the module's note)."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        mode: Callable[[], str],
+        person: Person = streamlit_person,
+        allowed: Allowed | None = None,
+    ) -> None:
+        self.app = app
+        self.mode = mode  # "local", "sign_in" or "refused", read on each request
+        self.person = person
+        self.allowed = allowed or record_allows
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = str(scope.get("path", ""))
+        if scope["type"] != "http" or not path.startswith(PROTECTED):
+            await self.app(scope, receive, send)
+            return
+        mode = self.mode()
+        if mode != "local":
+            who = self.person(cookies_of(scope)) if mode == "sign_in" else None
+            if who is None or not await _in_thread(self.allowed, who):
+                await _refuse(send, who is None)
+                return
+
+        async def no_store(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [h for h in message.get("headers", []) if h[0] != NO_STORE[0]]
+                message["headers"] = [*headers, NO_STORE]
+            await send(message)
+
+        await self.app(scope, receive, no_store)
+
+
+async def _in_thread(check: Allowed, who: str) -> bool:
+    """The role check, off the event loop (it reads the record)."""
+    import anyio.to_thread
+
+    return bool(await anyio.to_thread.run_sync(check, who))
+
+
+async def _refuse(send: Send, signed_out: bool) -> None:
+    body = (
+        b"Sign in to the clinic's WalkBack CDS to open this file.\n"
+        if signed_out
+        else b"Your roles do not include the patient record, so this file is not yours to open.\n"
+    )
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 401 if signed_out else 403,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                NO_STORE,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+_STORE: list[Any] = []  # the record, opened once per server process
+
+
+def record_allows(who: str) -> bool:
+    """Whether the record grants `who` a role that may see patient data."""
+    from ..store import NotFound, Store, StoreError
+    from .access import Role, sees_patients
+
+    try:
+        if not _STORE:
+            _STORE.append(Store.open())
+        user = _STORE[0].user(who)
+    except (NotFound, StoreError):
+        return False
+    known = {role.value for role in Role}
+    return sees_patients(frozenset(Role(r) for r in user.roles if r in known))
