@@ -316,6 +316,8 @@ REFERRAL_DECISIONS = frozenset(
 PROGRAMME_DECISIONS = frozenset(
     {Decision.STEP_BACK, Decision.HOLD, Decision.START, Decision.MAINTAIN, Decision.PROGRESS}
 )
+# §5 rules 1-3: any red flag made a referral, and these two an emergency one.
+EMERGENCY_RED_FLAGS = frozenset({"cauda_equina", "progressive_neurological_deficit"})
 
 Urgency = Literal["emergency", "urgent", "routine"]
 Indicator = Literal["critical", "warning", "info"]

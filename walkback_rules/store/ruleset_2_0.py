@@ -556,6 +556,15 @@ FLARE_DECISIONS = frozenset({Decision.SEVERE_FLARE, Decision.MODERATE_FLARE})
 PROGRAMME_DECISIONS = frozenset(
     {Decision.STEP_BACK, Decision.HOLD, Decision.START, Decision.MAINTAIN, Decision.PROGRESS}
 )
+# §3: the features that alone reach the emergency tier (cauda equina, a progressive
+# deficit, an aortic aneurysm; chest pain at rest on the exercise screen). Under 2.0 any of
+# them made the decision EMERGENCY_REFERRAL (§7 invariant 1): an import checks a stored
+# decision against them without the 2.0 engine.
+EMERGENCY_FEATURES = frozenset(
+    {f for f in RED_FLAG_FEATURES if f.startswith("ces_")}
+    | {"neuro_worsening_weakness", "neuro_foot_drop", "neuro_gait", "vascular_aneurysm"}
+)
+EMERGENCY_EXERCISE_ITEMS = frozenset({"chest_pain_at_rest"})
 
 _OUTPUT = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 

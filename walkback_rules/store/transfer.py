@@ -433,6 +433,97 @@ def _lines_text(numbers: list[int]) -> str:
 # --------------------------------------------------------------------- verification
 
 
+# The day each earlier ruleset gave way to the next in this product: a consultation
+# recorded after it cannot have been made under the older one.
+SUPERSEDED_ON = {"1.0": ("2.0", date(2026, 12, 1)), "2.0": ("2.1", date(2026, 12, 7))}
+
+
+def _consistent(visit: Any) -> list[tuple[str, str]]:
+    """What in an earlier ruleset's consultation cannot have come from that ruleset, found
+    without its engine: recorded after the next ruleset replaced it, or an emergency
+    finding beside any decision but the emergency referral (a red flag beside no referral,
+    under 1.0)."""
+    out: list[tuple[str, str]] = []
+    version = visit.ruleset_version
+    recorded = datetime.fromisoformat(visit.recorded_at).astimezone(UTC).date()
+    after, on = SUPERSEDED_ON[version]
+    if recorded > on:
+        out.append(
+            (
+                "recorded_at",
+                f"recorded {recorded.isoformat()}, after ruleset {after} replaced {version} "
+                f"on {on.isoformat()}: it cannot have been made under {version}",
+            )
+        )
+    a, decision = visit.assessment, visit.recommendation.decision
+    emergency = "EMERGENCY_REFERRAL"
+    if version == "1.0":
+        flags = set(a.red_flags)
+        if flags & ruleset_1_0.EMERGENCY_RED_FLAGS and decision != emergency:
+            out.append(("recommendation.decision", f"{decision.value} beside an emergency red "
+                        f"flag ({', '.join(sorted(flags & ruleset_1_0.EMERGENCY_RED_FLAGS))}): "
+                        "under 1.0 it was an EMERGENCY_REFERRAL"))  # fmt: skip
+        elif flags and decision not in ruleset_1_0.REFERRAL_DECISIONS:
+            out.append(("recommendation.decision", f"{decision.value} beside a red flag: "
+                        "under 1.0 every red flag was a referral"))  # fmt: skip
+    else:
+        found = (set(a.red_flags) & ruleset_2_0.EMERGENCY_FEATURES) | (
+            set(a.exercise_screen) & ruleset_2_0.EMERGENCY_EXERCISE_ITEMS
+        )
+        if found and decision != emergency:
+            out.append(("recommendation.decision", f"{decision.value} beside an emergency "
+                        f"feature ({', '.join(sorted(found))}): under 2.0 it was an "
+                        "EMERGENCY_REFERRAL"))  # fmt: skip
+    return out
+
+
+def _screens_agree(visit: Any) -> list[tuple[str, str]]:
+    """A screen recorded as negative or not asked beside the findings that make it
+    positive, or positive with none: the record would contradict itself."""
+    details = visit.details
+    if details is None or details.screens is None:
+        return []
+    out = []
+    a = visit.assessment
+    for screen, found in (
+        ("red_flags", getattr(a, "red_flags", None)),
+        ("exercise_screen", getattr(a, "exercise_screen", None)),
+    ):
+        if found is None or screen not in details.screens:
+            continue
+        status = details.screens[screen]
+        if bool(found) != (status == "positive"):
+            said = "positive: findings are recorded" if found else "not positive: none is recorded"
+            out.append((f"details.screens.{screen}", f"must be {said} ({status} was stored)"))
+    return out
+
+
+# A print's options as the clinic settings they came from (`HandoutOptions.from_settings`).
+_PRINTED_SETTINGS = {"clinic": "name", "phone": "phone", "emergency": "emergency",
+                     "urgent_line": "urgent_line", "doctor": "doctor", "paper": "paper",
+                     "clinician": "clinician", "crisis_line": "crisis_line",
+                     "mental_health": "mental_health"}  # fmt: skip
+
+
+def _printed_sound(visit: Any) -> list[tuple[str, str]]:
+    """Each stored print's options pass the clinic settings' own checks: a reprint prints
+    them again exactly, emergency number included."""
+    from ..clinic import settings_errors
+
+    out = []
+    for n, printed in enumerate(visit.printed):
+        values = {
+            key: str(printed.options[option])
+            for option, key in _PRINTED_SETTINGS.items()
+            if isinstance(printed.options.get(option), str) and printed.options[option]
+        }
+        out += [
+            (f"printed[{n}].options.{field}", message)
+            for field, message in settings_errors(values).items()
+        ]
+    return out
+
+
 def verify(file: PatientFile) -> list[FieldError]:
     """What is unsound in a validated patient file, each problem naming its consultation.
 
@@ -479,6 +570,9 @@ def verify(file: PatientFile) -> list[FieldError]:
                 FieldError(f"{at}.recommendation.{field}", message)
                 for field, message in _unsound(visit.recommendation, visit.ruleset_version)
             ]
+            found += [FieldError(f"{at}.{field}", message) for field, message in _consistent(visit)]
+        found += [FieldError(f"{at}.{field}", message) for field, message in _screens_agree(visit)]
+        found += [FieldError(f"{at}.{field}", message) for field, message in _printed_sound(visit)]
     urgency = {
         v.recorded_at: v.recommendation.referral.urgency if v.recommendation.referral else None
         for v in file.consultations
