@@ -288,3 +288,29 @@ def test_a_clinicians_open_patient_never_opens_for_a_visitor(record: str) -> Non
     stranger = visit(None, pid=pid)
 
     assert ui.PATIENT not in stranger.session_state and pid not in shown(stranger)
+
+
+def _downloads(at: AppTest) -> list[str]:
+    return [b.label for b in at.get("download_button")]
+
+
+def test_an_administrator_who_is_not_a_clinician_sees_who_not_what(record: str) -> None:
+    """Least privilege: the administrator alone sees who the record holds and can delete,
+    import and back up; the clinical record and its exports are for clinicians."""
+    from .conftest import make_assessment
+    from .stores import decided
+
+    grant(record, ALICE, "clinician")
+    with Store.open(record) as store:
+        pid = store.new_patient().id
+        store.record(pid, *decided(make_assessment()), at="2026-03-02T10:00:00+00:00")
+
+    boss = visit(ADMIN, page="patients", pid=pid)
+    assert not boss.tabs and not boss.get("vega_lite_chart")
+    assert "This patient (JSON)" not in _downloads(boss)
+    assert "All patients (JSON Lines)" in _downloads(boss)
+    assert f"Delete {pid}" in [b.label for b in boss.button]
+
+    alice = visit(ALICE, page="patients", pid=pid)
+    assert "This patient (JSON)" in _downloads(alice) and alice.tabs
+    assert "All patients (JSON Lines)" not in _downloads(alice)  # the whole record, one click

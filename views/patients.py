@@ -371,6 +371,23 @@ def _card_download(pid: str, discharged: date) -> None:
     )
 
 
+def _delete(pid: str) -> None:
+    """Delete the patient, after their ID is typed (an administrator's act)."""
+    if not ui.administers():  # deleting is an administrator's act on a clinic server
+        st.caption("Deleting a patient is for an administrator.")
+        return
+    st.markdown("**Delete**")
+    st.caption(f"Deletes {pid} and every consultation and diary week. It cannot be undone.")
+    typed = st.text_input(f"Type {pid} to confirm", key=f"p_delete_{pid}")
+    if st.button(
+        f"Delete {pid}", type="primary", disabled=typed.strip() != pid, icon=":material/delete:"
+    ):
+        removed = record.delete_patient(pid, actor=ui.actor())
+        ui.close_deleted()
+        st.toast(f"Deleted {pid} and {removed} consultations", icon=":material/delete:")
+        st.rerun()
+
+
 st.title("Patients")
 st.caption(
     "Patients are kept under a random pseudonym such as P-7K2QF9. A label is for you to "
@@ -466,192 +483,187 @@ else:
         st.markdown(f":material/event: **Next review: {next_review}**")
     elif ended and not next_review:
         st.markdown(f":material/logout: **Discharged {ended}**: followed up each month")
-    lang_key = f"p_language_{pid}"
-    st.session_state.setdefault(lang_key, patient.language)
-    lang_col, _ = st.columns([1, 2])
-    lang_col.selectbox(
-        "Language of the patient's sheets",
-        list(LANGUAGES),
-        format_func=LANGUAGES.__getitem__,
-        key=lang_key,
-        on_change=ui.set_patient_language,
-        args=(pid, lang_key),
-        help="The handout and the contacts slip print in this language; the Handouts page "
-        "can change it for one print. Letters and summaries are for clinicians, in English.",
-    )
-    unreviewed = unreviewed_words(st.session_state[lang_key])
-    if unreviewed:
-        lang_col.caption(unreviewed)
-    followed = record.referrals(pid)
-    if followed:
-        with st.container(border=True):
-            st.markdown("**Referrals**")
-            for item in followed:
-                st.markdown(
-                    (":red[:material/outgoing_mail:] " if item.is_open else ":material/done: ")
-                    + ui.md_text(item.line())
-                )
-            still_open = [item for item in followed if item.is_open]
-            if still_open and consults:
-                _referral_form(still_open[-1])
-    if consults and st.button(
-        "Start this visit's consultation" if visits else "Start the first consultation",
-        icon=":material/edit_note:",
-        help="From the plan the last visit gave; what was being typed for them comes back "
-        "as it was left.",
-    ):
-        ui.open_patient(pid)
-        st.switch_page(ui.PAGES["consultation"])
-    if visits or weeks:
-        st.vega_lite_chart(history_spec(course.visits, course.weeks), width="content")
-    history_tab, diary_tab, function_tab, follow_tab, transfer_tab = st.tabs(
-        [
-            "Consultations",
-            "Walking diary",
-            "Function (PSFS)",
-            "Discharge and follow-up",
-            "Export, import, delete",
-        ]
-    )
-    with function_tab:
-        _function(pid)
-    with follow_tab:
-        _follow_up(pid, visits, episodes)
-    with history_tab:
-        if course.visits:
-            # On screen, what tells the story; the CSV keeps every column.
-            hidden = ("Summary", "Until", "Planned minutes a week")
-            shown = [{k: v for k, v in row.items() if k not in hidden} for row in course.visits]
-            _table_with_csv(shown, course.visits, f"{pid}-consultations")
-            labels = {
-                c.id: f"Visit {n} · {row['Date']} · {row['Decision']}"
-                for n, (c, row) in enumerate(zip(visits, course.visits, strict=True), start=1)
-            }
-            pick, go = st.columns([3, 1], vertical_alignment="bottom")
-            chosen = pick.selectbox(
-                "Open a visit (read-only, with its handout and summary)",
-                list(reversed(labels)),
-                format_func=lambda v: labels[v],
-                key=f"p_visit_{pid}",
-            )
-            if go.button("Open the visit", icon=":material/history:", disabled=not consults):
-                st.session_state[ui.VIEW] = chosen
-                st.switch_page(ui.PAGES["visit"])
-        else:
-            st.caption("No consultation saved yet: save one from the Recommendation page.")
-    with diary_tab:
-        st.caption("What the patient reports for each week: walks, minutes, worst pain.")
-        monday = date.today() - timedelta(days=date.today().weekday())
-        with st.form("p_diary", clear_on_submit=True, border=True):
-            cols = st.columns(4)
-            week = cols[0].date_input("Week starting (Monday)", value=monday, max_value=monday)
-            # No ranges here: what is typed is checked by the record, and said in words.
-            walks = cols[1].number_input("Walks", value=0, step=1)
-            minutes = cols[2].number_input("Minutes in the week", value=0, step=5)
-            pain = cols[3].number_input("Worst pain (0–10)", value=0, step=1)
-            if st.form_submit_button(
-                "Save the week", icon=":material/save:", disabled=not consults
-            ):
-                start = week - timedelta(days=week.weekday())  # any day counts for its week
-                try:
-                    record.set_diary(
-                        pid,
-                        DiaryWeek(start.isoformat(), int(walks), int(minutes), int(pain)),
-                        actor=ui.actor(),
-                    )
-                    st.toast(f"Week of {start.isoformat()} saved", icon=":material/save:")
-                    st.rerun()
-                except StoreError as exc:
-                    st.error(ui.md_text(str(exc)), icon=":material/error:")
+    if not consults:  # an administrator alone: who the record holds, not what it says
         st.caption(
-            "To correct a week, save it again with the right figures. Every correction and "
-            "removal is kept below, with what the week held before."
+            "The clinical record (consultations, diary, function, follow-up and referrals, and "
+            "their exports) is for clinicians. The Audit trail shows who did what."
         )
-        if course.weeks:
-            _table_with_csv(course.weeks, course.weeks, f"{pid}-diary")
-            drop, go = st.columns([3, 1], vertical_alignment="bottom")
-            gone = drop.selectbox(
-                "Remove a week entered by mistake",
-                [w.week_start for w in reversed(weeks)],
-                key=f"p_drop_{pid}",
-            )
-            if go.button("Remove the week", icon=":material/delete:"):
-                try:
-                    record.remove_diary(pid, gone, actor=ui.actor())
-                    st.toast(
-                        f"Week of {gone} removed; the change is kept", icon=":material/delete:"
+        _delete(pid)
+    else:
+        lang_key = f"p_language_{pid}"
+        st.session_state.setdefault(lang_key, patient.language)
+        lang_col, _ = st.columns([1, 2])
+        lang_col.selectbox(
+            "Language of the patient's sheets",
+            list(LANGUAGES),
+            format_func=LANGUAGES.__getitem__,
+            key=lang_key,
+            on_change=ui.set_patient_language,
+            args=(pid, lang_key),
+            help="The handout and the contacts slip print in this language; the Handouts page "
+            "can change it for one print. Letters and summaries are for clinicians, in English.",
+        )
+        unreviewed = unreviewed_words(st.session_state[lang_key])
+        if unreviewed:
+            lang_col.caption(unreviewed)
+        followed = record.referrals(pid)
+        if followed:
+            with st.container(border=True):
+                st.markdown("**Referrals**")
+                for item in followed:
+                    st.markdown(
+                        (":red[:material/outgoing_mail:] " if item.is_open else ":material/done: ")
+                        + ui.md_text(item.line())
                     )
-                    st.rerun()
-                except StoreError as exc:
-                    st.error(ui.md_text(str(exc)), icon=":material/error:")
-        changes = record.diary_changes(pid)
-        if changes:
-            st.markdown("**Changes to the diary**")
-            st.table(
-                [
-                    {
-                        "Week of": c.week_start,
-                        "Change": c.change,
-                        "Before": _week_words(c.before),
-                        "After": _week_words(c.after) if c.after else "",
-                        "When": ui.clock(c.changed_at),
-                    }
-                    for c in changes
-                ],
-                hide_index=True,
+                still_open = [item for item in followed if item.is_open]
+                if still_open and consults:
+                    _referral_form(still_open[-1])
+        if consults and st.button(
+            "Start this visit's consultation" if visits else "Start the first consultation",
+            icon=":material/edit_note:",
+            help="From the plan the last visit gave; what was being typed for them comes back "
+            "as it was left.",
+        ):
+            ui.open_patient(pid)
+            st.switch_page(ui.PAGES["consultation"])
+        if visits or weeks:
+            st.vega_lite_chart(history_spec(course.visits, course.weeks), width="content")
+        history_tab, diary_tab, function_tab, follow_tab, transfer_tab = st.tabs(
+            [
+                "Consultations",
+                "Walking diary",
+                "Function (PSFS)",
+                "Discharge and follow-up",
+                "Export, import, delete",
+            ]
+        )
+        with function_tab:
+            _function(pid)
+        with follow_tab:
+            _follow_up(pid, visits, episodes)
+        with history_tab:
+            if course.visits:
+                # On screen, what tells the story; the CSV keeps every column.
+                hidden = ("Summary", "Until", "Planned minutes a week")
+                shown = [{k: v for k, v in row.items() if k not in hidden} for row in course.visits]
+                _table_with_csv(shown, course.visits, f"{pid}-consultations")
+                labels = {
+                    c.id: f"Visit {n} · {row['Date']} · {row['Decision']}"
+                    for n, (c, row) in enumerate(zip(visits, course.visits, strict=True), start=1)
+                }
+                pick, go = st.columns([3, 1], vertical_alignment="bottom")
+                chosen = pick.selectbox(
+                    "Open a visit (read-only, with its handout and summary)",
+                    list(reversed(labels)),
+                    format_func=lambda v: labels[v],
+                    key=f"p_visit_{pid}",
+                )
+                if go.button("Open the visit", icon=":material/history:", disabled=not consults):
+                    st.session_state[ui.VIEW] = chosen
+                    st.switch_page(ui.PAGES["visit"])
+            else:
+                st.caption("No consultation saved yet: save one from the Recommendation page.")
+        with diary_tab:
+            st.caption("What the patient reports for each week: walks, minutes, worst pain.")
+            monday = date.today() - timedelta(days=date.today().weekday())
+            with st.form("p_diary", clear_on_submit=True, border=True):
+                cols = st.columns(4)
+                week = cols[0].date_input("Week starting (Monday)", value=monday, max_value=monday)
+                # No ranges here: what is typed is checked by the record, and said in words.
+                walks = cols[1].number_input("Walks", value=0, step=1)
+                minutes = cols[2].number_input("Minutes in the week", value=0, step=5)
+                pain = cols[3].number_input("Worst pain (0–10)", value=0, step=1)
+                if st.form_submit_button(
+                    "Save the week", icon=":material/save:", disabled=not consults
+                ):
+                    start = week - timedelta(days=week.weekday())  # any day counts for its week
+                    try:
+                        record.set_diary(
+                            pid,
+                            DiaryWeek(start.isoformat(), int(walks), int(minutes), int(pain)),
+                            actor=ui.actor(),
+                        )
+                        st.toast(f"Week of {start.isoformat()} saved", icon=":material/save:")
+                        st.rerun()
+                    except StoreError as exc:
+                        st.error(ui.md_text(str(exc)), icon=":material/error:")
+            st.caption(
+                "To correct a week, save it again with the right figures. Every correction and "
+                "removal is kept below, with what the week held before."
             )
-    with transfer_tab:
-        left, right = st.columns(2, gap="large")
-        with left:
-            st.markdown("**Export**")
-            st.download_button(
-                "This patient (JSON)",
-                data=ui.exporting(lambda: dumps(record.export(open_pid)), "export", pid, "JSON"),
-                file_name=f"{pid}.json",
-                mime="application/json",
-                icon=":material/download:",
-                on_click="ignore",
-            )
-            try:
-                from walkback_rules.store.fhir import patient_bundle
-
+            if course.weeks:
+                _table_with_csv(course.weeks, course.weeks, f"{pid}-diary")
+                drop, go = st.columns([3, 1], vertical_alignment="bottom")
+                gone = drop.selectbox(
+                    "Remove a week entered by mistake",
+                    [w.week_start for w in reversed(weeks)],
+                    key=f"p_drop_{pid}",
+                )
+                if go.button("Remove the week", icon=":material/delete:"):
+                    try:
+                        record.remove_diary(pid, gone, actor=ui.actor())
+                        st.toast(
+                            f"Week of {gone} removed; the change is kept", icon=":material/delete:"
+                        )
+                        st.rerun()
+                    except StoreError as exc:
+                        st.error(ui.md_text(str(exc)), icon=":material/error:")
+            changes = record.diary_changes(pid)
+            if changes:
+                st.markdown("**Changes to the diary**")
+                st.table(
+                    [
+                        {
+                            "Week of": c.week_start,
+                            "Change": c.change,
+                            "Before": _week_words(c.before),
+                            "After": _week_words(c.after) if c.after else "",
+                            "When": ui.clock(c.changed_at),
+                        }
+                        for c in changes
+                    ],
+                    hide_index=True,
+                )
+        with transfer_tab:
+            left, right = st.columns(2, gap="large")
+            with left:
+                st.markdown("**Export**")
                 st.download_button(
-                    "This patient (FHIR R4B Bundle)",
+                    "This patient (JSON)",
                     data=ui.exporting(
-                        lambda: dumps(patient_bundle(record, open_pid)), "export", pid, "FHIR"
+                        lambda: dumps(record.export(open_pid)), "export", pid, "JSON"
                     ),
-                    file_name=f"{pid}-fhir.json",
-                    mime="application/fhir+json",
+                    file_name=f"{pid}.json",
+                    mime="application/json",
                     icon=":material/download:",
                     on_click="ignore",
                 )
-            except ModuleNotFoundError:
-                st.caption("FHIR export needs the optional extra walkback-cds\\[fhir\\].")
-        with right:
-            if not ui.administers():  # deleting is an administrator's act on a clinic server
-                st.caption("Deleting a patient is for an administrator.")
-            else:
-                st.markdown("**Delete**")
-                st.caption(
-                    f"Deletes {pid} and every consultation and diary week. It cannot be undone."
-                )
-                typed = st.text_input(f"Type {pid} to confirm", key=f"p_delete_{pid}")
-                if st.button(
-                    f"Delete {pid}",
-                    type="primary",
-                    disabled=typed.strip() != pid,
-                    icon=":material/delete:",
-                ):
-                    removed = record.delete_patient(pid, actor=ui.actor())
-                    ui.close_deleted()
-                    st.toast(f"Deleted {pid} and {removed} consultations", icon=":material/delete:")
-                    st.rerun()
+                try:
+                    from walkback_rules.store.fhir import patient_bundle
+
+                    st.download_button(
+                        "This patient (FHIR R4B Bundle)",
+                        data=ui.exporting(
+                            lambda: dumps(patient_bundle(record, open_pid)), "export", pid, "FHIR"
+                        ),
+                        file_name=f"{pid}-fhir.json",
+                        mime="application/fhir+json",
+                        icon=":material/download:",
+                        on_click="ignore",
+                    )
+                except ModuleNotFoundError:
+                    st.caption("FHIR export needs the optional extra walkback-cds\\[fhir\\].")
+            with right:
+                _delete(pid)
 
 st.divider()
 backup, restore = st.columns(2, gap="large")
 with backup:
     st.header("Back up")
-    st.download_button(
+if not ui.administers():  # the whole record, in one file: an administrator's act
+    backup.caption("Backing up every patient is for an administrator.")
+else:
+    backup.download_button(
         "All patients (JSON Lines)",
         data=ui.exporting(
             lambda: "".join(dumps(p) + "\n" for p in record.export_all()),
