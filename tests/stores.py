@@ -23,6 +23,7 @@ TABLES = (
     "discharges",
     "referral_updates",
     "referrals",
+    "sessions",
     "user_roles",
     "users",
     "settings",

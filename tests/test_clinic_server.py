@@ -326,3 +326,33 @@ def test_a_download_is_for_a_signed_in_person_who_may_see_it(clinic: Clinic, bro
     assert tutor.request.get(link).status == 403
     boss.context.close()
     tutor.context.close()
+
+
+def test_signing_out_ends_the_session_for_every_copy_of_its_cookie(
+    clinic: Clinic, browser: Any
+) -> None:
+    """A cookie copied before sign-out opens nothing after it: not the pages, not a
+    download the session made."""
+    boss = person(browser)
+    sign_in(boss, clinic, ADMIN)
+    saved = boss.context.cookies()
+    open_page(boss, "Patients")
+    with boss.expect_download() as caught:
+        boss.get_by_role("button", name="All patients (JSON Lines)").click()
+    link = caught.value.url
+    boss.get_by_role("button", name="Sign out").click()
+    boss.get_by_role("button", name="End session").click()  # the provider's own page
+    boss.get_by_role("button", name="Sign in").wait_for()
+
+    copy = person(browser)
+    copy.context.add_cookies(saved)
+    copy.goto(f"{clinic.url}/patients")
+    copy.get_by_text("Your session has ended").wait_for()
+    settle(copy)
+    assert links(copy) == set()
+    assert copy.request.get(link).status in (401, 403)
+    with Store.open(clinic.db_url) as store:
+        trail = [(r.actor, r.action) for r in store.audit_trail()]
+    assert (email(ADMIN), "end_sessions") in trail and (email(ADMIN), "session_ended") in trail
+    boss.context.close()
+    copy.context.close()

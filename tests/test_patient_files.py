@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -38,8 +39,10 @@ def fetch(
 
 
 def guard(mode: str, who: str | None = None, allowed: bool = True) -> PatientFiles:
-    return PatientFiles(_served, mode=lambda: mode, person=lambda _c: who,
-                        allowed=lambda _w: allowed)  # fmt: skip
+    issued = datetime.now(UTC)
+    return PatientFiles(_served, mode=lambda: mode,
+                        person=lambda _c: None if who is None else (who, issued),
+                        allowed=lambda _w, _i: allowed)  # fmt: skip
 
 
 @pytest.mark.parametrize("path", ["/media/abc123.pdf", "/_stcore/upload_file/s/f"])

@@ -121,6 +121,7 @@ PRESENTING = "presenting"  # presenter mode: no sidebar, large type, plain words
 
 
 SIGNED_IN = "signed_in_as"  # the identity whose sign-in this browser session has recorded
+SESSION_ENDED = "session_ended"  # why this browser's signed-in session was refused
 
 
 LOCAL_ACTOR = "local user"  # who acts on one clinician's local tool, in the audit trail

@@ -71,6 +71,49 @@ def roles() -> frozenset[Any]:
     return found if found is not None else load_roles()
 
 
+def _minutes(key: str, default: float) -> float:
+    """A time-out from the [walkback] secrets (a positive number), or its default."""
+    try:
+        value = float((st.secrets.get("walkback") or {}).get(key, default))
+    except (TypeError, ValueError):
+        return default
+    return value if value > 0 else default
+
+
+def session_refusal() -> str | None:
+    """Why this signed-in session has ended (signed out, ended by an administrator, idle,
+    or too old), noting this run as its activity; None while it holds. Read from the
+    sign-in cookie's own signed time, so a copied cookie ends with the session."""
+    from datetime import UTC, datetime, timedelta
+
+    from walkback_rules.server.access import ABSOLUTE_HOURS, IDLE_MINUTES, session_ended
+    from walkback_rules.server.files import cookie_issued
+    from walkback_rules.store import NotFound
+
+    who = identity()
+    issued = cookie_issued(dict(st.context.cookies)) if who else None
+    if who is None or issued is None:
+        return None
+    record = records.store(real=True)
+    try:
+        user = record.user(who)
+    except NotFound:  # a first sign-in: nothing to end yet
+        return None
+    now = datetime.now(UTC)
+    last = record.seen(who, issued.isoformat(), now.isoformat())
+    ended = session_ended(
+        issued,
+        None if last is None else datetime.fromisoformat(last),
+        None if user.valid_from is None else datetime.fromisoformat(user.valid_from),
+        now,
+        timedelta(minutes=_minutes("idle_minutes", IDLE_MINUTES)),
+        timedelta(hours=_minutes("absolute_hours", ABSOLUTE_HOURS)),
+    )
+    if ended is not None and st.session_state.get(base.SESSION_ENDED) != ended:
+        audit("session_ended", None, ended)
+    return ended
+
+
 def _roles() -> frozenset[Any]:
     from walkback_rules.server.access import LOCAL_ROLES, Role
 
@@ -79,6 +122,12 @@ def _roles() -> frozenset[Any]:
         return LOCAL_ROLES
     if mode == "refused" or identity() is None:
         return frozenset()
+    ended = session_refusal()
+    if ended is not None:
+        st.session_state[base.SESSION_ENDED] = ended
+        st.session_state.pop(base.SIGNED_IN, None)
+        return frozenset()
+    st.session_state.pop(base.SESSION_ENDED, None)
     user = signed_in_user()
     return frozenset(Role(r) for r in user.roles) if user is not None else frozenset()
 
@@ -119,6 +168,16 @@ def audit(action: str, patient: str | None = None, detail: str | None = None) ->
 
 
 def sign_out() -> None:
+    """Sign out, ending every session this person has begun on the server: a copy of the
+    sign-in cookie opens nothing afterwards."""
+    from walkback_rules.store import StoreError
+
+    who = identity()
     audit("sign_out")
+    if who is not None:
+        try:
+            records.store(real=True).end_sessions(who, actor=who)
+        except StoreError as exc:
+            st.toast(f"The session could not be ended on the server: {base.md_text(str(exc))}")
     st.session_state.pop(base.SIGNED_IN, None)
     st.logout()

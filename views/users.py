@@ -42,3 +42,16 @@ for user in record.users():
             else:
                 st.toast(f"Roles of {user.identity} saved", icon=":material/save:")
                 st.rerun()
+        if user.identity != me and st.button(
+            "End their sessions",
+            key=f"u_end_{user.identity}",
+            icon=":material/logout:",
+            help="Every browser they are signed in on must sign in again (a lost or shared "
+            "computer, a role taken back).",
+        ):
+            try:
+                record.end_sessions(user.identity, actor=me or ui.actor())
+            except StoreError as exc:
+                st.error(ui.md_text(str(exc)), icon=":material/error:")
+            else:
+                st.toast(f"Sessions of {user.identity} ended", icon=":material/logout:")

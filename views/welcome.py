@@ -18,6 +18,12 @@ if mode.mode == "refused":
     st.stop()
 
 who = ui.identity()
+ended = st.session_state.get(ui.SESSION_ENDED)
+if who is not None and ended:
+    st.info(f"Your session has ended: {ui.md_text(ended)}. Sign in again.", icon=":material/lock:")
+    if st.button("Sign in", type="primary", icon=":material/login:"):
+        st.login()
+    st.stop()
 if who is None:
     st.info(
         "This is the clinic's server. Sign in with the clinic's account to continue.",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 
@@ -94,3 +95,27 @@ def access(address: str | None, sign_in: bool) -> Access:
     if is_loopback(address):
         return Access("local")
     return Access("refused", REFUSED.format(address=address or "every address"))
+
+
+IDLE_MINUTES = 15  # a session with no activity for longer ends (configurable)
+ABSOLUTE_HOURS = 12  # a sign-in older than this ends, whatever its activity (configurable)
+
+
+def session_ended(
+    issued: datetime,
+    last_seen: datetime | None,
+    valid_from: datetime | None,
+    now: datetime,
+    idle: timedelta = timedelta(minutes=IDLE_MINUTES),
+    absolute: timedelta = timedelta(hours=ABSOLUTE_HOURS),
+) -> str | None:
+    """Why a signed-in session has ended, in words, or None while it holds. `issued` is
+    when its sign-in was issued (to the second); `valid_from` when the person last signed
+    out or had their sessions ended; `last_seen` its last activity before now."""
+    if valid_from is not None and issued <= valid_from:
+        return "it was signed out, or ended by an administrator"
+    if now - issued > absolute:
+        return f"it began more than {absolute.total_seconds() / 3600:g} hours ago"
+    if last_seen is not None and now - last_seen > idle:
+        return f"it was idle for more than {idle.total_seconds() / 60:g} minutes"
+    return None

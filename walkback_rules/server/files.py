@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
@@ -21,8 +22,10 @@ from .hostcheck import ASGIApp, Message, Receive, Scope, Send
 PROTECTED = ("/media/", "/_stcore/upload_file/")
 NO_STORE = (b"cache-control", b"no-store")
 
-Person = Callable[[dict[str, str]], str | None]  # cookies -> the signed-in e-mail, or None
-Allowed = Callable[[str], bool]  # e-mail -> whether their roles may see patient data
+# cookies -> the signed-in e-mail with when its sign-in was issued, or None
+Person = Callable[[dict[str, str]], "tuple[str, datetime] | None"]
+# (e-mail, issued) -> whether their session holds and their roles may see patient data
+Allowed = Callable[[str, datetime], bool]
 
 
 def cookies_of(scope: Scope) -> dict[str, str]:
@@ -56,6 +59,32 @@ def streamlit_person(cookies: dict[str, str]) -> str | None:
     return str(email).strip().lower() if email else None
 
 
+def cookie_issued(cookies: dict[str, str]) -> datetime | None:
+    """When the sign-in cookie was issued (to the second, UTC), from its own signature;
+    None without a valid one."""
+    from itsdangerous import BadSignature, URLSafeTimedSerializer
+    from streamlit.web.server.server_util import get_cookie_secret
+    from streamlit.web.server.starlette.starlette_server_config import USER_COOKIE_NAME
+
+    raw = cookies.get(USER_COOKIE_NAME)
+    if not raw:
+        return None
+    serializer = URLSafeTimedSerializer(get_cookie_secret(), salt=USER_COOKIE_NAME)
+    try:
+        _, stamp = serializer.loads(raw, return_timestamp=True)
+    except (BadSignature, UnicodeDecodeError):
+        return None
+    issued: datetime = stamp
+    return issued if issued.tzinfo else issued.replace(tzinfo=UTC)
+
+
+def signed_in(cookies: dict[str, str]) -> tuple[str, datetime] | None:
+    """Who is signed in and when their sign-in was issued, or None."""
+    who = streamlit_person(cookies)
+    issued = cookie_issued(cookies) if who else None
+    return None if who is None or issued is None else (who, issued)
+
+
 class PatientFiles:
     """ASGI middleware guarding the download and upload routes (see the module's note)."""
 
@@ -63,7 +92,7 @@ class PatientFiles:
         self,
         app: ASGIApp,
         mode: Callable[[], str],
-        person: Person = streamlit_person,
+        person: Person = signed_in,
         allowed: Allowed | None = None,
     ) -> None:
         self.app = app
@@ -79,7 +108,7 @@ class PatientFiles:
         mode = self.mode()
         if mode != "local":
             who = self.person(cookies_of(scope)) if mode == "sign_in" else None
-            if who is None or not await _in_thread(self.allowed, who):
+            if who is None or not await _in_thread(self.allowed, *who):
                 await _refuse(send, who is None)
                 return
 
@@ -92,11 +121,11 @@ class PatientFiles:
         await self.app(scope, receive, no_store)
 
 
-async def _in_thread(check: Allowed, who: str) -> bool:
-    """The role check, off the event loop (it reads the record)."""
+async def _in_thread(check: Allowed, who: str, issued: datetime) -> bool:
+    """The session and role check, off the event loop (it reads the record)."""
     import anyio.to_thread
 
-    return bool(await anyio.to_thread.run_sync(check, who))
+    return bool(await anyio.to_thread.run_sync(check, who, issued))
 
 
 async def _refuse(send: Send, signed_out: bool) -> None:
@@ -122,16 +151,20 @@ async def _refuse(send: Send, signed_out: bool) -> None:
 _STORE: list[Any] = []  # the record, opened once per server process
 
 
-def record_allows(who: str) -> bool:
-    """Whether the record grants `who` a role that may see patient data."""
+def record_allows(who: str, issued: datetime) -> bool:
+    """Whether `who`'s session (issued then) still holds, without counting as activity,
+    and the record grants them a role that may see patient data."""
     from ..store import NotFound, Store, StoreError
-    from .access import Role, sees_patients
+    from .access import Role, sees_patients, session_ended
 
     try:
         if not _STORE:
             _STORE.append(Store.open())
         user = _STORE[0].user(who)
     except (NotFound, StoreError):
+        return False
+    valid_from = None if user.valid_from is None else datetime.fromisoformat(user.valid_from)
+    if session_ended(issued, None, valid_from, datetime.now(UTC)) is not None:
         return False
     known = {role.value for role in Role}
     return sees_patients(frozenset(Role(r) for r in user.roles if r in known))

@@ -73,6 +73,7 @@ from .schema import (
     printouts,
     referral_updates,
     referrals,
+    sessions,
     user_roles,
     users,
 )
@@ -90,7 +91,7 @@ from .transfer import (
 
 ENV_URL = "WALKBACK_DB_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD = "0010"  # the newest migration; a test keeps it in step with the migrations folder
+HEAD = "0011"  # the newest migration; a test keeps it in step with the migrations folder
 WAIT_SECONDS = 10.0  # how long a write waits for another writer before it gives up
 _WRITE = "walkback_write"  # the execution option that marks a writing transaction
 
@@ -172,6 +173,7 @@ class User:
     name: str | None
     first_seen: str
     roles: frozenset[str]
+    valid_from: str | None = None  # sessions begun before this are ended
 
 
 @dataclass(frozen=True, slots=True)
@@ -425,6 +427,8 @@ AUDIT_ACTIONS: dict[str, str] = {
     "revoke_role": "took back a role",
     "export_audit": "exported the audit trail",
     "set_language": "set the language of the patient's sheets",
+    "end_sessions": "ended someone's sessions",
+    "session_ended": "was refused: the session had ended",
     "discharge": "recorded a discharge",
     "check_in": "recorded a follow-up check-in",
     "correct_check_in": "corrected a follow-up check-in",
@@ -1229,6 +1233,36 @@ class Store:
         return self.user(identity)
 
     @_plain_errors
+    def end_sessions(self, identity: str, actor: str) -> None:
+        """End every session `identity` has begun until now (at sign-out, or an
+        administrator's act): a copied sign-in cookie opens nothing afterwards."""
+        identity = identity.strip().lower()
+        with self._writer.begin() as conn:
+            done = conn.execute(
+                users.update().where(users.c.identity == identity).values(valid_from=now())
+            )
+            if not done.rowcount:
+                raise NotFound(f"nobody has signed in as {identity}")
+            conn.execute(sessions.delete().where(sessions.c.identity == identity))
+            _audit(conn, actor, "end_sessions", None, identity)
+
+    @_plain_errors
+    def seen(self, identity: str, issued: str, at: str) -> str | None:
+        """Note activity `at` in the session `identity` began at `issued`; return its
+        activity before this (None for a session not seen before)."""
+        identity = identity.strip().lower()
+        where = (sessions.c.identity == identity) & (sessions.c.issued == issued)
+        with self._writer.begin() as conn:
+            before = conn.execute(sa.select(sessions.c.last_seen).where(where)).scalar()
+            if before is None:
+                conn.execute(
+                    sessions.insert().values(identity=identity, issued=issued, last_seen=at)
+                )
+            else:
+                conn.execute(sessions.update().where(where).values(last_seen=at))
+        return before
+
+    @_plain_errors
     def user(self, identity: str) -> User:
         """One person and the roles they hold."""
         identity = identity.strip().lower()
@@ -1239,7 +1273,7 @@ class Store:
             roles = conn.execute(
                 sa.select(user_roles.c.role).where(user_roles.c.identity == identity)
             ).scalars()
-            return User(row.identity, row.name, row.first_seen, frozenset(roles))
+            return User(row.identity, row.name, row.first_seen, frozenset(roles), row.valid_from)
 
     @_plain_errors
     def users(self) -> list[User]:

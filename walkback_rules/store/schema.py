@@ -183,6 +183,24 @@ users = sa.Table(
     sa.Column("identity", sa.String(254), primary_key=True),
     sa.Column("name", sa.String(120), nullable=True),
     sa.Column("first_seen", sa.String(32), nullable=False),
+    # Sessions begun before this moment are ended: set at sign-out and when an
+    # administrator ends someone's sessions (migration 0011).
+    sa.Column("valid_from", sa.String(32), nullable=True),
+)
+
+# Each signed-in session seen, by who and when its sign-in was issued, with its last
+# activity: for the idle time-out (migration 0011).
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column(
+        "identity",
+        sa.String(254),
+        sa.ForeignKey("users.identity", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("issued", sa.String(32), primary_key=True),
+    sa.Column("last_seen", sa.String(32), nullable=False),
 )
 
 # The roles an administrator has granted (walkback_rules.server.access.Role), one row each.

@@ -1,0 +1,78 @@
+"""Sessions that end: signed out, ended by an administrator, idle, or too old; judged from
+the sign-in's own signed time, in the app and before every download."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from walkback_rules.server.access import session_ended
+from walkback_rules.store import NotFound, Store
+
+NOW = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("issued", "last_seen", "valid_from", "said"),
+    [
+        (NOW - timedelta(hours=1), NOW - timedelta(minutes=1), None, None),
+        # signed out (or ended) after this sign-in: refused; a sign-in after it holds
+        (NOW - timedelta(hours=1), None, NOW - timedelta(minutes=5), "signed out"),
+        (NOW - timedelta(minutes=4), None, NOW - timedelta(minutes=5), None),
+        # idle: 15 minutes is still within, a second over is not
+        (NOW - timedelta(hours=1), NOW - timedelta(minutes=15), None, None),
+        (NOW - timedelta(hours=1), NOW - timedelta(minutes=15, seconds=1), None,
+         "idle for more than 15 minutes"),
+        # absolute: 12 hours is still within, a second over is not
+        (NOW - timedelta(hours=12), NOW, None, None),
+        (NOW - timedelta(hours=12, seconds=1), NOW, None, "more than 12 hours ago"),
+    ],
+)  # fmt: skip
+def test_a_session_ends_at_its_bounds(
+    issued: datetime, last_seen: datetime | None, valid_from: datetime | None, said: str | None
+) -> None:
+    ended = session_ended(issued, last_seen, valid_from, NOW)
+    assert (ended is None) if said is None else (said in (ended or ""))
+
+
+def test_ending_sessions_is_kept_audited_and_clears_their_activity(store: Store) -> None:
+    store.sign_in("sam@clinic.example", "Sam", None)
+    assert (
+        store.seen("sam@clinic.example", "2026-12-07T14:00:00+00:00", "2026-12-07T14:01:00+00:00")
+        is None
+    )
+    assert (
+        store.seen("sam@clinic.example", "2026-12-07T14:00:00+00:00", "2026-12-07T14:02:00+00:00")
+        == "2026-12-07T14:01:00+00:00"
+    )
+
+    store.end_sessions("sam@clinic.example", actor="boss@clinic.example")
+
+    assert store.user("sam@clinic.example").valid_from is not None
+    assert (
+        store.seen("sam@clinic.example", "2026-12-07T14:00:00+00:00", "2026-12-07T14:03:00+00:00")
+        is None
+    )
+    assert ("boss@clinic.example", "end_sessions") in [
+        (r.actor, r.action) for r in store.audit_trail()
+    ]
+    with pytest.raises(NotFound):
+        store.end_sessions("nobody@clinic.example", actor="boss@clinic.example")
+
+
+def test_a_download_after_the_session_ended_is_refused(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from walkback_rules.server import files
+
+    url = f"sqlite:///{tmp_path}/r.db"
+    with Store.open(url) as store:
+        store.sign_in("boss@clinic.example", "Boss", "boss@clinic.example")
+    monkeypatch.setattr(files, "_STORE", [Store.open(url)])
+    issued = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=1)
+
+    assert files.record_allows("boss@clinic.example", issued)
+    files._STORE[0].end_sessions("boss@clinic.example", actor="boss@clinic.example")
+    assert not files.record_allows("boss@clinic.example", issued)
+    files._STORE[0].close()
