@@ -76,3 +76,23 @@ def test_a_download_after_the_session_ended_is_refused(
     files._STORE[0].end_sessions("boss@clinic.example", actor="boss@clinic.example")
     assert not files.record_allows("boss@clinic.example", issued)
     files._STORE[0].close()
+
+
+@pytest.mark.parametrize(("mode", "refused"), [(0o600, False), (0o640, True), (0o644, True)])
+def test_a_secrets_file_others_can_read_refuses_patient_data(
+    tmp_path: object, mode: int, refused: bool
+) -> None:
+    from pathlib import Path
+
+    from walkback_rules.server.access import access, secrets_problem
+
+    secrets = Path(str(tmp_path)) / "secrets.toml"
+    secrets.write_text('[auth]\nclient_id = "walkback"\n', encoding="utf-8")
+    secrets.chmod(mode)
+    found = secrets_problem([str(secrets), str(secrets) + ".missing"])
+
+    assert (found is not None) == refused
+    decided = access("127.0.0.1", True, found)
+    assert decided.mode == ("refused" if refused else "sign_in")
+    if refused:
+        assert f"chmod 600 {secrets}" in decided.reason

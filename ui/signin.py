@@ -24,9 +24,11 @@ def sign_in_configured() -> bool:
 
 def access_mode() -> Any:
     """How this server runs (`walkback_rules.server.access.access`): local, sign-in or refused."""
-    from walkback_rules.server.access import access
+    from walkback_rules.server.access import access, secrets_problem
 
-    return access(st.get_option("server.address"), sign_in_configured())
+    signed = sign_in_configured()
+    files = (st.get_option("secrets.files") or []) if signed else []
+    return access(st.get_option("server.address"), signed, secrets_problem(files))
 
 
 def identity() -> str | None:

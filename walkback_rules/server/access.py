@@ -9,6 +9,8 @@ loopback address: started on any other address, it shows no patient data.
 from __future__ import annotations
 
 import ipaddress
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -88,8 +90,31 @@ REFUSED = (
 )
 
 
-def access(address: str | None, sign_in: bool) -> Access:
-    """The server's access mode from its address and whether sign-in is configured."""
+SECRETS_READABLE = (
+    "The secrets file {path} can be read by other users of this machine, and it holds the "
+    "sign-in's secrets, so this server shows no patient data. Make it readable by the "
+    "app's own user only (chmod 600 {path}) and start the server again."
+)
+
+
+def secrets_problem(paths: Iterable[str]) -> str | None:
+    """Why a secrets file is unfit to trust (readable or writable by others than its
+    owner), or None. Files that do not exist are not judged."""
+    for path in paths:
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            continue
+        if mode & 0o077:
+            return SECRETS_READABLE.format(path=path)
+    return None
+
+
+def access(address: str | None, sign_in: bool, secrets: str | None = None) -> Access:
+    """The server's access mode from its address, whether sign-in is configured, and
+    what is wrong with its secrets file (a problem refuses patient data)."""
+    if sign_in and secrets is not None:
+        return Access("refused", secrets)
     if sign_in:
         return Access("sign_in")
     if is_loopback(address):
