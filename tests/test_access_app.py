@@ -203,6 +203,9 @@ def test_an_administrator_grants_a_role_on_the_users_page(record: str) -> None:
     visit(ALICE)  # Alice signs in once, and waits
     boss = visit(ADMIN, page="users")
 
+    # An e-mail claim is shown as text, never as a link (markdown would make it one).
+    assert ALICE in [t.value for t in boss.text]
+    assert not any(ALICE in str(m.value) for m in boss.markdown)
     boss.multiselect(key=f"u_roles_{ALICE}").set_value(["clinician"]).run()
     next(b for b in boss.button if b.label == "Save the roles").click().run()
 

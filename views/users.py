@@ -19,7 +19,7 @@ me = ui.identity()
 for user in record.users():
     with st.container(border=True):
         top, pick = st.columns([2, 3], vertical_alignment="bottom")
-        top.markdown(f"**{ui.md_text(user.identity)}**")
+        top.text(user.identity)  # plain text: an e-mail in markdown becomes a link
         top.caption(
             (ui.md_text(user.name) + " · " if user.name else "")
             + f"first signed in {user.first_seen[:10]}"
