@@ -90,7 +90,7 @@ def session_refusal() -> str | None:
 
     from walkback_rules.server.access import ABSOLUTE_HOURS, IDLE_MINUTES, session_ended
     from walkback_rules.server.files import cookie_issued
-    from walkback_rules.store import NotFound
+    from walkback_rules.store import NotFound, StoreError
 
     who = identity()
     issued = cookie_issued(dict(st.context.cookies)) if who else None
@@ -102,7 +102,10 @@ def session_refusal() -> str | None:
     except NotFound:  # a first sign-in: nothing to end yet
         return None
     now = datetime.now(UTC)
-    last = record.seen(who, issued.isoformat(), now.isoformat())
+    try:
+        last = record.seen(who, issued.isoformat(), now.isoformat())
+    except StoreError:  # two runs of one session at once: the other noted the activity
+        last = None
     ended = session_ended(
         issued,
         None if last is None else datetime.fromisoformat(last),
