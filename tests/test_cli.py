@@ -911,3 +911,31 @@ def test_the_contacts_slip_never_names_back_pain(record: str, tmp_path: Path) ->
     assert "13 11 14" in text and "Crisis team 1800 011 511" in text and "000" in text
     lowered = text.lower() + str(reader.metadata).lower()
     assert "back" not in lowered and "walkback" not in lowered and "pain" not in lowered
+
+
+def test_every_read_and_change_from_the_command_line_leaves_an_audit_row(
+    record: str, tmp_path: Path
+) -> None:
+    """Listing, showing, the settings, a backup and reading the trail itself: each is a row,
+    with the command line's user as who did it."""
+    from walkback_rules.store import Store
+
+    status, made, _ = run(["patients", "new"])
+    pid = made.strip()
+    assert status == 0
+    for argv in (
+        ["patients", "list"],
+        ["patients", "show", pid],
+        ["settings", "set", "--name", "Riverside Physio"],
+        ["admin", "backup", "-o", str(tmp_path / "record.bak")],
+        ["admin", "audit"],
+    ):
+        assert run(argv)[0] == 0, argv
+    with Store.open(record) as store:
+        rows = [
+            (r.action, r.patient) for r in store.audit_trail() if r.actor.startswith("command line")
+        ]
+
+    for row in (("list_patients", None), ("open_patient", pid), ("settings", None),
+                ("backup", None), ("read_audit", None)):  # fmt: skip
+        assert row in rows, row

@@ -459,7 +459,7 @@ def cmd_settings(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     raise InputError(
                         [FieldError("settings", "give at least one setting to change")]
                     )
-                current = store.save_settings(given)
+                current = store.save_settings(given, actor=command_line_actor())
             else:
                 current = store.settings()
     except StoreError as exc:
@@ -676,6 +676,7 @@ def _patients(store: Store, args: argparse.Namespace, out: TextIO) -> int:
         out.write(rec.model_dump_json(indent=2) + "\n")
     elif action == "list":
         rows = store.patients(args.search or "")
+        store.audit(command_line_actor(), "list_patients", None, f"{len(rows)} patients")
         if args.json:
             out.write(
                 json.dumps(
@@ -707,6 +708,8 @@ def _patients(store: Store, args: argparse.Namespace, out: TextIO) -> int:
                     out.write(f"         open: {escaped(r.referral_line or '')}\n")
     elif action == "show":
         patient = store.patient(args.id)
+        # A read of the record: noted before anything is shown (no row, nothing shown).
+        store.audit(command_line_actor(), "open_patient", args.id, "command line")
         history = store.consultations(args.id)
         label = escaped(patient.label or "(no label)")
         out.write(f"{patient.id}  {label}  since {_date(patient.created_at)}\n")
@@ -901,14 +904,19 @@ def cmd_admin(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         if args.action == "backup":
             check_output(args.output, args.force)
+            with _store() as store:  # the row first: a backup the trail cannot note is not made
+                store.audit(command_line_actor(), "backup", None, args.output)
             backup(Path(args.output), url)
             out.write(f"backed up {describe_url(url)} to {args.output}\n")
         elif args.action == "restore":
             restore(Path(args.file), url)
+            with _store() as store:  # into the restored record's own trail
+                store.audit(command_line_actor(), "restore", None, args.file)
             out.write(f"restored {args.file} into {describe_url(url)}\n")
         else:
             with _store() as store:
                 rows = store.audit_trail(patient=args.patient, actor=args.actor, limit=args.last)
+                store.audit(command_line_actor(), "read_audit", None, f"{len(rows)} rows")
             if args.json:
                 out.write(json.dumps([_row(r) for r in rows], ensure_ascii=False, indent=2) + "\n")
             else:
