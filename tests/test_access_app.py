@@ -317,3 +317,25 @@ def test_an_administrator_who_is_not_a_clinician_sees_who_not_what(record: str) 
     alice = visit(ALICE, page="patients", pid=pid)
     assert "This patient (JSON)" in _downloads(alice) and alice.tabs
     assert "All patients (JSON Lines)" not in _downloads(alice)  # the whole record, one click
+
+
+def test_a_patient_does_not_open_when_the_audit_trail_cannot_note_it(
+    record: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read of the record fails closed: no row, no patient."""
+    from walkback_rules.store import StoreError
+    from walkback_rules.store.repo import Store as RecordStore
+
+    grant(record, ALICE, "clinician")
+    with Store.open(record) as store:
+        pid = store.new_patient().id
+    at = visit(ALICE, page="patients")
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise StoreError("the record is read-only")
+
+    monkeypatch.setattr(RecordStore, "audit", refuse)
+    next(b for b in at.button if b.key == f"p_open_{pid}").click().run()
+
+    assert ui.PATIENT not in at.session_state or at.session_state[ui.PATIENT] != pid
+    assert any(f"{pid} was not opened" in e.value for e in at.error)

@@ -68,14 +68,32 @@ def recommendation() -> Any:
 
 
 def open_patient(pid: str) -> None:
+    """Open a patient's record (see `opened`); for a button's callback."""
+    opened(pid)
+
+
+def opened(pid: str) -> bool:
     """Open a patient's record. What this browser was typing for them comes back as it was
     left; a consultation typed for nobody yet becomes a new patient's first; otherwise a
     review started from their history (`start_review`), or a first consultation. The
-    pseudonym goes in the address so a refresh keeps it."""
+    pseudonym goes in the address so a refresh keeps it.
+
+    The opening is noted in the audit trail first: when the row cannot be written, the
+    patient is not opened (a read of the record fails closed) and the page says why."""
     from walkback_rules.consultation.review import start_review
+    from walkback_rules.store import StoreError
 
     record = records.store()
     patient = record.patient(pid)
+    try:
+        record.audit(signin.actor(), "open_patient", pid)
+    except StoreError as exc:
+        st.error(
+            f"{pid} was not opened: the audit trail could not note it "
+            f"({base.md_text(str(exc))}). Try again once the record is writable.",
+            icon=":material/error:",
+        )
+        return False
     carried = drafts.unsaved() and not st.session_state.get(base.PATIENT)
     drafts.keep_draft()  # what was typed for the patient open until now stays theirs
     history = record.consultations(pid)
@@ -103,7 +121,7 @@ def open_patient(pid: str) -> None:
     st.session_state[base.PATIENT] = pid
     st.session_state[base.LOADED] = pid + (f" · {patient.label}" if patient.label else "")
     st.query_params[base.PATIENT] = pid
-    signin.audit("open_patient", pid)
+    return True
 
 
 def review_start() -> ReviewStart | None:

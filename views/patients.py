@@ -444,8 +444,7 @@ with find:
             st.markdown(
                 f":red[:material/outgoing_mail:] **Open:** {ui.md_text(p.referral_line or '')}"
             )
-        if row[3].button("Open", key=f"p_open_{p.id}"):
-            ui.open_patient(p.id)
+        if row[3].button("Open", key=f"p_open_{p.id}") and ui.opened(p.id):
             if consults:
                 st.switch_page(ui.PAGES["consultation"])
             st.rerun()
