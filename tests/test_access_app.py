@@ -51,14 +51,16 @@ def visit(
     token: str = TOKEN,
     pid: str | None = None,
     sign_in: bool = True,
+    **claims: object,
 ) -> AppTest:
-    """A browser session on the clinic server, signed in as `email` (None: signed out)."""
+    """A browser session on the clinic server, signed in as `email` (None: signed out),
+    with any other claims the identity provider gives."""
     at = AppTest.from_file(APP, default_timeout=60)
     if sign_in:
         at.secrets["auth"] = AUTH
         at.secrets["walkback"] = {"first_administrator": ADMIN}
     at.user = (
-        {"is_logged_in": True, "email": email, "name": email.split("@")[0].title()}
+        {"is_logged_in": True, "email": email, "name": email.split("@")[0].title(), **claims}
         if email
         else {"is_logged_in": False}
     )
@@ -339,3 +341,23 @@ def test_a_patient_does_not_open_when_the_audit_trail_cannot_note_it(
 
     assert ui.PATIENT not in at.session_state or at.session_state[ui.PATIENT] != pid
     assert any(f"{pid} was not opened" in e.value for e in at.error)
+
+
+def test_an_unverified_email_grants_nothing(record: str) -> None:
+    at = visit(ADMIN, email_verified=False)  # the configured first administrator's e-mail
+
+    assert not ({"users", "patients", "consultation"} & pages(at))
+    with Store.open(record) as store:
+        assert store.users() == []  # not even noted as a person
+
+
+def test_another_account_with_the_first_administrators_email_gets_nothing(record: str) -> None:
+    """The security test's finding: a second provider account carrying the first
+    administrator's e-mail got the administrator's pages."""
+    first = visit(ADMIN, iss="https://idp.example", sub="boss-1")
+    assert "users" in pages(first)
+
+    other = visit(ADMIN, token="t000000000000002", iss="https://idp.example", sub="intruder-9")
+
+    assert not ({"users", "patients", "audit", "settings"} & pages(other))
+    assert "signed in before from another account" in shown(other)

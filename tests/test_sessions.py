@@ -96,3 +96,34 @@ def test_a_secrets_file_others_can_read_refuses_patient_data(
     assert decided.mode == ("refused" if refused else "sign_in")
     if refused:
         assert f"chmod 600 {secrets}" in decided.reason
+
+
+# --- people are their identity provider's account -------------------------------------------
+
+
+def test_another_account_with_a_known_email_is_refused_and_gets_no_role(store: Store) -> None:
+    """The first administrator is bound to the account they first signed in with; a second
+    account carrying the same e-mail gets nothing, and the refusal is in the trail."""
+    from walkback_rules.store import StoreError
+
+    boss = store.sign_in("boss@clinic.example", "Boss", "boss@clinic.example", "https://idp a1")
+    assert boss.roles == {"administrator"}
+
+    with pytest.raises(StoreError, match="signed in before from another account"):
+        store.sign_in("boss@clinic.example", "Boss", "boss@clinic.example", "https://idp b2")
+
+    again = store.sign_in("boss@clinic.example", "Boss", "boss@clinic.example", "https://idp a1")
+    assert again.roles == {"administrator"}
+    trail = [(r.actor, r.action) for r in store.audit_trail()]
+    assert ("boss@clinic.example", "refused_sign_in") in trail
+
+
+def test_someone_who_signed_in_before_accounts_were_kept_is_bound_at_their_next(
+    store: Store,
+) -> None:
+    from walkback_rules.store import StoreError
+
+    store.sign_in("sam@clinic.example", "Sam", None)  # as before migration 0012: no account
+    store.sign_in("sam@clinic.example", "Sam", None, "https://idp s1")
+    with pytest.raises(StoreError):
+        store.sign_in("sam@clinic.example", "Sam", None, "https://idp s2")

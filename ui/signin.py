@@ -32,11 +32,21 @@ def access_mode() -> Any:
 
 
 def identity() -> str | None:
-    """Who is signed in (their e-mail, lower case), or None on a local tool or signed out."""
+    """Who is signed in (their e-mail, lower case), or None on a local tool, signed out,
+    or when the identity provider says the e-mail is not verified (it grants nothing)."""
     if not sign_in_configured() or not st.user.is_logged_in:
+        return None
+    if st.user.get("email_verified") is False:
         return None
     email = st.user.get("email")
     return str(email).strip().lower() if email else None
+
+
+def subject() -> str | None:
+    """The identity provider's issuer and subject of the account signed in, or None when
+    it does not give both."""
+    issuer, sub = st.user.get("iss"), st.user.get("sub")
+    return f"{issuer} {sub}" if issuer and sub else None
 
 
 def first_administrator() -> str | None:
@@ -55,7 +65,9 @@ def signed_in_user() -> Any:
     record = records.store(real=True)  # never the practice record: it has no people
     if st.session_state.get(base.SIGNED_IN) != who:
         name = st.user.get("name")
-        user = record.sign_in(who, name if isinstance(name, str) else None, first_administrator())
+        user = record.sign_in(
+            who, name if isinstance(name, str) else None, first_administrator(), subject()
+        )
         st.session_state[base.SIGNED_IN] = who
         return user
     return record.user(who)
@@ -114,7 +126,10 @@ def session_refusal() -> str | None:
         timedelta(minutes=_minutes("idle_minutes", IDLE_MINUTES)),
         timedelta(hours=_minutes("absolute_hours", ABSOLUTE_HOURS)),
     )
-    if ended is not None and st.session_state.get(base.SESSION_ENDED) != ended:
+    if (
+        ended is not None
+        and st.session_state.get(base.SESSION_ENDED) != f"Your session has ended: {ended}"
+    ):
         audit("session_ended", None, ended)
     return ended
 
@@ -129,11 +144,17 @@ def _roles() -> frozenset[Any]:
         return frozenset()
     ended = session_refusal()
     if ended is not None:
-        st.session_state[base.SESSION_ENDED] = ended
+        st.session_state[base.SESSION_ENDED] = f"Your session has ended: {ended}"
         st.session_state.pop(base.SIGNED_IN, None)
         return frozenset()
     st.session_state.pop(base.SESSION_ENDED, None)
-    user = signed_in_user()
+    from walkback_rules.store import StoreError
+
+    try:
+        user = signed_in_user()
+    except StoreError as exc:  # another account carrying a known person's e-mail
+        st.session_state[base.SESSION_ENDED] = str(exc)
+        return frozenset()
     return frozenset(Role(r) for r in user.roles) if user is not None else frozenset()
 
 

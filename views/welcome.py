@@ -20,7 +20,7 @@ if mode.mode == "refused":
 who = ui.identity()
 ended = st.session_state.get(ui.SESSION_ENDED)
 if who is not None and ended:
-    st.info(f"Your session has ended: {ui.md_text(ended)}. Sign in again.", icon=":material/lock:")
+    st.info(f"{ui.md_text(ended)}. Sign in again.", icon=":material/lock:")
     if st.button("Sign in", type="primary", icon=":material/login:"):
         st.login()
     st.stop()

@@ -91,7 +91,7 @@ from .transfer import (
 
 ENV_URL = "WALKBACK_DB_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD = "0011"  # the newest migration; a test keeps it in step with the migrations folder
+HEAD = "0012"  # the newest migration; a test keeps it in step with the migrations folder
 WAIT_SECONDS = 10.0  # how long a write waits for another writer before it gives up
 _WRITE = "walkback_write"  # the execution option that marks a writing transaction
 
@@ -428,6 +428,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "export_audit": "exported the audit trail",
     "set_language": "set the language of the patient's sheets",
     "end_sessions": "ended someone's sessions",
+    "refused_sign_in": "was refused at sign-in",
     "list_patients": "listed the patients",
     "backup": "backed up the whole record",
     "restore": "restored the whole record",
@@ -1206,35 +1207,72 @@ class Store:
     # --- people, roles and the audit trail ------------------------------------------------
 
     @_plain_errors
-    def sign_in(self, identity: str, name: str | None, first_administrator: str | None) -> User:
-        """Note who signed in (kept by their e-mail) and return them with their roles. The
-        first administrator named in the configuration is given that role on first sign-in
-        while nobody holds it; everyone else starts with no role until one is granted."""
+    def sign_in(
+        self,
+        identity: str,
+        name: str | None,
+        first_administrator: str | None,
+        subject: str | None = None,
+    ) -> User:
+        """Note who signed in and return them with their roles. A person is the identity
+        provider's account (`subject`: its issuer and subject) their e-mail first signed in
+        with; another account carrying the same e-mail is refused (`StoreError`, audited),
+        so it never inherits their roles. The first administrator named in the
+        configuration is given that role on first sign-in while nobody holds it; everyone
+        else starts with no role until one is granted."""
         identity = identity.strip().lower()
+        refused: str | None = None
         with self._writer.begin() as conn:
-            known = conn.execute(sa.select(users.c.identity).where(users.c.identity == identity))
-            if known.first() is None:
-                conn.execute(
-                    users.insert().values(identity=identity, name=(name or None), first_seen=now())
+            known = conn.execute(
+                sa.select(users.c.identity, users.c.subject).where(users.c.identity == identity)
+            ).first()
+            if known is not None and subject is not None and known.subject not in (None, subject):
+                refused = (
+                    f"{identity} signed in before from another account of the identity "
+                    "provider; this account is not that person"
                 )
-            elif name:
-                conn.execute(users.update().where(users.c.identity == identity).values(name=name))
-            if first_administrator and identity == first_administrator.strip().lower():
-                held = conn.execute(
-                    sa.select(user_roles.c.identity).where(user_roles.c.role == "administrator")
-                ).first()
-                if held is None:
-                    conn.execute(
-                        user_roles.insert().values(
-                            identity=identity,
-                            role="administrator",
-                            granted_by="configuration",
-                            granted_at=now(),
-                        )
+                # Only the refusal is written: the transaction commits this row alone.
+                _audit(conn, identity, "refused_sign_in", None, "another account")
+            elif known is None:
+                conn.execute(
+                    users.insert().values(
+                        identity=identity, name=(name or None), first_seen=now(), subject=subject
                     )
-                    _audit(conn, "configuration", "grant_role", None, f"{identity}: administrator")
-            _audit(conn, identity, "sign_in")
+                )
+            else:
+                changes: dict[str, str] = {"subject": subject} if subject else {}
+                if name:
+                    changes["name"] = name
+                if changes:
+                    conn.execute(
+                        users.update().where(users.c.identity == identity).values(**changes)
+                    )
+            if refused is None:
+                self._grant_first_administrator(conn, identity, first_administrator)
+                _audit(conn, identity, "sign_in")
+        if refused is not None:
+            raise StoreError(refused)
         return self.user(identity)
+
+    def _grant_first_administrator(
+        self, conn: Connection, identity: str, first_administrator: str | None
+    ) -> None:
+        """The administrator named in the configuration gets that role on first sign-in,
+        while nobody holds it."""
+        if first_administrator and identity == first_administrator.strip().lower():
+            held = conn.execute(
+                sa.select(user_roles.c.identity).where(user_roles.c.role == "administrator")
+            ).first()
+            if held is None:
+                conn.execute(
+                    user_roles.insert().values(
+                        identity=identity,
+                        role="administrator",
+                        granted_by="configuration",
+                        granted_at=now(),
+                    )
+                )
+                _audit(conn, "configuration", "grant_role", None, f"{identity}: administrator")
 
     @_plain_errors
     def end_sessions(self, identity: str, actor: str) -> None:

@@ -186,6 +186,9 @@ users = sa.Table(
     # Sessions begun before this moment are ended: set at sign-out and when an
     # administrator ends someone's sessions (migration 0011).
     sa.Column("valid_from", sa.String(32), nullable=True),
+    # The identity provider's issuer and subject this e-mail first signed in with: the
+    # person is that account, never whoever else carries the same e-mail (migration 0012).
+    sa.Column("subject", sa.String(512), nullable=True),
 )
 
 # Each signed-in session seen, by who and when its sign-in was issued, with its last
