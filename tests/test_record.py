@@ -493,6 +493,7 @@ def test_migration_0008_gives_every_patient_english_and_keeps_their_consultation
         conn.exec_driver_sql("DROP TABLE sessions")  # 0011's to 0009's, made after 0008
         conn.exec_driver_sql("ALTER TABLE users DROP COLUMN valid_from")
         conn.exec_driver_sql("ALTER TABLE users DROP COLUMN subject")
+        conn.exec_driver_sql("ALTER TABLE audit DROP COLUMN hash")
         conn.exec_driver_sql("DROP TABLE measures")
         conn.exec_driver_sql("DROP TABLE check_ins")
         conn.exec_driver_sql("DROP TABLE discharges")

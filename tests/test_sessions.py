@@ -127,3 +127,53 @@ def test_someone_who_signed_in_before_accounts_were_kept_is_bound_at_their_next(
     store.sign_in("sam@clinic.example", "Sam", None, "https://idp s1")
     with pytest.raises(StoreError):
         store.sign_in("sam@clinic.example", "Sam", None, "https://idp s2")
+
+
+# --- a tamper-evident audit trail ------------------------------------------------------------
+
+
+def _tamper(store: Store, sql: str) -> None:
+    """Change the trail as someone who can switch the database's guard off would."""
+    with store.engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("DROP TRIGGER IF EXISTS audit_no_update")
+            conn.exec_driver_sql("DROP TRIGGER IF EXISTS audit_no_delete")
+        else:
+            conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+        conn.exec_driver_sql(sql)
+
+
+@pytest.mark.parametrize(
+    ("sql", "said"),
+    [
+        ("UPDATE audit SET actor = 'someone.else@clinic.example' WHERE action = 'check_in'",
+         "was changed or removed"),
+        ("DELETE FROM audit WHERE action = 'check_in'", "was changed or removed"),
+    ],
+)  # fmt: skip
+def test_a_row_changed_or_removed_behind_the_app_breaks_the_chain(
+    store: Store, sql: str, said: str
+) -> None:
+    pid = store.new_patient().id
+    for action in ("open_patient", "check_in", "print"):
+        store.audit("sam@clinic.example", action, pid)
+    covered, _, breaks = store.verify_audit()
+    assert covered == 3 and breaks == []
+
+    _tamper(store, sql)
+    _, _, breaks = store.verify_audit()
+    assert len(breaks) == 1 and said in breaks[0]
+
+
+def test_the_command_line_verifies_the_chain(record: str) -> None:
+    from .test_cli import run
+
+    with Store.open(record) as store:
+        store.audit("sam@clinic.example", "open_patient", None)
+    status, out, _ = run(["admin", "audit", "--verify"])
+    assert status == 0 and out.startswith("the audit trail's chain holds: 1 row")
+
+    with Store.open(record) as store:
+        _tamper(store, "UPDATE audit SET detail = 'x'")
+    status, _, err = run(["admin", "audit", "--verify"])
+    assert status == 2 and "changed or removed" in err

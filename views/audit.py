@@ -17,6 +17,18 @@ st.caption(
     "patient's rows after the patient is deleted."
 )
 record = ui.store(real=True)  # people and the trail live in the clinic's own record
+covered, legacy, breaks = record.verify_audit()
+if breaks:
+    st.error(
+        "The audit trail's chain is broken, so rows were changed or removed outside the app:\n\n"
+        + "\n".join(f"- {ui.md_text(b)}" for b in breaks[:20]),
+        icon=":material/gpp_bad:",
+    )
+else:
+    st.caption(
+        f":material/verified_user: The chain holds: {covered:,} rows, each tied to the one "
+        "before it" + (f" ({legacy:,} older rows from before the chain)" if legacy else "") + "."
+    )
 left, right = st.columns(2)
 patient = left.text_input("Patient (pseudonym)", key="a_patient", placeholder="P-7K2QF9")
 person = right.text_input("Person (e-mail)", key="a_actor", placeholder="someone@clinic")

@@ -913,6 +913,17 @@ def cmd_admin(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             with _store() as store:  # into the restored record's own trail
                 store.audit(command_line_actor(), "restore", None, args.file)
             out.write(f"restored {args.file} into {describe_url(url)}\n")
+        elif args.verify:
+            with _store() as store:
+                covered, legacy, breaks = store.verify_audit()
+                store.audit(command_line_actor(), "read_audit", None, "verified")
+            for problem in breaks:
+                print(escaped(problem), file=err)
+            if breaks:
+                return 2
+            older = f", {legacy:,} older rows from before the chain" if legacy else ""
+            rows_said = f"{covered:,} row{'s' if covered != 1 else ''}"
+            out.write(f"the audit trail's chain holds: {rows_said}{older}\n")
         else:
             with _store() as store:
                 rows = store.audit_trail(patient=args.patient, actor=args.actor, limit=args.last)
@@ -1272,6 +1283,9 @@ def build_parser() -> argparse.ArgumentParser:
     trail.add_argument("--actor", metavar="EMAIL", help="one person's rows")
     trail.add_argument("--last", type=int, metavar="N", help="the newest N rows only")
     trail.add_argument("--json", action="store_true", help="as JSON")
+    trail.add_argument(
+        "--verify", action="store_true", help="check the trail's hash chain (exit 2 if broken)"
+    )
     sub.add_parser("schema", help="print the JSON Schemas of the input and the output")
     sub.add_parser("rules", help="print the screen, decision and flag tables as Markdown")
     return parser

@@ -233,6 +233,9 @@ audit = sa.Table(
     sa.Column("action", sa.String(32), nullable=False),
     sa.Column("patient", sa.String(8), nullable=True, index=True),
     sa.Column("detail", sa.String(200), nullable=True),
+    # SHA-256 of this row chained to the row before it (migration 0013): a row changed or
+    # removed by someone who can switch the database's guard off breaks the chain.
+    sa.Column("hash", sa.String(64), nullable=True),
 )
 
 # Each episode's end (migration 0009): when and why, the dose the person left on (from the
