@@ -898,12 +898,13 @@ def command_line_actor() -> str:
 def cmd_admin(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """`walkback admin backup|restore|audit`: the whole record, for an administrator."""
     from .store import StoreError, default_url, describe_url
-    from .store.backup import backup, restore
+    from .store.backup import backup, ready, restore
 
     url = default_url()
     try:
         if args.action == "backup":
             check_output(args.output, args.force)
+            ready(url)  # a record that is not there (a mistyped address) is never made
             with _store() as store:  # the row first: a backup the trail cannot note is not made
                 store.audit(command_line_actor(), "backup", None, args.output)
             backup(Path(args.output), url)

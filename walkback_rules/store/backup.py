@@ -18,7 +18,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from .repo import StoreError, _engine, default_url, describe_url
+from .repo import MIGRATIONS, Store, StoreError, _engine, default_url, describe_url
+
+CHECKSUM = ".sha256"  # beside each backup: its SHA-256 and the record's schema version
 
 PG_TOOLS = ("pg_dump", "pg_restore")
 
@@ -69,16 +71,84 @@ def _sqlite_path(url: str) -> str:
     return database
 
 
+def _revisions() -> set[str]:
+    """The schema versions this product has made (its migrations)."""
+    return {p.name[:4] for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py")}
+
+
+def _digest(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    """A SQLite file opened read-only, whatever characters its path holds ('#', '?')."""
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
+def _sqlite_revision(path: Path) -> str | None:
+    """The schema version a SQLite file says it is at, or None when it is not a record."""
+    try:
+        db = _read_only(path)
+        try:
+            row = db.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
+    return None if row is None else str(row[0])
+
+
+def _what_to_back_up(url: str) -> str:
+    """The schema version of the record at `url`; refused when there is no record there,
+    or it holds nothing at all (a mistyped address makes an empty one)."""
+    engine = _engine(url, 5.0)
+    try:
+        with engine.connect() as conn:
+            if not sa.inspect(conn).has_table("alembic_version"):
+                raise StoreError(f"there is no WalkBack record at {describe_url(url)}")
+            revision = str(conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar())
+            held = conn.exec_driver_sql(
+                "SELECT (SELECT count(*) FROM patients) + (SELECT count(*) FROM audit)"
+            ).scalar()
+    except sa.exc.DBAPIError as exc:
+        raise StoreError(f"the record at {describe_url(url)} cannot be read: {exc.orig}") from None
+    finally:
+        engine.dispose()
+    if not held:
+        raise StoreError(
+            f"the record at {describe_url(url)} holds no patient and no audit row: nothing "
+            "to back up (is the address right?)"
+        )
+    return revision
+
+
+def ready(url: str) -> str:
+    """The schema version of the record at `url`, when it can be backed up: refused when
+    there is no record there (without making one) or it holds nothing."""
+    if make_url(url).get_backend_name() == "sqlite" and not Path(_sqlite_path(url)).is_file():
+        raise StoreError(f"there is no record at {describe_url(url)}: nothing was backed up")
+    return _what_to_back_up(url)
+
+
 def backup(target: Path, url: str | None = None) -> None:
-    """Write a backup of the whole record to `target` (whole or not at all, 0600)."""
+    """Write a backup of the whole record to `target` (whole or not at all, 0600), with its
+    checksum and schema version beside it (`target` + ".sha256"), checked after writing.
+    A record that does not exist, or holds nothing, is refused."""
     url = url or default_url()
     backend = make_url(url).get_backend_name()
     target = Path(target)
+    revision = ready(url)
     tmp = Path(tempfile.mkstemp(dir=target.parent or ".", prefix=".walkback-backup-")[1])
     try:
         _private(tmp)
         if backend == "sqlite":
-            source = sqlite3.connect(_sqlite_path(url))
+            source = _read_only(Path(_sqlite_path(url)))
             dest = sqlite3.connect(tmp)
             try:
                 source.backup(dest)
@@ -98,11 +168,33 @@ def backup(target: Path, url: str | None = None) -> None:
                 raise StoreError(f"pg_dump failed: {done.stderr.strip()[:300]}")
         else:
             raise StoreError(f"backing up a {backend} record is not supported")
+        if backend == "sqlite" and _sqlite_revision(tmp) != revision:
+            raise StoreError(f"the backup of {describe_url(url)} did not read back as written")
+        digest = _digest(tmp)
         os.replace(tmp, target)
+        if _digest(target) != digest:
+            raise StoreError(f"{target} changed as it was written: the backup is not sound")
+        sums = Path(str(target) + CHECKSUM)
+        sums.write_text(f"{digest}  {target.name}\nschema {revision}\n", encoding="utf-8")
+        _private(sums)
     except sqlite3.Error as exc:
         raise StoreError(f"the backup of {describe_url(url)} failed: {exc}") from None
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _checked(source: Path) -> None:
+    """A backup's checksum, when it has one, must match: a changed or damaged file is
+    refused before anything is restored."""
+    sums = Path(str(source) + CHECKSUM)
+    if not sums.is_file():
+        return
+    first = sums.read_text(encoding="utf-8").split()
+    if not first or _digest(source) != first[0]:
+        raise StoreError(
+            f"{source} does not match its checksum ({sums.name}): it was changed or damaged; "
+            "nothing was restored"
+        )
 
 
 def _empty(url: str) -> bool:
@@ -126,9 +218,15 @@ def restore(source: Path, url: str | None = None) -> None:
         raise StoreError(
             f"the record at {describe_url(url)} is not empty: restore only into an empty record"
         )
+    _checked(source)
     if backend == "sqlite":
+        if _sqlite_revision(source) not in _revisions():
+            raise StoreError(
+                f"{source} is not a backup of a WalkBack record of a known schema: nothing "
+                "was restored"
+            )
         try:
-            backup_db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+            backup_db = _read_only(source)
             dest = sqlite3.connect(_sqlite_path(url))
             try:
                 backup_db.backup(dest)
@@ -152,3 +250,31 @@ def restore(source: Path, url: str | None = None) -> None:
             raise StoreError(f"pg_restore failed: {done.stderr.strip()[:300]}")
     else:
         raise StoreError(f"restoring a {backend} record is not supported")
+    _verified(source, url)
+
+
+def _verified(source: Path, url: str) -> None:
+    """A restored record must be of a known schema and its audit chain must hold;
+    otherwise what was restored is removed again (the record was empty before) and the
+    restore is refused."""
+    problem = None
+    try:
+        with Store.open(url) as restored:
+            _, _, breaks = restored.verify_audit()
+        if breaks:
+            problem = "its audit trail does not verify (" + breaks[0] + ")"
+    except StoreError as exc:
+        problem = f"it is not a WalkBack record of a known schema ({exc})"
+    if problem is None:
+        return
+    if make_url(url).get_backend_name() == "sqlite":
+        Path(_sqlite_path(url)).unlink(missing_ok=True)
+    else:
+        engine = _engine(url, 5.0)
+        try:
+            with engine.begin() as conn:
+                conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+                conn.exec_driver_sql("CREATE SCHEMA public")
+        finally:
+            engine.dispose()
+    raise StoreError(f"{source} was not restored: {problem}")
