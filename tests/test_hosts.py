@@ -158,3 +158,77 @@ def test_the_server_never_looks_up_its_external_address(monkeypatch: pytest.Monk
     assert asked == []
     assert config["browser"]["serverAddress"] == "localhost"  # so no URL banner asks either
     assert config["server"]["allowedHosts"] == LOOPBACK
+
+
+# --- a WebSocket's origin, exactly; cookies Secure behind TLS --------------------------------
+
+
+def _socket(origin: str | None, host: str = "walkback.clinic.example", proto: str | None = "https",
+            scheme: str = "ws") -> bool:  # fmt: skip
+    """Whether a WebSocket with this Origin reaches the app behind the check."""
+    reached: list[bool] = []
+
+    async def inner(*_: Any) -> None:
+        reached.append(True)
+
+    async def send(_message: Any) -> None:
+        return None
+
+    async def receive() -> Any:
+        return {}
+
+    headers = [(b"host", host.encode())]
+    if origin is not None:
+        headers.append((b"origin", origin.encode()))
+    if proto is not None:
+        headers.append((b"x-forwarded-proto", proto.encode()))
+    scope = {"type": "websocket", "scheme": scheme, "headers": headers}
+    check = HostCheck(inner, lambda: ["walkback.clinic.example", "localhost"])
+    asyncio.run(check(scope, receive, send))
+    return bool(reached)
+
+
+@pytest.mark.parametrize(
+    ("origin", "host", "proto", "reaches"),
+    [
+        ("https://walkback.clinic.example", "walkback.clinic.example", "https", True),
+        (None, "walkback.clinic.example", "https", True),  # no Origin: not a browser page
+        ("http://walkback.clinic.example", "walkback.clinic.example", "https", False),  # scheme
+        ("https://walkback.clinic.example:8443", "walkback.clinic.example", "https", False),
+        ("https://walkback.clinic.example:443", "walkback.clinic.example", "https", True),
+        ("https://other.example", "walkback.clinic.example", "https", False),
+        ("http://localhost:8501", "localhost:8501", None, True),  # the local tool
+        ("http://localhost:9999", "localhost:8501", None, False),  # another port
+    ],
+)
+def test_a_websocket_is_accepted_only_from_this_server_exactly(
+    origin: str | None, host: str, proto: str | None, reaches: bool
+) -> None:
+    assert _socket(origin, host, proto) is reaches
+
+
+def test_behind_tls_every_cookie_the_app_sets_is_secure() -> None:
+    sent: list[Any] = []
+
+    async def inner(_scope: Any, _receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": [
+            (b"set-cookie", b"_streamlit_user=abc; HttpOnly; Path=/"),
+            (b"set-cookie", b"_streamlit_xsrf=x; Secure; Path=/"),
+            (b"content-type", b"text/html")]})  # fmt: skip
+
+    async def send(message: Any) -> None:
+        sent.append(message)
+
+    async def receive() -> Any:
+        return {}
+
+    def cookies(proto: bytes) -> list[bytes]:
+        sent.clear()
+        scope = {"type": "http", "scheme": "http", "headers": [
+            (b"host", b"walkback.clinic.example"), (b"x-forwarded-proto", proto)]}  # fmt: skip
+        asyncio.run(HostCheck(inner, lambda: ["walkback.clinic.example"])(scope, receive, send))
+        return [v for k, v in sent[0]["headers"] if k == b"set-cookie"]
+
+    assert cookies(b"https") == [b"_streamlit_user=abc; HttpOnly; Path=/; Secure",
+                                 b"_streamlit_xsrf=x; Secure; Path=/"]  # fmt: skip
+    assert cookies(b"http")[0] == b"_streamlit_user=abc; HttpOnly; Path=/"

@@ -5,6 +5,9 @@ server under the attacker's name: the Host header is the only thing that tells t
 This ASGI middleware checks it on every HTTP request and WebSocket, before Streamlit sees
 either. The names allowed are Streamlit's `server.allowedHosts` (loopback by default in
 this app's config); a clinic server lists its own name there.
+
+It also refuses a WebSocket whose Origin is not this server exactly (scheme, host and
+port), and behind TLS marks every cookie the app sets `Secure`.
 """
 
 from __future__ import annotations
@@ -51,6 +54,64 @@ def allowed(name: str | None, patterns: Iterable[str]) -> bool:
     return False
 
 
+def _header(scope: Scope, name: bytes) -> str | None:
+    return next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == name), None)
+
+
+def scheme_of(scope: Scope) -> str:
+    """The scheme the browser used: the proxy's X-Forwarded-Proto behind Caddy, otherwise
+    the connection's own ("ws" counts as "http", "wss" as "https")."""
+    forwarded = (_header(scope, b"x-forwarded-proto") or "").split(",")[0].strip().lower()
+    own = str(scope.get("scheme", "http")).replace("wss", "https").replace("ws", "http")
+    return forwarded or own
+
+
+def same_origin(scope: Scope) -> bool:
+    """A WebSocket's Origin, when the browser sends one, must be this server exactly:
+    the same scheme, host and port (Streamlit's own check compares the host alone)."""
+    if scope["type"] != "websocket":
+        return True
+    origin = _header(scope, b"origin")
+    if origin is None:
+        return True
+    try:
+        parts = urlsplit(origin)
+        origin_port = parts.port
+    except ValueError:
+        return False
+    host = _header(scope, b"host") or ""
+    try:
+        served = urlsplit(f"//{host}")
+        served_port = served.port
+    except ValueError:
+        return False
+    default = {"http": 80, "https": 443}
+    scheme = scheme_of(scope)
+    return (
+        parts.scheme == scheme
+        and (parts.hostname or "") == (served.hostname or "")
+        and (origin_port or default.get(parts.scheme)) == (served_port or default.get(scheme))
+    )
+
+
+def _secure(scope: Scope, send: Send) -> Send:
+    """Behind TLS, every cookie the app sets is marked Secure (never sent over plain HTTP)."""
+    if scheme_of(scope) != "https":
+        return send
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = []
+            for key, value in message.get("headers", []):
+                if key.lower() == b"set-cookie" and b"secure" not in value.lower():
+                    value = value + b"; Secure"
+                headers.append((key, value))
+            message["headers"] = headers
+        await send(message)
+
+    return sending
+
+
 class HostCheck:
     """ASGI middleware: answer 421 (HTTP) or close (WebSocket) for a foreign Host."""
 
@@ -65,8 +126,10 @@ class HostCheck:
         header = next(
             (v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"host"), None
         )
-        if allowed(host_name(header), list(self.hosts()) or LOOPBACK):
-            await self.app(scope, receive, send)
+        if allowed(host_name(header), list(self.hosts()) or LOOPBACK) and same_origin(scope):
+            await self.app(
+                scope, receive, send if scope["type"] == "websocket" else _secure(scope, send)
+            )
             return
         if scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 1008})
