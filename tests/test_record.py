@@ -551,3 +551,26 @@ def test_a_backups_command_line_never_carries_the_database_password() -> None:
 
     assert "s3cret" not in dsn and env["PGPASSWORD"] == "s3cret"
     assert dsn == "postgresql://walkback@db.example:5432/walkback?sslmode=require"
+
+
+def test_the_service_reads_the_records_address_from_its_credential(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """systemd's LoadCredential= hands the address to the service alone: no environment
+    line or unit file holds the password. The environment variable still wins."""
+    from walkback_rules.store.repo import CREDENTIAL, default_url
+
+    (tmp_path / CREDENTIAL).write_text("postgresql+psycopg://walkback:s3cret@db/walkback\n")
+    monkeypatch.delenv("WALKBACK_DB_URL", raising=False)
+    monkeypatch.setenv("CREDENTIALS_DIRECTORY", str(tmp_path))
+
+    assert default_url() == "postgresql+psycopg://walkback:s3cret@db/walkback"
+    monkeypatch.setenv("WALKBACK_DB_URL", "sqlite:///elsewhere.db")
+    assert default_url() == "sqlite:///elsewhere.db"
+
+
+def test_the_service_file_holds_no_password_and_cannot_write_its_code() -> None:
+    unit = (Path(__file__).resolve().parent.parent / "deploy" / "walkback.service").read_text()
+
+    assert "WALKBACK_DB_URL" not in unit and "LoadCredential=walkback-db-url:" in unit
+    assert "ProtectSystem=strict" in unit and "ReadWritePaths=/opt/walkback" not in unit

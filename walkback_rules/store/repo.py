@@ -273,11 +273,21 @@ class DiaryWeek:
     worst_pain: int
 
 
+CREDENTIAL = "walkback-db-url"  # systemd's LoadCredential= name for the record's URL
+
+
 def default_url() -> str:
-    """`WALKBACK_DB_URL`, or SQLite in the user's data folder (created on first use)."""
+    """`WALKBACK_DB_URL`; or the service's credential (systemd `LoadCredential=`, so the
+    password is in no environment line or unit file); or SQLite in the user's data folder
+    (created on first use)."""
     url = os.environ.get(ENV_URL)
     if url:
         return url
+    credentials = os.environ.get("CREDENTIALS_DIRECTORY")
+    if credentials:
+        given = Path(credentials) / CREDENTIAL
+        if given.is_file():
+            return given.read_text(encoding="utf-8").strip()
     from platformdirs import user_data_dir
 
     folder = Path(user_data_dir("walkback-cds", appauthor=False))
