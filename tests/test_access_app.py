@@ -361,3 +361,23 @@ def test_another_account_with_the_first_administrators_email_gets_nothing(record
 
     assert not ({"users", "patients", "audit", "settings"} & pages(other))
     assert "signed in before from another account" in shown(other)
+
+
+def test_the_practice_record_is_each_persons_own_and_removed_when_released(
+    record: str,
+) -> None:
+    """On a clinic server two clinicians practising never see each other's practice
+    patients; the practice record's folder is removed when the app lets it go (and at exit)."""
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    mine, theirs = ui._practice(ALICE), ui._practice("bob@clinic.example")
+    assert mine is not theirs and mine.url != theirs.url
+    mine.new_patient("alice's practice")
+    assert theirs.patients() == []
+
+    folder = Path(str(make_url(mine.url).database)).parent
+    assert folder.is_dir()
+    ui._practice.clear()
+    assert not folder.exists()

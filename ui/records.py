@@ -30,22 +30,40 @@ def _real() -> Store:
     return Store.open()
 
 
-@st.cache_resource(show_spinner=False, on_release=_close)
-def _practice() -> Store:
+def _forget(record: Store) -> None:
+    """Close a practice record and delete its folder."""
+    import shutil
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    record.close()
+    database = make_url(record.url).database
+    if database:
+        shutil.rmtree(Path(database).parent, ignore_errors=True)
+
+
+@st.cache_resource(show_spinner=False, on_release=_forget)
+def _practice(owner: str) -> Store:
     """A practice record for trying the app: a new SQLite file in a private temporary
-    folder, shared by this app process's practice sessions and gone when the machine
-    clears its temporary files. Nothing in it reaches the real record."""
+    folder, one per person signed in (one for a local tool), deleted when the app stops.
+    Nothing in it reaches the real record."""
+    import atexit
+    import shutil
     import tempfile
 
     from walkback_rules.store import Store
 
     folder = tempfile.mkdtemp(prefix="walkback-practice-")
+    atexit.register(shutil.rmtree, folder, True)  # gone when the server stops
     return Store.open(f"sqlite:///{folder}/practice.db")
 
 
 def _opened() -> Store:
     """The record this session works in: the practice record or the real one."""
-    return _practice() if st.session_state.get(base.PRACTICE) else _real()
+    if st.session_state.get(base.PRACTICE):
+        return _practice(signin.identity() or "")  # each person's own
+    return _real()
 
 
 def in_practice() -> bool:
@@ -69,7 +87,7 @@ def switch_record() -> None:
 
 PRACTICE_NOTE = (
     "Practice record: for trying the app. Patients here are not in the real record, and "
-    "they are gone when the app stops."
+    "they are deleted when the app stops."
 )
 
 
