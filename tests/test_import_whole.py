@@ -101,3 +101,16 @@ def test_a_print_whose_emergency_number_is_not_a_number_is_refused(store: Store)
 
 def test_the_sound_2_0_file_still_imports(store: Store) -> None:
     assert store.import_file(RULESET_2_0.read_bytes())
+
+
+def test_a_decision_card_that_its_ruleset_would_not_have_made_is_refused(store: Store) -> None:
+    """Under 1.0 a progression's card was "info"; one stored as "critical" is not a 1.0
+    record, and neither is a 2.0 emergency shown as plain information."""
+    card = {**V1_RECOMMENDATION["cards"][0], "indicator": "critical"}  # type: ignore[index]
+    said = refused(store, v1_file("P-2345AB", {**V1_RECOMMENDATION, "cards": [card]}))
+    wanted = "consultations[0].recommendation.cards[0].indicator: the decision's card of PROGRESS"
+    assert any(s.startswith(wanted) and "was 'info'" in s for s in said), said
+
+    data = json.loads(RULESET_2_0.read_text())
+    data["consultations"][0]["recommendation"]["cards"][0]["indicator"] = "info"  # an urgent one
+    assert any("was 'critical' under 2.0" in s for s in refused(store, data))

@@ -707,6 +707,17 @@ def _referral(rec: Recommendation) -> dict[str, Any] | None:
     return None if r is None else {"urgency": r.urgency, "conditions": list(r.conditions)}
 
 
+# The decision card's indicator under each earlier ruleset (1.0 §6, 2.0 §8); any other
+# decision's card was "info". A stored card that says otherwise was not made by that ruleset.
+_DECISION_INDICATOR: dict[str, dict[str, str]] = {
+    "1.0": {"EMERGENCY_REFERRAL": "critical", "URGENT_REFERRAL": "critical",
+            "ROUTINE_REFERRAL": "warning", "MEDICAL_CLEARANCE": "warning",
+            "OUT_OF_SCOPE": "warning", "SEVERE_FLARE": "warning"},
+    "2.0": {"EMERGENCY_REFERRAL": "critical", "SAME_DAY_REFERRAL": "critical",
+            "URGENT_REFERRAL": "critical", "OUT_OF_SCOPE": "warning", "SEVERE_FLARE": "warning"},
+}  # fmt: skip
+
+
 def _unsound(
     rec: ruleset_1_0.Recommendation | ruleset_2_0.Recommendation, version: str
 ) -> list[tuple[str, str]]:
@@ -738,6 +749,16 @@ def _unsound(
     )
     if rec.decision in referral_decisions and (rec.referral is None or dose):
         out.append(("referral", f"{rec.decision.value} needs a referral and no walking dose"))
+    if rec.cards:
+        expected = _DECISION_INDICATOR[version].get(rec.decision.value, "info")
+        if rec.cards[0].indicator != expected:
+            out.append(
+                (
+                    "cards[0].indicator",
+                    f"the decision's card of {rec.decision.value} was {expected!r} under "
+                    f"{version}; stored as {rec.cards[0].indicator!r}",
+                )
+            )
     if rec.review_in_days is not None and not 1 <= rec.review_in_days <= 365:
         out.append(
             ("review_in_days", f"must be 1–365 days or null; stored as {rec.review_in_days}")
