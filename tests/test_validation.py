@@ -372,3 +372,14 @@ def test_cross_field_rules_name_real_fields() -> None:
         for path in (rule.field, *rule.reads):
             info, _ = _locate(tuple(path.split(".")), Assessment)
             assert info is not None, path
+
+
+def test_an_unknown_key_of_a_megabyte_is_named_not_echoed_whole() -> None:
+    import json
+
+    with pytest.raises(AssessmentError) as caught:
+        validate_assessment_json(json.dumps({"k" * 1_000_000: 1}))
+    said = [str(e) for e in caught.value.errors]
+
+    assert any(s.startswith("k" * 57 + "...: unknown field") for s in said), said[:1]
+    assert all(len(s) < 2_000 for s in said)

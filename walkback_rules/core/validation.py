@@ -71,6 +71,9 @@ def in_words(label: str, message: str) -> str:
     return _NULL.sub("empty", text)
 
 
+KEY_SHOWN = 60  # characters of an unknown key an error repeats
+
+
 def _path(loc: tuple[int | str, ...]) -> str:
     """A dotted path; a key's control or invisible characters are written as escapes, so a
     key can never forge a line of output or reorder one."""
@@ -80,6 +83,8 @@ def _path(loc: tuple[int | str, ...]) -> str:
             text += f"[{part}]"
         else:
             part = escaped(part)
+            if len(part) > KEY_SHOWN:  # a key a megabyte long is named, not echoed whole
+                part = part[: KEY_SHOWN - 3] + "..."
             text += f".{part}" if text else part
     return text or ROOT
 
