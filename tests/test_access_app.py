@@ -381,3 +381,16 @@ def test_the_practice_record_is_each_persons_own_and_removed_when_released(
     assert folder.is_dir()
     ui._practice.clear()
     assert not folder.exists()
+
+
+def test_the_audit_tables_own_download_cannot_carry_a_formula(record: str) -> None:
+    """The table's toolbar writes its CSV as shown: an actor or detail a spreadsheet would
+    run as a formula is shown marked as text."""
+    visit(ADMIN)
+    with Store.open(record) as store:
+        store.audit("=hyperlink(x)@clinic.example", "open_patient", None, "+1+cmd")
+    boss = visit(ADMIN, page="audit")
+
+    shown = boss.dataframe[0].value
+    assert "'=hyperlink(x)@clinic.example" in list(shown["Who"])
+    assert "'+1+cmd" in list(shown["Detail"])

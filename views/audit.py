@@ -6,7 +6,7 @@ from datetime import date
 import streamlit as st
 
 import ui
-from walkback_rules.csvtext import csv_text
+from walkback_rules.csvtext import cell, csv_text
 from walkback_rules.store.repo import AUDIT_ACTIONS
 
 st.title("Audit trail")
@@ -53,6 +53,12 @@ st.download_button(
     disabled=not table,
     on_click="ignore",
 )
-st.dataframe(table[:2000], hide_index=True, width="stretch")
+# The table's own toolbar writes a CSV as shown: text that a spreadsheet would run as a
+# formula is shown marked as text, as the export writes it.
+st.dataframe(
+    [{k: cell(v) for k, v in row.items()} for row in table[:2000]],
+    hide_index=True,
+    width="stretch",
+)
 if len(table) > 2000:
     st.caption("Showing the newest 2,000 rows: the CSV has them all, or narrow the search.")
