@@ -38,11 +38,15 @@ def fetch(
     return sent[0]["status"], dict(sent[0]["headers"])
 
 
+NOTED: list[tuple[str, str]] = []
+
+
 def guard(mode: str, who: str | None = None, allowed: bool = True) -> PatientFiles:
     issued = datetime.now(UTC)
     return PatientFiles(_served, mode=lambda: mode,
                         person=lambda _c: None if who is None else (who, issued),
-                        allowed=lambda _w, _i: allowed)  # fmt: skip
+                        allowed=lambda _w, _i: allowed,
+                        note=lambda w, p: NOTED.append((w, p)))  # fmt: skip
 
 
 @pytest.mark.parametrize("path", ["/media/abc123.pdf", "/_stcore/upload_file/s/f"])
@@ -59,10 +63,13 @@ def guard(mode: str, who: str | None = None, allowed: bool = True) -> PatientFil
 def test_patient_files_need_a_person_who_may_see_them(
     path: str, mode: str, who: str | None, allowed: bool, status: int
 ) -> None:
+    NOTED.clear()
     got, headers = fetch(guard(mode, who, allowed), path)
 
     assert got == status
     assert headers[b"cache-control"] == b"no-store"  # never kept by a cache, even refused
+    # Each refusal is noted with who asked and the route, nothing of the file.
+    assert ([] if status == 200 else [(who or "not signed in", path)]) == NOTED
 
 
 def test_other_routes_pass_untouched() -> None:

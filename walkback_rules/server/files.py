@@ -94,11 +94,13 @@ class PatientFiles:
         mode: Callable[[], str],
         person: Person = signed_in,
         allowed: Allowed | None = None,
+        note: Callable[[str, str], None] | None = None,
     ) -> None:
         self.app = app
         self.mode = mode  # "local", "sign_in" or "refused", read on each request
         self.person = person
         self.allowed = allowed or record_allows
+        self.note = note or record_refusal  # each refusal, in the audit trail
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = str(scope.get("path", ""))
@@ -109,6 +111,7 @@ class PatientFiles:
         if mode != "local":
             who = self.person(cookies_of(scope)) if mode == "sign_in" else None
             if who is None or not await _in_thread(self.allowed, *who):
+                await _noted(self.note, "not signed in" if who is None else who[0], path)
                 await _refuse(send, who is None)
                 return
 
@@ -126,6 +129,14 @@ async def _in_thread(check: Allowed, who: str, issued: datetime) -> bool:
     import anyio.to_thread
 
     return bool(await anyio.to_thread.run_sync(check, who, issued))
+
+
+async def _noted(note: Callable[[str, str], None], who: str, path: str) -> None:
+    """The refusal in the audit trail, off the event loop; a trail that cannot be written
+    refuses all the same."""
+    import anyio.to_thread
+
+    await anyio.to_thread.run_sync(note, who, path)
 
 
 async def _refuse(send: Send, signed_out: bool) -> None:
@@ -151,16 +162,32 @@ async def _refuse(send: Send, signed_out: bool) -> None:
 _STORE: list[Any] = []  # the record, opened once per server process
 
 
+def _record() -> Any:
+    from ..store import Store
+
+    if not _STORE:
+        _STORE.append(Store.open())
+    return _STORE[0]
+
+
+def record_refusal(who: str, path: str) -> None:
+    """Note a refused download or upload (who asked, which route), never its content."""
+    import contextlib
+
+    from ..store import StoreError
+
+    with contextlib.suppress(StoreError):  # refused all the same
+        _record().audit(who, "refused_file", None, path.split("?")[0][:120])
+
+
 def record_allows(who: str, issued: datetime) -> bool:
     """Whether `who`'s session (issued then) still holds, without counting as activity,
     and the record grants them a role that may see patient data."""
-    from ..store import NotFound, Store, StoreError
+    from ..store import NotFound, StoreError
     from .access import Role, sees_patients, session_ended
 
     try:
-        if not _STORE:
-            _STORE.append(Store.open())
-        user = _STORE[0].user(who)
+        user = _record().user(who)
     except (NotFound, StoreError):
         return False
     valid_from = None if user.valid_from is None else datetime.fromisoformat(user.valid_from)

@@ -439,6 +439,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "set_language": "set the language of the patient's sheets",
     "end_sessions": "ended someone's sessions",
     "refused_sign_in": "was refused at sign-in",
+    "refused_file": "was refused a download or upload",
     "list_patients": "listed the patients",
     "backup": "backed up the whole record",
     "restore": "restored the whole record",
