@@ -69,7 +69,9 @@ def test_patient_files_need_a_person_who_may_see_them(
     assert got == status
     assert headers[b"cache-control"] == b"no-store"  # never kept by a cache, even refused
     # Each refusal is noted with who asked and the route, nothing of the file.
-    assert ([] if status == 200 else [(who or "not signed in", path)]) == NOTED
+    asked = who if mode == "sign_in" and who else "not signed in"
+    expected = [] if status == 200 else [(asked, path)]
+    assert expected == NOTED
 
 
 def test_other_routes_pass_untouched() -> None:
