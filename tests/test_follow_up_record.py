@@ -437,3 +437,15 @@ def test_the_last_visits_handout_and_summary_say_what_follows_and_no_next_visit(
     assert "Follow-up Discharged 2026-04-20: a recurrence check-in each month" in summary
     assert "the first due 2026-05-20" in summary and "Review: none: discharged" in summary
     assert HandoutOptions.from_json(last.to_json()) == last  # a reprint says it again
+
+
+def test_the_patient_list_sets_no_next_review_once_discharged(store: Store) -> None:
+    pid = store.new_patient().id
+    _visit(store, pid, LAST)
+    assert store.patients()[0].next_review is not None
+
+    store.discharge(pid, DISCHARGED, "completed", today=TODAY)
+    assert store.patients()[0].next_review is None  # discharged: the monthly follow-up instead
+
+    _visit(store, pid, date(2026, 11, 2))  # a new episode: its review again
+    assert store.patients()[0].next_review is not None

@@ -953,9 +953,15 @@ class Store:
             ):
                 words = referral_words(o.urgency, o.advised_on, o.status, o.note)
                 still_open[o.patient_id] = (words, o.follow_up)
+            newest = sa.select(
+                discharges.c.patient_id, sa.func.max(discharges.c.day).label("day")
+            ).group_by(discharges.c.patient_id)
+            ended = {d.patient_id: d.day for d in conn.execute(newest)}
         out = []
         for r in rows:
             decision, review, recorded = last.get(r.id, (None, None, None))
+            if r.id in ended and r.last_visit and r.last_visit <= ended[r.id]:
+                review = None  # discharged since the last visit: no review follows it
             referral, due = still_open.get(r.id, (None, None))
             out.append(
                 PatientSummary(
