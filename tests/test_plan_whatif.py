@@ -208,3 +208,22 @@ def test_no_nearest_change_is_an_age(case: DemoCase) -> None:
     offered = what_would_change(a, findings=True) + what_would_change(a)
 
     assert not [alt.change for alt in offered if "aged" in alt.change or "age " in alt.change]
+
+
+def test_the_pain_chart_keeps_its_0_to_10_scale_without_diary_weeks() -> None:
+    """Visits alone, each with a pain of 0, drew an axis of one value ("0.000000")."""
+    visits = [{"Date": "2026-01-05", "Decision": "Start", "Planned walking": "3 × 10 min",
+               "Flare": "none", "Pain at visit": 0}]  # fmt: skip
+    spec = history_spec(visits, [])
+
+    def pain_scales(view: dict[str, object]) -> list[object]:
+        found = []
+        for layer in view.get("layer", []) + view.get("vconcat", []):  # type: ignore[operator]
+            found += pain_scales(layer)
+        y = view.get("encoding", {}).get("y", {})  # type: ignore[union-attr]
+        if isinstance(y, dict) and y.get("field") == "Pain at visit":
+            found.append(y.get("scale"))
+        return found
+
+    assert pain_scales(spec) == [{"domain": [0, 10]}]
+    altair.Chart.from_dict(spec, validate=True)

@@ -413,7 +413,10 @@ def history_spec(
             {
                 "data": {"name": "visits"},
                 "mark": {"type": "point", "filled": True, "color": INK, "size": 50},
-                "encoding": {"x": time, "y": {"field": "Pain at visit", "type": "quantitative"}},
+                # The same 0-10 scale as the weeks' line: without diary weeks, a pain of 0 at
+                # every visit drew an axis of one value, labelled "0.000000".
+                "encoding": {"x": time, "y": {"field": "Pain at visit", "type": "quantitative",
+                                              "title": "Pain", "scale": {"domain": [0, 10]}}},
             },
             {
                 "data": {"name": "visits"},
