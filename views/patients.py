@@ -119,7 +119,8 @@ def _follow_up_due() -> None:
         st.header("Follow-ups due")
         st.caption(
             "Each month after discharge, ask the three questions on the follow-up card and "
-            "record the answers (or that there was none) on the patient's Follow-up tab."
+            "record the answers (or that there was none) on the patient's Discharge and "
+            "follow-up tab."
         )
         for week in ("overdue", "this week", "next week"):
             items = [d for d in due if due_week(d.day, today) == week]
@@ -423,7 +424,7 @@ with find:
     if not found:
         st.caption("No patient matches." if query else "No patients yet.")
     for p in found[:30]:
-        row = st.columns([2, 3, 3, 1.4], vertical_alignment="center")
+        row = st.columns([2, 2.4, 3, 1.8], vertical_alignment="center")  # "Open" whole at 1280
         row[0].markdown(f"**{p.id}**")
         row[1].text(p.label or "")
         row[2].caption(
