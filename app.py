@@ -105,11 +105,15 @@ def main() -> None:
 if __name__ == "__main__":
     main()
 else:  # imported by the server: the app, behind its Host check
+    from contextlib import asynccontextmanager
+    from typing import Any
+
     from starlette.middleware import Middleware
     from streamlit import net_util
 
     from walkback_rules.server.files import PatientFiles
     from walkback_rules.server.hostcheck import HostCheck
+    from walkback_rules.server.localuser import LocalUser, kernel_says, key_address, new_key
 
     # Never ask a web service for this machine's external address: Streamlit would, to
     # judge a foreign Origin. The Host check has refused foreign names before that point.
@@ -120,11 +124,29 @@ else:  # imported by the server: the app, behind its Host check
 
         return str(access_mode().mode)
 
-    # The Host check first; then downloads and uploads only for those who may see them.
+    LOCAL_KEY = new_key()  # made at each start; asked for only where the kernel cannot say
+
+    @asynccontextmanager
+    async def _started(_app: Any) -> Any:
+        """Tell the person who started the local tool how it keeps other accounts out."""
+        if _mode() == "local":
+            if kernel_says():
+                print("  Only this computer account can open it; other accounts are refused.\n")
+            else:
+                port = st.get_option("server.port")
+                base = f"http://{st.get_option('browser.serverAddress')}:{port}"
+                address = key_address(base, LOCAL_KEY)
+                print(f"  Open it at this address (made for this start):\n  {address}\n")
+        yield None
+
+    # The Host check first; then the local tool for its own account alone; then downloads
+    # and uploads only for those who may see them.
     app = st.App(
         __file__,
+        lifespan=_started,
         middleware=[
             Middleware(HostCheck, hosts=_allowed_hosts),
+            Middleware(LocalUser, mode=_mode, key=LOCAL_KEY),
             Middleware(PatientFiles, mode=_mode),
         ],
     )
