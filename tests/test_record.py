@@ -574,3 +574,20 @@ def test_the_service_file_holds_no_password_and_cannot_write_its_code() -> None:
 
     assert "WALKBACK_DB_URL" not in unit and "LoadCredential=walkback-db-url:" in unit
     assert "ProtectSystem=strict" in unit and "ReadWritePaths=/opt/walkback" not in unit
+
+
+def test_the_owner_migrates_before_the_app_starts_with_its_own_credential() -> None:
+    deploy = Path(__file__).resolve().parent.parent / "deploy"
+    app, migrate = (
+        (deploy / "walkback.service").read_text(),
+        (deploy / "walkback-migrate.service").read_text(),
+    )
+
+    assert (
+        "Requires=walkback-migrate.service" in app
+        and "walkback-migrate.service" in app.split("After=")[1]
+    )
+    assert "LoadCredential=walkback-db-url:/etc/walkback/db-url" in app
+    assert "LoadCredential=walkback-db-url:/etc/walkback/owner-url" in migrate
+    assert "ExecStart=/opt/walkback/.venv/bin/walkback admin migrate" in migrate
+    assert "WALKBACK_DB_URL" not in migrate and "ProtectSystem=strict" in migrate

@@ -896,9 +896,10 @@ def command_line_actor() -> str:
 
 
 def cmd_admin(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """`walkback admin backup|restore|audit`: the whole record, for an administrator."""
+    """`walkback admin backup|restore|migrate|audit`: the whole record, for an administrator."""
     from .store import StoreError, default_url, describe_url
     from .store.backup import backup, ready, restore
+    from .store.repo import APP_ROLE, migrate
 
     url = default_url()
     try:
@@ -914,6 +915,15 @@ def cmd_admin(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             with _store() as store:  # into the restored record's own trail
                 store.audit(command_line_actor(), "restore", None, args.file)
             out.write(f"restored {args.file} into {describe_url(url)}\n")
+        elif args.action == "migrate":
+            before, now_at, granted = migrate(url)
+            with _store() as store:
+                store.audit(command_line_actor(), "migrate", None, f"schema {now_at}")
+            was = "already" if before == now_at else f"brought from {before or 'nothing'} to"
+            out.write(f"the record at {describe_url(url)} is {was} schema {now_at}\n")
+            if granted:
+                out.write(f"the app's role {APP_ROLE} may read and write it, and add to the "
+                          "audit trail, nothing more\n")  # fmt: skip
         elif args.verify:
             with _store() as store:
                 covered, legacy, breaks = store.verify_audit()
@@ -1267,10 +1277,11 @@ def build_parser() -> argparse.ArgumentParser:
     _settings_parser(sub)
     admin = sub.add_parser(
         "admin",
-        help="back up or restore the whole record, or read the audit trail",
+        help="back up, restore or migrate the whole record, or read the audit trail",
         description=(
             "Back up the whole record (SQLite's backup API, or pg_dump -Fc for PostgreSQL), "
-            "restore a backup into an empty record, or print the audit trail."
+            "restore a backup into an empty record, bring its schema up to date as its owner, "
+            "or print the audit trail."
         ),
     )
     actions = admin.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -1279,6 +1290,11 @@ def build_parser() -> argparse.ArgumentParser:
     saving.add_argument("--force", action="store_true", help="replace FILE if it exists")
     back = actions.add_parser("restore", help="restore a backup into an empty record")
     back.add_argument("file", metavar="FILE", help="a backup made by walkback admin backup")
+    actions.add_parser(
+        "migrate",
+        help="bring the record's schema up to date, as its owner (PostgreSQL: and grant the "
+        "app's role what it needs)",
+    )
     trail = actions.add_parser("audit", help="print the audit trail, newest first")
     trail.add_argument("--patient", metavar="ID", help="one patient's rows")
     trail.add_argument("--actor", metavar="EMAIL", help="one person's rows")

@@ -18,7 +18,15 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from .repo import MIGRATIONS, Store, StoreError, _engine, default_url, describe_url
+from .repo import (
+    MIGRATIONS,
+    Store,
+    StoreError,
+    _engine,
+    default_url,
+    describe_url,
+    grant_app_role,
+)
 
 CHECKSUM = ".sha256"  # beside each backup: its SHA-256 and the record's schema version
 
@@ -266,6 +274,13 @@ def _verified(source: Path, url: str) -> None:
     except StoreError as exc:
         problem = f"it is not a WalkBack record of a known schema ({exc})"
     if problem is None:
+        if make_url(url).get_backend_name() == "postgresql":
+            engine = _engine(url, 5.0)
+            try:  # restored without privileges: the app's role gets its own again
+                with engine.begin() as conn:
+                    grant_app_role(conn)
+            finally:
+                engine.dispose()
         return
     if make_url(url).get_backend_name() == "sqlite":
         Path(_sqlite_path(url)).unlink(missing_ok=True)

@@ -91,7 +91,7 @@ from .transfer import (
 
 ENV_URL = "WALKBACK_DB_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD = "0013"  # the newest migration; a test keeps it in step with the migrations folder
+HEAD = "0014"  # the newest migration; a test keeps it in step with the migrations folder
 WAIT_SECONDS = 10.0  # how long a write waits for another writer before it gives up
 _WRITE = "walkback_write"  # the execution option that marks a writing transaction
 
@@ -443,6 +443,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "list_patients": "listed the patients",
     "backup": "backed up the whole record",
     "restore": "restored the whole record",
+    "migrate": "brought the record's schema up to date",
     "read_audit": "read the audit trail",
     "session_ended": "was refused: the session had ended",
     "discharge": "recorded a discharge",
@@ -781,13 +782,62 @@ def _referrals(conn: Connection, where: Any) -> list[Referral]:
 def _revision(engine: Engine) -> str | None:
     """The record's schema version, read without any lock (None for a new record)."""
     with engine.connect() as conn:
-        if not sa.inspect(conn).has_table("alembic_version"):
-            return None
-        return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        return _revision_of(conn)
+
+
+APP_ROLE = "walkback_app"  # the role the app runs as on a clinic server (docs/DEPLOYMENT.md)
+INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's code for "permission denied"
+
+
+class NotOwner(Exception):
+    """The record's schema is behind and this role may not change it."""
+
+
+def grant_app_role(conn: Connection) -> bool:
+    """On PostgreSQL, give the app's role what running needs and nothing more: read and
+    write the record, add to the audit trail (never change, remove or empty it), read the
+    schema version. It owns nothing, so it can neither alter a table nor switch the audit
+    trail's guard off. True when there is such a role (a single-role install has none)."""
+    if conn.dialect.name != "postgresql":
+        return False
+    exists = conn.execute(
+        sa.text("SELECT 1 FROM pg_roles WHERE rolname = :role AND rolname <> current_user"),
+        {"role": APP_ROLE},
+    ).scalar()
+    if not exists:
+        return False
+    for statement in (
+        f"GRANT USAGE ON SCHEMA public TO {APP_ROLE}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {APP_ROLE}",
+        f"REVOKE ALL ON audit, alembic_version FROM {APP_ROLE}",
+        f"GRANT SELECT, INSERT ON audit TO {APP_ROLE}",
+        f"GRANT SELECT ON alembic_version TO {APP_ROLE}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {APP_ROLE}",
+    ):
+        conn.exec_driver_sql(statement)
+    return True
+
+
+def _may_migrate(conn: Connection) -> bool:
+    """Whether this connection's role owns the schema (or is a member of its owner)."""
+    if conn.dialect.name != "postgresql":
+        return True
+    owner = conn.exec_driver_sql(
+        "SELECT tableowner FROM pg_tables "
+        "WHERE schemaname = current_schema() AND tablename = 'alembic_version'"
+    ).scalar()
+    if owner is None:
+        return conn.exec_driver_sql("SELECT current_user").scalar() != APP_ROLE
+    return bool(
+        conn.execute(
+            sa.text("SELECT pg_has_role(current_user, :owner, 'MEMBER')"), {"owner": owner}
+        ).scalar()
+    )
 
 
 def _migrate(engine: Engine) -> None:
-    """Bring the schema to `HEAD` in one short writing transaction."""
+    """Bring the schema to `HEAD` in one short writing transaction, and grant the app's
+    role what the new schema needs (raises `NotOwner` for a role that may not)."""
     from alembic import command
     from alembic.config import Config
 
@@ -797,8 +847,55 @@ def _migrate(engine: Engine) -> None:
         if conn.dialect.name == "postgresql":
             # One migrator at a time when several app instances start together.
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(4242)")
+        if _revision_of(conn) == HEAD:
+            return  # another instance migrated while this one waited
+        if not _may_migrate(conn):
+            raise NotOwner
         config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+        try:
+            command.upgrade(config, "head")
+        except sa.exc.ProgrammingError as exc:
+            if getattr(exc.orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
+                raise NotOwner from None
+            raise
+        grant_app_role(conn)
+
+
+def _revision_of(conn: Connection) -> str | None:
+    if not sa.inspect(conn).has_table("alembic_version"):
+        return None
+    found = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    return None if found is None else str(found)
+
+
+def migrate(url: str | None = None) -> tuple[str | None, str, bool]:
+    """Bring a record to `HEAD` as its owner, and grant the app's role again: the schema
+    before, the schema now, and whether there is an app role to grant to."""
+    url = url or default_url()
+    engine = _engine(url, WAIT_SECONDS)
+    where = describe_url(url)
+    try:
+        before = _revision(engine)
+        try:
+            _migrate(engine)
+        except NotOwner:
+            raise StoreError(_not_owner(where, before)) from None
+        with engine.execution_options(**{_WRITE: True}).begin() as conn:
+            granted = grant_app_role(conn)
+        return before, HEAD, granted
+    except sa.exc.DBAPIError as exc:
+        raise _plain(exc, where) from None
+    finally:
+        engine.dispose()
+
+
+def _not_owner(where: str, have: str | None) -> str:
+    return (
+        f"the patient record ({where}) is at schema {have or 'none (a new record)'} and this "
+        f"version of WalkBack CDS needs {HEAD}. Only the record's owner may change its "
+        "schema: run `walkback admin migrate` with the owner's address, then start the app "
+        "again (docs/DEPLOYMENT.md, the database roles)."
+    )
 
 
 class Store:
@@ -824,8 +921,12 @@ class Store:
             raise StoreError(f"the patient record ({where}) cannot be opened: {why}.") from None
         engine = _engine(url, wait)
         try:
-            if _revision(engine) != HEAD:
+            have = _revision(engine)
+            if have != HEAD:
                 _migrate(engine)
+        except NotOwner:
+            engine.dispose()
+            raise StoreError(_not_owner(where, have)) from None
         except sa.exc.DBAPIError as exc:
             engine.dispose()
             raise _plain(exc, where) from None
