@@ -59,6 +59,8 @@ def visit(
     if sign_in:
         at.secrets["auth"] = AUTH
         at.secrets["walkback"] = {"first_administrator": ADMIN}
+    # Every OpenID Connect account has an issuer and a subject; one per e-mail unless given.
+    claims = {"iss": "https://idp.example", "sub": f"account-of-{email}", **claims}
     at.user = (
         {"is_logged_in": True, "email": email, "name": email.split("@")[0].title(), **claims}
         if email
@@ -361,6 +363,19 @@ def test_another_account_with_the_first_administrators_email_gets_nothing(record
 
     assert not ({"users", "patients", "audit", "settings"} & pages(other))
     assert "signed in before from another account" in shown(other)
+
+
+def test_the_account_decides_who_it_is_never_the_email(record: str) -> None:
+    """The first administrator's account keeps its pages under a new e-mail; an account
+    the provider does not name by issuer and subject gets nothing, whatever its e-mail."""
+    first = visit(ADMIN, sub="boss-1")
+    assert "users" in pages(first)
+
+    renamed = visit("director@clinic.example", token="t000000000000003", sub="boss-1")
+    assert "users" in pages(renamed)
+
+    unnamed = visit(ADMIN, token="t000000000000004", sub="")
+    assert not ({"users", "patients", "audit", "settings"} & pages(unnamed))
 
 
 def test_the_practice_record_is_each_persons_own_and_removed_when_released(

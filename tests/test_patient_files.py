@@ -97,12 +97,18 @@ def _cookie(payload: dict[str, Any], secret: str) -> str:
 
 
 def test_the_person_is_read_from_streamlits_signed_cookie(cookie_secret: str) -> None:
-    signed_in = {"is_logged_in": True, "email": "Sam@Clinic.Example", "origin": "https://x"}
+    signed_in = {
+        "is_logged_in": True, "email": "Sam@Clinic.Example", "origin": "https://x",
+        "iss": "https://idp.example", "sub": "sam-1",
+    }  # fmt: skip
 
     def person(cookie: str) -> str | None:
         return streamlit_person(cookies_of({"headers": [(b"cookie", cookie.encode())]}))
 
-    assert person(_cookie(signed_in, cookie_secret)) == "sam@clinic.example"
+    # The account, never the e-mail, says who it is; an unverified e-mail grants nothing.
+    assert person(_cookie(signed_in, cookie_secret)) == "https://idp.example sam-1"
+    assert person(_cookie({**signed_in, "email_verified": False}, cookie_secret)) is None
+    assert person(_cookie({**signed_in, "sub": ""}, cookie_secret)) is None
     assert person(_cookie(signed_in, "another-secret-entirely-of-length")) is None  # forged
     assert person(_cookie({**signed_in, "is_logged_in": False}, cookie_secret)) is None
     assert person("_streamlit_user=not-signed") is None

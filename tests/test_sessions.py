@@ -68,13 +68,14 @@ def test_a_download_after_the_session_ended_is_refused(
 
     url = f"sqlite:///{tmp_path}/r.db"
     with Store.open(url) as store:
-        store.sign_in("boss@clinic.example", "Boss", "boss@clinic.example")
+        store.sign_in("boss@clinic.example", "Boss", "boss@clinic.example", "idp boss-1")
     monkeypatch.setattr(files, "_STORE", [Store.open(url)])
     issued = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=1)
 
-    assert files.record_allows("boss@clinic.example", issued)
+    assert files.record_allows("idp boss-1", issued)
+    assert not files.record_allows("idp someone-else", issued)  # never signed in here
     files._STORE[0].end_sessions("boss@clinic.example", actor="boss@clinic.example")
-    assert not files.record_allows("boss@clinic.example", issued)
+    assert not files.record_allows("idp boss-1", issued)
     files._STORE[0].close()
 
 
@@ -116,6 +117,24 @@ def test_another_account_with_a_known_email_is_refused_and_gets_no_role(store: S
     assert again.roles == {"administrator"}
     trail = [(r.actor, r.action) for r in store.audit_trail()]
     assert ("boss@clinic.example", "refused_sign_in") in trail
+
+
+def test_an_account_whose_email_changed_is_still_the_same_person(store: Store) -> None:
+    """People are their provider account: a new e-mail on the same account keeps the
+    person and their roles; the old e-mail on another account gets nothing."""
+    from walkback_rules.store import StoreError
+
+    store.sign_in("boss@clinic.example", "Boss", "boss@clinic.example", "https://idp a1")
+    assert store.person("https://idp a1") == "boss@clinic.example"
+    assert store.person("https://idp zz") is None
+
+    renamed = store.sign_in("b.oss@clinic.example", "Boss", None, "https://idp a1")
+    assert renamed.identity == "boss@clinic.example" and renamed.roles == {"administrator"}
+    assert [u.identity for u in store.users()] == ["boss@clinic.example"]  # not a second person
+    with pytest.raises(StoreError, match="another account"):
+        store.sign_in("boss@clinic.example", "Boss", None, "https://idp c3")
+    newcomer = store.sign_in("b.oss@clinic.example", "B", None, "https://idp d4")
+    assert newcomer.identity == "b.oss@clinic.example" and newcomer.roles == set()
 
 
 def test_someone_who_signed_in_before_accounts_were_kept_is_bound_at_their_next(

@@ -120,6 +120,7 @@ PAIN_CHECKED = "pain_checked"  # the flare and pain this session confirmed, befo
 PRESENTING = "presenting"  # presenter mode: no sidebar, large type, plain words
 
 
+PERSON = "signed_in_person"  # (provider account, the record's name for its person)
 SIGNED_IN = "signed_in_as"  # the identity whose sign-in this browser session has recorded
 SESSION_ENDED = "session_ended"  # why this browser's signed-in session was refused
 

@@ -32,14 +32,31 @@ def access_mode() -> Any:
 
 
 def identity() -> str | None:
-    """Who is signed in (their e-mail, lower case), or None on a local tool, signed out,
-    or when the identity provider says the e-mail is not verified (it grants nothing)."""
+    """Who is signed in, as the record names them (the e-mail their provider account first
+    signed in with, lower case), or None on a local tool, signed out, for an account the
+    provider does not name by issuer and subject, or when it says the e-mail is not
+    verified (either grants nothing). The account decides who it is, never the e-mail."""
     if not sign_in_configured() or not st.user.is_logged_in:
         return None
     if st.user.get("email_verified") is False:
         return None
+    account = subject()
+    if account is None:
+        return None
+    cached = st.session_state.get(base.PERSON)
+    if cached is not None and cached[0] == account:
+        return str(cached[1])
+    from walkback_rules.store import StoreError
+
     email = st.user.get("email")
-    return str(email).strip().lower() if email else None
+    try:
+        known = records.store(real=True).person(account)
+    except StoreError:  # the record cannot say who this is: nobody, until it can
+        return None
+    who = known or (str(email).strip().lower() if email else None)
+    if who is not None:
+        st.session_state[base.PERSON] = (account, who)
+    return who
 
 
 def subject() -> str | None:
@@ -206,4 +223,5 @@ def sign_out() -> None:
         except StoreError as exc:
             st.toast(f"The session could not be ended on the server: {base.md_text(str(exc))}")
     st.session_state.pop(base.SIGNED_IN, None)
+    st.session_state.pop(base.PERSON, None)
     st.logout()

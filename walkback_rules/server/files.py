@@ -40,7 +40,9 @@ def cookies_of(scope: Scope) -> dict[str, str]:
 
 
 def streamlit_person(cookies: dict[str, str]) -> str | None:
-    """The e-mail in Streamlit's signed sign-in cookie, when it is valid and signed in."""
+    """The identity provider's account (issuer and subject) in Streamlit's signed sign-in
+    cookie, when it is valid, signed in and its e-mail not marked unverified: the account
+    decides who someone is, never the e-mail it carries."""
     from streamlit.web.server.starlette.starlette_server_config import USER_COOKIE_NAME
     from streamlit.web.server.starlette.starlette_websocket import (
         _get_signed_cookie_with_chunks,
@@ -55,8 +57,10 @@ def streamlit_person(cookies: dict[str, str]) -> str | None:
         return None
     if not isinstance(payload, dict) or not payload.get("is_logged_in"):
         return None
-    email = payload.get("email")
-    return str(email).strip().lower() if email else None
+    if payload.get("email_verified") is False:
+        return None
+    issuer, subject = payload.get("iss"), payload.get("sub")
+    return f"{issuer} {subject}" if issuer and subject else None
 
 
 def cookie_issued(cookies: dict[str, str]) -> datetime | None:
@@ -180,13 +184,16 @@ def record_refusal(who: str, path: str) -> None:
         _record().audit(who, "refused_file", None, path.split("?")[0][:120])
 
 
-def record_allows(who: str, issued: datetime) -> bool:
-    """Whether `who`'s session (issued then) still holds, without counting as activity,
-    and the record grants them a role that may see patient data."""
+def record_allows(account: str, issued: datetime) -> bool:
+    """Whether the person bound to a provider `account` has a session (issued then) that
+    still holds, without counting as activity, and a role that may see patient data."""
     from ..store import NotFound, StoreError
     from .access import Role, sees_patients, session_ended
 
     try:
+        who = _record().person(account)
+        if who is None:  # never signed in to this record
+            return False
         user = _record().user(who)
     except (NotFound, StoreError):
         return False

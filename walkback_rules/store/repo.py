@@ -578,6 +578,11 @@ def _audit(
     conn.execute(audit.insert().values(**row, hash=chain_hash(before, row)))
 
 
+def _person_of(conn: Connection, subject: str) -> str | None:
+    found = conn.execute(sa.select(users.c.identity).where(users.c.subject == subject)).scalar()
+    return None if found is None else str(found)
+
+
 def chain_hash(before: str | None, row: dict[str, Any]) -> str:
     """A row's hash: SHA-256 of the hash before it and the row's fields, in a fixed form."""
     import hashlib
@@ -1347,14 +1352,19 @@ class Store:
         subject: str | None = None,
     ) -> User:
         """Note who signed in and return them with their roles. A person is the identity
-        provider's account (`subject`: its issuer and subject) their e-mail first signed in
-        with; another account carrying the same e-mail is refused (`StoreError`, audited),
-        so it never inherits their roles. The first administrator named in the
+        provider's account (`subject`: its issuer and subject): once bound, that account is
+        the same person whatever e-mail it carries later (the record keeps the e-mail it
+        first signed in with as their name in the record), and another account carrying a
+        known person's e-mail is refused (`StoreError`, audited), so it never inherits
+        their roles. The first administrator named in the
         configuration is given that role on first sign-in while nobody holds it; everyone
         else starts with no role until one is granted."""
         identity = identity.strip().lower()
         refused: str | None = None
         with self._writer.begin() as conn:
+            bound = None if subject is None else _person_of(conn, subject)
+            if bound is not None:  # the account, whatever e-mail it now carries
+                identity = bound
             known = conn.execute(
                 sa.select(users.c.identity, users.c.subject).where(users.c.identity == identity)
             ).first()
@@ -1385,6 +1395,13 @@ class Store:
         if refused is not None:
             raise StoreError(refused)
         return self.user(identity)
+
+    @_plain_errors
+    def person(self, subject: str) -> str | None:
+        """The record's name (first e-mail) of the person bound to an identity provider's
+        account (its issuer and subject), or None before that account's first sign-in."""
+        with self.engine.connect() as conn:
+            return _person_of(conn, subject)
 
     def _grant_first_administrator(
         self, conn: Connection, identity: str, first_administrator: str | None
