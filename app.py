@@ -111,9 +111,12 @@ else:  # imported by the server: the app, behind its Host check
     from starlette.middleware import Middleware
     from streamlit import net_util
 
+    from walkback_rules.server.deliveries import keep_downloads
     from walkback_rules.server.files import PatientFiles
     from walkback_rules.server.hostcheck import HostCheck
     from walkback_rules.server.localuser import LocalUser, kernel_says, key_address, new_key
+
+    keep_downloads()  # a file made on a press waits for its browser, whoever else is working
 
     # Never ask a web service for this machine's external address: Streamlit would, to
     # judge a foreign Origin. The Host check has refused foreign names before that point.

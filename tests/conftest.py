@@ -26,6 +26,7 @@ BROWSER_MODULES = frozenset(
         "test_drafts_browser",
         "test_followup_browser",
         "test_outcomes_browser",
+        "test_prints_browser",
         "test_e2e",
         "test_hosts",
         "test_ruleset21_browser",

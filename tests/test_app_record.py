@@ -652,10 +652,12 @@ def test_the_patients_language_is_kept_and_the_handouts_page_starts_with_it() ->
     assert at.selectbox(key="h_language").value == "es"
 
 
-def test_a_print_is_noted_as_its_file_is_made_and_pressing_starts_no_rerun() -> None:
-    """A download button's file notes its print in the record when the file is made (an
-    audit row, or with a saved consultation's options): no `on_click` rerun, which used
-    to retire the file a press had asked for."""
+def test_a_print_is_noted_when_its_file_is_delivered_and_pressing_starts_no_rerun() -> None:
+    """A download button's file notes its print in the record once the browser has it
+    whole (an audit row, or with a saved consultation's options), never on the press
+    alone; no `on_click` rerun, which used to retire the file a press had asked for."""
+    from walkback_rules.server.deliveries import DELIVERIES, digest
+
     pid = ui.store().new_patient().id
 
     def page() -> None:
@@ -673,6 +675,10 @@ def test_a_print_is_noted_as_its_file_is_made_and_pressing_starts_no_rerun() -> 
     before = [r.action for r in ui.store().audit_trail(patient=pid)]
 
     assert make() == b"%PDF-1.7"  # outside the page's run, as Streamlit makes the file
+    made = [r.action for r in ui.store().audit_trail(patient=pid)]
+    delivered = DELIVERIES.delivered(digest(b"%PDF-1.7"))  # as the server sends it whole
+    assert delivered is not None
+    delivered()
     after = [(r.action, r.detail) for r in ui.store().audit_trail(patient=pid)]
-    assert "print" not in before
+    assert "print" not in before and "print" not in made  # pressed, not yet received
     assert ("print", "handout (web page)") in after

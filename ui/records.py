@@ -13,6 +13,8 @@ import streamlit as st
 if TYPE_CHECKING:
     from walkback_rules.store import Store
 
+from walkback_rules.server.deliveries import DELIVERIES
+
 from . import base, drafts, signin, widgets
 
 _LOG = logging.getLogger(__name__)
@@ -193,8 +195,9 @@ def printing(
     options: dict[str, Any] | None = None,
 ) -> Callable[[], bytes]:
     """A download button's data: the file, built when the button is pressed, with its print
-    noted in the record as it is made (a saved consultation's print with its options, to
-    print it again exactly; any other as an audit row).
+    noted in the record once the browser has received it whole (a saved consultation's
+    print with its options, to print it again exactly; any other as an audit row). A press
+    whose file never arrives is no print.
 
     Noting it here rather than in an `on_click` callback means a press starts no rerun: a
     rerun gives every download button a new file, and a press that reached the server
@@ -209,17 +212,21 @@ def printing(
     who = signin.actor()
     patient = st.session_state.get(base.PATIENT)
 
+    def note() -> None:
+        if record is None:
+            return
+        try:
+            if cid is not None and options is not None:
+                record.record_print(cid, kind, options, actor=who)
+            else:
+                record.audit(who, "print", patient, kind)
+        except StoreError:
+            # No page to say it on: the log names the kind of sheet, nothing of the patient.
+            _LOG.warning("a %s print could not be noted in the record", kind)
+
     def make() -> bytes:
         data = build()
-        if record is not None:
-            try:
-                if cid is not None and options is not None:
-                    record.record_print(cid, kind, options, actor=who)
-                else:
-                    record.audit(who, "print", patient, kind)
-            except StoreError:
-                # No page to say it on: the log names the kind of sheet, nothing of the patient.
-                _LOG.warning("a %s print could not be noted in the record", kind)
+        DELIVERIES.expect(data, note)  # noted once the browser has the whole file
         return data
 
     return make

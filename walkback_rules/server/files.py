@@ -7,6 +7,8 @@ link nor a shared browser cache hands a sheet or a backup to someone else.
 The person is read from Streamlit's own signed sign-in cookie (the one its WebSocket
 reads); their roles from the record. A server refused patient data (an open address
 without sign-in) answers these routes to nobody; a local tool answers them as before.
+
+A download sent whole (status 200) is what notes its print (`deliveries.py`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from datetime import UTC, datetime
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
+from .deliveries import DELIVERIES, Deliveries, digest, served
 from .hostcheck import ASGIApp, Message, Receive, Scope, Send
 
 PROTECTED = ("/media/", "/_stcore/upload_file/")
@@ -99,8 +102,12 @@ class PatientFiles:
         person: Person = signed_in,
         allowed: Allowed | None = None,
         note: Callable[[str, str], None] | None = None,
+        deliveries: Deliveries = DELIVERIES,
+        content_of: Callable[[str], bytes | None] = served,
     ) -> None:
         self.app = app
+        self.deliveries = deliveries
+        self.content_of = content_of
         self.mode = mode  # "local", "sign_in" or "refused", read on each request
         self.person = person
         self.allowed = allowed or record_allows
@@ -119,13 +126,26 @@ class PatientFiles:
                 await _refuse(send, who is None)
                 return
 
+        status, whole = [0], [False]
+
         async def no_store(message: Message) -> None:
             if message["type"] == "http.response.start":
+                status[0] = int(message.get("status", 0))
                 headers = [h for h in message.get("headers", []) if h[0] != NO_STORE[0]]
                 message["headers"] = [*headers, NO_STORE]
             await send(message)
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                whole[0] = True  # the last of the body has gone
 
         await self.app(scope, receive, no_store)
+        if status[0] == 200 and whole[0] and path.startswith("/media/"):
+            # The file as stored (what is sent may be compressed) names the print waiting.
+            content = self.content_of(path)
+            note = None if content is None else self.deliveries.delivered(digest(content))
+            if note is not None:  # sent whole: now the print is noted
+                import anyio.to_thread
+
+                await anyio.to_thread.run_sync(note)
 
 
 async def _in_thread(check: Allowed, who: str, issued: datetime) -> bool:
