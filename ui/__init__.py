@@ -81,6 +81,7 @@ from .records import (
     store,
     store_or_none,
     switch_record,
+    today,
 )
 
 # The record objects themselves, for the tests that start a server afresh.
@@ -257,6 +258,7 @@ __all__ = [
     "submit",
     "switch_record",
     "ticked",
+    "today",
     "token",
     "unsaved",
     "visit_day",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -101,10 +100,6 @@ _SHOWN = "widgets_shown"  # each form field's value as last given to or taken fr
 
 
 ON_FORM = "on_form"  # the last run drew the consultation form (its widgets are live)
-
-
-def _today() -> str:
-    return date.today().isoformat()
 
 
 PRACTICE = "practice"  # this browser session works in the practice record

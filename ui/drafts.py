@@ -7,7 +7,6 @@ import copy
 import hashlib
 import re
 import secrets
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
@@ -59,7 +58,7 @@ def _start(values: ConsultationForm, review: Any = None) -> Consultation:
     """Begin a consultation from this form, the one typed from now on (dated today unless
     it carries its own visit date); `review` is its review's start, when it is one."""
     widgets._forget_widgets()
-    began = Consultation.begin(values, date.today(), review)
+    began = Consultation.begin(values, records.today(), review)
     st.session_state[base.CONSULTATION] = began
     return began
 
@@ -146,7 +145,7 @@ def load(data: dict[str, Any], label: str) -> bool:
 def _load(data: dict[str, Any], label: str) -> None:
     _close_record()
     widgets._forget_widgets()
-    st.session_state[base.CONSULTATION] = Consultation.loaded(data, date.today())
+    st.session_state[base.CONSULTATION] = Consultation.loaded(data, records.today())
     st.session_state[base.LOADED] = label  # a demo case is never saved to a real record
 
 

@@ -260,6 +260,14 @@ def clock(stamp: str) -> str:
     return clinic_clock(stamp, clinic_settings().zone)
 
 
+def today() -> date:
+    """The clinic's day now, in its time zone (Clinic settings): the one "today" of every
+    page, as the record checks it."""
+    from walkback_rules.clinic import today as clinic_today
+
+    return clinic_today(clinic_settings().zone)
+
+
 def clinic_settings() -> Any:
     """The clinic's settings from the record (the defaults when there is no record)."""
     from walkback_rules.clinic import ClinicSettings

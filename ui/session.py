@@ -51,7 +51,7 @@ def submit() -> None:
     keep the errors beside their fields."""
     widgets.keep_widgets()
     now = widgets.consultation()
-    if now.submit(date.today()):
+    if now.submit(records.today()):
         st.session_state.setdefault(base.LOADED, "New patient")
         st.session_state[base.GOTO] = base.PAGES["recommendation"]
     else:  # the first field with an error takes focus; the summary at the top lists them all
@@ -97,7 +97,7 @@ def opened(pid: str) -> bool:
     carried = drafts.unsaved() and not st.session_state.get(base.PATIENT)
     drafts.keep_draft()  # what was typed for the patient open until now stays theirs
     history = record.consultations(pid)
-    start = start_review(pid, history, date.today(), record.referrals(pid))
+    start = start_review(pid, history, records.today(), record.referrals(pid))
     own = record.draft(drafts.token(), pid)
     first = ConsultationForm() if start is None else start.form
     first.clinician = widgets._remembered()
@@ -157,7 +157,7 @@ def redate() -> None:
         return
     if any(getattr(values, f) != getattr(start, f) for f in _PLANNED):
         return  # the clinician has changed the plan's values: leave what they typed
-    day = date.fromisoformat(values.visit_date or base._today())
+    day = date.fromisoformat(values.visit_date) if values.visit_date else records.today()
     record = records.store()
     history = [c for c in record.consultations(pid) if c.visit_date < day.isoformat()]
     again = start_review(pid, history, day, record.referrals(pid))
@@ -230,10 +230,11 @@ def visit_details(assessment: Assessment) -> tuple[Any, dict[str, str]]:
     from walkback_rules.consultation.visit import default_review, details_problems
 
     values = widgets.form()
-    day = date.fromisoformat(values.visit_date or base._today())
+    today = records.today()
+    day = date.fromisoformat(values.visit_date) if values.visit_date else today
     review = default_review(day, recommendation())
-    data = visit_data(values, assessment, base._today(), review.isoformat() if review else None)
-    return details_problems(data, date.today())
+    data = visit_data(values, assessment, today.isoformat(), review.isoformat() if review else None)
+    return details_problems(data, today)
 
 
 def save_consultation() -> None:

@@ -188,7 +188,10 @@ def _forget_widgets() -> None:
 
 def visit_day() -> date:
     """The visit date the form holds (today when none was typed)."""
-    return date.fromisoformat(form().visit_date or base._today())
+    from .records import today
+
+    day = form().visit_date
+    return date.fromisoformat(day) if day else today()
 
 
 def field(key: str, **chosen: Any) -> Any:

@@ -1,8 +1,6 @@
 """The audit trail: who did what, when, to which patient (the pseudonym only). Append-only;
 an administrator can read it here and export it as CSV."""
 
-from datetime import date
-
 import streamlit as st
 
 import ui
@@ -47,7 +45,7 @@ st.caption(f"{len(rows)} row{'s' if len(rows) != 1 else ''}, newest first.")
 st.download_button(
     "Export as CSV",
     data=ui.exporting(lambda: csv_text(table), "export_audit", None, f"{len(rows)} rows"),
-    file_name=f"walkback-audit-{date.today().isoformat()}.csv",
+    file_name=f"walkback-audit-{ui.today().isoformat()}.csv",
     mime="text/csv",
     icon=":material/download:",
     disabled=not table,

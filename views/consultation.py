@@ -207,10 +207,10 @@ if corrects:
 date_col, who_col, _ = st.columns([1, 1, 2])
 with date_col:
     if state.get(k("visit_date")) is None:
-        state[k("visit_date")] = date.today()
+        state[k("visit_date")] = ui.today()
     ui.field(
         "visit_date",
-        max_value=date.today(),
+        max_value=ui.today(),
         min_value=date(2000, 1, 1),
         format="YYYY-MM-DD",
         on_change=ui.redate,

@@ -1,8 +1,6 @@
 """Outcomes: the clinic's recurrence curve after discharge beside the WalkBack trial's, for
 the clinical lead and for teaching (with a synthetic teaching set)."""
 
-from datetime import date
-
 import streamlit as st
 
 import ui
@@ -61,7 +59,7 @@ else:
 
 with st.expander("Filters", expanded=False, icon=":material/filter_list:"):
     days = [m.discharged for m in members]
-    first, last = (min(days), max(days)) if days else (date.today(), date.today())
+    first, last = (min(days), max(days)) if days else (ui.today(), ui.today())
     left, right = st.columns(2)
     since = left.date_input(
         "Discharged from", value=first, format="YYYY-MM-DD", key=f"o_since_{source}"
@@ -134,7 +132,7 @@ if source == CLINIC and ui.can("patients"):
         return data
 
     left, right = st.columns(2)
-    stamp = date.today().isoformat()
+    stamp = ui.today().isoformat()
     left.download_button(
         "Check-ins (CSV)",
         data=ui.exporting(lambda: exported("CSV"), "export_outcomes", None, "CSV"),

@@ -74,9 +74,7 @@ def _referral_form(item: Referral) -> None:
         status = status_col.selectbox(
             "Status", tuple(STATUS_CHOICES), format_func=lambda v: STATUS_CHOICES[v], index=1
         )
-        day = day_col.date_input(
-            "On", value=date.today(), max_value=date.today(), format="YYYY-MM-DD"
-        )
+        day = day_col.date_input("On", value=ui.today(), max_value=ui.today(), format="YYYY-MM-DD")
         note = st.text_input(
             "Outcome, briefly (optional)", max_chars=REFERRAL_NOTE_MAX, key=f"p_ref_note_{item.id}"
         )
@@ -84,7 +82,7 @@ def _referral_form(item: Referral) -> None:
             update, problems = update_problems(
                 {"status": status, "on": day.isoformat(), "note": note.strip() or None},
                 item.advised_on,
-                date.today(),
+                ui.today(),
             )
             if update is None:
                 for message in problems.values():
@@ -114,7 +112,7 @@ def _follow_up_due() -> None:
     due = record.follow_ups_due()
     if not due:
         return
-    today = date.today()
+    today = ui.today()
     with st.container(border=True):
         st.header("Follow-ups due")
         st.caption(
@@ -150,7 +148,7 @@ def _discharge_form(pid: str, last_visit: str) -> None:
         )
         day_col, why_col = st.columns(2)
         day = day_col.date_input(
-            "Day of discharge", value=date.today(), max_value=date.today(), format="YYYY-MM-DD"
+            "Day of discharge", value=ui.today(), max_value=ui.today(), format="YYYY-MM-DD"
         )
         reason: str = why_col.selectbox(
             "Reason for discharge",
@@ -171,7 +169,7 @@ def _check_in_form(pid: str, episode: Episode) -> None:
     """Record one month's check-in: who asked, how and when, and the three answers (or
     that there was no answer). Refused by field, with nothing saved, when anything is
     wrong; what was typed stays in the form."""
-    rows = schedule(episode.discharge, episode.check_ins, date.today())
+    rows = schedule(episode.discharge, episode.check_ins, ui.today())
     waiting = [r["Month"] for r in rows if str(r["Asked"]).startswith(("due", "overdue"))]
     recorded = {c.month for c in episode.check_ins}
     kept = st.session_state.get(f"p_ci_kept_{pid}", 0)
@@ -195,8 +193,8 @@ def _check_in_form(pid: str, episode: Episode) -> None:
         )
         asked_on = cols[1].date_input(
             "Asked on",
-            value=date.today(),
-            max_value=date.today(),
+            value=ui.today(),
+            max_value=ui.today(),
             format="YYYY-MM-DD",
             key=key("on"),
         )
@@ -230,7 +228,7 @@ def _check_in_form(pid: str, episode: Episode) -> None:
         began = b1.date_input(
             "When it began",
             value=None,
-            max_value=date.today(),
+            max_value=ui.today(),
             format="YYYY-MM-DD",
             key=key("began"),
         )
@@ -272,7 +270,7 @@ def _follow_up(pid: str, visits: list[Consultation], episodes: list[Episode]) ->
             f"({DISCHARGE_REASONS[d.reason]}), on {ui.md_text(dose_words(d))}."
         )
         st.markdown(ui.md_text(outcome_words(d, latest.check_ins)))
-        rows = schedule(d, latest.check_ins, date.today())
+        rows = schedule(d, latest.check_ins, ui.today())
         _table_with_csv(rows, rows, f"{pid}-follow-up")
         if consults:
             _check_in_form(pid, latest)
@@ -310,7 +308,7 @@ def _function(pid: str) -> None:
         st.markdown("**Rate the activities**")
         day_col, when_col = st.columns(2)
         day = day_col.date_input(
-            "Day rated", value=date.today(), max_value=date.today(), format="YYYY-MM-DD",
+            "Day rated", value=ui.today(), max_value=ui.today(), format="YYYY-MM-DD",
             key=f"p_psfs_day_{pid}_{kept}",
         )  # fmt: skip
         when: When = when_col.selectbox(
@@ -334,7 +332,7 @@ def _function(pid: str) -> None:
             )
             entered.append((name, None if score is None else int(score)))
         if st.form_submit_button("Keep the rating", icon=":material/save:"):
-            entry, found = from_rows(day, when, entered, ratings, date.today())
+            entry, found = from_rows(day, when, entered, ratings, ui.today())
             if entry is None:
                 for field, message in found.items():
                     ui.field_error(ui.md_text(f"{PSFS_LABELS.get(field, field.capitalize())}: "
@@ -565,7 +563,7 @@ else:
                 st.caption("No consultation saved yet: save one from the Recommendation page.")
         with diary_tab:
             st.caption("What the patient reports for each week: walks, minutes, worst pain.")
-            monday = date.today() - timedelta(days=date.today().weekday())
+            monday = ui.today() - timedelta(days=ui.today().weekday())
             with st.form("p_diary", clear_on_submit=True, border=True):
                 cols = st.columns(4)
                 week = cols[0].date_input("Week starting (Monday)", value=monday, max_value=monday)
@@ -671,7 +669,7 @@ else:
             None,
             "all patients",
         ),
-        file_name=f"walkback-backup-{date.today().isoformat()}.jsonl",
+        file_name=f"walkback-backup-{ui.today().isoformat()}.jsonl",
         mime="application/jsonl",
         icon=":material/backup:",
         on_click="ignore",

@@ -1,8 +1,6 @@
 """Teaching: the decision order as a picture, the rule table, each rule's evidence appraised,
 the case library (answers hidden until asked for) and printable worksheets."""
 
-from datetime import date
-
 import streamlit as st
 
 import ui
@@ -138,7 +136,7 @@ with sheets_tab:
         )
     made_for, files = state.get("w_files") or (None, None)
     if files and made_for == (tuple(c.id for c in chosen_cases), paper):
-        stem = f"walkback-cases-{date.today().isoformat()}"
+        stem = f"walkback-cases-{ui.today().isoformat()}"
         sheet_col, key_col = st.columns(2)
         sheet_col.download_button(
             "Worksheet (PDF)",

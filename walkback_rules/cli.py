@@ -222,6 +222,13 @@ def _write(target: str, data: bytes, out: TextIO) -> None:
         raise
 
 
+def _today() -> date:
+    """The clinic's day now, in its time zone (the record's settings), as the app has it."""
+    from .clinic import today
+
+    return today(_saved_settings().zone)
+
+
 def _saved_settings() -> ClinicSettings:
     """The clinic's settings from the record, when there is one; else the defaults.
 
@@ -280,7 +287,7 @@ def _handout_options(args: argparse.Namespace) -> HandoutOptions:
         patient=args.patient,
         sections=sections,
         review=review,
-        issued=date.today(),
+        issued=_today(),
         # The emergency team's box and the letter print when, with the zone.
         assessed_at=datetime.now().astimezone(),  # the clinic's local time, by its settings
         language=getattr(args, "language", None) or "en",
@@ -340,7 +347,7 @@ def cmd_slip(args: argparse.Namespace, out: TextIO) -> int:
     from .handouts.slip import missing, slip_pdf
 
     options = HandoutOptions.from_settings(
-        _saved_settings(), issued=date.today(), language=args.language or "en"
+        _saved_settings(), issued=_today(), language=args.language or "en"
     )
     reason = missing(options)
     if reason is not None:
@@ -395,8 +402,8 @@ def cmd_card(args: argparse.Namespace, out: TextIO) -> int:
         discharge = date.fromisoformat(args.discharge)
     except ValueError:
         problems.append(FieldError("--discharge", "a date as YYYY-MM-DD"))
-        discharge = date.today()
-    found = card_problems(discharge, args.months, date.today())
+        discharge = _today()
+    found = card_problems(discharge, args.months, _today())
     problems += [FieldError(f"--{field}", words) for field, words in found.items()]
     patient_problem = option_errors("", "", args.patient).get("patient")
     if patient_problem:
@@ -407,7 +414,7 @@ def cmd_card(args: argparse.Namespace, out: TextIO) -> int:
     options = HandoutOptions.from_settings(
         _saved_settings(),
         patient=args.patient,
-        issued=date.today(),
+        issued=_today(),
         language=args.language or "en",
         **({"paper": args.paper} if args.paper else {}),
     )
@@ -511,7 +518,7 @@ def _record(store: Store, args: argparse.Namespace) -> tuple[Any, Any]:
     from .consultation.review import start_review
 
     assessment = assessment_from_json(_read(args.file))
-    today = date.today()
+    today = _today()
     day = _iso_day(args.visit_date, "--visit-date") if args.visit_date else today
     history = store.consultations(args.id)
     followed = store.referrals(args.id)
@@ -624,7 +631,7 @@ def _letter_details(args: argparse.Namespace, assessment: Any) -> Any:
     if not onsets and not args.exam:
         return None
     data = {
-        "visit_date": date.today().isoformat(),
+        "visit_date": _today().isoformat(),
         "screens": screen_status(assessment, None, None),
         "exam_findings": args.exam or None,
         "onsets": onsets or None,
@@ -733,7 +740,7 @@ def _patients(store: Store, args: argparse.Namespace, out: TextIO) -> int:
             )
         for referral in store.referrals(args.id):
             out.write(f"  referral {referral.id}: {escaped(referral.line())}\n")
-        start = start_review(args.id, history, date.today(), store.referrals(args.id))
+        start = start_review(args.id, history, _today(), store.referrals(args.id))
         if start is not None:
             walks, minutes = start.form.walks_per_week, start.form.minutes_per_walk
             if walks is None:
@@ -796,7 +803,7 @@ def _follow_up(store: Store, args: argparse.Namespace, out: TextIO) -> None:
     from .outcomes.followup import CheckIn, due_day, due_week, outcome_words
 
     who = command_line_actor()
-    today = date.today()
+    today = _today()
     if args.action == "due":
         due = store.follow_ups_due(today)
         if not due:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from functools import cache
 from typing import Literal
 from zoneinfo import ZoneInfo, available_timezones
@@ -175,6 +175,15 @@ def local(moment: datetime | str, zone: tzinfo | None) -> datetime:
     if at.tzinfo is None:
         at = at.replace(tzinfo=ZoneInfo("UTC"))
     return at.astimezone(zone)
+
+
+def today(zone: tzinfo | None, moment: datetime | str | None = None) -> date:
+    """The clinic's calendar day at `moment` (now when None): the one "today" of the form,
+    the record's checks, the schedules and the command line, in the clinic's time zone
+    (this computer's when `zone` is None). A server on UTC serving a clinic in Sydney
+    dates a visit at 07:45 in Sydney on Sydney's day, not the day before."""
+    at = datetime.now(ZoneInfo("UTC")) if moment is None else moment
+    return local(at, zone).date()
 
 
 def zone_words(at: datetime) -> str:

@@ -1126,14 +1126,15 @@ class Store:
         status of an open one, asked at this visit.
         """
         at = at or now()
-        if details is None:  # the day it is recorded, and the review its interval gives
-            review = default_review(date.fromisoformat(at[:10]), rec)
+        day = self.today(at)  # the clinic's day when it is recorded, in the clinic's zone
+        if details is None:  # that day, and the review its interval gives
+            review = default_review(day, rec)
             details = VisitDetails(
-                visit_date=at[:10],
+                visit_date=day.isoformat(),
                 screens=screen_status(assessment, None, None),
                 review_date=None if review is None else review.isoformat(),
             )
-        problems = visit_problems(details, datetime.fromisoformat(at).date())
+        problems = visit_problems(details, day)
         if problems:
             raise StoreError("; ".join(problems.values()))
         values = {
@@ -1581,6 +1582,12 @@ class Store:
 
     # --- clinic settings ---------------------------------------------------------------
 
+    def today(self, at: str | None = None) -> date:
+        """The clinic's day now (or at the stored moment `at`), in its time zone."""
+        from ..clinic import today
+
+        return today(self.settings().zone, at)
+
     @_plain_errors
     def settings(self) -> ClinicSettings:
         """The clinic's settings; a setting never saved keeps its default."""
@@ -1716,7 +1723,7 @@ class Store:
         """End the patient's episode of care. The dose they leave on is the last visit's;
         who saw them and their previous episodes are read from the episode's visits.
         Refused by field, with nothing saved, when anything is wrong."""
-        today = today or date.today()
+        today = today or self.today()
         with self._writer.begin() as conn:
             self._require(conn, pid)
             visits = conn.execute(
@@ -1774,7 +1781,7 @@ class Store:
         """Keep one month's check-in for the patient's latest discharge (`replace` corrects
         a month already kept). Refused by field, with nothing saved, when anything is
         wrong."""
-        today = today or date.today()
+        today = today or self.today()
         with self._writer.begin() as conn:
             self._require(conn, pid)
             ended = _episodes(conn, discharges.c.patient_id == pid)
@@ -1816,7 +1823,7 @@ class Store:
         """Keep check-ins read from a file (`checkins.read_check_ins`) for each patient's
         latest discharge. All or nothing: when any line is wrong, nothing is
         written and `ImportError_` names every line (capped)."""
-        today = today or date.today()
+        today = today or self.today()
         errors: list[FieldError] = []
         with self._writer.begin() as conn:
             pids = sorted({row.patient for row in rows})
@@ -1883,7 +1890,7 @@ class Store:
     def follow_ups_due(self, today: date | None = None) -> list[DueFollowUp]:
         """Every check-in due by a week from `today` on each patient's latest discharge,
         oldest first. Follow-up ends at the first activity-limiting recurrence."""
-        today = today or date.today()
+        today = today or self.today()
         with self.engine.connect() as conn:
             newest = (
                 sa.select(discharges.c.patient_id, sa.func.max(discharges.c.day).label("day"))
@@ -1945,7 +1952,7 @@ class Store:
     ) -> list[Psfs]:
         """Keep one rating of the Patient-Specific Functional Scale; refused by field, with
         nothing saved, when anything is wrong. Returns every rating, oldest first."""
-        today = today or date.today()
+        today = today or self.today()
         with self._writer.begin() as conn:
             self._require(conn, pid)
             earlier = self._ratings(conn, pid)
