@@ -18,6 +18,7 @@ from .needs import unavailable
 
 PG_ENV = "WALKBACK_TEST_PG_URL"
 TABLES = (
+    "save_keys",
     "measures",
     "check_ins",
     "discharges",

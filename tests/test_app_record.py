@@ -191,6 +191,35 @@ def save_first_visit(token: str, pid: str, clinician: str = "JS") -> AppTest:
     return at
 
 
+def test_a_save_is_told_truthfully_and_a_second_press_stores_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The findings: when remembering the clinician's name failed after the consultation
+    had committed, the page said nothing was saved, and a second press stored it twice."""
+    from walkback_rules.store import StoreError
+    from walkback_rules.store.repo import Store as RecordStore
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise StoreError("the disk is full")
+
+    monkeypatch.setattr(RecordStore, "remember_clinician", refuse)
+    pid = ui.store().new_patient().id
+
+    at = save_first_visit(fresh_token(), pid)
+
+    said = " ".join(t.value for t in at.toast)
+    assert "Saved to" in said and "was not remembered" in said
+    assert "Not saved" not in said and "nothing was saved" not in said
+    assert not [b for b in at.button if b.label.startswith("Save to")]  # saved: no button
+    # A press whose answer never reached the page (the page still offers Save): the
+    # same decision pressed again is recognised by its key, and nothing is stored twice.
+    at.session_state[ui.CONSULTATION].saved = None
+    at.run()
+    click(at, f"Save to {pid}'s record")
+    assert len(ui.store().consultations(pid)) == 1
+    assert "Saved to" in " ".join(t.value for t in at.toast)
+
+
 def test_a_saved_visit_keeps_its_date_clinician_note_screens_and_review() -> None:
     pid = ui.store().new_patient().id
     token = fresh_token()

@@ -1248,3 +1248,69 @@ def test_a_review_after_a_2_0_record_carries_its_findings(store: Store) -> None:
     assert start is not None
     assert [c.key for c in start.carried] == ["cancer_history"]
     assert start.prefill.last_ruleset == "2.0"
+
+
+# --- a second press of Save ------------------------------------------------------------------
+
+
+def test_a_second_save_of_one_decided_consultation_stores_nothing(store: Store) -> None:
+    pid = store.new_patient().id
+    assessment = Assessment.model_validate(assessment_data())
+
+    first, _ = store.record(pid, *decided(assessment), key="k" * 32, actor="js@clinic.example")
+    again, _ = store.record(pid, *decided(assessment), key="k" * 32, actor="js@clinic.example")
+
+    assert again.id == first.id and again.recorded_at == first.recorded_at
+    assert len(store.consultations(pid)) == 1
+    saves = [r for r in store.audit_trail(patient=pid) if r.action == "save_consultation"]
+    assert len(saves) == 1
+    other, _ = store.record(pid, *decided(assessment), key="n" * 32)  # a new decision
+    assert other.id != first.id and len(store.consultations(pid)) == 2
+
+
+def test_two_presses_at_once_store_one_consultation(store: Store) -> None:
+    """Two saves with one key racing (a double press, two requests in flight)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pid = store.new_patient().id
+    assessment = Assessment.model_validate(assessment_data())
+    with ThreadPoolExecutor(4) as pool:
+        saved = list(
+            pool.map(lambda _: store.record(pid, *decided(assessment), key="race")[0].id, range(4))
+        )
+
+    assert len(set(saved)) == 1
+    assert len(store.consultations(pid)) == 1
+
+
+def test_a_record_on_a_read_only_disk_is_read_and_never_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The finding: a read-only disk blocked even reading histories."""
+    import errno
+
+    from walkback_rules.store import repo
+
+    url = f"sqlite:///{tmp_path / 'record.db'}"
+    with Store.open(url) as store:
+        pid = store.new_patient().id
+        store.record(pid, *decided(Assessment.model_validate(assessment_data())))
+
+    def read_only_disk(_url: str) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(repo, "_private_file", read_only_disk)
+    with Store.open(url) as store:
+        assert [p.id for p in store.patients()] == [pid]
+        assert len(store.consultations(pid)) == 1
+        with pytest.raises(StoreError, match="is read-only: nothing can be saved"):
+            store.new_patient()
+        with pytest.raises(StoreError, match="is read-only"):
+            store.audit("js@clinic.example", "open_patient", pid)  # a read stays fail-closed
+
+    def failing_disk(_url: str) -> None:
+        raise OSError(errno.EIO, "I/O error")
+
+    monkeypatch.setattr(repo, "_private_file", failing_disk)  # not read-only: refused
+    with pytest.raises(StoreError, match="cannot be opened: i/o error"):
+        Store.open(url)

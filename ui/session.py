@@ -268,6 +268,7 @@ def save_consultation() -> None:
             actor=signin.actor(),
             rec=recommendation(),
             referral=referral,
+            key=now.save_key,
         )
     except StoreError as exc:
         st.toast(f"Not saved: {base.md_text(str(exc))}", icon=":material/error:")

@@ -11,6 +11,7 @@ key and the store persists what it is handed.
 from __future__ import annotations
 
 import copy
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -46,6 +47,8 @@ class Consultation:
     errors: dict[str, list[str]] = field(default_factory=dict)
     decided: Decided | None = None
     saved: Saved | None = None
+    # Names this decision when it is saved: a second press of Save stores nothing twice.
+    save_key: str | None = None
 
     @classmethod
     def begin(
@@ -88,6 +91,7 @@ class Consultation:
         if decided is not None:
             self.decided = decided
             self.saved = None
+            self.save_key = uuid.uuid4().hex  # a new decision is a new consultation to save
         return decided is not None
 
     def resume(self, stored: Mapping[str, Any]) -> None:

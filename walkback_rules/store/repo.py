@@ -73,6 +73,7 @@ from .schema import (
     printouts,
     referral_updates,
     referrals,
+    save_keys,
     sessions,
     user_roles,
     users,
@@ -91,7 +92,7 @@ from .transfer import (
 
 ENV_URL = "WALKBACK_DB_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD = "0014"  # the newest migration; a test keeps it in step with the migrations folder
+HEAD = "0015"  # the newest migration; a test keeps it in step with the migrations folder
 WAIT_SECONDS = 10.0  # how long a write waits for another writer before it gives up
 _WRITE = "walkback_write"  # the execution option that marks a writing transaction
 
@@ -319,6 +320,22 @@ def _private_file(url: str) -> None:
     os.chmod(path, 0o600)  # an older record made before this, too
 
 
+def _read_only_sqlite(url: str, exc: OSError) -> str | None:
+    """The read-only address of an existing SQLite record that cannot be written (a
+    read-only disk or file), or None when the failure is something else."""
+    import errno
+    from urllib.parse import quote
+
+    parsed = sa.engine.make_url(url)
+    path = parsed.database if parsed.get_backend_name() == "sqlite" else None
+    if exc.errno not in (errno.EROFS, errno.EACCES, errno.EPERM) or not path:
+        return None
+    if not os.path.isfile(path) or not os.access(path, os.R_OK):
+        return None
+    # immutable: no lock files either, which a read-only disk could not hold.
+    return f"sqlite:///file:{quote(os.path.abspath(path))}?mode=ro&immutable=1&uri=true"
+
+
 def _engine(url: str, wait: float) -> Engine:
     parsed = sa.engine.make_url(url)
     # hide_parameters: a failed statement's message and the log never carry patient data.
@@ -329,17 +346,22 @@ def _engine(url: str, wait: float) -> Engine:
             hide_parameters=True,
             connect_args={"connect_timeout": max(1, int(wait))},
         )
+    read_only = "mode=ro" in url  # a record on a read-only disk (Store.open)
     engine = sa.create_engine(url, connect_args={"timeout": wait}, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi: Any, _record: Any) -> None:
         dbapi.isolation_level = None  # SQLAlchemy, not the driver, begins transactions
         cursor = dbapi.cursor()
+        if read_only:  # a record on a read-only disk: read, never written
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+            return
         if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             cursor.execute("PRAGMA journal_mode=WAL")  # once: it needs a write
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA synchronous=FULL")  # an acknowledged save survives a power cut
         cursor.execute("PRAGMA secure_delete=ON")  # deleted patients are overwritten, not left
         cursor.close()
 
@@ -919,12 +941,16 @@ class Store:
         """
         url = url or default_url()
         where = describe_url(url)
+        opened = url
         try:
             _private_file(url)
         except OSError as exc:
-            why = (exc.strerror or str(exc)).lower()
-            raise StoreError(f"the patient record ({where}) cannot be opened: {why}.") from None
-        engine = _engine(url, wait)
+            read_only = _read_only_sqlite(url, exc)
+            if read_only is None:
+                why = (exc.strerror or str(exc)).lower()
+                raise StoreError(f"the patient record ({where}) cannot be opened: {why}.") from None
+            opened = read_only  # histories can still be read; every write says why not
+        engine = _engine(opened, wait)
         try:
             have = _revision(engine)
             if have != HEAD:
@@ -1110,6 +1136,7 @@ class Store:
         clinician_id: str | None = None,
         actor: str | None = None,
         referral: tuple[int, ReferralUpdate] | None = None,
+        key: str | None = None,
     ) -> tuple[Consultation, Recommendation]:
         """Save a consultation with its recommendation and the visit's details. Never edits
         one: a correction is a new consultation whose details name the one it corrects.
@@ -1123,8 +1150,14 @@ class Store:
         audit trail records the save in the same transaction (as in every method below).
         `rec` is the recommendation the consultation was decided with (`decide`): the store
         computes none. A referral it gives becomes an item of the record; `referral` is the
-        status of an open one, asked at this visit.
+        status of an open one, asked at this visit. `key` names this decided consultation:
+        saved once, a second save with the same key stores nothing and returns the first
+        (a second press of Save, or a press repeated after a lost answer).
         """
+        if key is not None:
+            found = self._saved_under(key)
+            if found is not None:
+                return found, rec
         at = at or now()
         day = self.today(at)  # the clinic's day when it is recorded, in the clinic's zone
         if details is None:  # that day, and the review its interval gives
@@ -1150,6 +1183,29 @@ class Store:
             "details": details.model_dump(mode="json"),
             "clinician_id": clinician_id,
         }
+        try:
+            new_id = self._insert_consultation(
+                pid, values, details, rec, at, referral, draft, actor, key
+            )
+        except sa.exc.IntegrityError:
+            found = None if key is None else self._saved_under(key)
+            if found is None:
+                raise
+            return found, rec  # the other press saved it
+        return Consultation(id=new_id, **values), rec  # type: ignore[arg-type]
+
+    def _insert_consultation(
+        self,
+        pid: str,
+        values: dict[str, Any],
+        details: VisitDetails,
+        rec: Recommendation,
+        at: str,
+        referral: tuple[int, ReferralUpdate] | None,
+        draft: str | None,
+        actor: str | None,
+        key: str | None,
+    ) -> int:
         with self._writer.begin() as conn:
             self._require(conn, pid)
             if details.corrects is not None:
@@ -1165,6 +1221,8 @@ class Store:
                     )
             new_id = conn.execute(consultations.insert().values(**values)).inserted_primary_key
             assert new_id is not None
+            if key is not None:  # a press that raced this one fails here, and writes nothing
+                conn.execute(save_keys.insert().values(key=key, consultation_id=int(new_id[0])))
             _referral_item(conn, pid, int(new_id[0]), rec, details.visit_date, at)
             if referral is not None:
                 self._update_referral(conn, pid, *referral, at=at)
@@ -1172,7 +1230,16 @@ class Store:
                 conn.execute(drafts.delete().where(_draft_of(draft, pid)))
             if actor is not None:
                 _audit(conn, actor, "save_consultation", pid, rec.decision.value)
-        return Consultation(id=int(new_id[0]), **values), rec  # type: ignore[arg-type]
+        return int(new_id[0])
+
+    def _saved_under(self, key: str) -> Consultation | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(consultations)
+                .join(save_keys, save_keys.c.consultation_id == consultations.c.id)
+                .where(save_keys.c.key == key)
+            ).first()
+        return None if row is None else Consultation(**row._mapping)
 
     @_plain_errors
     def consultations(self, pid: str) -> list[Consultation]:

@@ -206,6 +206,21 @@ sessions = sa.Table(
     sa.Column("last_seen", sa.String(32), nullable=False),
 )
 
+# Each decided consultation's save key beside the consultation it saved, so that a second
+# press of Save is recognised and stores nothing twice (migration 0015).
+save_keys = sa.Table(
+    "save_keys",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column(
+        "consultation_id",
+        sa.Integer,
+        sa.ForeignKey("consultations.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+)
+
 # The roles an administrator has granted (walkback_rules.server.access.Role), one row each.
 user_roles = sa.Table(
     "user_roles",
