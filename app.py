@@ -91,8 +91,18 @@ def main() -> None:
     ui.page_aid("/" + navigation.url_path, navigation.title, fold=on_work_page and not presenting)
     if ui.in_practice():
         st.warning(ui.PRACTICE_NOTE, icon=":material/science:")
+    from walkback_rules.store import StoreError
+
     try:
         navigation.run()
+    except StoreError as exc:  # the record out of reach mid-page: said plainly, never a crash
+        st.error(
+            "The patient record cannot be reached. "
+            + ui.md_text(str(exc))
+            + " Nothing typed on the consultation is lost: it is kept in the record as soon "
+            "as the record is back.",
+            icon=":material/cloud_off:",
+        )
     finally:
         ui.keep_draft()  # what was typed on this run is in the store before the next
         # Once a server has drawn its first page, the printing libraries load in the

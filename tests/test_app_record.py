@@ -177,6 +177,67 @@ def test_a_demo_is_never_a_draft_and_never_saved() -> None:
     assert ui.store().consultations(pid) == []
 
 
+def test_the_patient_box_searches_the_record_and_never_reads_everyone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The finding: the Consultation page read every patient (with a GROUP BY over every
+    consultation) on every keystroke."""
+    from walkback_rules.store.repo import FIND_LIMIT
+    from walkback_rules.store.repo import Store as RecordStore
+
+    record = ui.store()
+    made = [record.new_patient(f"ward {i:02d}").id for i in range(FIND_LIMIT + 5)]
+
+    def everyone(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the Consultation page read every patient")
+
+    monkeypatch.setattr(RecordStore, "patients", everyone)
+    at = session(fresh_token())
+    assert not at.exception, at.exception
+    box = at.selectbox(key="pick_patient")
+    assert len(box.options) == FIND_LIMIT
+    assert any("type more of the ID or label" in c.value for c in at.caption)
+
+    at.text_input(key="find_patient").input("ward 07").run()
+    box = at.selectbox(key="pick_patient")
+    assert box.options == [f"{made[7]} · ward 07"]
+    box.select(made[7]).run()
+    assert at.session_state[ui.PATIENT] == made[7]
+    at.text_input(key="find_patient").input("nobody here").run()
+    assert at.session_state[ui.PATIENT] == made[7]  # the open patient stays, and choosable
+    assert at.selectbox(key="pick_patient").options == [f"{made[7]} · ward 07"]
+
+
+def test_a_record_out_of_reach_is_a_message_and_the_form_stays() -> None:
+    """The finding: a PostgreSQL outage crashed the Consultation page with Streamlit's
+    generic error, and the form disappeared until the database came back."""
+    import sqlalchemy as sa
+
+    pid = ui.store().new_patient().id
+    token = fresh_token()
+    at = type_some(session(token, pid))
+    record = ui.store()
+    engine, writer = record.engine, record._writer
+    gone = sa.create_engine(
+        "postgresql+psycopg://walkback@127.0.0.1:1/gone", connect_args={"connect_timeout": 1}
+    )
+    record.engine, record._writer = gone, gone.execution_options(walkback_write=True)
+    try:
+        at.number_input(key="c_age").set_value(61).run()
+        assert not at.exception, at.exception
+        said = " ".join(e.value for e in at.error) + " ".join(t.value for t in at.toast)
+        assert "cannot be opened or reached" in said
+        assert at.number_input(key="c_age").value == 61  # the form stays, as typed
+        at.number_input(key="c_previous_episodes").set_value(5).run()
+        assert not at.exception, at.exception
+    finally:
+        record.engine, record._writer = engine, writer
+        gone.dispose()
+    at.run()  # the record is back: what was typed is kept there now
+    draft = ui.store().draft(token, pid)
+    assert draft is not None and draft.form["age"] == 61 and draft.form["previous_episodes"] == 5
+
+
 # --- a visit is a record -------------------------------------------------------------------
 
 

@@ -268,9 +268,20 @@ def today() -> date:
     return clinic_today(clinic_settings().zone)
 
 
+_SETTINGS_SEEN = "clinic_settings_seen"  # the settings last read, while the record is away
+
+
 def clinic_settings() -> Any:
     """The clinic's settings from the record (the defaults when there is no record)."""
     from walkback_rules.clinic import ClinicSettings
+    from walkback_rules.store import StoreError
 
     record = store_or_none()
-    return record.settings() if record is not None else ClinicSettings()
+    if record is None:
+        return ClinicSettings()
+    try:
+        found = record.settings()
+    except StoreError:  # out of reach for now: the settings last read, as they were
+        return st.session_state.get(_SETTINGS_SEEN) or ClinicSettings()
+    st.session_state[_SETTINGS_SEEN] = found
+    return found

@@ -40,7 +40,7 @@ from walkback_rules.core.codes import FLARE_LEVELS, FlareLevel
 from walkback_rules.core.dosing import band_range, effective_level, implied_level
 from walkback_rules.core.screens import FEATURES, Screening, screen
 from walkback_rules.history import diary_since
-from walkback_rules.store import Store, label_problem
+from walkback_rules.store import Store, StoreError, label_problem
 
 RED_FLAG_CODES = frozenset(f.code for group in RED_FLAG_GROUPS.values() for f in group)
 EXERCISE_CODES = frozenset(f.code for f in EXERCISE_CHECKLIST)
@@ -76,22 +76,38 @@ def _patient_bar(record: Store) -> None:
     """Choose or create the patient, and see this browser's other unsaved consultations."""
     with st.container(border=True):
         choose_col, create_col = st.columns([3, 2], gap="large")
-        people = record.patients()
-        ids = [p.id for p in people]
-        names = {p.id: p.id + (f" · {p.label}" if p.label else "") for p in people}
         with choose_col:
+            # Found in the record as the clinician types: a bounded list, never everyone.
+            query = st.text_input(
+                "Find a patient (ID or label)",
+                key="find_patient",
+                max_chars=60,
+                placeholder="e.g. P-7K or Tuesday",
+            )
+            people, more = record.find_patients(query)
+            if pid is not None and pid not in {p.id for p in people}:
+                people.insert(0, record.patient(pid))  # the open patient stays choosable
+            ids = [p.id for p in people]
+            names = {p.id: p.id + (f" · {p.label}" if p.label else "") for p in people}
             state["pick_patient"] = pid if pid in ids else None
             st.selectbox(
                 "Patient",
                 ids,
                 key="pick_patient",
                 placeholder="Choose a patient, or create one"
-                if ids
+                if ids or query.strip()
                 else "No patients yet: create one",
                 format_func=lambda v: names[v],
                 on_change=_open_chosen,
                 help="What is typed here is kept for the patient it was typed for.",
             )
+            if more:
+                st.caption(
+                    f"The newest {len(ids)} matches: type more of the ID or label to narrow "
+                    "the list."
+                )
+            elif query.strip() and not people:
+                st.caption("No patient's ID or label contains that.")
             if ui.is_demo():
                 st.caption(
                     "A demo case is loaded: it is for practice and is never saved to a patient."
@@ -139,7 +155,14 @@ def _patient_bar(record: Store) -> None:
 
 
 if record is not None:
-    _patient_bar(record)
+    try:
+        _patient_bar(record)
+    except StoreError as exc:  # the record out of reach: said, and the form goes on
+        st.error(
+            f"The patient record cannot be reached. {ui.md_text(str(exc))} Nothing typed is "
+            "lost: it stays here and is kept in the record as soon as it is back.",
+            icon=":material/cloud_off:",
+        )
 
 saved = ui.just_saved()
 if saved is not None:

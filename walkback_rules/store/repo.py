@@ -806,6 +806,20 @@ def _referrals(conn: Connection, where: Any) -> list[Referral]:
     ]
 
 
+FIND_LIMIT = 20  # the patients a patient box lists at once: type more to narrow it
+
+
+def _matching(query: str) -> Any:
+    """Patients whose ID or label contains `query`, any case, matched literally (% and _
+    are characters, not wildcards)."""
+    literal = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    like = f"%{literal}%"
+    return sa.or_(
+        sa.func.lower(patients.c.id).like(like, escape="\\"),
+        sa.func.lower(sa.func.coalesce(patients.c.label, "")).like(like, escape="\\"),
+    )
+
+
 def _revision(engine: Engine) -> str | None:
     """The record's schema version, read without any lock (None for a new record)."""
     with engine.connect() as conn:
@@ -1014,6 +1028,21 @@ class Store:
         return self.patient(pid)
 
     @_plain_errors
+    def find_patients(self, query: str = "", limit: int = FIND_LIMIT) -> tuple[list[Patient], bool]:
+        """At most `limit` patients whose ID or label contains `query` (any case), newest
+        first, and whether more match: what a patient box shows as the clinician types,
+        read in the database alone (no consultation is read, so its cost does not grow
+        with the record's history)."""
+        stmt = sa.select(patients)
+        query = query.strip()
+        if query:
+            stmt = stmt.where(_matching(query))
+        stmt = stmt.order_by(patients.c.created_at.desc(), patients.c.id).limit(limit + 1)
+        with self.engine.connect() as conn:
+            found = [Patient(**row._mapping) for row in conn.execute(stmt)]
+        return found[:limit], len(found) > limit
+
+    @_plain_errors
     def patients(self, query: str = "") -> list[PatientSummary]:
         """Patients whose ID or label contains `query` (any case), the latest visit first.
 
@@ -1034,15 +1063,7 @@ class Store:
         ).outerjoin(counts, counts.c.patient_id == patients.c.id)
         query = query.strip()
         if query:
-            # Matched literally: % and _ in the search are characters, not wildcards.
-            literal = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            like = f"%{literal}%"
-            stmt = stmt.where(
-                sa.or_(
-                    sa.func.lower(patients.c.id).like(like, escape="\\"),
-                    sa.func.lower(sa.func.coalesce(patients.c.label, "")).like(like, escape="\\"),
-                )
-            )
+            stmt = stmt.where(_matching(query))
         latest = (
             sa.select(
                 referral_updates.c.referral_id, sa.func.max(referral_updates.c.id).label("last")
