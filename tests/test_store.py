@@ -1314,3 +1314,37 @@ def test_a_record_on_a_read_only_disk_is_read_and_never_written(
     monkeypatch.setattr(repo, "_private_file", failing_disk)  # not read-only: refused
     with pytest.raises(StoreError, match="cannot be opened: i/o error"):
         Store.open(url)
+
+
+def test_two_saves_of_one_diary_week_at_once_both_land(store: Store) -> None:
+    """The finding (PostgreSQL): two saves of one week at the same instant failed with
+    UniqueViolation in 8 of 10 trials (read, delete, insert under READ COMMITTED)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pid = store.new_patient().id
+    for trial in range(10):
+        week = (date(2026, 1, 5) + timedelta(weeks=trial)).isoformat()
+        saves = [DiaryWeek(week, walks, 20, 3) for walks in (2, 4)]
+        with ThreadPoolExecutor(2) as pool:
+            list(pool.map(lambda w: store.set_diary(pid, w, actor="js@clinic.example"), saves))
+        [kept] = [w for w in store.diary(pid) if w.week_start == week]
+        assert kept.walks in (2, 4)
+
+
+def test_replacing_from_an_older_export_never_deletes_newer_visits_unasked(store: Store) -> None:
+    """The finding: `import --replace` of an older export deleted newer consultations
+    without a word."""
+    pid = store.new_patient().id
+    assessment = Assessment.model_validate(assessment_data())
+    store.record(pid, *decided(assessment), at="2026-11-02T09:00:00+00:00")
+    older = dumps(store.export(pid)).encode()
+    store.record(pid, *decided(assessment), at="2026-11-16T09:00:00+00:00")
+
+    with pytest.raises(ImportError_, match="newer than the file's newest") as refused:
+        store.import_file(older, replace=True)
+    assert f"--replace-newer {pid}" in str(refused.value.errors[0])
+    assert len(store.consultations(pid)) == 2  # nothing written
+
+    store.import_file(older, replace=True, newer=[pid])  # named: replaced as asked
+    assert len(store.consultations(pid)) == 1
+    store.import_file(older, replace=True)  # the same age: nothing newer is lost

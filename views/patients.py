@@ -683,9 +683,21 @@ with restore:
         "A patient file (.json) or a backup (.jsonl)", type=["json", "jsonl"], key="p_upload"
     )
     replace = st.checkbox("Replace patients that already exist", key="p_replace")
+    newer = (
+        st.text_input(
+            "Newer visits to delete: patient IDs (separated by spaces)",
+            key="p_replace_newer",
+            help="A patient whose record holds visits newer than the file is not replaced "
+            "unless named here: replacing deletes those visits.",
+        ).split()
+        if replace
+        else []
+    )
     if upload is not None and st.button("Import", icon=":material/upload:"):
         try:
-            ids = record.import_file(upload.getvalue(), replace=replace, actor=ui.actor())
+            ids = record.import_file(
+                upload.getvalue(), replace=replace, actor=ui.actor(), newer=newer
+            )
         except ImportError_ as exc:
             st.error(
                 "Nothing was imported:\n\n"

@@ -779,7 +779,10 @@ def _patients(store: Store, args: argparse.Namespace, out: TextIO) -> int:
         _write(args.output, data.encode("utf-8"), out)
     elif action == "import":
         ids = store.import_file(
-            _read_bytes(args.file), replace=args.replace, actor=command_line_actor()
+            _read_bytes(args.file),
+            replace=args.replace or bool(args.replace_newer),
+            actor=command_line_actor(),
+            newer=args.replace_newer or (),
         )
         out.write(f"imported {len(ids)} patient{'s' if len(ids) != 1 else ''}: {' '.join(ids)}\n")
     elif action in ("due", "discharge", "check-in", "check-ins", "outcomes"):
@@ -1076,6 +1079,13 @@ def _patients_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     )
     imports.add_argument("file", metavar="FILE|-")
     imports.add_argument("--replace", action="store_true", help="overwrite existing IDs")
+    imports.add_argument(
+        "--replace-newer",
+        action="append",
+        metavar="ID",
+        help="replace patient ID even though the record holds consultations newer than the "
+        "file (they are deleted); name each such patient",
+    )
     due = actions.add_parser("due", help="the monthly follow-up check-ins due, by week")
     due.set_defaults(id=None)
     discharge = actions.add_parser("discharge", help="end a patient's episode of care")

@@ -21,7 +21,7 @@ import functools
 import os
 import secrets
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -95,6 +95,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 HEAD = "0015"  # the newest migration; a test keeps it in step with the migrations folder
 WAIT_SECONDS = 10.0  # how long a write waits for another writer before it gives up
 _WRITE = "walkback_write"  # the execution option that marks a writing transaction
+WRITE_LOCK = 4241  # PostgreSQL's advisory lock that queues writing transactions
 
 
 class StoreError(Exception):
@@ -340,12 +341,23 @@ def _engine(url: str, wait: float) -> Engine:
     parsed = sa.engine.make_url(url)
     # hide_parameters: a failed statement's message and the log never carry patient data.
     if parsed.get_backend_name() != "sqlite":
-        return sa.create_engine(
+        server = sa.create_engine(
             url,
             pool_pre_ping=True,
             hide_parameters=True,
             connect_args={"connect_timeout": max(1, int(wait))},
         )
+
+        @event.listens_for(server, "begin")
+        def _serialised(conn: Connection) -> None:
+            # Writes queue, across every app process, as they do on SQLite: a write reads
+            # what it replaces and writes it in one step that no other write interleaves
+            # with (two saves of one diary week at once failed with UniqueViolation under
+            # READ COMMITTED). Reads take no lock and never wait. Writes are milliseconds.
+            if conn.get_execution_options().get(_WRITE, False):
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+
+        return server
     read_only = "mode=ro" in url  # a record on a read-only disk (Store.open)
     engine = sa.create_engine(url, connect_args={"timeout": wait}, hide_parameters=True)
 
@@ -818,6 +830,34 @@ def _matching(query: str) -> Any:
         sa.func.lower(patients.c.id).like(like, escape="\\"),
         sa.func.lower(sa.func.coalesce(patients.c.label, "")).like(like, escape="\\"),
     )
+
+
+def _newer_than_files(
+    conn: Connection, files: Sequence[PatientFile]
+) -> dict[str, tuple[str, str | None]]:
+    """Each patient of `files` whose record holds a consultation recorded after the file's
+    newest: their newest in the record, and the file's."""
+    if not files:
+        return {}
+    held = dict(
+        conn.execute(
+            sa.select(consultations.c.patient_id, sa.func.max(consultations.c.recorded_at))
+            .where(consultations.c.patient_id.in_([f.patient.id for f in files]))
+            .group_by(consultations.c.patient_id)
+        ).all()
+    )
+    out: dict[str, tuple[str, str | None]] = {}
+    for f in files:
+        given = max((c.recorded_at for c in f.consultations), default=None)
+        newest = held.get(f.patient.id)
+        if newest is not None and (given is None or _moment(newest) > _moment(given)):
+            out[f.patient.id] = (newest, given)
+    return out
+
+
+def _moment(stamp: str) -> datetime:
+    at = datetime.fromisoformat(stamp)
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def _revision(engine: Engine) -> str | None:
@@ -2154,18 +2194,31 @@ class Store:
             for p in people
         )
 
-    def import_file(self, raw: bytes, replace: bool = False, actor: str | None = None) -> list[str]:
+    def import_file(
+        self,
+        raw: bytes,
+        replace: bool = False,
+        actor: str | None = None,
+        newer: Collection[str] = (),
+    ) -> list[str]:
         """Import one patient file or a JSON Lines backup; return the IDs imported.
 
         Every record is validated first; if any is bad, or an ID exists and `replace` is
-        not given, nothing is written and `ImportError_` lists every problem.
+        not given, nothing is written and `ImportError_` lists every problem. Replacing a
+        patient whose record holds a consultation newer than the file's newest is refused
+        too, unless the patient is named in `newer`: an older export never deletes later
+        visits without a word.
         """
         files = parse_import(raw)
-        return self.import_records(files, replace, actor)
+        return self.import_records(files, replace, actor, newer)
 
     @_plain_errors
     def import_records(
-        self, files: Sequence[PatientFile], replace: bool = False, actor: str | None = None
+        self,
+        files: Sequence[PatientFile],
+        replace: bool = False,
+        actor: str | None = None,
+        newer: Collection[str] = (),
     ) -> list[str]:
         ids = [f.patient.id for f in files]
         twice = sorted(pid for pid, n in Counter(ids).items() if n > 1)
@@ -2183,6 +2236,20 @@ class Store:
                         for pid in sorted(existing)
                     ]
                 )
+            losing = _newer_than_files(conn, [f for f in files if f.patient.id in existing])
+            refused = [
+                FieldError(
+                    "patient.id",
+                    f"{pid}: the record holds a consultation recorded at {held}, newer than "
+                    f"the file's newest ({given or 'none'}); replacing would delete it. Name "
+                    f"{pid} to replace it all the same (--replace-newer {pid} on the command "
+                    "line, or among the newer visits to delete on the Patients page)",
+                )
+                for pid, (held, given) in sorted(losing.items())
+                if pid not in newer
+            ]
+            if refused:
+                raise ImportError_(refused)
             for pid in existing:
                 _remove(conn, pid)
             conn.execute(
