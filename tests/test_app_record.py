@@ -238,6 +238,25 @@ def test_a_record_out_of_reach_is_a_message_and_the_form_stays() -> None:
     assert draft is not None and draft.form["age"] == 61 and draft.form["previous_episodes"] == 5
 
 
+def test_two_clinicians_on_one_patient_are_each_told() -> None:
+    """The findings: a second clinician opening a patient whose consultation was open
+    elsewhere was not told, nor was a save that landed after another's that day."""
+    pid = ui.store().new_patient().id
+    first = type_some(session(fresh_token(), pid))  # typed in one browser, kept as a draft
+    assert ui.store().open_elsewhere(pid, "nobody") != []
+
+    second = session(fresh_token(), pid)
+    said = " ".join(i.value for i in second.info) + " ".join(c.value for c in second.caption)
+    assert f"Another browser has an unsaved consultation for {pid}" in said
+    del first
+
+    save_first_visit(fresh_token(), pid, clinician="AB")
+    again = save_first_visit(fresh_token(), pid, clinician="CD")
+    warned = " ".join(w.value for w in again.warning)
+    assert f"{pid} already had a consultation saved for" in warned and "Both are kept" in warned
+    assert len(ui.store().consultations(pid)) == 2
+
+
 # --- a visit is a record -------------------------------------------------------------------
 
 

@@ -1348,3 +1348,28 @@ def test_replacing_from_an_older_export_never_deletes_newer_visits_unasked(store
     store.import_file(older, replace=True, newer=[pid])  # named: replaced as asked
     assert len(store.consultations(pid)) == 1
     store.import_file(older, replace=True)  # the same age: nothing newer is lost
+
+
+def test_a_diary_week_saved_meanwhile_is_shown_never_overwritten(store: Store) -> None:
+    """The finding: a week saved by two people went to the last writer, without showing
+    the first what the week held."""
+    from walkback_rules.store import Conflict
+
+    pid = store.new_patient().id
+    week = "2026-11-23"
+    shown = None  # both pages showed the week empty
+    store.set_diary(pid, DiaryWeek(week, 4, 40, 3), actor="amy@clinic.example", shown=shown)
+
+    with pytest.raises(
+        Conflict, match=r"now holds 4 walks, 40 minutes, worst pain 3 \(saved by amy@clinic.example"
+    ):
+        store.set_diary(pid, DiaryWeek(week, 2, 20, 5), actor="ben@clinic.example", shown=shown)
+    assert store.diary(pid) == [DiaryWeek(week, 4, 40, 3)]  # nothing written
+
+    # Shown what it holds now, the second person saves again: a correction, kept.
+    store.set_diary(
+        pid, DiaryWeek(week, 2, 20, 5), actor="ben@clinic.example", shown=DiaryWeek(week, 4, 40, 3)
+    )
+    assert store.diary(pid) == [DiaryWeek(week, 2, 20, 5)]
+    # The same figures saved twice are no conflict.
+    store.set_diary(pid, DiaryWeek(week, 2, 20, 5), shown=None)

@@ -117,6 +117,13 @@ def opened(pid: str) -> bool:
         note = f"The consultation being typed is now {pid}'s first consultation."
     else:
         began = drafts._start(first, start)
+    for typed_at, who in record.open_elsewhere(pid, drafts.token()):
+        # Two clinicians on one patient: each is told, so neither loses the other's work.
+        by = f" by {base.md_text(who)}" if who else ""
+        note += (
+            f" Another browser has an unsaved consultation for {pid}{by}, last typed in at "
+            f"{records.clock(typed_at)}: check with them before saving."
+        )
     began.note = note
     st.session_state[base.PATIENT] = pid
     st.session_state[base.LOADED] = pid + (f" · {patient.label}" if patient.label else "")
@@ -283,6 +290,20 @@ def save_consultation() -> None:
         )
     )
     st.toast(f"Saved to {pid} at {records.clock(consultation.recorded_at)}", icon=":material/save:")
+    same_day = [
+        c
+        for c in record.consultations(pid)
+        if c.visit_date == details.visit_date and c.id != consultation.id
+    ]
+    if same_day:  # another save of this patient's visit that day: both are kept, and said
+        other = same_day[-1]
+        by = f" by {base.md_text(other.clinician_id)}" if other.clinician_id else ""
+        st.warning(
+            f"{pid} already had a consultation saved for {details.visit_date}{by}, at "
+            f"{records.clock(other.recorded_at)}. Both are kept: check which is right, and "
+            "correct the other from the patient's record.",
+            icon=":material/warning:",
+        )
     try:
         record.remember_clinician(drafts.token(), details.clinician)
     except StoreError as exc:

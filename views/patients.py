@@ -41,6 +41,7 @@ from walkback_rules.store import (
     read_check_ins,
 )
 from walkback_rules.store.checkins import COLUMNS
+from walkback_rules.store.repo import UNCHECKED
 
 record = ui.store()
 
@@ -564,6 +565,11 @@ else:
         with diary_tab:
             st.caption("What the patient reports for each week: walks, minutes, worst pain.")
             monday = ui.today() - timedelta(days=ui.today().weekday())
+            # The weeks as this page last showed them: a save compares with them, so a week
+            # someone else saved meanwhile is shown, never silently overwritten.
+            seen_key = f"p_diary_seen_{pid}"
+            seen = st.session_state.get(seen_key)
+            st.session_state[seen_key] = {w.week_start: w for w in weeks}
             with st.form("p_diary", clear_on_submit=True, border=True):
                 cols = st.columns(4)
                 week = cols[0].date_input("Week starting (Monday)", value=monday, max_value=monday)
@@ -580,6 +586,7 @@ else:
                             pid,
                             DiaryWeek(start.isoformat(), int(walks), int(minutes), int(pain)),
                             actor=ui.actor(),
+                            shown=UNCHECKED if seen is None else seen.get(start.isoformat()),
                         )
                         st.toast(f"Week of {start.isoformat()} saved", icon=":material/save:")
                         st.rerun()

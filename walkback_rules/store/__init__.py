@@ -6,6 +6,7 @@ sqlalchemy and alembic load when this package is imported, never with the core r
 from .checkins import read_check_ins
 from .repo import (
     ENV_URL,
+    Conflict,
     Consultation,
     DiaryWeek,
     DueFollowUp,
@@ -22,6 +23,7 @@ from .transfer import ImportError_, PatientFile, dumps, label_problem
 
 __all__ = [
     "ENV_URL",
+    "Conflict",
     "Consultation",
     "DiaryWeek",
     "DueFollowUp",

@@ -106,6 +106,14 @@ class NotFound(StoreError):
     pass
 
 
+class Conflict(StoreError):
+    """Someone else changed it since it was shown: the message says what it holds now,
+    who changed it and when; nothing was written."""
+
+
+UNCHECKED: Any = object()  # a write that does not compare with what was shown
+
+
 @dataclass(frozen=True, slots=True)
 class Patient:
     id: str
@@ -832,6 +840,36 @@ def _matching(query: str) -> Any:
     )
 
 
+def _changed_meanwhile(conn: Connection, pid: str, week_start: str, now_held: Any) -> str:
+    """What a diary week holds now, who saved it last and when, in words."""
+    last = conn.execute(
+        sa.select(audit.c.actor, audit.c.at)
+        .where(
+            (audit.c.patient == pid)
+            & (audit.c.action.in_(("save_diary", "remove_diary")))
+            & (audit.c.detail == f"week of {week_start}")
+        )
+        .order_by(audit.c.id.desc())
+    ).first()
+    held = (
+        "no longer holds anything"
+        if now_held is None
+        else f"now holds {now_held.walks} walks, {now_held.minutes} minutes, worst pain "
+        f"{now_held.worst_pain}"
+    )
+    zone = conn.execute(
+        sa.select(setting_rows.c.value).where(setting_rows.c.key == "time_zone")
+    ).scalar()
+    from ..clinic import ClinicSettings, clock
+
+    when = "" if last is None else clock(last.at, ClinicSettings(time_zone=zone or "").zone)
+    who = "" if last is None else f" (saved by {last.actor}, {when})"
+    return (
+        f"the week of {week_start} was changed since this page showed it: it {held}{who}. "
+        "Nothing was saved; save again to replace it"
+    )
+
+
 def _newer_than_files(
     conn: Connection, files: Sequence[PatientFile]
 ) -> dict[str, tuple[str, str | None]]:
@@ -1421,6 +1459,19 @@ class Store:
         return at
 
     @_plain_errors
+    def open_elsewhere(self, pid: str, token: str) -> list[tuple[str, str | None]]:
+        """Other browsers' unsaved consultations for `pid`: when each was last typed in,
+        and the clinician its browser remembers (None when it remembers none)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(drafts.c.updated_at, browsers.c.clinician)
+                .outerjoin(browsers, browsers.c.token == drafts.c.token)
+                .where((drafts.c.patient_id == pid) & (drafts.c.token != token))
+                .order_by(drafts.c.updated_at.desc())
+            ).all()
+        return [(r.updated_at, r.clinician) for r in rows]
+
+    @_plain_errors
     def draft(self, token: str, pid: str | None) -> Draft | None:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(drafts).where(_draft_of(token, pid))).first()
@@ -1741,8 +1792,12 @@ class Store:
     # --- diary -------------------------------------------------------------------------
 
     @_plain_errors
-    def set_diary(self, pid: str, week: DiaryWeek, actor: str | None = None) -> None:
-        """Record (or correct) what the patient reports for one week."""
+    def set_diary(
+        self, pid: str, week: DiaryWeek, actor: str | None = None, shown: Any = UNCHECKED
+    ) -> None:
+        """Record (or correct) what the patient reports for one week. `shown` is the week
+        as the page showed it (None: not there yet): when the record holds something else
+        now, another person saved it meanwhile, and `Conflict` says what and who."""
         from pydantic import ValidationError
 
         from ..core.validation import field_errors, in_words
@@ -1766,6 +1821,8 @@ class Store:
         with self._writer.begin() as conn:
             self._require(conn, pid)
             before = self._week(conn, pid, week.week_start)
+            if shown is not UNCHECKED and before != shown and before != week:
+                raise Conflict(_changed_meanwhile(conn, pid, week.week_start, before))
             if before is not None:
                 if before == week:
                     return
