@@ -1373,3 +1373,33 @@ def test_a_diary_week_saved_meanwhile_is_shown_never_overwritten(store: Store) -
     assert store.diary(pid) == [DiaryWeek(week, 2, 20, 5)]
     # The same figures saved twice are no conflict.
     store.set_diary(pid, DiaryWeek(week, 2, 20, 5), shown=None)
+
+
+def test_two_tabs_of_one_browser_never_overwrite_each_others_draft(store: Store) -> None:
+    """The finding: two tabs on one browser address overwrote each other's draft (a
+    clinical note vanished)."""
+    from walkback_rules.store import Conflict
+
+    pid = store.new_patient().id
+    first = store.save_draft("tab-browser", pid, {"note": "first tab"})
+    second = store.save_draft("tab-browser", pid, {"note": "second tab"}, kept_at=first)
+
+    with pytest.raises(Conflict, match="another tab of this browser"):
+        store.save_draft("tab-browser", pid, {"note": "first tab, later"}, kept_at=first)
+    kept = store.draft("tab-browser", pid)
+    assert kept is not None and kept.form == {"note": "second tab"}
+    store.save_draft("tab-browser", pid, {"note": "second tab, later"}, kept_at=second)
+
+
+def test_a_setting_changed_meanwhile_is_said_never_overwritten(store: Store) -> None:
+    from walkback_rules.store import Conflict
+
+    before = store.settings().to_json()
+    store.save_settings({"phone": "02 9555 0123"}, actor="amy@clinic.example", shown=before)
+
+    with pytest.raises(Conflict, match="by amy@clinic.example.*Clinic phone is now “02 9555 0123”"):
+        store.save_settings({"phone": "02 9555 9999"}, actor="ben@clinic.example", shown=before)
+    assert store.settings().phone == "02 9555 0123"
+    # Another setting changed by the second person is no conflict: only what they changed.
+    store.save_settings({"emergency": "000"}, actor="ben@clinic.example", shown=before)
+    assert (store.settings().phone, store.settings().emergency) == ("02 9555 0123", "000")

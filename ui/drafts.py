@@ -90,8 +90,9 @@ def keep_draft() -> None:
         record = records._opened()
         if values == now.start:
             record.discard_draft(token(), pid)
+            now.kept_at = None
         else:
-            record.save_draft(token(), pid, values.plain())
+            now.kept_at = record.save_draft(token(), pid, values.plain(), now.kept_at)
     except StoreError as exc:
         if st.session_state.get("draft_problem") != str(exc):
             st.session_state["draft_problem"] = str(exc)  # said once, not on every change

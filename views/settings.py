@@ -16,7 +16,7 @@ from walkback_rules.clinic import (
     settings_errors,
     time_zones,
 )
-from walkback_rules.store import StoreError
+from walkback_rules.store import Conflict, StoreError
 
 record = ui.store()
 saved = record.settings()
@@ -32,10 +32,13 @@ st.caption(
 # the widgets, so it survives a visit to another page (Streamlit forgets a widget's value
 # when its page is not drawn).
 TYPED = "settings_typed"
+SHOWN = "settings_shown"  # each setting as saved when its box was filled: a save compares
 typed: dict[str, str] = state.setdefault(TYPED, {})
+shown: dict[str, str] = state.setdefault(SHOWN, {})
 for key, value in saved.to_json().items():
     if f"s_{key}" not in state:
         state[f"s_{key}"] = typed.get(key, value)
+        shown[key] = value
 
 with st.container(border=True):
     st.text_input(SETTING_LABELS["name"], key="s_name", max_chars=CLINIC_MAX)
@@ -106,11 +109,20 @@ if pressed:
         for key, why in problems.items():
             st.error(f"**{SETTING_LABELS[key]}** must be {why}. Nothing was saved.")
     else:
+        # Only what was changed here is saved, against what was shown: a setting another
+        # administrator changed meanwhile is said, never silently overwritten.
+        changed = {k: v for k, v in values.items() if v != shown.get(k)}
         try:
-            record.save_settings(values, actor=ui.actor())
+            record.save_settings(
+                changed, actor=ui.actor(), shown={k: shown.get(k, "") for k in changed}
+            )
+        except Conflict as exc:
+            st.error(f"The settings were not saved: {ui.md_text(str(exc))}")
+            shown.update(record.settings().to_json())  # a second press saves over them
         except StoreError as exc:
             st.error(f"The settings were not saved: {ui.md_text(str(exc))}")
         else:
+            shown.update(changed)
             state[TYPED] = {}
             st.success("Saved. Every handout and letter from now on prints these details.")
 if not values["emergency"]:

@@ -49,6 +49,9 @@ class Consultation:
     saved: Saved | None = None
     # Names this decision when it is saved: a second press of Save stores nothing twice.
     save_key: str | None = None
+    # When this tab last kept the draft (None until it has): another tab's later keep of
+    # the same draft is then noticed, never overwritten.
+    kept_at: str | None = None
 
     @classmethod
     def begin(

@@ -1446,12 +1446,26 @@ class Store:
     # --- drafts -------------------------------------------------------------------------
 
     @_plain_errors
-    def save_draft(self, token: str, pid: str | None, form: dict[str, Any]) -> str:
-        """Keep the consultation being typed (one per browser and patient); return its time."""
+    def save_draft(
+        self, token: str, pid: str | None, form: dict[str, Any], kept_at: str | None = None
+    ) -> str:
+        """Keep the consultation being typed (one per browser and patient); return its time.
+        `kept_at` is when this tab last kept it: a draft kept since by another tab of the
+        same browser is not overwritten (`Conflict`), and this tab's form stays as typed."""
         at = now()
         with self._writer.begin() as conn:
             if pid is not None:
                 self._require(conn, pid)  # never a draft for a patient who has been deleted
+            if kept_at is not None:
+                held = conn.execute(
+                    sa.select(drafts.c.updated_at).where(_draft_of(token, pid))
+                ).scalar()
+                if held is not None and held != kept_at:
+                    raise Conflict(
+                        "another tab of this browser changed this consultation since this tab "
+                        "last kept it; what this tab holds stays on its screen and was not "
+                        "kept over it. Close one of the two tabs, and keep typing in the other"
+                    )
             conn.execute(drafts.delete().where(_draft_of(token, pid)))
             conn.execute(
                 drafts.insert().values(token=token, patient_id=pid or "", form=form, updated_at=at)
@@ -1775,12 +1789,25 @@ class Store:
         return ClinicSettings.from_json({str(key): value for key, value in rows})
 
     @_plain_errors
-    def save_settings(self, values: dict[str, str], actor: str | None = None) -> ClinicSettings:
-        """Set some of the clinic's settings, all or none: any problem writes nothing."""
-        merged = {**self.settings().to_json(), **values}
+    def save_settings(
+        self, values: dict[str, str], actor: str | None = None, shown: Any = UNCHECKED
+    ) -> ClinicSettings:
+        """Set some of the clinic's settings, all or none: any problem writes nothing.
+        `shown` is each changed setting as the page showed it: one changed meanwhile by
+        someone else is not overwritten (`Conflict` says what it is now and who)."""
+        current = self.settings().to_json()
+        merged = {**current, **values}
         problems = settings_errors(merged)
         if problems:
             raise StoreError("; ".join(error_lines(problems)) + ".")
+        if shown is not UNCHECKED:
+            moved = [
+                k
+                for k, v in values.items()
+                if current.get(k) != shown.get(k) and current.get(k) != v
+            ]
+            if moved:
+                raise Conflict(self._settings_changed(moved, current))
         with self._writer.begin() as conn:
             for key, value in values.items():
                 conn.execute(setting_rows.delete().where(setting_rows.c.key == key))
@@ -1788,6 +1815,24 @@ class Store:
             if actor is not None:
                 _audit(conn, actor, "settings", None, ", ".join(sorted(values)))
         return ClinicSettings.from_json(merged)
+
+    def _settings_changed(self, keys: list[str], current: dict[str, str]) -> str:
+        from ..clinic import SETTING_LABELS, clock
+
+        with self.engine.connect() as conn:
+            last = conn.execute(
+                sa.select(audit.c.actor, audit.c.at)
+                .where(audit.c.action == "settings")
+                .order_by(audit.c.id.desc())
+            ).first()
+        who = "" if last is None else f" by {last.actor}, {clock(last.at, self.settings().zone)}"
+        now_held = "; ".join(
+            f"{SETTING_LABELS.get(k, k)} is now “{current.get(k, '')}”" for k in keys
+        )
+        return (
+            f"changed since this page showed it{who}: {now_held}. Nothing was saved; save "
+            "again to replace it"
+        )
 
     # --- diary -------------------------------------------------------------------------
 
