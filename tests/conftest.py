@@ -28,6 +28,7 @@ BROWSER_MODULES = frozenset(
         "test_outcomes_browser",
         "test_prints_browser",
         "test_e2e",
+        "test_failover_browser",
         "test_hosts",
         "test_ruleset21_browser",
         "test_teaching_browser",

@@ -47,7 +47,7 @@ def test_the_client_end_of_a_connection_names_its_account(tmp_path: Path) -> Non
 
 def _call(
     guard: LocalUser, kind: str = "http", path: str = "/", query: bytes = b"",
-    cookie: bytes | None = None, client_port: int = 50000,
+    cookie: bytes | None = None, client_port: int = 50000, proxied: bool = False,
 ) -> list[dict[str, Any]]:  # fmt: skip
     sent: list[dict[str, Any]] = []
 
@@ -63,6 +63,7 @@ def _call(
         return {}
 
     headers = [(b"host", b"localhost:8501")] + ([(b"cookie", cookie)] if cookie else [])
+    headers += [(b"x-forwarded-for", b"192.0.2.7")] if proxied else []
     scope = {
         "type": kind, "path": path, "query_string": query, "headers": headers,
         "client": ("127.0.0.1", client_port), "server": ("127.0.0.1", 8501),
@@ -91,6 +92,18 @@ def test_another_account_is_refused_and_the_same_one_answered(tmp_path: Path, ki
         assert refused == [{"type": "websocket.close", "code": 1008}]
     # A connection the tables do not show is refused too (fails closed).
     assert {"type": "reached app"} not in _call(guard, kind, client_port=50009)
+
+
+@pytest.mark.parametrize("kind", ["http", "websocket"])
+def test_a_tool_without_sign_in_never_answers_through_a_proxy(tmp_path: Path, kind: str) -> None:
+    """Behind a proxy the connection's other end is the proxy's account, never the person."""
+    table = _table(tmp_path, (50000, 8501, 1001))  # the proxy runs as the same account
+
+    refused = _call(_guard([table]), kind, proxied=True)
+    assert {"type": "reached app"} not in refused
+    if kind == "http":
+        assert refused[0]["status"] == 403 and b"through a proxy" in refused[1]["body"]
+    assert {"type": "reached app"} in _call(_guard([table], mode="sign_in"), kind, proxied=True)
 
 
 def test_health_and_a_clinic_server_pass(tmp_path: Path) -> None:

@@ -1397,7 +1397,9 @@ def test_a_setting_changed_meanwhile_is_said_never_overwritten(store: Store) -> 
     before = store.settings().to_json()
     store.save_settings({"phone": "02 9555 0123"}, actor="amy@clinic.example", shown=before)
 
-    with pytest.raises(Conflict, match="by amy@clinic.example.*Clinic phone is now “02 9555 0123”"):
+    with pytest.raises(
+        Conflict, match=r"by amy@clinic.example.*Clinic phone is now “02 9555 0123”"
+    ):
         store.save_settings({"phone": "02 9555 9999"}, actor="ben@clinic.example", shown=before)
     assert store.settings().phone == "02 9555 0123"
     # Another setting changed by the second person is no conflict: only what they changed.

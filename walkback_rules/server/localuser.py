@@ -8,7 +8,9 @@ is refused, over HTTP and WebSocket, with nothing to copy or type for the person
 started it. Where the kernel does not say (macOS, Windows), the tool prints an address
 holding a secret made at each start; opening it sets a cookie that the tool then asks for.
 
-A clinic server (sign-in) passes through: its people are checked by their sessions.
+A request that came through a proxy is refused: its connection's other end is the proxy,
+never the person. A clinic server (sign-in) passes through: its people are checked by their
+sessions.
 Every page of either gets headers that forbid any other site to show it in a frame.
 """
 
@@ -33,6 +35,11 @@ FRAME_HEADERS = [
 REFUSED = (
     b"This WalkBack CDS was started by another account on this computer, and answers only "
     b"that account. Start your own with: uv run streamlit run app.py\n"
+)
+PROXIED = (
+    b"This WalkBack CDS has no sign-in, so it answers only a browser on this computer, never "
+    b"one reaching it through a proxy. A clinic server behind a proxy sets up sign-in "
+    b"(docs/DEPLOYMENT.md).\n"
 )
 NO_KEY = (
     b"Open WalkBack CDS at the address it printed when it started (it holds a key made "
@@ -157,6 +164,11 @@ class LocalUser:
         framed = send if scope["type"] == "websocket" else _framed_out(send)
         if scope.get("path") == HEALTH or self.mode() != "local":
             await self.app(scope, receive, framed)
+            return
+        if any(key in (b"x-forwarded-for", b"forwarded") for key, _ in scope.get("headers", [])):
+            # Through a proxy the connection's other end is the proxy, not the person: a
+            # tool without sign-in never answers there (the address it reached is not hers).
+            await self._refuse(scope, send, PROXIED)
             return
         if self.by_kernel:
             if self._same_account(scope):
