@@ -939,3 +939,22 @@ def test_every_read_and_change_from_the_command_line_leaves_an_audit_row(
     for row in (("list_patients", None), ("open_patient", pid), ("settings", None),
                 ("backup", None), ("read_audit", None)):  # fmt: skip
         assert row in rows, row
+
+
+def test_patients_list_reads_a_page(tmp_path: Any, monkeypatch: Any, capsys: Any) -> None:
+    from walkback_rules.cli import main
+    from walkback_rules.store import Store
+
+    url = f"sqlite:///{tmp_path / 'record.db'}"
+    monkeypatch.setenv("WALKBACK_DB_URL", url)
+    with Store.open(url) as store:
+        made = {store.new_patient(f"ward {i}").id for i in range(5)}
+
+    assert main(["patients", "list", "--json", "--limit", "2"]) == 0
+    first = {row["id"] for row in json.loads(capsys.readouterr().out)}
+    assert main(["patients", "list", "--json", "--limit", "10", "--offset", "2"]) == 0
+    rest = {row["id"] for row in json.loads(capsys.readouterr().out)}
+    assert len(first) == 2 and len(rest) == 3 and first | rest == made
+    with pytest.raises(SystemExit):
+        main(["patients", "list", "--limit", "0"])
+    assert "--limit: must be a whole number from 1 up; you gave '0'" in capsys.readouterr().err

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from walkback_rules import Assessment, Decision, validate_assessment
 from walkback_rules.consultation.review import prefill
+from walkback_rules.consultation.visit import VisitDetails, screen_status
 from walkback_rules.store import (
     DiaryWeek,
     ImportError_,
@@ -1405,3 +1406,77 @@ def test_a_setting_changed_meanwhile_is_said_never_overwritten(store: Store) -> 
     # Another setting changed by the second person is no conflict: only what they changed.
     store.save_settings({"emergency": "000"}, actor="ben@clinic.example", shown=before)
     assert (store.settings().phone, store.settings().emergency) == ("02 9555 0123", "000")
+
+
+# --- the list reads a page of patients -------------------------------------------------------
+
+
+def _expected_rows(store: Store) -> list[tuple[Any, ...]]:
+    """Each patient's list row worked out from their consultations, in the list's order."""
+    rows = []
+    for p in store.find_patients(limit=10_000)[0]:
+        visits = store.consultations(p.id)
+        last = max(visits, key=lambda c: (c.visit_date, c.recorded_at, c.id), default=None)
+        rows.append(
+            (
+                p.id,
+                len(visits),
+                None if last is None else last.visit_date,
+                None if last is None else last.decision,
+                None if last is None else last.recorded_at,
+            )
+        )
+    return sorted(
+        rows, key=lambda r: (r[2] is not None, r[2] or "", r[4] or "", r[0]), reverse=True
+    )
+
+
+def _listed(store: Store, **page: Any) -> list[tuple[Any, ...]]:
+    return [
+        (r.id, r.consultations, r.last_seen, r.last_decision, r.last_recorded)
+        for r in store.patients(**page)
+    ]
+
+
+def _some_patients(store: Store) -> None:
+    assessment = Assessment.model_validate(assessment_data())
+    for i in range(7):
+        pid = store.new_patient(f"ward {i}").id
+        for j in range(i % 4):  # 0 to 3 visits; one written up late, for an earlier day
+            day = date(2026, 11, 2 + 3 * j + i)
+            at = f"2026-11-{20 - j:02d}T09:0{i}:00+00:00"
+            details = VisitDetails(
+                visit_date=day.isoformat(), screens=screen_status(assessment, None, None)
+            )
+            store.record(pid, *decided(assessment), at=at, details=details)
+
+
+def test_the_list_row_of_each_patient_keeps_step_with_their_consultations(store: Store) -> None:
+    _some_patients(store)
+    expected = _expected_rows(store)
+
+    assert _listed(store) == expected
+    assert _listed(store, limit=3) == expected[:3]
+    assert _listed(store, limit=3, offset=3) == expected[3:6]
+    assert store.count_patients() == 7 and store.count_patients("ward 3") == 1
+    # An import writes the row as it writes the consultations.
+    pid = expected[0][0]
+    exported = dumps(store.export(pid)).encode()
+    store.delete_patient(pid)
+    store.import_file(exported)
+    assert _listed(store) == expected
+
+
+def test_the_migration_fills_the_list_rows_of_an_existing_record(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'record.db'}"
+    with Store.open(url) as store:
+        _some_patients(store)
+        expected = _expected_rows(store)
+    with sa.create_engine(url).begin() as conn:  # back to 0015, as a record made then
+        conn.exec_driver_sql("DROP INDEX ix_patients_listed")
+        conn.exec_driver_sql("DROP INDEX ix_patients_created")
+        for column in ("visits", "last_visit", "last_decision", "last_review", "last_recorded"):
+            conn.exec_driver_sql(f"ALTER TABLE patients DROP COLUMN {column}")
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0015'")
+    with Store.open(url) as store:
+        assert _listed(store) == expected

@@ -41,7 +41,7 @@ from walkback_rules.store import (
     read_check_ins,
 )
 from walkback_rules.store.checkins import COLUMNS
-from walkback_rules.store.repo import UNCHECKED
+from walkback_rules.store.repo import PAGE_SIZE, UNCHECKED
 
 record = ui.store()
 
@@ -419,10 +419,17 @@ with create:
 with find:
     st.header("Find a patient")
     query = st.text_input("Search by ID or label", key="p_query", placeholder="P-7K2 or runner")
-    found = record.patients(query)
+    # A page of patients, read in the database: the latest visit first.
+    total = record.count_patients(query)
+    if st.session_state.get("p_page_query") != query:
+        st.session_state["p_page"] = 0  # a new search starts on its first page
+    st.session_state["p_page_query"] = query
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(int(st.session_state.get("p_page", 0)), pages - 1)
+    found = record.patients(query, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
     if not found:
         st.caption("No patient matches." if query else "No patients yet.")
-    for p in found[:30]:
+    for p in found:
         row = st.columns([2, 2.4, 3, 1.8], vertical_alignment="center")  # "Open" whole at 1280
         row[0].markdown(f"**{p.id}**")
         row[1].text(p.label or "")
@@ -448,8 +455,18 @@ with find:
             if consults:
                 st.switch_page(ui.PAGES["consultation"])
             st.rerun()
-    if len(found) > 30:
-        st.caption(f"Showing 30 of {len(found)}: narrow the search to see the others.")
+    if pages > 1:
+        back, where, on = st.columns([1, 2, 1], vertical_alignment="center")
+        back.button(
+            "Previous", key="p_prev", disabled=page == 0, icon=":material/chevron_left:",
+            on_click=st.session_state.__setitem__, args=("p_page", page - 1),
+        )  # fmt: skip
+        first = page * PAGE_SIZE + 1
+        where.caption(f"Patients {first:,}-{first + len(found) - 1:,} of {total:,}")
+        on.button(
+            "Next", key="p_next", disabled=page >= pages - 1, icon=":material/chevron_right:",
+            on_click=st.session_state.__setitem__, args=("p_page", page + 1),
+        )  # fmt: skip
 
 pid = st.session_state.get(ui.PATIENT)
 st.divider()

@@ -14,7 +14,7 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
@@ -220,6 +220,23 @@ def _write(target: str, data: bytes, out: TextIO) -> None:
                 [FieldError("OUT", f"cannot write {target!r}: {exc.strerror}")]
             ) from exc
         raise
+
+
+def _count(least: int) -> Callable[[str], int]:
+    """An argument that is a whole number of at least `least`, refused in words otherwise."""
+
+    def read(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = least - 1
+        if value < least:
+            raise argparse.ArgumentTypeError(
+                f"must be a whole number from {least} up; you gave {text[:20]!r}"
+            )
+        return value
+
+    return read
 
 
 def _today() -> date:
@@ -682,7 +699,7 @@ def _patients(store: Store, args: argparse.Namespace, out: TextIO) -> int:
         _, rec = _record(store, args)
         out.write(rec.model_dump_json(indent=2) + "\n")
     elif action == "list":
-        rows = store.patients(args.search or "")
+        rows = store.patients(args.search or "", limit=args.limit, offset=args.offset)
         store.audit(command_line_actor(), "list_patients", None, f"{len(rows)} patients")
         if args.json:
             out.write(
@@ -1066,6 +1083,12 @@ def _patients_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     listing = actions.add_parser("list", help="list patients, most recently seen first")
     listing.add_argument("--json", action="store_true", help="as JSON")
     listing.add_argument("--search", default="", metavar="TEXT", help="ID or label contains")
+    listing.add_argument(
+        "--limit", type=_count(1), metavar="N", help="at most N patients (a page of the list)"
+    )
+    listing.add_argument(
+        "--offset", type=_count(0), default=0, metavar="N", help="leave out the first N"
+    )
     show = actions.add_parser("show", help="one patient's consultations and diary")
     show.add_argument("id", metavar="ID")
     export = actions.add_parser("export", help="export one patient (JSON or FHIR) or all")

@@ -92,7 +92,7 @@ from .transfer import (
 
 ENV_URL = "WALKBACK_DB_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD = "0015"  # the newest migration; a test keeps it in step with the migrations folder
+HEAD = "0016"  # the newest migration; a test keeps it in step with the migrations folder
 WAIT_SECONDS = 10.0  # how long a write waits for another writer before it gives up
 _WRITE = "walkback_write"  # the execution option that marks a writing transaction
 WRITE_LOCK = 4241  # PostgreSQL's advisory lock that queues writing transactions
@@ -827,6 +827,7 @@ def _referrals(conn: Connection, where: Any) -> list[Referral]:
 
 
 FIND_LIMIT = 20  # the patients a patient box lists at once: type more to narrow it
+PAGE_SIZE = 30  # the patients the Patients page lists at once
 
 
 def _matching(query: str) -> Any:
@@ -837,6 +838,40 @@ def _matching(query: str) -> Any:
     return sa.or_(
         sa.func.lower(patients.c.id).like(like, escape="\\"),
         sa.func.lower(sa.func.coalesce(patients.c.label, "")).like(like, escape="\\"),
+    )
+
+
+def _summarise(conn: Connection, pid: str) -> None:
+    """Keep a patient's list row in step with their consultations (in the same
+    transaction as the write that changed them)."""
+    count = conn.execute(
+        sa.select(sa.func.count()).where(consultations.c.patient_id == pid)
+    ).scalar_one()
+    last = conn.execute(
+        sa.select(
+            consultations.c.visit_date,
+            consultations.c.decision,
+            consultations.c.review_date,
+            consultations.c.recorded_at,
+        )
+        .where(consultations.c.patient_id == pid)
+        .order_by(
+            consultations.c.visit_date.desc(),
+            consultations.c.recorded_at.desc(),
+            consultations.c.id.desc(),
+        )
+        .limit(1)
+    ).first()
+    conn.execute(
+        patients.update()
+        .where(patients.c.id == pid)
+        .values(
+            visits=count,
+            last_visit=None if last is None else last.visit_date,
+            last_decision=None if last is None else last.decision,
+            last_review=None if last is None else last.review_date,
+            last_recorded=None if last is None else last.recorded_at,
+        )
     )
 
 
@@ -1117,31 +1152,40 @@ class Store:
             stmt = stmt.where(_matching(query))
         stmt = stmt.order_by(patients.c.created_at.desc(), patients.c.id).limit(limit + 1)
         with self.engine.connect() as conn:
-            found = [Patient(**row._mapping) for row in conn.execute(stmt)]
+            found = [Patient(r.id, r.label, r.created_at, r.language) for r in conn.execute(stmt)]
         return found[:limit], len(found) > limit
 
     @_plain_errors
-    def patients(self, query: str = "") -> list[PatientSummary]:
-        """Patients whose ID or label contains `query` (any case), the latest visit first.
+    def patients(
+        self, query: str = "", limit: int | None = None, offset: int = 0
+    ) -> list[PatientSummary]:
+        """Patients whose ID or label contains `query` (any case), the latest visit first;
+        a page of them with `limit` and `offset`.
 
         "Last" is the latest visit by its date (a visit written up late is not the last
         because it was recorded last); each row carries an open referral until it is closed.
+        The order, the search and the page are the database's, over each patient's list row
+        (kept with every write), so a page costs the same at 100 or 100,000 patients.
         """
-        counts = (
-            sa.select(
-                consultations.c.patient_id,
-                sa.func.count().label("n"),
-                sa.func.max(consultations.c.visit_date).label("last_visit"),
-            )
-            .group_by(consultations.c.patient_id)
-            .subquery()
-        )
         stmt = sa.select(
-            patients.c.id, patients.c.label, counts.c.n, counts.c.last_visit
-        ).outerjoin(counts, counts.c.patient_id == patients.c.id)
+            patients.c.id,
+            patients.c.label,
+            patients.c.visits,
+            patients.c.last_visit,
+            patients.c.last_decision,
+            patients.c.last_review,
+            patients.c.last_recorded,
+        )
         query = query.strip()
         if query:
             stmt = stmt.where(_matching(query))
+        stmt = stmt.order_by(
+            sa.nulls_last(patients.c.last_visit.desc()),
+            sa.nulls_last(patients.c.last_recorded.desc()),
+            patients.c.id.desc(),
+        )
+        if limit is not None:
+            stmt = stmt.limit(limit).offset(offset)
         latest = (
             sa.select(
                 referral_updates.c.referral_id, sa.func.max(referral_updates.c.id).label("last")
@@ -1151,22 +1195,7 @@ class Store:
         )
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).all()
-            last: dict[str, tuple[str, str | None, str]] = {}
-            for r in conn.execute(
-                sa.select(
-                    consultations.c.patient_id,
-                    consultations.c.decision,
-                    consultations.c.review_date,
-                    consultations.c.recorded_at,
-                )
-                .where(
-                    sa.tuple_(consultations.c.patient_id, consultations.c.visit_date).in_(
-                        sa.select(counts.c.patient_id, counts.c.last_visit)
-                    )
-                )
-                .order_by(consultations.c.recorded_at, consultations.c.id)
-            ):
-                last[r.patient_id] = (r.decision, r.review_date, r.recorded_at)
+            shown = [r.id for r in rows]
             still_open: dict[str, tuple[str, str | None]] = {}
             for o in conn.execute(
                 sa.select(
@@ -1179,29 +1208,49 @@ class Store:
                 )
                 .join(latest, latest.c.referral_id == referrals.c.id)
                 .join(referral_updates, referral_updates.c.id == latest.c.last)
-                .where(referral_updates.c.status.in_(("advised", "made")))
+                .where(
+                    referral_updates.c.status.in_(("advised", "made"))
+                    & referrals.c.patient_id.in_(shown)
+                )
                 .order_by(referrals.c.id)
             ):
                 words = referral_words(o.urgency, o.advised_on, o.status, o.note)
                 still_open[o.patient_id] = (words, o.follow_up)
-            newest = sa.select(
-                discharges.c.patient_id, sa.func.max(discharges.c.day).label("day")
-            ).group_by(discharges.c.patient_id)
+            newest = (
+                sa.select(discharges.c.patient_id, sa.func.max(discharges.c.day).label("day"))
+                .where(discharges.c.patient_id.in_(shown))
+                .group_by(discharges.c.patient_id)
+            )
             ended = {d.patient_id: d.day for d in conn.execute(newest)}
         out = []
         for r in rows:
-            decision, review, recorded = last.get(r.id, (None, None, None))
+            review = r.last_review
             if r.id in ended and r.last_visit and r.last_visit <= ended[r.id]:
                 review = None  # discharged since the last visit: no review follows it
             referral, due = still_open.get(r.id, (None, None))
             out.append(
                 PatientSummary(
-                    r.id, r.label, r.n or 0, r.last_visit, decision, review, recorded, referral, due
+                    r.id,
+                    r.label,
+                    r.visits,
+                    r.last_visit,
+                    r.last_decision,
+                    review,
+                    r.last_recorded,
+                    referral,
+                    due,
                 )
             )
-        return sorted(
-            out, key=lambda p: (p.last_seen or "", p.last_recorded or "", p.id), reverse=True
-        )
+        return out
+
+    @_plain_errors
+    def count_patients(self, query: str = "") -> int:
+        """How many patients' ID or label contains `query` (any case)."""
+        stmt = sa.select(sa.func.count()).select_from(patients)
+        if query.strip():
+            stmt = stmt.where(_matching(query.strip()))
+        with self.engine.connect() as conn:
+            return int(conn.execute(stmt).scalar_one())
 
     @_plain_errors
     def delete_patient(self, pid: str, actor: str | None = None) -> int:
@@ -1320,6 +1369,7 @@ class Store:
                     )
             new_id = conn.execute(consultations.insert().values(**values)).inserted_primary_key
             assert new_id is not None
+            _summarise(conn, pid)
             if key is not None:  # a press that raced this one fails here, and writes nothing
                 conn.execute(save_keys.insert().values(key=key, consultation_id=int(new_id[0])))
             _referral_item(conn, pid, int(new_id[0]), rec, details.visit_date, at)
@@ -2440,6 +2490,8 @@ class Store:
                                 for c in e.check_ins
                             ],
                         )
+            for pid in ids:
+                _summarise(conn, pid)
             if actor is not None:
                 for pid in ids:
                     _audit(conn, actor, "import", pid, "replaced" if pid in existing else None)

@@ -17,7 +17,16 @@ patients = sa.Table(
     sa.Column("created_at", sa.String(32), nullable=False),
     # The language of the patient's own sheets (`handouts.i18n.LANGUAGES`).
     sa.Column("language", sa.String(8), nullable=False, server_default="en"),
+    # The list row, kept with every write of a consultation (migration 0016): how many,
+    # and the last visit's date, decision, review date and when it was written up.
+    sa.Column("visits", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_visit", sa.String(10), nullable=True),
+    sa.Column("last_decision", sa.String(32), nullable=True),
+    sa.Column("last_review", sa.String(10), nullable=True),
+    sa.Column("last_recorded", sa.String(32), nullable=True),
     sa.CheckConstraint("language IN ('en', 'es')", name="ck_patients_language"),
+    sa.Index("ix_patients_listed", "last_visit", "last_recorded", "id"),
+    sa.Index("ix_patients_created", "created_at"),
 )
 
 consultations = sa.Table(

@@ -1,0 +1,125 @@
+"""The Patients list at clinic-group scale: a page of patients at 1,000, 10,000 and 100,000.
+
+Each record is built in bulk (every patient with two consultations, a real decided one
+copied, and the list row the store keeps), then timed beside the same rows read with
+`sqlite3` alone:
+
+  - a page of the list (`Store.patients(limit=30)`), its count, and a search;
+  - the patient box's search (`Store.find_patients`);
+  - the Patients page's whole run in Streamlit's test harness;
+  - the baseline: `SELECT id, label FROM patients LIMIT 30` and a count, in sqlite3.
+
+Run: uv run python bench/bench_scale.py [--sizes 1000 10000 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from walkback_rules import Assessment, recommend  # noqa: E402
+from walkback_rules.store import Store  # noqa: E402
+from walkback_rules.teaching.cases import CASES  # noqa: E402
+
+PAGE = "SELECT id, label FROM patients LIMIT 30"
+COUNT = "SELECT count(*) FROM patients"
+
+
+def build(path: Path, size: int) -> str:
+    url = f"sqlite:///{path}"
+    Store.open(url).close()
+    assessment = Assessment.model_validate(CASES[0].data)
+    rec = recommend(assessment)
+    a, r = json.dumps(assessment.model_dump(mode="json")), json.dumps(rec.model_dump(mode="json"))
+    db = sqlite3.connect(path)
+    with db:
+        db.executemany(
+            "INSERT INTO patients (id, label, created_at, language, visits, last_visit, "
+            "last_decision, last_review, last_recorded) VALUES (?, ?, ?, 'en', 2, ?, ?, NULL, ?)",
+            (
+                (f"P-{i:06d}", f"bay {i % 97}", f"2026-01-01T00:00:{i % 60:02d}+00:00",
+                 f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}", rec.decision.value,
+                 f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}T09:00:00+00:00")
+                for i in range(size)
+            ),
+        )  # fmt: skip
+        db.executemany(
+            "INSERT INTO consultations (patient_id, recorded_at, ruleset_version, decision, "
+            "assessment, recommendation, visit_date) VALUES (?, ?, '2.1', ?, ?, ?, ?)",
+            (
+                (f"P-{i:06d}", f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}T09:00:0{k}+00:00",
+                 rec.decision.value, a, r, f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}")
+                for i in range(size) for k in range(2)
+            ),
+        )  # fmt: skip
+    db.close()
+    return url
+
+
+def median_ms(work: Callable[[], object], rounds: int = 7) -> str:
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return f"{statistics.median(times):7.1f} ms ({times[0]:.1f}-{times[-1]:.1f})"
+
+
+def page_run(url: str) -> Callable[[], object]:
+    from streamlit.testing.v1 import AppTest
+
+    import ui
+
+    os.environ["WALKBACK_DB_URL"] = url
+    ui._real.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page(ui.PAGES["patients"]).run()
+    return lambda: at.run()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
+    args = parser.parse_args()
+    print("the Patients list at scale (median of 7, range)")
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.sizes:
+            path = Path(tmp) / f"record-{size}.db"
+            url = build(path, size)
+            raw = sqlite3.connect(path)
+            with Store.open(url) as store:
+                print(f"{size:,} patients:")
+                for words, work, rounds in (
+                    ("a page of the list (30)", lambda s=store: s.patients(limit=30), 7),
+                    ("its count", lambda s=store: s.count_patients(), 7),
+                    (
+                        "a search ('bay 4'), one page",
+                        lambda s=store: s.patients("bay 4", limit=30),
+                        7,
+                    ),
+                    ("the patient box's search", lambda s=store: s.find_patients("bay 4"), 7),
+                    ("the Patients page's whole run", page_run(url), 3),
+                    ("sqlite3 alone: a page of rows", lambda r=raw: r.execute(PAGE).fetchall(), 7),
+                    ("sqlite3 alone: the count", lambda r=raw: r.execute(COUNT).fetchall(), 7),
+                ):
+                    print(f"  {words:<32}{median_ms(work, rounds)}")
+            raw.close()
+
+
+if __name__ == "__main__":
+    main()
