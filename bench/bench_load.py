@@ -67,6 +67,14 @@ def serve(script: str, cwd: Path, env: dict[str, str]) -> tuple[subprocess.Popen
     raise RuntimeError("the server did not start")
 
 
+def rss_mb(pid: int) -> float:
+    """A process's resident memory, from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def per_action(pid: int, act: Callable[[int], None], actions: int) -> float:
     """CPU seconds the server spends per action, over `actions` actions."""
     before = cpu_seconds(pid)
@@ -100,6 +108,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     figures: dict[str, list[float]] = {"clinician": [], "teaching": [], "bare": []}
+    memory: dict[str, list[tuple[float, float]]] = {"clinician": [], "teaching": [], "bare": []}
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         folder = Path(tmp)
         (folder / "bare_app.py").write_text(BARE_APP, encoding="utf-8")
@@ -119,9 +128,10 @@ def main() -> None:
                     tab.get_by_role("spinbutton", name=label, exact=True).wait_for()
                     settle(tab)
                     type_number(tab, label, 30)(0)  # warm: the first run loads the pages
-                    figures[name].append(
-                        per_action(proc.pid, type_number(tab, label, 31), args.actions)
-                    )
+                    before = rss_mb(proc.pid)
+                    act = type_number(tab, label, 31)
+                    figures[name].append(per_action(proc.pid, act, args.actions))
+                    memory[name].append((before, rss_mb(proc.pid)))
                     tab.close()
                 finally:
                     proc.terminate()
@@ -138,6 +148,8 @@ def main() -> None:
     ):
         median = statistics.median(figures[name])
         print(f"  {words:<55} {spread(figures[name])}   ~{1 / median:5.1f} actions/s per core")
+        grown = ", ".join(f"{a:.0f} -> {b:.0f} MB" for a, b in memory[name])
+        print(f"    the server's memory over each round's actions: {grown}")
 
 
 if __name__ == "__main__":
