@@ -71,6 +71,23 @@ def test_a_file_made_on_a_press_waits_for_its_browser(kept: None) -> None:
     assert not _there(manager, image)
 
 
+@pytest.mark.parametrize("keep", [0.0, KEEP_SECONDS])
+def test_a_press_landing_while_its_page_reruns_still_gets_its_file(kept: None, keep: float) -> None:
+    """A press asks for the callable its page's last run registered; a rerun of that page
+    has just unreferenced it, and any clean-up then removed it (the press never arrived)."""
+    keep_downloads(keep)
+    manager = MediaFileManager(MemoryMediaFileStorage("/media"))
+    placeholder = manager.add_deferred(lambda: b"%PDF-1.7 sheet", "application/pdf", "c1", "h.pdf")
+
+    manager.clear_session_refs("dontcare")  # its own page's rerun begins
+    manager.remove_orphaned_files()  # another session's run ends meanwhile
+    if keep == 0.0:
+        with pytest.raises(MediaFileStorageError, match="not found"):
+            manager.execute_deferred(placeholder)
+    else:
+        assert manager.execute_deferred(placeholder).endswith(".pdf")
+
+
 def test_a_waiting_print_is_taken_once_per_delivery_and_expires() -> None:
     now = [0.0]
     deliveries = Deliveries(keep=300.0, clock=lambda: now[0])

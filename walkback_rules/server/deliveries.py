@@ -84,8 +84,9 @@ def served(path: str) -> bytes | None:
 
 
 def keep_downloads(keep: float = KEEP_SECONDS) -> None:
-    """Keep each file Streamlit makes for a download for `keep` seconds, however many
-    clean-ups run meanwhile (other files are cleaned up as before). Idempotent."""
+    """Keep each file Streamlit makes for a download, and the download button's callable
+    that makes it, for `keep` seconds, however many clean-ups run meanwhile (other files
+    are cleaned up as before). Idempotent."""
     from streamlit.runtime import media_file_manager as manager
     from streamlit.runtime.media_file_storage import MediaFileKind
 
@@ -110,3 +111,38 @@ def keep_downloads(keep: float = KEEP_SECONDS) -> None:
     metadata.__init__ = __init__
     metadata.is_marked_for_delete = property(is_marked_for_delete)
     metadata._walkback_keep = keep
+
+    # The button's own callable, too: a press that lands while its page reruns asks for
+    # the callable the last run registered, which that rerun has just unreferenced.
+    files: Any = manager.MediaFileManager
+    add = getattr(files, "_walkback_add", files.add_deferred)
+    sweep = getattr(files, "_walkback_sweep", files._remove_orphaned_deferred_callables)
+
+    def add_deferred(self: Any, *args: Any, **kwargs: Any) -> str:
+        file_id = str(add(self, *args, **kwargs))
+        with self._lock:
+            made = self.__dict__.setdefault("_walkback_registered", {})
+            made[file_id] = time.monotonic()
+        return file_id
+
+    def remove_orphaned_deferred_callables(self: Any) -> None:
+        # Called with the manager's lock held: young callables are set aside, then put back.
+        made: dict[str, float] = self.__dict__.setdefault("_walkback_registered", {})
+        now = time.monotonic()
+        young = {
+            file_id: self._deferred_callables[file_id]
+            for file_id, at in list(made.items())
+            if now - at < keep and file_id in self._deferred_callables
+        }
+        sweep(self)
+        for file_id, entry in young.items():
+            if file_id not in self._deferred_callables:
+                self._deferred_callables[file_id] = entry
+                self._deferred_ids_by_session[entry["session_id"]].add(file_id)
+        for file_id in [f for f, at in made.items() if now - at >= keep]:
+            del made[file_id]
+
+    files._walkback_add = add
+    files._walkback_sweep = sweep
+    files.add_deferred = add_deferred
+    files._remove_orphaned_deferred_callables = remove_orphaned_deferred_callables
