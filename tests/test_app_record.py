@@ -277,6 +277,24 @@ def test_the_patients_page_lists_a_page_at_a_time(monkeypatch: pytest.MonkeyPatc
     assert [b.key for b in at.button if b.key and b.key.startswith("p_open_")] != []
 
 
+def test_a_record_too_large_to_download_points_to_the_command_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A download is held whole in the server's memory: past a size, the page says how to
+    back up from the server instead of building the file."""
+    from walkback_rules.store import repo
+
+    for i in range(3):
+        ui.store().new_patient(f"bay {i}")
+    at = session(fresh_token(), page="patients")
+    assert [d for d in at.get("download_button") if "All patients" in str(d.proto.label)]
+
+    monkeypatch.setattr(repo, "APP_EXPORT_MAX", 2)
+    at.run()
+    assert not [d for d in at.get("download_button") if "All patients" in str(d.proto.label)]
+    assert any("walkback admin backup -o FILE" in c.value for c in at.caption)
+
+
 # --- a visit is a record -------------------------------------------------------------------
 
 

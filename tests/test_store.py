@@ -1480,3 +1480,88 @@ def test_the_migration_fills_the_list_rows_of_an_existing_record(tmp_path: Path)
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0015'")
     with Store.open(url) as store:
         assert _listed(store) == expected
+
+
+# --- exports in constant memory ---------------------------------------------------------------
+
+
+def _bulk(url: str, size: int) -> None:
+    """A record of `size` patients, each with two consultations, written in bulk."""
+    import sqlite3
+
+    Store.open(url).close()
+    assessment = Assessment.model_validate(assessment_data())
+    a, r = decided(assessment)
+    stored = (json.dumps(a.model_dump(mode="json")), json.dumps(r.model_dump(mode="json")))
+    db = sqlite3.connect(url.removeprefix("sqlite:///"))
+    with db:
+        db.executemany(
+            "INSERT INTO patients (id, label, created_at) "
+            "VALUES (?, ?, '2026-01-01T00:00:00+00:00')",
+            ((f"P-{i:06d}", f"bay {i}") for i in range(size)),
+        )
+        db.executemany(
+            "INSERT INTO consultations (patient_id, recorded_at, ruleset_version, decision, "
+            "assessment, recommendation, visit_date) VALUES (?, ?, '2.1', ?, ?, ?, '2026-11-02')",
+            (
+                (f"P-{i:06d}", f"2026-11-02T09:00:0{k}+00:00", r.decision.value, *stored)
+                for i in range(size)
+                for k in range(2)
+            ),
+        )
+    db.close()
+
+
+def _export_peak(url: str) -> tuple[int, int]:
+    """Patients exported, and the peak memory the export took (tracemalloc)."""
+    import tracemalloc
+
+    count = 0
+    with Store.open(url) as store:
+        tracemalloc.start()
+        for patient in store.export_all(batch=100):
+            dumps(patient)
+            count += 1
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return count, peak
+
+
+def test_an_export_of_every_patient_takes_the_same_memory_at_any_size(tmp_path: Path) -> None:
+    """The finding: export held the whole record in memory (3.3 GB at 10,000 patients)."""
+    small, large = f"sqlite:///{tmp_path / 'small.db'}", f"sqlite:///{tmp_path / 'large.db'}"
+    _bulk(small, 300)
+    _bulk(large, 1500)
+
+    (few, few_peak), (many, many_peak) = _export_peak(small), _export_peak(large)
+    print(f"export peak: {few} patients {few_peak / 1e6:.1f} MB, {many} {many_peak / 1e6:.1f} MB")
+    assert (few, many) == (300, 1500)
+    assert many_peak < 1.5 * few_peak  # five times the patients, not five times the memory
+
+
+def test_an_export_that_fails_half_way_leaves_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    from walkback_rules.cli import main
+    from walkback_rules.store import repo
+
+    url = f"sqlite:///{tmp_path / 'record.db'}"
+    _bulk(url, 250)
+    monkeypatch.setenv("WALKBACK_DB_URL", url)
+    real, calls = repo._export_batch, []
+
+    def failing(conn: Any, people: Any) -> Any:
+        calls.append(len(people))
+        if len(calls) == 2:
+            raise StoreError("the disk holding the patient record is full")
+        return real(conn, people)
+
+    monkeypatch.setattr(repo, "_export_batch", failing)
+    monkeypatch.setattr(repo, "EXPORT_BATCH", 100)
+    target = tmp_path / "all.jsonl"
+    status = main(["patients", "export", "--all", "-o", str(target)])
+
+    assert status == 2 and calls == [100, 100]
+    assert "disk holding the patient record is full" in capsys.readouterr().err
+    assert not target.exists()
+    assert not list(tmp_path.glob(".walkback-*.part"))  # nothing half-written left behind

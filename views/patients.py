@@ -41,7 +41,7 @@ from walkback_rules.store import (
     read_check_ins,
 )
 from walkback_rules.store.checkins import COLUMNS
-from walkback_rules.store.repo import PAGE_SIZE, UNCHECKED
+from walkback_rules.store.repo import APP_EXPORT_MAX, PAGE_SIZE, UNCHECKED
 
 record = ui.store()
 
@@ -684,6 +684,14 @@ with backup:
     st.header("Back up")
 if not ui.administers():  # the whole record, in one file: an administrator's act
     backup.caption("Backing up every patient is for an administrator.")
+elif record.count_patients() > APP_EXPORT_MAX:
+    # A download is held whole in the server's memory: a large record goes to a file from
+    # the command line, streamed patient by patient.
+    backup.caption(
+        f"This record holds more than {APP_EXPORT_MAX:,} patients: too many to download "
+        "through the browser. Back it up on the server with `walkback admin backup -o FILE`, "
+        "or export every patient with `walkback patients export --all -o FILE`."
+    )
 else:
     backup.download_button(
         "All patients (JSON Lines)",

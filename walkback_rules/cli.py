@@ -14,7 +14,7 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
@@ -187,18 +187,23 @@ def check_output(target: str, force: bool, sources: Sequence[str] = ()) -> None:
         raise InputError([FieldError("OUT", f"{target!r} exists; add --force to replace it")])
 
 
-def _write(target: str, data: bytes, out: TextIO) -> None:
+def _write(target: str, data: bytes | Iterable[bytes], out: TextIO) -> None:
     """Write a file whole or not at all (a temporary file, then a rename); - is stdout.
+    `data` may come in pieces (an export of every patient, streamed): a failure half-way
+    removes what was written and says why.
 
     The file is private to its owner (0600), also when it replaces an older one.
     """
+    pieces = [data] if isinstance(data, bytes) else data
     if target == "-":
         buffer = getattr(out, "buffer", None)
+        for piece in pieces:
+            if buffer is not None:
+                buffer.write(piece)
+            else:
+                out.write(piece.decode("utf-8", errors="replace"))
         if buffer is not None:
-            buffer.write(data)
             buffer.flush()
-        else:
-            out.write(data.decode("utf-8", errors="replace"))
         return
     import tempfile
 
@@ -211,7 +216,8 @@ def _write(target: str, data: bytes, out: TextIO) -> None:
         ) from exc
     try:
         with os.fdopen(fd, "wb") as handle:  # mkstemp makes it 0600, and the rename keeps it
-            handle.write(data)
+            for piece in pieces:
+                handle.write(piece)
         os.replace(temp, target)
     except BaseException as exc:
         os.unlink(temp)
@@ -782,8 +788,9 @@ def _patients(store: Store, args: argparse.Namespace, out: TextIO) -> int:
                 [FieldError("ID", "give one patient ID, or --all (JSON Lines; not with --fhir)")]
             )
         check_output(args.output, args.force)
-        if args.all:
-            data = "".join(dumps(p) + "\n" for p in store.export_all())
+        data: str | Iterator[bytes]
+        if args.all:  # streamed patient by patient: memory stays flat with the record's size
+            data = (dumps(p).encode("utf-8") + b"\n" for p in store.export_all())
         elif args.fhir:
             from .store.fhir import patient_bundle
 
@@ -793,7 +800,7 @@ def _patients(store: Store, args: argparse.Namespace, out: TextIO) -> int:
         # An export the audit trail cannot record is not made: the row first, then the file.
         what = "all patients" if args.all else ("FHIR" if args.fhir else "JSON")
         store.audit(command_line_actor(), "export", None if args.all else args.id, what)
-        _write(args.output, data.encode("utf-8"), out)
+        _write(args.output, data.encode("utf-8") if isinstance(data, str) else data, out)
     elif action == "import":
         ids = store.import_file(
             _read_bytes(args.file),

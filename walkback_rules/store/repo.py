@@ -841,6 +841,82 @@ def _matching(query: str) -> Any:
     )
 
 
+EXPORT_BATCH = 500  # patients read at once by an export: memory stays flat with size
+# The most patients the app offers to download in one file (a download is held whole in the
+# server's memory, about 0.4 MB a patient); more are exported from the command line.
+APP_EXPORT_MAX = 2000
+
+
+def _export_batch(conn: Connection, people: Sequence[Any]) -> list[dict[str, Any]]:
+    """The patient files of `people`, each table read once for all of them."""
+    ids = [p.id for p in people]
+    visits: dict[str, list[dict[str, Any]]] = {}
+    weeks: dict[str, list[dict[str, Any]]] = {}
+    changes: dict[str, list[dict[str, Any]]] = {}
+    printed: dict[int, list[Printout]] = {}
+    followed: dict[str, list[Referral]] = {}
+    times: dict[int, str] = {}
+    ended: dict[str, list[dict[str, Any]]] = {}
+    rated: dict[str, list[dict[str, Any]]] = {}
+    for e in _episodes(conn, discharges.c.patient_id.in_(ids)):
+        ended.setdefault(e.patient_id, []).append(_episode_out(e))
+    by_day = (
+        sa.select(measures)
+        .where(measures.c.patient_id.in_(ids))
+        .order_by(measures.c.patient_id, measures.c.day)
+    )
+    for m in conn.execute(by_day):
+        rated.setdefault(m.patient_id, []).append(_measure_out(_psfs(m)))
+    for item in _referrals(conn, referrals.c.patient_id.in_(ids)):
+        followed.setdefault(item.patient_id, []).append(item)
+    theirs = sa.select(consultations.c.id).where(consultations.c.patient_id.in_(ids))
+    for r in conn.execute(
+        sa.select(printouts)
+        .where(printouts.c.consultation_id.in_(theirs))
+        .order_by(printouts.c.printed_at)
+    ):
+        printed.setdefault(r.consultation_id, []).append(Printout(r.kind, r.options, r.printed_at))
+    by_time = (
+        sa.select(consultations)
+        .where(consultations.c.patient_id.in_(ids))
+        .order_by(
+            consultations.c.patient_id,
+            consultations.c.visit_date,
+            consultations.c.recorded_at,
+            consultations.c.id,
+        )
+    )
+    for c in conn.execute(by_time):
+        visits.setdefault(c.patient_id, []).append(_visit_out(c, printed.get(c.id, ())))
+        times[c.id] = c.recorded_at
+    by_week = (
+        sa.select(diary)
+        .where(diary.c.patient_id.in_(ids))
+        .order_by(diary.c.patient_id, diary.c.week_start)
+    )
+    for w in conn.execute(by_week):
+        weeks.setdefault(w.patient_id, []).append(_week_out(w))
+    by_change = (
+        sa.select(diary_changes)
+        .where(diary_changes.c.patient_id.in_(ids))
+        .order_by(diary_changes.c.patient_id, diary_changes.c.changed_at, diary_changes.c.id)
+    )
+    for c in conn.execute(by_change):
+        changes.setdefault(c.patient_id, []).append(_change_out(c))
+    return [
+        _patient_file(
+            p,
+            visits.get(p.id, []),
+            weeks.get(p.id, []),
+            changes.get(p.id),
+            _followed(followed.get(p.id, []), times),
+            ended.get(p.id),
+            rated.get(p.id),
+        )
+        for p in people
+    ]
+
+
 def _summarise(conn: Connection, pid: str) -> None:
     """Keep a patient's list row in step with their consultations (in the same
     transaction as the write that changed them)."""
@@ -2289,62 +2365,36 @@ class Store:
         )
 
     @_plain_errors
-    def export_all(self) -> Iterator[dict[str, Any]]:
+    def export_all(self, batch: int | None = None) -> Iterator[dict[str, Any]]:
         """Every patient's record, one dict each, in ID order (a JSON Lines backup).
 
-        Reads each table once, so a backup of thousands of patients stays quick; the reading
-        is done before the first record is given.
+        Read `batch` patients at a time, each table once per batch, within one read
+        transaction (a consistent snapshot on PostgreSQL): a backup of thousands of
+        patients stays quick, and its memory does not grow with the record's size.
         """
-        visits: dict[str, list[dict[str, Any]]] = {}
-        weeks: dict[str, list[dict[str, Any]]] = {}
-        changes: dict[str, list[dict[str, Any]]] = {}
-        printed: dict[int, list[Printout]] = {}
-        followed: dict[str, list[Referral]] = {}
-        times: dict[int, str] = {}
-        ended: dict[str, list[dict[str, Any]]] = {}
-        rated: dict[str, list[dict[str, Any]]] = {}
-        with self.engine.connect() as conn:
-            people = conn.execute(sa.select(patients).order_by(patients.c.id)).all()
-            for e in _episodes(conn, sa.true()):
-                ended.setdefault(e.patient_id, []).append(_episode_out(e))
-            by_day = sa.select(measures).order_by(measures.c.patient_id, measures.c.day)
-            for m in conn.execute(by_day):
-                rated.setdefault(m.patient_id, []).append(_measure_out(_psfs(m)))
-            for item in _referrals(conn, sa.true()):
-                followed.setdefault(item.patient_id, []).append(item)
-            for r in conn.execute(sa.select(printouts).order_by(printouts.c.printed_at)):
-                printed.setdefault(r.consultation_id, []).append(
-                    Printout(r.kind, r.options, r.printed_at)
+        batch = batch or EXPORT_BATCH
+        try:
+            with self.engine.connect() as base:
+                conn = (
+                    base.execution_options(isolation_level="REPEATABLE READ")
+                    if base.dialect.name == "postgresql"
+                    else base
                 )
-            by_time = sa.select(consultations).order_by(
-                consultations.c.patient_id,
-                consultations.c.visit_date,
-                consultations.c.recorded_at,
-                consultations.c.id,
-            )
-            for c in conn.execute(by_time):
-                visits.setdefault(c.patient_id, []).append(_visit_out(c, printed.get(c.id, ())))
-                times[c.id] = c.recorded_at
-            by_week = sa.select(diary).order_by(diary.c.patient_id, diary.c.week_start)
-            for w in conn.execute(by_week):
-                weeks.setdefault(w.patient_id, []).append(_week_out(w))
-            by_change = sa.select(diary_changes).order_by(
-                diary_changes.c.patient_id, diary_changes.c.changed_at, diary_changes.c.id
-            )
-            for c in conn.execute(by_change):
-                changes.setdefault(c.patient_id, []).append(_change_out(c))
-        return (
-            _patient_file(
-                p,
-                visits.get(p.id, []),
-                weeks.get(p.id, []),
-                changes.get(p.id),
-                _followed(followed.get(p.id, []), times),
-                ended.get(p.id),
-                rated.get(p.id),
-            )
-            for p in people
-        )
+                with conn.begin():
+                    after = ""
+                    while True:
+                        people = conn.execute(
+                            sa.select(patients)
+                            .where(patients.c.id > after)
+                            .order_by(patients.c.id)
+                            .limit(batch)
+                        ).all()
+                        if not people:
+                            return
+                        yield from _export_batch(conn, people)
+                        after = people[-1].id
+        except sa.exc.DBAPIError as exc:
+            raise _plain(exc, describe_url(self.url)) from None
 
     def import_file(
         self,
