@@ -77,6 +77,22 @@ def median_ms(work: Callable[[], object], rounds: int = 7) -> str:
     return f"{statistics.median(times):7.1f} ms ({times[0]:.1f}-{times[-1]:.1f})"
 
 
+def export_peak(url: str, folder: Path) -> str:
+    """`walkback patients export --all` in its own process: seconds and its peak memory."""
+    import subprocess
+
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "walkback_rules.cli", "patients", "export", "--all", "-o",
+         str(folder / "all.jsonl"), "--force"],
+        env={**os.environ, "WALKBACK_DB_URL": url}, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    took = time.perf_counter() - start
+    return f"{took:7.1f} s, {usage.ru_maxrss / 1024:.0f} MB (exit {proc.returncode})"
+
+
 def page_run(url: str) -> Callable[[], object]:
     from streamlit.testing.v1 import AppTest
 
@@ -119,6 +135,7 @@ def main() -> None:
                 ):
                     print(f"  {words:<32}{median_ms(work, rounds)}")
             raw.close()
+            print(f"  {'export --all: time, peak memory':<32}{export_peak(url, Path(tmp))}")
 
 
 if __name__ == "__main__":
