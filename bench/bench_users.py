@@ -24,11 +24,9 @@ import asyncio
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,8 +35,7 @@ sys.path.insert(0, str(ROOT))
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
-from bench.bench_load import cpu_seconds  # noqa: E402
-from tests.browser import free_port  # noqa: E402
+from bench.bench_load import cpu_seconds, serve  # noqa: E402
 
 ACTIONS = 6  # each person's actions in a run
 
@@ -93,23 +90,6 @@ class Person:
                 times.append(await self._run(30 + (i % 40)))
 
 
-def serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                return proc, url
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("the server did not start")
-
-
 async def crowd(
     url: str, people: int, page: str, label: str, pause: tuple[float, float]
 ) -> list[float]:
@@ -137,7 +117,7 @@ def main() -> None:
             ("clinicians", args.clinicians, "", "Age (years)", (2.0, 6.0)),
         ):
             for people in sizes:
-                proc, url = serve(env)
+                proc, url = serve("app.py", ROOT, env)
                 try:
                     asyncio.run(crowd(url, 1, page, label, (0.0, 0.0)))  # warm the pages
                     cpu, start = cpu_seconds(proc.pid), time.perf_counter()
