@@ -264,15 +264,17 @@ def test_the_patients_page_lists_a_page_at_a_time(monkeypatch: pytest.MonkeyPatc
     record = ui.store()
     for i in range(PAGE_SIZE + 5):
         record.new_patient(f"bay {i:02d}")
+    total = record.count_patients()  # other tests of this module may have added some
+    second = min(PAGE_SIZE, total - PAGE_SIZE)
     at = session(fresh_token(), page="patients")
     opens = [b for b in at.button if b.key and b.key.startswith("p_open_")]
     assert len(opens) == PAGE_SIZE
-    assert any(f"Patients 1-{PAGE_SIZE} of {PAGE_SIZE + 5}" in c.value for c in at.caption)
+    assert any(f"Patients 1-{PAGE_SIZE} of {total}" in c.value for c in at.caption)
 
     next(b for b in at.button if b.key == "p_next").click().run()
     opens = [b for b in at.button if b.key and b.key.startswith("p_open_")]
-    assert len(opens) == 5
-    assert any(f"Patients {PAGE_SIZE + 1}-{PAGE_SIZE + 5} of" in c.value for c in at.caption)
+    assert len(opens) == second
+    assert any(f"Patients {PAGE_SIZE + 1}-{PAGE_SIZE + second} of" in c.value for c in at.caption)
     at.text_input(key="p_query").input("bay 07").run()  # a new search: its first page
     assert [b.key for b in at.button if b.key and b.key.startswith("p_open_")] != []
 
