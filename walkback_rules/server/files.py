@@ -20,7 +20,7 @@ from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
 from .deliveries import DELIVERIES, Deliveries, digest, served
-from .hostcheck import ASGIApp, Message, Receive, Scope, Send
+from .hostcheck import ASGIApp, Message, Receive, Scope, Send, answer
 
 PROTECTED = ("/media/", "/_stcore/upload_file/")
 NO_STORE = (b"cache-control", b"no-store")
@@ -169,18 +169,7 @@ async def _refuse(send: Send, signed_out: bool) -> None:
         if signed_out
         else b"Your roles do not include the patient record, so this file is not yours to open.\n"
     )
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 401 if signed_out else 403,
-            "headers": [
-                (b"content-type", b"text/plain; charset=utf-8"),
-                (b"content-length", str(len(body)).encode()),
-                NO_STORE,
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await answer(send, 401 if signed_out else 403, body, [NO_STORE])
 
 
 _STORE: list[Any] = []  # the record, opened once per server process

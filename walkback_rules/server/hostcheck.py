@@ -94,6 +94,24 @@ def same_origin(scope: Scope) -> bool:
     )
 
 
+async def answer(
+    send: Send, status: int, body: bytes = b"", headers: Iterable[tuple[bytes, bytes]] = ()
+) -> None:
+    """A whole plain-text HTTP response from a middleware, before Streamlit sees the request."""
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                *headers,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
 def _secure(scope: Scope, send: Send) -> Send:
     """Behind TLS, every cookie the app sets is marked Secure (never sent over plain HTTP)."""
     if scheme_of(scope) != "https":
@@ -134,18 +152,9 @@ class HostCheck:
         if scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 1008})
             return
-        body = (
+        await answer(
+            send,
+            421,
             b"This WalkBack CDS server does not answer to that host name. A clinic server "
-            b"names its own host names in the server.allowedHosts setting.\n"
+            b"names its own host names in the server.allowedHosts setting.\n",
         )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 421,
-                "headers": [
-                    (b"content-type", b"text/plain; charset=utf-8"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})

@@ -23,7 +23,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
-from walkback_rules.server.hostcheck import ASGIApp, Message, Receive, Scope, Send
+from walkback_rules.server.files import NO_STORE, cookies_of
+from walkback_rules.server.hostcheck import ASGIApp, Message, Receive, Scope, Send, answer
 
 KERNEL_TABLES = ("/proc/net/tcp", "/proc/net/tcp6")
 HEALTH = "/_stcore/health"  # says the server is up, nothing more: answered to anyone
@@ -91,21 +92,10 @@ def key_address(base: str, key: str) -> str:
     return f"{base.rstrip('/')}/?{urlencode({KEY: key})}"
 
 
-def _cookie_name(scope: Scope) -> bytes:
+def _cookie_name(scope: Scope) -> str:
     # Cookies ignore ports: two local tools on one computer each keep their own.
     port = (scope.get("server") or ("", 0))[1]
-    return f"walkback_local_{port}".encode()
-
-
-def _cookie(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope.get("headers", []):
-        if key == b"cookie":
-            text: str = value.decode("latin-1")
-            for part in text.split(";"):
-                label, _, found = part.strip().partition("=")
-                if label.encode() == name:
-                    return found
-    return None
+    return f"walkback_local_{port}"
 
 
 def _framed_out(send: Send) -> Send:
@@ -118,25 +108,6 @@ def _framed_out(send: Send) -> Send:
         await send(message)
 
     return sending
-
-
-async def _answer(
-    send: Send, status: int, body: bytes = b"", headers: list[tuple[bytes, bytes]] | None = None
-) -> None:
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"text/plain; charset=utf-8"),
-                (b"content-length", str(len(body)).encode()),
-                (b"cache-control", b"no-store"),
-                *FRAME_HEADERS,
-                *(headers or []),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
 
 
 class LocalUser:
@@ -182,12 +153,11 @@ class LocalUser:
             # The printed address: keep the key in a cookie, and take it out of the address.
             rest = urlencode({k: v for k, v in query.items() if k != KEY})
             where = (scope.get("path") or "/") + (f"?{rest}" if rest else "")
-            cookie = name + b"=" + self.key.encode() + b"; Path=/; HttpOnly; SameSite=Strict"
-            await _answer(
-                send, 303, headers=[(b"location", where.encode()), (b"set-cookie", cookie)]
-            )
+            cookie = f"{name}={self.key}; Path=/; HttpOnly; SameSite=Strict".encode()
+            moved = [(b"location", where.encode()), (b"set-cookie", cookie)]
+            await answer(send, 303, headers=[NO_STORE, *FRAME_HEADERS, *moved])
             return
-        if hmac.compare_digest(_cookie(scope, name) or "", self.key):
+        if hmac.compare_digest(cookies_of(scope).get(name) or "", self.key):
             await self.app(scope, receive, framed)
             return
         await self._refuse(scope, send, NO_KEY)
@@ -202,4 +172,4 @@ class LocalUser:
         if scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 1008})
             return
-        await _answer(send, 403, body)
+        await answer(send, 403, body, [NO_STORE, *FRAME_HEADERS])
