@@ -89,12 +89,10 @@ def old_record(url: str, revision: str) -> Iterator[sa.Connection]:
     P-2345AB: yields the connection to fill it as that release would have, in one
     transaction, then lets it go so that `Store.open` migrates the rest."""
     from alembic import command
-    from alembic.config import Config
 
-    from walkback_rules.store.repo import MIGRATIONS
+    from walkback_rules.store.repo import alembic_config
 
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config = alembic_config()
     engine = sa.create_engine(url)
     try:
         with engine.begin() as conn:

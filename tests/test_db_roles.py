@@ -56,12 +56,10 @@ def _sqlstate(url: str, statement: str) -> str | None:
 def _one_back(url: str) -> str:
     """Take the record one migration back, as the release before this one left it."""
     from alembic import command
-    from alembic.config import Config
 
-    from walkback_rules.store.repo import MIGRATIONS
+    from walkback_rules.store.repo import alembic_config
 
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config = alembic_config()
     engine = sa.create_engine(url)
     try:
         with engine.begin() as conn:

@@ -1065,14 +1065,21 @@ def _may_migrate(conn: Connection) -> bool:
     )
 
 
-def _migrate(engine: Engine) -> None:
-    """Bring the schema to `HEAD` in one short writing transaction, and grant the app's
-    role what the new schema needs (raises `NotOwner` for a role that may not)."""
-    from alembic import command
+def alembic_config() -> Any:
+    """Alembic's configuration for the record's migrations (no alembic.ini is needed)."""
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def _migrate(engine: Engine) -> None:
+    """Bring the schema to `HEAD` in one short writing transaction, and grant the app's
+    role what the new schema needs (raises `NotOwner` for a role that may not)."""
+    from alembic import command
+
+    config = alembic_config()
     with engine.execution_options(**{_WRITE: True}).begin() as conn:
         if conn.dialect.name == "postgresql":
             # One migrator at a time when several app instances start together.
@@ -2364,7 +2371,6 @@ class Store:
             [_measure_out(m) for m in self.psfs(pid)],
         )
 
-    @_plain_errors
     def export_all(self, batch: int | None = None) -> Iterator[dict[str, Any]]:
         """Every patient's record, one dict each, in ID order (a JSON Lines backup).
 

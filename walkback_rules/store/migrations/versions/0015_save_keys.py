@@ -1,5 +1,6 @@
 """A second press of Save stores nothing twice: each decided consultation carries a key,
-kept beside the consultation it saved (a new table; older consultations have none).
+kept beside the consultation it saved (a new table; older consultations have none). The
+app's role is granted its part after every migration (`repo._migrate`).
 
 Revision ID: 0015
 Revises: 0014
@@ -7,8 +8,6 @@ Revises: 0014
 
 import sqlalchemy as sa
 from alembic import op
-
-from walkback_rules.store.repo import grant_app_role
 
 revision = "0015"
 down_revision = "0014"
@@ -28,7 +27,6 @@ def upgrade() -> None:
             index=True,
         ),
     )
-    grant_app_role(op.get_bind())
 
 
 def downgrade() -> None:
