@@ -59,14 +59,29 @@ def streamlit_server(
 ) -> Iterator[str]:
     """Run `streamlit run script` on a free port of `address` (loopback unless a test needs
     another), with more command-line `options` and environment; yield its loopback URL."""
-    port = free_port()
+    with serving(script, cwd, options, env, address) as (url, _):
+        yield url
+
+
+@contextmanager
+def serving(
+    script: str = "app.py",
+    cwd: Path = ROOT,
+    options: Sequence[str] = (),
+    env: dict[str, str] | None = None,
+    address: str = "127.0.0.1",
+    port: int | None = None,
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`streamlit_server`, on `port` when given, yielding its process too (a test that
+    kills it)."""
+    port = port or free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
         "--server.port", str(port), "--server.address", address,
         "--browser.gatherUsageStats", "false", *options,
     ]  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    with running(command, cwd=cwd, env=None if env is None else {**os.environ, **env}):
+    with running(command, cwd=cwd, env=None if env is None else {**os.environ, **env}) as proc:
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -77,19 +92,20 @@ def streamlit_server(
                 if time.monotonic() > deadline:
                     raise RuntimeError("streamlit did not start within 60 s") from None
                 time.sleep(0.2)
-        yield url
+        yield url, proc
 
 
 @contextmanager
 def running(
     command: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None = None
-) -> Iterator[None]:
-    """A program running in the background while the block runs, stopped after it."""
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A program running in the background while the block runs, stopped after it (if the
+    block has not stopped it already)."""
     proc = subprocess.Popen(
         command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        yield
+        yield proc
     finally:
         proc.terminate()
         try:

@@ -153,3 +153,17 @@ def record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     monkeypatch.setenv("WALKBACK_DB_URL", url)
     return url
+
+
+@pytest.fixture(scope="module")
+def loopback_server() -> Iterator[tuple[str, int]]:
+    """The app served on a free loopback port, for tests that speak HTTP to it: its host
+    and port."""
+    from urllib.parse import urlsplit
+
+    from .browser import streamlit_server
+
+    with streamlit_server() as url:
+        parts = urlsplit(url)
+        assert parts.hostname is not None and parts.port is not None
+        yield parts.hostname, parts.port

@@ -9,15 +9,21 @@ from __future__ import annotations
 import os
 import re
 import signal
-import subprocess
-import sys
-import urllib.request
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 from walkback_rules.store import Store
 
-from .browser import CHROMIUM_ARGS, ROOT, answer_the_rest, chromium_path, free_port, running, settle
+from .browser import (
+    CHROMIUM_ARGS,
+    answer_the_rest,
+    chromium_path,
+    free_port,
+    running,
+    serving,
+    settle,
+)
 from .clinic import (
     ADMIN,
     ALICE,
@@ -35,47 +41,28 @@ from .clinic import (
 from .stores import database, pg_url
 
 
-def _process(port: int, db_url: str, secrets_file: Path) -> subprocess.Popen[bytes]:
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-        "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.allowedHosts", SITE, "--server.allowedHosts", "127.0.0.1",
-        "--browser.serverAddress", SITE, "--browser.gatherUsageStats", "false",
-        "--secrets.files", str(secrets_file),
-    ]  # fmt: skip
-    env = {**os.environ, "WALKBACK_DB_URL": db_url}
-    proc = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    health = f"http://127.0.0.1:{port}/_stcore/health"
-    wait(lambda: urllib.request.urlopen(health, timeout=2).status == 200, "an app process")
-    return proc
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 def test_a_dying_process_sends_its_clinician_to_another_with_the_draft(tmp_path: Path) -> None:
     import playwright.sync_api as playwright_api
 
     caddy = tool("caddy", "WALKBACK_CADDY")
     executable = chromium_path()
     first_port, second_port, proxy_port = free_port(), free_port(), free_port()
-    with database(pg_url()) as db_url, _provider(tmp_path, proxy_port, True) as secrets_file:
+    with ExitStack() as stack:
+        db_url = stack.enter_context(database(pg_url()))
+        secrets_file = stack.enter_context(_provider(tmp_path, proxy_port, True))
         assert secrets_file is not None
         with Store.open(db_url) as store:  # Alice is a clinician of the practice
             store.sign_in(email(ALICE), PEOPLE[ALICE], None)
             store.sign_in(email(ADMIN), PEOPLE[ADMIN], email(ADMIN))
             store.set_roles(email(ALICE), {"clinician"}, by=email(ADMIN))
-        first = _process(first_port, db_url, secrets_file)  # the second starts later
-        second: subprocess.Popen[bytes] | None = None
+        app = {
+            "options": [
+                "--server.allowedHosts", SITE, "--server.allowedHosts", "127.0.0.1",
+                "--browser.serverAddress", SITE, "--secrets.files", str(secrets_file),
+            ],
+            "env": {"WALKBACK_DB_URL": db_url},
+        }  # fmt: skip
+        _, first = stack.enter_context(serving(port=first_port, **app))  # the second: later
         env = {
             **os.environ,
             "XDG_DATA_HOME": str(tmp_path / "caddy-data"),
@@ -83,59 +70,56 @@ def test_a_dying_process_sends_its_clinician_to_another_with_the_draft(tmp_path:
             "WALKBACK_SITE": f"{SITE}:{proxy_port}",
             "WALKBACK_UPSTREAM": f"127.0.0.1:{first_port} 127.0.0.1:{second_port}",
         }
-        command = [caddy, "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"]
-        try:
-            with running(command, env=env), playwright_api.sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-                tab: Any = browser.new_context(
-                    ignore_https_errors=True, viewport={"width": 1280, "height": 1400}
-                ).new_page()
-                tab.set_default_timeout(60_000)
-                url = f"https://{SITE}:{proxy_port}"
-                root = tmp_path / "caddy-data" / "caddy" / "pki" / "authorities" / "local"
-                wait(lambda: (root / "root.crt").exists(), "Caddy")
-                clinic = Clinic(url, proxy_port, root / "root.crt", db_url)
-                wait(lambda: https(clinic, "/_stcore/health")[0] == 200, "Caddy's upstream")
-                sign_in(tab, clinic, ALICE)
-                tab.get_by_role("heading", name="Consultation", exact=True).wait_for()
-                settle(tab)
-                tab.get_by_role("button", name="Create and open").click()
-                settle(tab)
-                tab.wait_for_url(re.compile(r"patient=P-"))
-                pid = re.search(r"patient=(P-[0-9A-Z]+)", tab.url).group(1)  # type: ignore[union-attr]
-                age = tab.get_by_role("spinbutton", name="Age (years)", exact=True)
-                age.fill("67")
-                age.press("Enter")
-                settle(tab)
-                with Store.open(db_url) as store:
-                    wait(lambda: bool(store.open_elsewhere(pid, "")), "the draft in the record")
+        stack.enter_context(
+            running([caddy, "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"], env=env)
+        )
+        p = stack.enter_context(playwright_api.sync_playwright())
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        tab: Any = browser.new_context(
+            ignore_https_errors=True, viewport={"width": 1280, "height": 1400}
+        ).new_page()
+        tab.set_default_timeout(60_000)
+        url = f"https://{SITE}:{proxy_port}"
+        root = tmp_path / "caddy-data" / "caddy" / "pki" / "authorities" / "local"
+        wait(lambda: (root / "root.crt").exists(), "Caddy")
+        clinic = Clinic(url, proxy_port, root / "root.crt", db_url)
+        wait(lambda: https(clinic, "/_stcore/health")[0] == 200, "Caddy's upstream")
+        sign_in(tab, clinic, ALICE)
+        tab.get_by_role("heading", name="Consultation", exact=True).wait_for()
+        settle(tab)
+        tab.get_by_role("button", name="Create and open").click()
+        settle(tab)
+        tab.wait_for_url(re.compile(r"patient=P-"))
+        pid = re.search(r"patient=(P-[0-9A-Z]+)", tab.url).group(1)  # type: ignore[union-attr]
+        age = tab.get_by_role("spinbutton", name="Age (years)", exact=True)
+        age.fill("67")
+        age.press("Enter")
+        settle(tab)
+        with Store.open(db_url) as store:
+            wait(lambda: bool(store.open_elsewhere(pid, "")), "the draft in the record")
 
-                second = _process(second_port, db_url, secrets_file)
-                first.send_signal(signal.SIGKILL)  # mid-consultation
-                first.wait()
+        stack.enter_context(serving(port=second_port, **app))
+        first.send_signal(signal.SIGKILL)  # mid-consultation
+        first.wait()
 
-                # The browser reconnects through Caddy, to the process still alive.
-                tab.wait_for_timeout(3000)
-                tab.reload()
-                tab.get_by_role("heading", name="Consultation", exact=True).wait_for()
-                settle(tab)
-                age = tab.get_by_role("spinbutton", name="Age (years)", exact=True)
-                assert age.input_value() == "67"  # what was typed, from the record
-                previous = tab.get_by_role("spinbutton", name="Previous episodes", exact=True)
-                previous.fill("4")
-                previous.press("Enter")
-                settle(tab)
-                answer_the_rest(tab)
-                tab.get_by_role("button", name="Get recommendation").click()
-                settle(tab)
-                tab.get_by_role("button", name=f"Save to {pid}'s record").click()
-                settle(tab)
-                tab.get_by_text("Saved", exact=False).first.wait_for()
-                browser.close()
-            with Store.open(db_url) as store:
-                [saved] = store.consultations(pid)
-                assert saved.assessment["age"] == 67
-        finally:
-            _stop(first)
-            if second is not None:
-                _stop(second)
+        # The browser reconnects through Caddy, to the process still alive.
+        tab.wait_for_timeout(3000)
+        tab.reload()
+        tab.get_by_role("heading", name="Consultation", exact=True).wait_for()
+        settle(tab)
+        age = tab.get_by_role("spinbutton", name="Age (years)", exact=True)
+        assert age.input_value() == "67"  # what was typed, from the record
+        previous = tab.get_by_role("spinbutton", name="Previous episodes", exact=True)
+        previous.fill("4")
+        previous.press("Enter")
+        settle(tab)
+        answer_the_rest(tab)
+        tab.get_by_role("button", name="Get recommendation").click()
+        settle(tab)
+        tab.get_by_role("button", name=f"Save to {pid}'s record").click()
+        settle(tab)
+        tab.get_by_text("Saved", exact=False).first.wait_for()
+        browser.close()
+        with Store.open(db_url) as store:
+            [saved] = store.consultations(pid)
+            assert saved.assessment["age"] == 67

@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
 from walkback_rules.server.hostcheck import HostCheck, allowed, host_name
-
-from .browser import streamlit_server
 
 LOOPBACK = ["localhost", "127.0.0.1", "[::1]"]
 
@@ -82,14 +78,6 @@ def test_an_empty_allow_list_means_loopback_only() -> None:
 # --- the running server ------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[tuple[str, int]]:
-    with streamlit_server() as url:
-        parts = urlsplit(url)
-        assert parts.hostname is not None and parts.port is not None
-        yield parts.hostname, parts.port
-
-
 def _status(address: tuple[str, int], request: str) -> str:
     """The status line the server answers `request` with ("" if it just closes)."""
     with socket.create_connection(address, timeout=10) as conn:
@@ -117,7 +105,8 @@ def _upgrade(host: str) -> str:
     )
 
 
-def test_a_foreign_host_is_refused_over_http(server: tuple[str, int]) -> None:
+def test_a_foreign_host_is_refused_over_http(loopback_server: tuple[str, int]) -> None:
+    server = loopback_server
     _, port = server
 
     assert _status(server, _get(f"attacker.example:{port}")) == "HTTP/1.1 421 Misdirected Request"
@@ -125,9 +114,10 @@ def test_a_foreign_host_is_refused_over_http(server: tuple[str, int]) -> None:
     assert _status(server, _get(f"localhost:{port}")) == "HTTP/1.1 200 OK"
 
 
-def test_a_foreign_host_is_refused_over_websocket(server: tuple[str, int]) -> None:
+def test_a_foreign_host_is_refused_over_websocket(loopback_server: tuple[str, int]) -> None:
     """The reproduction: Host and Origin both attacker.example, as a rebinding page sends."""
 
+    server = loopback_server
     _, port = server
 
     refused = _status(server, _upgrade(f"attacker.example:{port}"))

@@ -8,16 +8,13 @@ import asyncio
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
 from walkback_rules.server.localuser import LocalUser, key_address, peer_uid
 
-from .browser import streamlit_server
 from .needs import unavailable
 from .test_hosts import _get, _status, _upgrade
 
@@ -156,14 +153,6 @@ def test_without_kernel_tables_the_printed_key_opens_it(tmp_path: Path) -> None:
 SECOND_ACCOUNT = 65534  # nobody
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[tuple[str, int]]:
-    with streamlit_server() as url:
-        parts = urlsplit(url)
-        assert parts.hostname is not None and parts.port is not None
-        yield parts.hostname, parts.port
-
-
 def _as_second_account(address: tuple[str, int], request: str) -> str:
     """The status line the server gives `request` sent from another account."""
     code = (
@@ -189,8 +178,11 @@ def _as_second_account(address: tuple[str, int], request: str) -> str:
     return done.stdout.strip()
 
 
-def test_a_second_account_on_the_computer_is_refused(server: tuple[str, int]) -> None:
+def test_a_second_account_on_the_computer_is_refused(
+    loopback_server: tuple[str, int],
+) -> None:
     """The finding: an account that cannot read the record file read every patient."""
+    server = loopback_server
     if os.getuid() != 0:
         unavailable("acting as a second account on this computer needs root")
     if not Path("/proc/net/tcp").exists():
