@@ -6,7 +6,8 @@ prints, in one run:
     recommendation built and its trace read, with their ratio (target: at most 5x);
   - where one JSON Lines record's time goes, by stage;
   - `walkback recommend` on a JSON Lines file, full output and --brief, with process
-    start measured separately and taken out (targets: 20,000 and 60,000 a second).
+    start measured separately and taken out (targets: 20,000 and 60,000 a second);
+  - the peak memory of a 100,000-line batch, every process counted (target: 100 MB).
 
 Run: uv run python bench/bench_rules.py [--n 10000] [--rounds 9]
 """
@@ -25,7 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from walkback_rules import Assessment, recommend, validate_assessment_json
+from walkback_rules import Assessment, decide, recommend, validate_assessment_json
 from walkback_rules.core.codes import (
     EXERCISE_ITEMS,
     FLARE_LEVELS,
@@ -33,6 +34,8 @@ from walkback_rules.core.codes import (
     RED_FLAG_FEATURES,
     WALKING_TOLERANCES,
 )
+from walkback_rules.core.fastjson import read_assessment, recommendation_json
+from walkback_rules.core.models import Recommendation
 
 SCREEN_MIXES = (
     [],
@@ -131,12 +134,28 @@ def _run(script: Path, path: Path, *flags: str) -> float:
     return seconds
 
 
+PEAK = (
+    "import resource, subprocess, sys; "
+    "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=False); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
+def peak_mb(*command: str) -> float:
+    """The peak resident memory of a command and every process it started, in MB."""
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK, *command], capture_output=True, text=True, check=True
+    )
+    return int(done.stdout.strip()) / 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--big", type=int, default=100_000, help="lines in the memory run")
     args = parser.parse_args()
 
     rng = random.Random(20241)
@@ -171,26 +190,25 @@ def main() -> None:
         f"{ratios[0]:.2f}-{ratios[-1]:.2f}x)"
     )
 
-    # Where a JSON Lines record's time goes, in one process.
+    # Where a JSON Lines record's time goes, in one process: the everyday path beside the
+    # batch path, and plain json.loads as the floor for reading.
     lines = [json.dumps(d) for d in data]
-    stages = dict.fromkeys(("strict parse + validate", "recommend", "serialise"), 0.0)
-    size = 0
-    clock = time.perf_counter
-    for line in lines:  # one record at a time, as the command handles them
-        t0 = clock()
-        assessment = validate_assessment_json(line)
-        t1 = clock()
-        rec = recommend(assessment)
-        t2 = clock()
-        size += len(rec.model_dump_json())
-        t3 = clock()
-        for stage, seconds in zip(stages, (t1 - t0, t2 - t1, t3 - t2), strict=True):
-            stages[stage] += seconds
-    print(f"  one JSON Lines record, by stage (one process; {size / args.n:,.0f} bytes out):")
-    for stage, seconds in stages.items():
-        print(f"    {stage:<18} {seconds / args.n * 1e6:8.1f} µs")
-    total = sum(stages.values()) / args.n
-    print(f"    {'total':<18} {total * 1e6:8.1f} µs  -> {1 / total:,.0f} per second per core")
+    raw = [line.encode() for line in lines]
+    recs = [recommend(a) for a in assessments]
+    best = min  # of rounds, per call
+    rows = (
+        ("plain json.loads (floor)", json.loads, lines),
+        ("everyday strict read + validate", validate_assessment_json, lines),
+        ("batch strict read + validate", read_assessment, raw),
+        ("decide()", decide, assessments),
+        ("recommend()", recommend, assessments),
+        ("everyday model_dump_json", Recommendation.model_dump_json, recs),
+        ("batch recommendation_json", recommendation_json, recs),
+    )
+    print("  one JSON Lines record, by stage (one process, best of 3 rounds):")
+    for name, fn, items in rows:
+        t = best(per_call(fn, items) for _ in range(3))
+        print(f"    {name:<34} {t * 1e6:8.1f} µs")
 
     script = Path(sys.executable).with_name("walkback")
     with tempfile.TemporaryDirectory() as tmp:
@@ -212,6 +230,21 @@ def main() -> None:
                 f"start excluded): median {statistics.median(rates):,.0f} per second "
                 f"(spread {rates[0]:,.0f}-{rates[-1]:,.0f}; target >= {target:,})"
             )
+        big = Path(tmp) / "big.jsonl"
+        with big.open("w", encoding="utf-8") as handle:
+            for i in range(args.big):
+                handle.write(lines[i % len(lines)] + "\n")
+        size = big.stat().st_size / 1e6
+        print(f"  peak memory, every process of the command ({args.big:,} lines, {size:.0f} MB):")
+        for name, flags in (("full", ()), ("--brief", ("--brief",))):
+            peaks = sorted(peak_mb(str(script), "recommend", *flags, str(big)) for _ in range(3))
+            print(
+                f"    walkback recommend {name:<8} {peaks[1]:6.0f} MB "
+                f"(spread {peaks[0]:.0f}-{peaks[-1]:.0f}; target <= 100 MB)"
+            )
+        small = sorted(peak_mb(str(script), "recommend", str(one)) for _ in range(3))
+        print(f"    the same command on a 2-line file {small[1]:6.0f} MB")
+        print(f"  machine load (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

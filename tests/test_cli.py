@@ -309,24 +309,6 @@ def test_json_lines_all_good_status_0() -> None:
     assert status == 0 and len(out.splitlines()) == 2
 
 
-def test_json_lines_in_parallel_keep_order(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A long batch shared across processes comes back in input order, errors in place."""
-
-    monkeypatch.setattr(cli, "PARALLEL_MIN_LINES", 10)
-    monkeypatch.setattr(cli, "CHUNK_LINES", 7)
-    ages = list(range(18, 78))
-    lines = [json.dumps(assessment_data(age=a)) for a in ages]
-    lines[33] = "{}"
-    records = list(enumerate(lines, start=1))
-
-    out = "".join(cli.recommend_lines(records, workers=2)).splitlines()
-
-    assert len(out) == len(lines)
-    assert json.loads(out[33])["line"] == 34
-    older = [("OLDER_ADULT" in json.loads(o).get("flags", [])) for o in out]
-    assert older == [a >= 65 and i != 33 for i, a in enumerate(ages)]
-
-
 def test_schema_prints_input_and_output() -> None:
     """`walkback schema` prints the JSON Schemas of the input and the output."""
 

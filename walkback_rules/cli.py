@@ -15,17 +15,17 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, cast
 
+from . import batch
 from .clinic import DOCTORS, ClinicSettings
 from .consultation.visit import screens_line
 from .core.codes import Flag
-from .core.engine import Decided, decide, recommend
+from .core.engine import decide, recommend
 from .core.jsontext import json_lines
-from .core.models import Assessment, NextDose, Recommendation
+from .core.models import Assessment, Recommendation
 from .core.plaintext import escaped
 from .core.rules import RULES
 from .core.screens import CONDITION_INFO, FEATURES, TIER_RULES
@@ -37,10 +37,6 @@ from .handouts.typeset import TypesetError
 
 if TYPE_CHECKING:  # pragma: no cover
     from .store import Store
-
-# A JSON Lines batch this long is shared across the machine's cores.
-PARALLEL_MIN_LINES = 4000
-CHUNK_LINES = 500
 
 
 class InputError(Exception):
@@ -73,82 +69,38 @@ def assessment_from_json(text: str) -> Assessment:
         raise InputError(exc.errors) from None
 
 
-def _dose(dose: NextDose | None) -> dict[str, object] | None:
-    """A dose as the full output writes it: {walks_per_week, minutes_per_walk} of {min, max}."""
-    return None if dose is None else asdict(dose)
-
-
-def brief(number: int, d: Decided) -> dict[str, object]:
-    """The compact batch line: decision, doses, referral, flags and review, with its line."""
-    return {
-        "line": number,
-        "decision": d.decision.value,
-        "next_dose": _dose(d.next_dose),
-        "resume_dose": _dose(d.resume_dose),
-        "referral": (
-            None if d.urgency is None else {"urgency": d.urgency, "conditions": d.conditions}
-        ),
-        "flags": [f.value for f in d.flags],
-        "review_in_days": d.review_in_days,
-    }
-
-
-def _recommend_line(number: int, line: str, short: bool) -> str:
-    """One JSON Lines answer, carrying its input line number whether good or bad."""
-    try:
-        assessment = assessment_from_json(line)
-    except InputError as exc:
-        errors = [str(e) for e in exc.errors]
-        # ASCII only, so no character in an echoed value can break the output's lines.
-        return json.dumps({"line": number, "error": errors})
-    if short:
-        return json.dumps(brief(number, decide(assessment)), separators=(",", ":"))
-    return f'{{"line":{number},' + recommend(assessment).model_dump_json()[1:]
-
-
-def _recommend_chunk(chunk: tuple[list[tuple[int, str]], bool]) -> str:
-    records, short = chunk
-    return "".join(_recommend_line(n, line, short) + "\n" for n, line in records)
-
-
-def _chunks(
-    records: list[tuple[int, str]], short: bool
-) -> Iterator[tuple[list[tuple[int, str]], bool]]:
-    for start in range(0, len(records), CHUNK_LINES):
-        yield records[start : start + CHUNK_LINES], short
-
-
-def recommend_lines(
-    records: list[tuple[int, str]], workers: int | None = None, short: bool = False
-) -> Iterator[str]:
-    """Blocks of output lines, in input order: per line a recommendation or the line's errors.
-
-    A long batch is shared across the machine's cores (forked workers, results in order).
-    """
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers > 1 and len(records) >= PARALLEL_MIN_LINES and "fork" in _start_methods():
-        import multiprocessing
-
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield from pool.imap(_recommend_chunk, _chunks(records, short))
-        return
-    yield from map(_recommend_chunk, _chunks(records, short))
-
-
-def _start_methods() -> list[str]:
-    import multiprocessing
-
-    return multiprocessing.get_all_start_methods()
-
-
 def _print_errors(errors: list[FieldError], err: TextIO) -> None:
     for e in errors:
         print(escaped(str(e)), file=err)
 
 
 def cmd_recommend(source: str, out: TextIO, err: TextIO, short: bool = False) -> int:
-    """`walkback recommend`: one object in, one recommendation out; or JSON Lines."""
-    text = _read(source)
+    """`walkback recommend`: one object in, one recommendation out; or JSON Lines, read in
+    chunks and answered across the machine's cores (`batch`)."""
+    with _binary(source) as handle:
+        try:
+            plan = batch.layout(handle, source)
+        except batch.BatchError as exc:
+            raise InputError(exc.errors) from None
+        if plan.chunks is None:
+            handle.seek(0)
+            return _recommend_whole(_text(handle.read(), source), out, short)
+        fd = handle.fileno()
+        workers = os.cpu_count() or 1
+        target = _fileno(out)
+        if workers > 1 and plan.records >= batch.PARALLEL_MIN_LINES and target is not None:
+            out.flush()
+            try:
+                refused = batch.answer_in_workers(fd, plan.chunks, short, target, workers)
+            except batch.BatchError as exc:
+                raise InputError(exc.errors) from None
+        else:
+            refused = batch.answer_here(fd, plan.chunks, short, _bytes_to(out))
+    return 1 if refused else 0
+
+
+def _recommend_whole(text: str, out: TextIO, short: bool) -> int:
+    """One object (or a text that is neither one object nor JSON Lines: its error)."""
     if not text.strip():
         raise InputError([FieldError(ROOT, "empty input; expected one JSON object")])
     try:
@@ -158,16 +110,68 @@ def cmd_recommend(source: str, out: TextIO, err: TextIO, short: bool = False) ->
     if records is None:
         assessment = assessment_from_json(text)
         if short:
-            out.write(json.dumps(brief(1, decide(assessment))) + "\n")
+            out.write(json.dumps(batch.brief(1, decide(assessment))) + "\n")
             return 0
         out.write(recommend(assessment).model_dump_json(indent=2) + "\n")
         return 0
-    status = 0
-    for block in recommend_lines(records, short=short):
-        if '"error": ' in block:
-            status = 1
-        out.write(block)
-    return status
+    # JSON Lines the first pass did not take for them: answered the same way, here.
+    write = _bytes_to(out)
+    refused = False
+    for number, line in records:
+        text_, bad = batch.answer(number, line.encode("utf-8"), short)
+        write(text_)
+        refused = refused or bad
+    return 1 if refused else 0
+
+
+@contextlib.contextmanager
+def _binary(source: str) -> Iterator[BinaryIO]:
+    """The input as a binary file that can be read twice: a file as it is, standard input
+    copied first to a private temporary file (0600, already unlinked)."""
+    if source != "-":
+        try:
+            handle = open(source, "rb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            problem = f"cannot read {source!r}: {exc.strerror}"
+            raise InputError([FieldError("FILE", problem)]) from exc
+        with handle:
+            yield handle
+        return
+    import tempfile
+
+    with tempfile.TemporaryFile() as spool:
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:  # a text stream with no bytes beneath (as in-process callers give)
+            spool.write(sys.stdin.read().encode("utf-8", errors="surrogateescape"))
+        else:
+            while block := stream.read(batch.BLOCK_BYTES):
+                spool.write(block)
+        spool.flush()
+        spool.seek(0)
+        yield spool
+
+
+def _text(data: bytes, source: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError([FieldError("FILE", f"{source!r} is not UTF-8 text")]) from None
+
+
+def _fileno(out: TextIO) -> int | None:
+    """The descriptor beneath `out`, when it has one workers can write to."""
+    try:
+        return out.fileno()
+    except (OSError, ValueError):
+        return None
+
+
+def _bytes_to(out: TextIO) -> Callable[[bytes], object]:
+    buffer = getattr(out, "buffer", None)
+    if buffer is not None:
+        out.flush()
+        return cast(Callable[[bytes], object], buffer.write)
+    return lambda data: out.write(data.decode("utf-8"))
 
 
 def check_output(target: str, force: bool, sources: Sequence[str] = ()) -> None:
