@@ -387,6 +387,10 @@ def test_the_command_line_discharges_asks_lists_who_is_due_and_reports(record: s
     assert status == 0 and f"month 1 check-in falls due {add_months(discharged, 1)}" in out
     status, out, _ = run(["patients", "due"])
     assert status == 0 and "overdue (2)" in out and f"{pid}  month  1" in out
+    assert run(["patients", "due", "--limit", "1"])[1] == out  # a page of one patient
+    assert run(["patients", "due", "--offset", "1"])[1] == "no follow-up due by a week from today\n"
+    with pytest.raises(SystemExit, match="2"):
+        run(["patients", "due", "--limit", "0"])
 
     refused = ["patients", "check-in", pid, "--month", "1", "--by", "AB", "--how", "phone",
                "--asked-on", add_months(discharged, 1).isoformat(), "--pain", "yes"]  # fmt: skip
@@ -449,3 +453,71 @@ def test_the_patient_list_sets_no_next_review_once_discharged(store: Store) -> N
 
     _visit(store, pid, date(2026, 11, 2))  # a new episode: its review again
     assert store.patients()[0].next_review is not None
+
+
+def _kept(store: Store) -> dict[str, str | None]:
+    with store.engine.connect() as conn:
+        return dict(conn.exec_driver_sql("SELECT id, follow_up_from FROM patients").all())
+
+
+def _opens(store: Store, pid: str) -> str | None:
+    """The day the patient's first open check-in falls due, from their episodes."""
+    ended = store.episodes(pid)
+    day = ended[-1].first_open() if ended else None
+    return None if day is None else day.isoformat()
+
+
+def test_the_day_follow_up_opens_is_kept_on_the_patient_at_every_write(store: Store) -> None:
+    """Discharge, check-in, correction, a check-in file and an import each keep the day in
+    step with what `due` lists, so the due list is read by its index alone."""
+    pid, other = _discharged(store), _discharged(store)
+    never = store.new_patient().id
+    assert _kept(store) == {pid: "2026-05-20", other: "2026-05-20", never: None}
+
+    store.record_check_in(pid, _asked(1), today=TODAY)
+    assert _kept(store)[pid] == "2026-06-20" == _opens(store, pid)
+    store.record_check_in(pid, _asked(1, pain=True), replace=True, today=TODAY)
+    assert _kept(store)[pid] is None  # a recurrence ends follow-up
+    csv = HEADER + f"{other},1,2026-05-20,AB,phone,yes,no,,,\r\n"
+    store.import_check_ins(read_check_ins(csv.encode()), today=TODAY)
+    assert _kept(store)[other] == "2026-06-20" == _opens(store, other)
+
+    exported = dumps(store.export(other)).encode()
+    store.delete_patient(other)
+    store.import_file(exported)
+    assert _kept(store)[other] == "2026-06-20"
+
+
+def test_the_due_list_pages_by_patient(store: Store) -> None:
+    pids = [_discharged(store) for _ in range(5)]
+    store.record_check_in(pids[2], _asked(1), today=TODAY)  # opens a month later than the rest
+    everyone = store.follow_ups_due(TODAY)
+
+    first = store.follow_ups_due(TODAY, limit=2)
+    rest = store.follow_ups_due(TODAY, limit=10, offset=2)
+
+    assert store.count_follow_ups_due(TODAY) == 5
+    assert {d.patient_id for d in first} == set(sorted(p for p in pids if p != pids[2])[:2])
+    assert sorted(first + rest, key=lambda d: (d.day, d.patient_id)) == everyone
+    assert store.follow_ups_due(date(2026, 5, 12)) == []  # more than a week before month 1
+    assert store.count_follow_ups_due(date(2026, 5, 13)) == 4  # a week before: all but one
+
+
+def test_the_migration_keeps_the_day_for_an_existing_record(tmp_path: Path) -> None:
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{tmp_path / 'record.db'}"
+    with Store.open(url) as store:
+        pid, quiet, ended = _discharged(store), _discharged(store), _discharged(store)
+        store.record_check_in(pid, _asked(1), today=TODAY)
+        store.record_check_in(ended, _asked(1, pain=True), today=TODAY)
+        expected = _kept(store)
+        due = store.follow_ups_due(TODAY)
+    with sa.create_engine(url).begin() as conn:  # back to 0016, as a record made then
+        conn.exec_driver_sql("DROP INDEX ix_patients_follow_up")
+        conn.exec_driver_sql("ALTER TABLE patients DROP COLUMN follow_up_from")
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0016'")
+
+    with Store.open(url) as store:
+        assert _kept(store) == expected == {pid: "2026-06-20", quiet: "2026-05-20", ended: None}
+        assert store.follow_ups_due(TODAY) == due

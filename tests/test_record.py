@@ -490,6 +490,8 @@ def test_migration_0008_gives_every_patient_english_and_keeps_their_consultation
         pid = store.new_patient("A").id
         store.record(pid, *decided(make_assessment()))
     with sa.create_engine(url).begin() as conn:  # back to 0007, as a database made then
+        conn.exec_driver_sql("DROP INDEX ix_patients_follow_up")  # 0017's
+        conn.exec_driver_sql("ALTER TABLE patients DROP COLUMN follow_up_from")
         conn.exec_driver_sql("DROP INDEX ix_patients_listed")  # 0016's to 0009's, after 0008
         conn.exec_driver_sql("DROP INDEX ix_patients_created")
         for column in ("visits", "last_visit", "last_decision", "last_review", "last_recorded"):

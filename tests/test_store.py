@@ -1473,6 +1473,8 @@ def test_the_migration_fills_the_list_rows_of_an_existing_record(tmp_path: Path)
         _some_patients(store)
         expected = _expected_rows(store)
     with sa.create_engine(url).begin() as conn:  # back to 0015, as a record made then
+        conn.exec_driver_sql("DROP INDEX ix_patients_follow_up")  # 0017's
+        conn.exec_driver_sql("ALTER TABLE patients DROP COLUMN follow_up_from")
         conn.exec_driver_sql("DROP INDEX ix_patients_listed")
         conn.exec_driver_sql("DROP INDEX ix_patients_created")
         for column in ("visits", "last_visit", "last_decision", "last_review", "last_recorded"):

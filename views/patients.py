@@ -109,10 +109,14 @@ def _yes_no(label: str, key: str) -> bool | None:
 
 
 def _follow_up_due() -> None:
-    """Everyone whose monthly check-in falls due by a week from today, by week."""
-    due = record.follow_ups_due()
-    if not due:
+    """Everyone whose monthly check-in falls due by a week from today, by week; a page of
+    patients at a time, read in the database."""
+    total = record.count_follow_ups_due()
+    if not total:
         return
+    pages = -(-total // PAGE_SIZE)
+    page = min(int(st.session_state.get("p_due_page", 0)), pages - 1)
+    due = record.follow_ups_due(limit=PAGE_SIZE, offset=page * PAGE_SIZE)
     today = ui.today()
     with st.container(border=True):
         st.header("Follow-ups due")
@@ -137,6 +141,21 @@ def _follow_up_due() -> None:
                 if row[3].button("Open", key=f"p_due_{item.patient_id}_{item.month}"):
                     ui.open_patient(item.patient_id)
                     st.rerun()
+        if pages > 1:
+            back, where, on = st.columns([1, 2, 1], vertical_alignment="center")
+            back.button(
+                "Previous", key="p_due_prev", disabled=page == 0,
+                icon=":material/chevron_left:",
+                on_click=st.session_state.__setitem__, args=("p_due_page", page - 1),
+            )  # fmt: skip
+            first = page * PAGE_SIZE + 1
+            last = min(first + PAGE_SIZE - 1, total)
+            where.caption(f"Patients {first:,}-{last:,} of {total:,} with a check-in due")
+            on.button(
+                "Next", key="p_due_next", disabled=page >= pages - 1,
+                icon=":material/chevron_right:",
+                on_click=st.session_state.__setitem__, args=("p_due_page", page + 1),
+            )  # fmt: skip
 
 
 def _discharge_form(pid: str, last_visit: str) -> None:

@@ -836,7 +836,7 @@ def _follow_up(store: Store, args: argparse.Namespace, out: TextIO) -> None:
     who = command_line_actor()
     today = _today()
     if args.action == "due":
-        due = store.follow_ups_due(today)
+        due = store.follow_ups_due(today, limit=args.limit, offset=args.offset)
         if not due:
             out.write("no follow-up due by a week from today\n")
         for week in ("overdue", "this week", "next week"):
@@ -1122,6 +1122,12 @@ def _patients_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     )
     due = actions.add_parser("due", help="the monthly follow-up check-ins due, by week")
     due.set_defaults(id=None)
+    due.add_argument(
+        "--limit", type=_count(1), metavar="N", help="at most N patients (a page of the list)"
+    )
+    due.add_argument(
+        "--offset", type=_count(0), default=0, metavar="N", help="leave out the first N"
+    )
     discharge = actions.add_parser("discharge", help="end a patient's episode of care")
     discharge.add_argument("id", metavar="ID")
     discharge.add_argument("--day", metavar="YYYY-MM-DD", help="default: today")

@@ -201,6 +201,28 @@ def due(
     ]
 
 
+def first_open(
+    discharge: Discharge, entries: Sequence[CheckIn], months: int = FOLLOW_UP_MONTHS
+) -> date | None:
+    """The day of the earliest check-in not yet recorded, or None when none is left (all
+    recorded, or follow-up ended at a recurrence). `due` lists something exactly when this
+    day is at most a week away, so a record can keep it and find who is due by an index."""
+    recorded = {e.month for e in entries}
+    return first_open_day(discharge.day, recorded, any(e.recurrence for e in entries), months)
+
+
+def first_open_day(
+    discharged: date, recorded: set[int], recurrence: bool, months: int = FOLLOW_UP_MONTHS
+) -> date | None:
+    """`first_open` from the discharge day, the months recorded and whether a recorded
+    check-in was a recurrence (as a migration reads them from the record)."""
+    if recurrence:
+        return None
+    return next(
+        (add_months(discharged, m) for m in range(1, months + 1) if m not in recorded), None
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """One patient's time to the first activity-limiting recurrence: `days` from discharge

@@ -46,12 +46,14 @@ from ..core.validation import FieldError
 from ..history import prescribed
 from ..outcomes.cohort import MANY_EPISODES, Member
 from ..outcomes.followup import (
+    DUE_WINDOW,
     FIELD_LABELS,
     CheckIn,
     Discharge,
     Outcome,
     discharge_problems,
     due,
+    first_open,
     outcome,
     problems,
 )
@@ -92,7 +94,7 @@ from .transfer import (
 
 ENV_URL = "WALKBACK_DB_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD = "0016"  # the newest migration; a test keeps it in step with the migrations folder
+HEAD = "0017"  # the newest migration; a test keeps it in step with the migrations folder
 WAIT_SECONDS = 10.0  # how long a write waits for another writer before it gives up
 _WRITE = "walkback_write"  # the execution option that marks a writing transaction
 WRITE_LOCK = 4241  # PostgreSQL's advisory lock that queues writing transactions
@@ -246,6 +248,9 @@ class Episode:
 
     def due(self, today: date) -> list[tuple[int, date]]:
         return due(self.discharge, self.check_ins, today)
+
+    def first_open(self) -> date | None:
+        return first_open(self.discharge, self.check_ins)
 
     @property
     def target_reached(self) -> bool | None:
@@ -917,9 +922,27 @@ def _export_batch(conn: Connection, people: Sequence[Any]) -> list[dict[str, Any
     ]
 
 
+def _follow_up(conn: Connection, pid: str) -> None:
+    """Keep the day a patient's next check-in falls due on their row (in the same
+    transaction as the discharge or check-in that changed it), for `follow_ups_due`."""
+    ended = _episodes(conn, discharges.c.patient_id == pid)
+    day = None if not ended else ended[-1].first_open()
+    conn.execute(
+        patients.update()
+        .where(patients.c.id == pid)
+        .values(follow_up_from=None if day is None else day.isoformat())
+    )
+
+
+def _follow_up_due(today: date) -> Any:
+    """Patients with a check-in due by a week from `today` (read by ix_patients_follow_up)."""
+    return patients.c.follow_up_from <= (today + DUE_WINDOW).isoformat()
+
+
 def _summarise(conn: Connection, pid: str) -> None:
-    """Keep a patient's list row in step with their consultations (in the same
-    transaction as the write that changed them)."""
+    """Keep a patient's list row in step with their consultations and follow-up (in the
+    same transaction as the write that changed them)."""
+    _follow_up(conn, pid)
     count = conn.execute(
         sa.select(sa.func.count()).where(consultations.c.patient_id == pid)
     ).scalar_one()
@@ -2121,6 +2144,7 @@ class Store:
                     recorded_at=now(),
                 )
             )
+            _follow_up(conn, pid)
             if actor is not None:
                 _audit(conn, actor, "discharge", pid, reason)
             return _episodes(conn, discharges.c.patient_id == pid)[-1]
@@ -2171,6 +2195,7 @@ class Store:
                     discharge_id=episode.id, recorded_at=now(), **_check_in_row(entry)
                 )
             )
+            _follow_up(conn, pid)
             if actor is not None:
                 action = "correct_check_in" if replace else "check_in"
                 _audit(conn, actor, action, pid, f"month {entry.month}")
@@ -2237,6 +2262,8 @@ class Store:
                         for _, pid, entry, _ in rows
                     ],
                 )
+            for pid in pids:
+                _follow_up(conn, pid)
             if actor is not None:
                 for pid in pids:
                     count = sum(1 for row in rows if row.patient == pid)
@@ -2250,13 +2277,28 @@ class Store:
             return _episodes(conn, sa.true())
 
     @_plain_errors
-    def follow_ups_due(self, today: date | None = None) -> list[DueFollowUp]:
+    def follow_ups_due(
+        self, today: date | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[DueFollowUp]:
         """Every check-in due by a week from `today` on each patient's latest discharge,
-        oldest first. Follow-up ends at the first activity-limiting recurrence."""
+        oldest first; `limit` patients from the `offset`-th (every check-in of each).
+        Follow-up ends at the first activity-limiting recurrence.
+
+        Read by the index on the day each patient's next check-in falls due, kept on their
+        row, so the list costs what it shows, not the size of the record."""
         today = today or self.today()
         with self.engine.connect() as conn:
+            who = (
+                sa.select(patients.c.id, patients.c.label)
+                .where(_follow_up_due(today))
+                .order_by(patients.c.follow_up_from, patients.c.id)
+                .limit(limit)
+                .offset(offset)
+            )
+            labels = {r.id: r.label for r in conn.execute(who)}
             newest = (
                 sa.select(discharges.c.patient_id, sa.func.max(discharges.c.day).label("day"))
+                .where(discharges.c.patient_id.in_(list(labels)))
                 .group_by(discharges.c.patient_id)
                 .subquery()
             )
@@ -2265,21 +2307,24 @@ class Store:
                 (discharges.c.patient_id == newest.c.patient_id)
                 & (discharges.c.day == newest.c.day),
             )
-            ended = _episodes(conn, discharges.c.id.in_(latest_ids))
-            labels = {
-                r.id: r.label
-                for r in conn.execute(
-                    sa.select(patients.c.id, patients.c.label).where(
-                        patients.c.id.in_(sa.select(newest.c.patient_id))
-                    )
-                )
-            }
+            ended = _episodes(conn, discharges.c.id.in_(latest_ids)) if labels else []
         out = [
             DueFollowUp(e.patient_id, labels.get(e.patient_id), month, day, e.discharge.day)
             for e in ended
             for month, day in e.due(today)
         ]
         return sorted(out, key=lambda d: (d.day, d.patient_id))
+
+    @_plain_errors
+    def count_follow_ups_due(self, today: date | None = None) -> int:
+        """How many patients have a check-in due by a week from `today`."""
+        today = today or self.today()
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(
+                    sa.select(sa.func.count()).select_from(patients).where(_follow_up_due(today))
+                ).scalar_one()
+            )
 
     @_plain_errors
     def cohort(self) -> list[Member]:

@@ -24,9 +24,12 @@ patients = sa.Table(
     sa.Column("last_decision", sa.String(32), nullable=True),
     sa.Column("last_review", sa.String(10), nullable=True),
     sa.Column("last_recorded", sa.String(32), nullable=True),
+    # The day the earliest open check-in of the latest discharge falls due (None: none open).
+    sa.Column("follow_up_from", sa.String(10), nullable=True),
     sa.CheckConstraint("language IN ('en', 'es')", name="ck_patients_language"),
     sa.Index("ix_patients_listed", "last_visit", "last_recorded", "id"),
     sa.Index("ix_patients_created", "created_at"),
+    sa.Index("ix_patients_follow_up", "follow_up_from", "id"),
 )
 
 consultations = sa.Table(
