@@ -34,8 +34,8 @@ from walkback_rules.core.codes import (
     RED_FLAG_FEATURES,
     WALKING_TOLERANCES,
 )
-from walkback_rules.core.fastjson import read_assessment, recommendation_json
 from walkback_rules.core.models import Recommendation
+from walkback_rules.fastjson import read_assessment, recommendation_json
 
 SCREEN_MIXES = (
     [],

@@ -6,6 +6,8 @@ copied, and the list row the store keeps), then timed beside the same rows read 
 
   - a page of the list (`Store.patients(limit=30)`), its count, and a search;
   - the patient box's search (`Store.find_patients`);
+  - a page of the follow-ups due and their count (everyone discharged, half answered
+    month 1), beside reading every episode as the due list did before;
   - the Patients page's whole run in Streamlit's test harness;
   - the baseline: `SELECT id, label FROM patients LIMIT 30` and a count, in sqlite3.
 
@@ -23,16 +25,19 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from walkback_rules import Assessment, recommend  # noqa: E402
+from walkback_rules.outcomes.followup import add_months  # noqa: E402
 from walkback_rules.store import Store  # noqa: E402
 from walkback_rules.teaching.cases import CASES  # noqa: E402
 
 PAGE = "SELECT id, label FROM patients LIMIT 30"
+TODAY = date(2026, 12, 7)
 COUNT = "SELECT count(*) FROM patients"
 
 
@@ -63,6 +68,28 @@ def build(path: Path, size: int) -> str:
                 for i in range(size) for k in range(2)
             ),
         )  # fmt: skip
+        # Everyone discharged, on days spread over the year; half answered month 1.
+        days = [date(2026, 1, 5) + timedelta(days=i % 330) for i in range(size)]
+        db.executemany(
+            "INSERT INTO discharges (id, patient_id, day, reason, walks, minutes, clinician, "
+            "many_episodes, recorded_at) VALUES (?, ?, ?, 'completed', 5, 30, 'AB', 0, ?)",
+            ((i + 1, f"P-{i:06d}", days[i].isoformat(), f"{days[i]}T12:00:00+00:00")
+             for i in range(size)),
+        )  # fmt: skip
+        db.executemany(
+            "INSERT INTO check_ins (discharge_id, month, asked_on, asked_by, how, answered, "
+            "pain, limited, sought_care, began, month_only, recorded_at) "
+            "VALUES (?, 1, ?, 'AB', 'phone', 1, 0, NULL, NULL, NULL, 0, ?)",
+            ((i + 1, add_months(days[i], 1).isoformat(), f"{add_months(days[i], 1)}T12:00:00")
+             for i in range(0, size, 2)),
+        )  # fmt: skip
+        db.executemany(
+            "UPDATE patients SET follow_up_from = ? WHERE id = ?",
+            (
+                (add_months(days[i], 2 if i % 2 == 0 else 1).isoformat(), f"P-{i:06d}")
+                for i in range(size)
+            ),
+        )
     db.close()
     return url
 
@@ -77,20 +104,32 @@ def median_ms(work: Callable[[], object], rounds: int = 7) -> str:
     return f"{statistics.median(times):7.1f} ms ({times[0]:.1f}-{times[-1]:.1f})"
 
 
+# Runs the command line and prints its own peak memory (VmHWM) last: the figure wait4 gives
+# would also carry this benchmark's own peak, which Linux keeps across fork and exec.
+PROBE = """
+import sys
+from walkback_rules.cli import main
+status = main(sys.argv[1:])
+with open("/proc/self/status") as f:
+    print(next(line.split()[1] for line in f if line.startswith("VmHWM:")), file=sys.stderr)
+raise SystemExit(status)
+"""
+
+
 def export_peak(url: str, folder: Path) -> str:
     """`walkback patients export --all` in its own process: seconds and its peak memory."""
     import subprocess
 
     start = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "walkback_rules.cli", "patients", "export", "--all", "-o",
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, "patients", "export", "--all", "-o",
          str(folder / "all.jsonl"), "--force"],
         env={**os.environ, "WALKBACK_DB_URL": url}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE, text=True, check=False,
     )  # fmt: skip
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
     took = time.perf_counter() - start
-    return f"{took:7.1f} s, {usage.ru_maxrss / 1024:.0f} MB (exit {proc.returncode})"
+    peak = int(done.stderr.strip().splitlines()[-1]) / 1024
+    return f"{took:7.1f} s, {peak:.0f} MB (exit {done.returncode})"
 
 
 def page_run(url: str) -> Callable[[], object]:
@@ -129,6 +168,17 @@ def main() -> None:
                         7,
                     ),
                     ("the patient box's search", lambda s=store: s.find_patients("bay 4"), 7),
+                    (
+                        "follow-ups due, one page (30)",
+                        lambda s=store: s.follow_ups_due(TODAY, 30),
+                        7,
+                    ),
+                    (
+                        "follow-ups due, their count",
+                        lambda s=store: s.count_follow_ups_due(TODAY),
+                        7,
+                    ),
+                    ("every episode read (as before)", lambda s=store: s.all_episodes(), 3),
                     ("the Patients page's whole run", page_run(url), 3),
                     ("sqlite3 alone: a page of rows", lambda r=raw: r.execute(PAGE).fetchall(), 7),
                     ("sqlite3 alone: the count", lambda r=raw: r.execute(COUNT).fetchall(), 7),

@@ -21,9 +21,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from walkback_rules import batch, cli, recommend
-from walkback_rules.core.fastjson import compact_json, read_assessment, recommendation_json
 from walkback_rules.core.jsontext import json_lines
 from walkback_rules.core.validation import AssessmentError, validate_assessment_json
+from walkback_rules.fastjson import compact_json, read_assessment, recommendation_json
 from walkback_rules.teaching.cases import CASES
 
 from . import strategies as s

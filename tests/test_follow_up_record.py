@@ -521,3 +521,14 @@ def test_the_migration_keeps_the_day_for_an_existing_record(tmp_path: Path) -> N
     with Store.open(url) as store:
         assert _kept(store) == expected == {pid: "2026-06-20", quiet: "2026-05-20", ended: None}
         assert store.follow_ups_due(TODAY) == due
+
+
+@pytest.mark.parametrize(
+    ("months", "words"),
+    [([3], "3"), ([3, 4], "3 and 4"), ([1, 2, 3, 4, 6], "1\u20134 and 6"),
+     ([1, 3, 4, 5, 7, 9, 10], "1, 3\u20135, 7, 9 and 10")],
+)  # fmt: skip
+def test_months_are_said_as_runs(months: list[int], words: str) -> None:
+    from walkback_rules.outcomes.followup import months_words
+
+    assert months_words(months) == words

@@ -72,12 +72,14 @@ def test_a_check_in_is_recorded_and_a_wrong_one_keeps_what_was_typed() -> None:
 
 def test_the_due_list_names_the_patient_and_opens_them() -> None:
     pid = _visited(120)
-    ui.store().discharge(pid, date.today() - timedelta(days=60), "completed")
+    ui.store().discharge(pid, date.today() - timedelta(days=60), "completed")  # 2 months due
     at = session(fresh_token(), page="patients")
 
     assert "Follow-ups due" in [h.value for h in at.header]
     assert any(m.value == f"**{pid}**" for m in at.markdown)
-    next(b for b in at.button if b.key == f"p_due_{pid}_1").click().run()
+    rows = [c.value for c in at.caption if c.value.startswith("2 check-ins (months 1 and 2)")]
+    assert rows, [c.value for c in at.caption if "discharged" in c.value]  # one row a patient
+    next(b for b in at.button if b.key == f"p_due_{pid}").click().run()
     assert at.session_state[ui.PATIENT] == pid
 
 

@@ -21,6 +21,7 @@ from walkback_rules.outcomes.followup import (
     CheckIn,
     dose_words,
     due_week,
+    due_words,
     outcome_words,
     schedule,
 )
@@ -41,7 +42,7 @@ from walkback_rules.store import (
     read_check_ins,
 )
 from walkback_rules.store.checkins import COLUMNS
-from walkback_rules.store.repo import APP_EXPORT_MAX, PAGE_SIZE, UNCHECKED
+from walkback_rules.store.repo import APP_EXPORT_MAX, PAGE_SIZE, UNCHECKED, DueFollowUp
 
 record = ui.store()
 
@@ -125,21 +126,23 @@ def _follow_up_due() -> None:
             "record the answers (or that there was none) on the patient's Discharge and "
             "follow-up tab."
         )
+        # One row a patient, listed in the week of their earliest open check-in.
+        people: dict[str, list[DueFollowUp]] = {}
+        for d in due:
+            people.setdefault(d.patient_id, []).append(d)
         for week in ("overdue", "this week", "next week"):
-            items = [d for d in due if due_week(d.day, today) == week]
+            items = [i for i in people.values() if due_week(i[0].day, today) == week]
             if not items:
                 continue
             st.markdown(f"**{week.capitalize()}** ({len(items)})")
             for item in items:
+                first = item[0]
                 row = st.columns([2, 3, 3, 1.4], vertical_alignment="center")
-                row[0].markdown(f"**{item.patient_id}**")
-                row[1].text(item.label or "")
-                row[2].caption(
-                    f"Month {item.month} check-in, due {item.day.isoformat()} · discharged "
-                    f"{item.discharged.isoformat()}"
-                )
-                if row[3].button("Open", key=f"p_due_{item.patient_id}_{item.month}"):
-                    ui.open_patient(item.patient_id)
+                row[0].markdown(f"**{first.patient_id}**")
+                row[1].text(first.label or "")
+                row[2].caption(due_words([i.month for i in item], first.day, first.discharged))
+                if row[3].button("Open", key=f"p_due_{first.patient_id}"):
+                    ui.open_patient(first.patient_id)
                     st.rerun()
         if pages > 1:
             back, where, on = st.columns([1, 2, 1], vertical_alignment="center")
@@ -148,9 +151,9 @@ def _follow_up_due() -> None:
                 icon=":material/chevron_left:",
                 on_click=st.session_state.__setitem__, args=("p_due_page", page - 1),
             )  # fmt: skip
-            first = page * PAGE_SIZE + 1
-            last = min(first + PAGE_SIZE - 1, total)
-            where.caption(f"Patients {first:,}-{last:,} of {total:,} with a check-in due")
+            start = page * PAGE_SIZE + 1
+            end = min(start + PAGE_SIZE - 1, total)
+            where.caption(f"Patients {start:,}-{end:,} of {total:,} with a check-in due")
             on.button(
                 "Next", key="p_due_next", disabled=page >= pages - 1,
                 icon=":material/chevron_right:",

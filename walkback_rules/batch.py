@@ -26,10 +26,10 @@ from typing import BinaryIO
 import msgspec
 
 from .core.engine import Decided, decide, recommend
-from .core.fastjson import compact_json, read_assessment, recommendation_json
 from .core.jsontext import BOM, MAX_DEPTH
 from .core.models import NextDose
 from .core.validation import AssessmentError, FieldError
+from .fastjson import compact_json, read_assessment, recommendation_json
 
 PARALLEL_MIN_LINES = 4000  # below this, forking costs more than it saves
 CHUNK_LINES = 500
@@ -274,7 +274,7 @@ def answer_in_workers(
     try:
         for k in range(workers):
             pid = os.fork()
-            if pid == 0:  # pragma: no cover - measured by the tests, in the child
+            if pid == 0:  # the worker: it never returns here
                 status = _FAULT
                 try:
                     signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -336,3 +336,30 @@ def due_week(day: date, today: date) -> Week:
     if day < monday:
         return "overdue"
     return "this week" if day < monday + timedelta(days=7) else "next week"
+
+
+def months_words(months: Sequence[int]) -> str:
+    """Months as a reader takes them in: "3", "3 and 4", "1-4 and 6" (runs of three or
+    more as a range)."""
+    runs: list[list[int]] = []
+    for m in sorted(months):
+        if runs and m == runs[-1][-1] + 1:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    parts: list[str] = []
+    for r in runs:  # a run of three or more as a range; one or two, each month
+        parts += [f"{r[0]}\u2013{r[-1]}"] if len(r) > 2 else [str(m) for m in r]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def due_words(months: Sequence[int], first: date, discharged: date) -> str:
+    """One patient's open check-ins in one line, for the list of who is due."""
+    if len(months) == 1:
+        said = f"Month {months[0]} check-in, due {first.isoformat()}"
+    else:
+        said = (
+            f"{len(months)} check-ins (months {months_words(months)}), the first due "
+            f"{first.isoformat()}"
+        )
+    return f"{said} · discharged {discharged.isoformat()}"
