@@ -83,6 +83,25 @@ def test_the_due_list_names_the_patient_and_opens_them() -> None:
     assert at.session_state[ui.PATIENT] == pid
 
 
+def test_the_due_list_pages_thirty_patients_at_a_time() -> None:
+    from walkback_rules.store.repo import PAGE_SIZE
+
+    before = ui.store().count_follow_ups_due()
+    for _ in range(PAGE_SIZE + 1 - before % PAGE_SIZE):
+        ui.store().discharge(_visited(120), date.today() - timedelta(days=60), "completed")
+    total = ui.store().count_follow_ups_due()
+    at = session(fresh_token(), page="patients")
+    assert f"Patients 1-30 of {total:,} with a check-in due" in [c.value for c in at.caption]
+
+    next(b for b in at.button if b.key == "p_due_next").click().run()
+
+    last = total - total % PAGE_SIZE + 1
+    assert f"Patients {last:,}-{total:,} of {total:,} with a check-in due" in [
+        c.value for c in at.caption
+    ]
+    assert len([b for b in at.button if (b.key or "").startswith("p_due_P-")]) == 1
+
+
 def test_the_outcomes_page_draws_the_records_curve_and_the_teaching_set() -> None:
     pid = _visited(300)
     discharged = date.today() - timedelta(days=250)
