@@ -380,3 +380,44 @@ def test_standard_input_is_read_as_a_file_is(tmp_path: Path) -> None:
 
     assert from_file.returncode == piped.returncode == 1
     assert from_file.stdout == piped.stdout and len(piped.stdout.splitlines()) == 5000
+
+
+# Runs the command line and prints, last, the peak memory of it and of every worker it
+# started (each worker's own high-water mark, which includes what it shares with it).
+PROBE = """
+import resource, sys
+from walkback_rules.cli import main
+status = main(sys.argv[1:])
+with open("/proc/self/status") as f:
+    own = int(next(line.split()[1] for line in f if line.startswith("VmHWM:")))
+workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print("PEAK_KB", max(own, workers), file=sys.stderr)
+raise SystemExit(status)
+"""
+
+
+def _peak(path: Path) -> int:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, "recommend", "--brief", str(path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr[-2000:]
+    return int(done.stderr.rsplit("PEAK_KB ", 1)[1]) * 1024
+
+
+def test_a_batch_ten_times_longer_takes_no_more_memory(tmp_path: Path) -> None:
+    """5,000 and 50,000 lines (3 MB and 33 MB): the same peak, within a few megabytes; read
+    whole, the longer file alone would add over 60 MB (its bytes and its text)."""
+    small = tmp_path / "small"
+    large = tmp_path / "large"
+    small.mkdir()
+    large.mkdir()
+    peaks = [_peak(_batch_file(small, 5_000)[0]), _peak(_batch_file(large, 50_000)[0])]
+
+    print(
+        f"peak memory: {peaks[0] / 1e6:.0f} MB for 5,000 lines, {peaks[1] / 1e6:.0f} MB for 50,000"
+    )
+    assert peaks[1] <= peaks[0] + 8 * 1024 * 1024

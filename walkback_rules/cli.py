@@ -88,7 +88,8 @@ def cmd_recommend(source: str, out: TextIO, err: TextIO, short: bool = False) ->
         fd = handle.fileno()
         workers = os.cpu_count() or 1
         target = _fileno(out)
-        if workers > 1 and plan.records >= batch.PARALLEL_MIN_LINES and target is not None:
+        shared = workers > 1 and hasattr(os, "fork")  # Windows answers in one process
+        if shared and plan.records >= batch.PARALLEL_MIN_LINES and target is not None:
             out.flush()
             try:
                 refused = batch.answer_in_workers(fd, plan.chunks, short, target, workers)
