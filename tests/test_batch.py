@@ -210,7 +210,9 @@ JSON_OR_BLANK = st.sampled_from(
 )
 ANY_LINE = st.one_of(
     JSON_OR_BLANK,
-    st.sampled_from(("{", "}", "not json", '{"a": 1} x', "[" * 1200 + "]" * 1200, '{"a": "\x01"}')),
+    st.sampled_from(
+        ("{", "}", "not json", '{"a": 1} x', "[" * 1200 + "]" * 1200, '{"a": "\x01"}', "9" * 5000)
+    ),  # 5,000 digits: more than json.loads reads
     st.text(alphabet='{}[]":,1an \t\r\x1c', max_size=8),
 )
 
@@ -262,6 +264,19 @@ def _layout(data: bytes, chunk_lines: int) -> batch.Layout:
         return batch.layout(io.BytesIO(data), "input")
     finally:
         batch.CHUNK_LINES = old
+
+
+@pytest.mark.parametrize(
+    "odd",
+    ["9" * 5000, "[" * 1200 + "]" * 1200, "NaN", '"\\ud800"', "\x1c", '{"a": "\x01"}'],
+    ids=["5,000 digits", "1,200 deep", "NaN", "a lone surrogate", "a separator", "a control"],
+)
+def test_the_first_pass_reads_odd_lines_as_json_loads_does(odd: str) -> None:
+    text = json.dumps(GOOD) + "\n" + odd + "\n"
+
+    got = batch.layout(io.BytesIO(text.encode("utf-8", errors="surrogatepass")), "input")
+
+    assert (got.chunks is not None) == (_json_lines(text) is not None)
 
 
 def test_a_line_longer_than_a_block_is_read_whole(monkeypatch: pytest.MonkeyPatch) -> None:

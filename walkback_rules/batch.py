@@ -34,6 +34,7 @@ from .fastjson import compact_json, read_assessment, recommendation_json
 PARALLEL_MIN_LINES = 4000  # below this, forking costs more than it saves
 CHUNK_LINES = 500
 BLOCK_BYTES = 1 << 20  # read this much at a time
+QUICK_BYTES = 4000  # a line this short is checked for JSON quickly (an assessment: ~700)
 _BOM = BOM.encode("utf-8")
 
 
@@ -134,10 +135,11 @@ def _blank(line: bytes) -> bool:
 def _is_json(line: bytes) -> bool:
     """Whether one line is a JSON value as Python's `json.loads` reads it.
 
-    msgspec says yes to standard JSON in well under a microsecond; a line it refuses, or one
-    deep enough that `json.loads` might give up, is asked of `json.loads` itself.
+    msgspec says yes to standard JSON in well under a microsecond; a line it refuses, one
+    deep enough that `json.loads` might give up, or one long enough to hold a number longer
+    than Python reads (4,300 digits), is asked of `json.loads` itself.
     """
-    if line.count(b"[") + line.count(b"{") <= MAX_DEPTH:
+    if len(line) <= QUICK_BYTES and line.count(b"[") + line.count(b"{") <= MAX_DEPTH:
         try:
             msgspec.json.decode(line, type=msgspec.Raw)
         except msgspec.DecodeError:
