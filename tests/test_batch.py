@@ -292,8 +292,20 @@ def test_a_line_longer_than_a_block_is_read_whole(monkeypatch: pytest.MonkeyPatc
 
 
 def test_text_that_is_not_utf8_is_refused_by_name() -> None:
-    with pytest.raises(batch.BatchError, match=r"'in\.jsonl' is not UTF-8 text"):
-        batch.layout(io.BytesIO(b'{"age": 1}\n{"age": "\xff"}\n'), "in.jsonl")
+    with pytest.raises(batch.BatchError, match=r"^FILE: 'in\.jsonl' is not UTF-8 text$"):
+        batch.layout(io.BytesIO(b'{"age": 1}\n{"age": "\xff"}\n'), "'in.jsonl'")
+
+
+def test_standard_input_that_is_not_utf8_is_named_in_plain_words() -> None:
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("walkback")), "recommend", "-"],
+        input=b'{"age": 1}\n{"age": "\xff"}\n',
+        capture_output=True,
+        check=False,
+    )
+
+    assert (done.returncode, done.stdout) == (2, b"")
+    assert done.stderr == b"FILE: standard input is not UTF-8 text\n"
 
 
 # ----------------------------------------------------------------------------- the workers

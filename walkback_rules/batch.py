@@ -172,7 +172,7 @@ def _lines(source: BinaryIO, name: str) -> Iterator[tuple[int, int, bytes]]:
         try:
             whole.decode("utf-8")
         except UnicodeDecodeError:
-            raise BatchError([FieldError("FILE", f"{name!r} is not UTF-8 text")]) from None
+            raise BatchError([FieldError("FILE", f"{name} is not UTF-8 text")]) from None
         pieces = whole.split(b"\n")
         if block:
             pieces.pop()  # `whole` ends with a line feed: what follows it is the next block's

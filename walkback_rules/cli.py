@@ -79,7 +79,7 @@ def cmd_recommend(source: str, out: TextIO, err: TextIO, short: bool = False) ->
     chunks and answered across the machine's cores (`batch`)."""
     with _binary(source) as handle:
         try:
-            plan = batch.layout(handle, source)
+            plan = batch.layout(handle, _named(source))
         except batch.BatchError as exc:
             raise InputError(exc.errors) from None
         if plan.chunks is None:
@@ -143,7 +143,7 @@ def _binary(source: str) -> Iterator[BinaryIO]:
     with tempfile.TemporaryFile() as spool:
         stream = getattr(sys.stdin, "buffer", None)
         if stream is None:  # a text stream with no bytes beneath (as in-process callers give)
-            spool.write(sys.stdin.read().encode("utf-8", errors="surrogateescape"))
+            spool.write(sys.stdin.read().encode("utf-8", errors="surrogatepass"))
         else:
             while block := stream.read(batch.BLOCK_BYTES):
                 spool.write(block)
@@ -156,7 +156,12 @@ def _text(data: bytes, source: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise InputError([FieldError("FILE", f"{source!r} is not UTF-8 text")]) from None
+        raise InputError([FieldError("FILE", f"{_named(source)} is not UTF-8 text")]) from None
+
+
+def _named(source: str) -> str:
+    """An input as a message names it."""
+    return "standard input" if source == "-" else repr(source)
 
 
 def _fileno(out: TextIO) -> int | None:
