@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from walkback_rules import batch, cli, recommend
+from walkback_rules import batch, cli, recommend, textlines
 from walkback_rules.core.jsontext import json_lines
 from walkback_rules.core.validation import AssessmentError, validate_assessment_json
 from walkback_rules.fastjson import compact_json, read_assessment, recommendation_json
@@ -280,7 +280,7 @@ def test_the_first_pass_reads_odd_lines_as_json_loads_does(odd: str) -> None:
 
 
 def test_a_line_longer_than_a_block_is_read_whole(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(batch, "BLOCK_BYTES", 16)
+    monkeypatch.setattr(textlines, "BLOCK_BYTES", 16)
     text = "\n".join([json.dumps(GOOD), "", json.dumps(GOOD), "[1]"])
 
     got = batch.layout(io.BytesIO(text.encode()), "input")

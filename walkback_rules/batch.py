@@ -25,17 +25,16 @@ from typing import BinaryIO
 
 import msgspec
 
+from . import textlines
 from .core.engine import Decided, decide, recommend
-from .core.jsontext import BOM, MAX_DEPTH
+from .core.jsontext import MAX_DEPTH
 from .core.models import NextDose
 from .core.validation import AssessmentError, FieldError
 from .fastjson import compact_json, read_assessment, recommendation_json
 
 PARALLEL_MIN_LINES = 4000  # below this, forking costs more than it saves
 CHUNK_LINES = 500
-BLOCK_BYTES = 1 << 20  # read this much at a time
 QUICK_BYTES = 4000  # a line this short is checked for JSON quickly (an assessment: ~700)
-_BOM = BOM.encode("utf-8")
 
 
 class BatchError(Exception):
@@ -104,7 +103,7 @@ def _records(data: bytes, first: int) -> Iterator[tuple[int, bytes]]:
     for number, line in enumerate(data.split(b"\n"), start=first):
         if line.endswith(b"\r"):
             line = line[:-1]
-        if not _blank(line):
+        if not textlines.blank(line):
             yield number, line
 
 
@@ -120,16 +119,6 @@ def answer_chunk(data: bytes, first: int, short: bool) -> tuple[bytes, bool]:
 
 
 # ----------------------------------------------------------------------------- the layout
-
-
-def _blank(line: bytes) -> bool:
-    """Blank as `str.strip` sees it (Unicode spaces too), cheaply for the usual line."""
-    stripped = line.strip()
-    if not stripped:
-        return True
-    if 0x20 < stripped[0] < 0x80:
-        return False  # starts with a printable ASCII character (not one of \x1c-\x1f)
-    return not line.decode("utf-8").strip()
 
 
 def _is_json(line: bytes) -> bool:
@@ -153,56 +142,28 @@ def _is_json(line: bytes) -> bool:
     return True
 
 
-def _lines(source: BinaryIO, name: str) -> Iterator[tuple[int, int, bytes]]:
-    """Each line's byte offset, number and content, split on line feeds only (a CR before
-    one dropped), as `jsontext.json_lines` splits them; a leading byte-order mark skipped."""
-    offset, number, tail, first = 0, 1, b"", True
-    while True:
-        block = source.read(BLOCK_BYTES)
-        data = tail + block
-        if first:
-            first = False
-            if data.startswith(_BOM):
-                data, offset = data[len(_BOM) :], len(_BOM)
-        if block:
-            cut = data.rfind(b"\n") + 1
-            whole, tail = data[:cut], data[cut:]
-        else:
-            whole, tail = data, b""
-        try:
-            whole.decode("utf-8")
-        except UnicodeDecodeError:
-            raise BatchError([FieldError("FILE", f"{name} is not UTF-8 text")]) from None
-        pieces = whole.split(b"\n")
-        if block:
-            pieces.pop()  # `whole` ends with a line feed: what follows it is the next block's
-        for line in pieces:
-            yield offset, number, line[:-1] if line.endswith(b"\r") else line
-            offset += len(line) + 1
-            number += 1
-        if not block:
-            return
-
-
 def layout(source: BinaryIO, name: str) -> Layout:
     """One pass over `source`: its chunks when it is JSON Lines, else None; `BatchError`
     when it is not UTF-8. One block is held at a time."""
     chunks: list[Chunk] = []
     records = in_chunk = 0
     start = first = end = 0
-    for offset, number, line in _lines(source, name):
-        if _blank(line):
-            continue
-        if in_chunk == 0:
-            start, first = offset, number
-        records += 1
-        in_chunk += 1
-        if not _is_json(line):
-            return Layout(None, records)  # the whole-text reader words what is wrong
-        end = offset + len(line) + 1
-        if in_chunk == CHUNK_LINES:
-            chunks.append(Chunk(start, end, first))
-            in_chunk = 0
+    try:
+        for offset, number, line in textlines.lines(source):
+            if textlines.blank(line):
+                continue
+            if in_chunk == 0:
+                start, first = offset, number
+            records += 1
+            in_chunk += 1
+            if not _is_json(line):
+                return Layout(None, records)  # the whole-text reader words what is wrong
+            end = offset + len(line) + 1
+            if in_chunk == CHUNK_LINES:
+                chunks.append(Chunk(start, end, first))
+                in_chunk = 0
+    except textlines.NotUtf8:
+        raise BatchError([FieldError("FILE", f"{name} is not UTF-8 text")]) from None
     if in_chunk:
         chunks.append(Chunk(start, end, first))
     if records < 2:

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, cast
 
-from . import batch
+from . import batch, textlines
 from .clinic import DOCTORS, ClinicSettings
 from .consultation.visit import screens_line
 from .core.codes import Flag
@@ -145,7 +145,7 @@ def _binary(source: str) -> Iterator[BinaryIO]:
         if stream is None:  # a text stream with no bytes beneath (as in-process callers give)
             spool.write(sys.stdin.read().encode("utf-8", errors="surrogatepass"))
         else:
-            while block := stream.read(batch.BLOCK_BYTES):
+            while block := stream.read(textlines.BLOCK_BYTES):
                 spool.write(block)
         spool.flush()
         spool.seek(0)

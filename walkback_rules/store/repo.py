@@ -1027,6 +1027,132 @@ def _newer_than_files(
     return out
 
 
+def _refusals(
+    conn: Connection,
+    ids: Sequence[str],
+    files: Sequence[PatientFile],
+    replace: bool,
+    newer: Collection[str],
+) -> tuple[set[str], list[FieldError]]:
+    """Which of `ids` the record holds already, and why the import must not go ahead:
+    patients that exist (without `replace`), or whose record holds a consultation newer
+    than the file's newest (unless named in `newer`)."""
+    existing = set(conn.execute(sa.select(patients.c.id).where(patients.c.id.in_(ids))).scalars())
+    if existing and not replace:
+        return existing, [
+            FieldError("patient.id", f"{pid} already exists (--replace overwrites)")
+            for pid in sorted(existing)
+        ]
+    losing = _newer_than_files(conn, [f for f in files if f.patient.id in existing])
+    return existing, [
+        FieldError(
+            "patient.id",
+            f"{pid}: the record holds a consultation recorded at {held}, newer than "
+            f"the file's newest ({given or 'none'}); replacing would delete it. Name "
+            f"{pid} to replace it all the same (--replace-newer {pid} on the command "
+            "line, or among the newer visits to delete on the Patients page)",
+        )
+        for pid, (held, given) in sorted(losing.items())
+        if pid not in newer
+    ]
+
+
+def _write_files(
+    conn: Connection, files: Sequence[PatientFile], existing: set[str], actor: str | None
+) -> None:
+    """Write validated patient files, replacing those in `existing`, and audit each."""
+    ids = [f.patient.id for f in files]
+    for pid in existing:
+        _remove(conn, pid)
+    conn.execute(
+        patients.insert(),
+        [f.patient.model_dump() for f in files],
+    )
+    for f in files:
+        ids_at: dict[str, int] = {}
+        for c in f.consultations:
+            details = c.details
+            new_id = conn.execute(
+                consultations.insert().values(
+                    patient_id=f.patient.id,
+                    recorded_at=c.recorded_at,
+                    ruleset_version=c.ruleset_version,
+                    decision=c.recommendation.decision.value,
+                    referral_urgency=(
+                        c.recommendation.referral.urgency if c.recommendation.referral else None
+                    ),
+                    assessment=c.assessment.model_dump(mode="json"),
+                    recommendation=c.recommendation.model_dump(mode="json"),
+                    visit_date=details.visit_date if details else c.recorded_at[:10],
+                    review_date=details.review_date if details else None,
+                    details=details.model_dump(mode="json") if details else None,
+                    clinician_id=c.clinician_id,
+                )
+            ).inserted_primary_key
+            assert new_id is not None
+            ids_at[c.recorded_at] = int(new_id[0])
+            if c.printed:
+                conn.execute(
+                    printouts.insert(),
+                    [{"consultation_id": new_id[0], **p.model_dump()} for p in c.printed],
+                )
+        _import_referrals(conn, f, ids_at)
+    weeks = [{"patient_id": f.patient.id, **w.model_dump()} for f in files for w in f.diary]
+    if weeks:
+        conn.execute(diary.insert(), weeks)
+    changes = [
+        {"patient_id": f.patient.id, **c.model_dump()} for f in files for c in f.diary_changes
+    ]
+    if changes:
+        conn.execute(diary_changes.insert(), changes)
+    rows = [
+        {
+            "patient_id": f.patient.id,
+            "instrument": m.instrument,
+            "day": m.day,
+            "taken_at": m.when,
+            "items": [i.model_dump() for i in m.items],
+            "recorded_at": now(),
+        }
+        for f in files
+        for m in f.measures
+    ]
+    if rows:
+        conn.execute(measures.insert(), rows)
+    for f in files:
+        for e in f.episodes:
+            new = conn.execute(
+                discharges.insert().values(
+                    patient_id=f.patient.id,
+                    day=e.day,
+                    reason=e.reason,
+                    walks=None if e.dose is None else e.dose.walks_per_week,
+                    minutes=None if e.dose is None else e.dose.minutes_per_walk,
+                    clinician=e.clinician,
+                    many_episodes=e.many_episodes,
+                    recorded_at=e.recorded_at,
+                )
+            ).inserted_primary_key
+            assert new is not None
+            if e.check_ins:
+                conn.execute(
+                    check_ins.insert(),
+                    [
+                        {
+                            "discharge_id": new[0],
+                            "recorded_at": e.recorded_at,
+                            **c.model_dump(),
+                        }
+                        for c in e.check_ins
+                    ],
+                )
+    for pid in ids:
+        _summarise(conn, pid)
+    if actor is not None:
+        for pid in ids:
+            _audit(conn, actor, "import", pid, "replaced" if pid in existing else None)
+
+
 def _moment(stamp: str) -> datetime:
     at = datetime.fromisoformat(stamp)
     return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
@@ -2479,123 +2605,10 @@ class Store:
             again = "appears more than once in the file"
             raise ImportError_([FieldError("patient.id", f"{pid} {again}") for pid in twice])
         with self._writer.begin() as conn:
-            existing = set(
-                conn.execute(sa.select(patients.c.id).where(patients.c.id.in_(ids))).scalars()
-            )
-            if existing and not replace:
-                raise ImportError_(
-                    [
-                        FieldError("patient.id", f"{pid} already exists (--replace overwrites)")
-                        for pid in sorted(existing)
-                    ]
-                )
-            losing = _newer_than_files(conn, [f for f in files if f.patient.id in existing])
-            refused = [
-                FieldError(
-                    "patient.id",
-                    f"{pid}: the record holds a consultation recorded at {held}, newer than "
-                    f"the file's newest ({given or 'none'}); replacing would delete it. Name "
-                    f"{pid} to replace it all the same (--replace-newer {pid} on the command "
-                    "line, or among the newer visits to delete on the Patients page)",
-                )
-                for pid, (held, given) in sorted(losing.items())
-                if pid not in newer
-            ]
+            existing, refused = _refusals(conn, ids, files, replace, newer)
             if refused:
                 raise ImportError_(refused)
-            for pid in existing:
-                _remove(conn, pid)
-            conn.execute(
-                patients.insert(),
-                [f.patient.model_dump() for f in files],
-            )
-            for f in files:
-                ids_at: dict[str, int] = {}
-                for c in f.consultations:
-                    details = c.details
-                    new_id = conn.execute(
-                        consultations.insert().values(
-                            patient_id=f.patient.id,
-                            recorded_at=c.recorded_at,
-                            ruleset_version=c.ruleset_version,
-                            decision=c.recommendation.decision.value,
-                            referral_urgency=(
-                                c.recommendation.referral.urgency
-                                if c.recommendation.referral
-                                else None
-                            ),
-                            assessment=c.assessment.model_dump(mode="json"),
-                            recommendation=c.recommendation.model_dump(mode="json"),
-                            visit_date=details.visit_date if details else c.recorded_at[:10],
-                            review_date=details.review_date if details else None,
-                            details=details.model_dump(mode="json") if details else None,
-                            clinician_id=c.clinician_id,
-                        )
-                    ).inserted_primary_key
-                    assert new_id is not None
-                    ids_at[c.recorded_at] = int(new_id[0])
-                    if c.printed:
-                        conn.execute(
-                            printouts.insert(),
-                            [{"consultation_id": new_id[0], **p.model_dump()} for p in c.printed],
-                        )
-                _import_referrals(conn, f, ids_at)
-            weeks = [{"patient_id": f.patient.id, **w.model_dump()} for f in files for w in f.diary]
-            if weeks:
-                conn.execute(diary.insert(), weeks)
-            changes = [
-                {"patient_id": f.patient.id, **c.model_dump()}
-                for f in files
-                for c in f.diary_changes
-            ]
-            if changes:
-                conn.execute(diary_changes.insert(), changes)
-            rows = [
-                {
-                    "patient_id": f.patient.id,
-                    "instrument": m.instrument,
-                    "day": m.day,
-                    "taken_at": m.when,
-                    "items": [i.model_dump() for i in m.items],
-                    "recorded_at": now(),
-                }
-                for f in files
-                for m in f.measures
-            ]
-            if rows:
-                conn.execute(measures.insert(), rows)
-            for f in files:
-                for e in f.episodes:
-                    new = conn.execute(
-                        discharges.insert().values(
-                            patient_id=f.patient.id,
-                            day=e.day,
-                            reason=e.reason,
-                            walks=None if e.dose is None else e.dose.walks_per_week,
-                            minutes=None if e.dose is None else e.dose.minutes_per_walk,
-                            clinician=e.clinician,
-                            many_episodes=e.many_episodes,
-                            recorded_at=e.recorded_at,
-                        )
-                    ).inserted_primary_key
-                    assert new is not None
-                    if e.check_ins:
-                        conn.execute(
-                            check_ins.insert(),
-                            [
-                                {
-                                    "discharge_id": new[0],
-                                    "recorded_at": e.recorded_at,
-                                    **c.model_dump(),
-                                }
-                                for c in e.check_ins
-                            ],
-                        )
-            for pid in ids:
-                _summarise(conn, pid)
-            if actor is not None:
-                for pid in ids:
-                    _audit(conn, actor, "import", pid, "replaced" if pid in existing else None)
+            _write_files(conn, files, existing, actor)
         return ids
 
     # --- checks ----------------------------------------------------------------------------
