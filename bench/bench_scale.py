@@ -9,7 +9,9 @@ copied, and the list row the store keeps), then timed beside the same rows read 
   - a page of the follow-ups due and their count (everyone discharged, half answered
     month 1), beside reading every episode as the due list did before;
   - the Patients page's whole run in Streamlit's test harness;
-  - the baseline: `SELECT id, label FROM patients LIMIT 30` and a count, in sqlite3.
+  - the baseline: `SELECT id, label FROM patients LIMIT 30` and a count, in sqlite3;
+  - `export --all` and, at the smaller sizes, the import of that backup into a new record:
+    time and the peak memory of the command's own process.
 
 Run: uv run python bench/bench_scale.py [--sizes 1000 10000 100000]
 """
@@ -34,11 +36,21 @@ sys.path.insert(0, str(ROOT))
 from walkback_rules import Assessment, recommend  # noqa: E402
 from walkback_rules.outcomes.followup import add_months  # noqa: E402
 from walkback_rules.store import Store  # noqa: E402
+from walkback_rules.store.transfer import ID_ALPHABET  # noqa: E402
 from walkback_rules.teaching.cases import CASES  # noqa: E402
 
 PAGE = "SELECT id, label FROM patients LIMIT 30"
 TODAY = date(2026, 12, 7)
 COUNT = "SELECT count(*) FROM patients"
+
+
+def pid(i: int) -> str:
+    """The i-th pseudonym, in the alphabet of real ones (so the export imports)."""
+    chars = ""
+    for _ in range(6):
+        i, digit = divmod(i, len(ID_ALPHABET))
+        chars = ID_ALPHABET[digit] + chars
+    return "P-" + chars
 
 
 def build(path: Path, size: int) -> str:
@@ -53,9 +65,9 @@ def build(path: Path, size: int) -> str:
             "INSERT INTO patients (id, label, created_at, language, visits, last_visit, "
             "last_decision, last_review, last_recorded) VALUES (?, ?, ?, 'en', 2, ?, ?, NULL, ?)",
             (
-                (f"P-{i:06d}", f"bay {i % 97}", f"2026-01-01T00:00:{i % 60:02d}+00:00",
-                 f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}", rec.decision.value,
-                 f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}T09:00:00+00:00")
+                (pid(i), f"bay {i % 97}", f"2026-01-01T00:00:{i % 60:02d}+00:00",
+                 f"2026-{1 + i % 11:02d}-{1 + i % 28:02d}", rec.decision.value,
+                 f"2026-{1 + i % 11:02d}-{1 + i % 28:02d}T09:00:00+00:00")
                 for i in range(size)
             ),
         )  # fmt: skip
@@ -63,17 +75,17 @@ def build(path: Path, size: int) -> str:
             "INSERT INTO consultations (patient_id, recorded_at, ruleset_version, decision, "
             "assessment, recommendation, visit_date) VALUES (?, ?, '2.1', ?, ?, ?, ?)",
             (
-                (f"P-{i:06d}", f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}T09:00:0{k}+00:00",
-                 rec.decision.value, a, r, f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}")
+                (pid(i), f"2026-{1 + i % 11:02d}-{1 + i % 28:02d}T09:00:0{k}+00:00",
+                 rec.decision.value, a, r, f"2026-{1 + i % 11:02d}-{1 + i % 28:02d}")
                 for i in range(size) for k in range(2)
             ),
         )  # fmt: skip
         # Everyone discharged, on days spread over the year; half answered month 1.
-        days = [date(2026, 1, 5) + timedelta(days=i % 330) for i in range(size)]
+        days = [date(2026, 1, 5) + timedelta(days=i % 300) for i in range(size)]
         db.executemany(
             "INSERT INTO discharges (id, patient_id, day, reason, walks, minutes, clinician, "
             "many_episodes, recorded_at) VALUES (?, ?, ?, 'completed', 5, 30, 'AB', 0, ?)",
-            ((i + 1, f"P-{i:06d}", days[i].isoformat(), f"{days[i]}T12:00:00+00:00")
+            ((i + 1, pid(i), days[i].isoformat(), f"{days[i]}T12:00:00+00:00")
              for i in range(size)),
         )  # fmt: skip
         db.executemany(
@@ -86,7 +98,7 @@ def build(path: Path, size: int) -> str:
         db.executemany(
             "UPDATE patients SET follow_up_from = ? WHERE id = ?",
             (
-                (add_months(days[i], 2 if i % 2 == 0 else 1).isoformat(), f"P-{i:06d}")
+                (add_months(days[i], 2 if i % 2 == 0 else 1).isoformat(), pid(i))
                 for i in range(size)
             ),
         )
@@ -132,6 +144,25 @@ def export_peak(url: str, folder: Path) -> str:
     return f"{took:7.1f} s, {peak:.0f} MB (exit {done.returncode})"
 
 
+def import_peak(folder: Path) -> str:
+    """`walkback patients import` of that export into a new record: seconds, peak memory."""
+    import subprocess
+
+    url = f"sqlite:///{folder / 'imported.db'}"
+    Store.open(url).close()
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, "patients", "import", str(folder / "all.jsonl")],
+        env={**os.environ, "WALKBACK_DB_URL": url}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE, text=True, check=False,
+    )  # fmt: skip
+    took = time.perf_counter() - start
+    peak = int(done.stderr.strip().splitlines()[-1]) / 1024
+    (folder / "imported.db").unlink()
+    size = (folder / "all.jsonl").stat().st_size / 1e6
+    return f"{took:7.1f} s, {peak:.0f} MB (a {size:,.0f} MB file; exit {done.returncode})"
+
+
 def page_run(url: str) -> Callable[[], object]:
     from streamlit.testing.v1 import AppTest
 
@@ -150,6 +181,10 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
+    parser.add_argument(
+        "--import-sizes", type=int, nargs="*", default=[1000, 10_000],
+        help="sizes whose export is also imported (every patient is checked and recomputed)",
+    )  # fmt: skip
     args = parser.parse_args()
     print("the Patients list at scale (median of 7, range)")
     with tempfile.TemporaryDirectory() as tmp:
@@ -186,6 +221,8 @@ def main() -> None:
                     print(f"  {words:<32}{median_ms(work, rounds)}")
             raw.close()
             print(f"  {'export --all: time, peak memory':<32}{export_peak(url, Path(tmp))}")
+            if size in args.import_sizes:
+                print(f"  {'import of it: time, peak memory':<32}{import_peak(Path(tmp))}")
 
 
 if __name__ == "__main__":

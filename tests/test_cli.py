@@ -576,7 +576,7 @@ def test_patients_delete_needs_yes(record: str) -> None:
     assert [p["id"] for p in json.loads(run(["patients", "list", "--json"])[1])] == [pid]
 
 
-def test_patients_import_refuses_a_50_mb_file_without_reading_it(
+def test_patients_import_refuses_a_50_mb_file_that_is_not_json_lines_after_10_mb(
     record: str, tmp_path: Path
 ) -> None:
     big = tmp_path / "big.json"
@@ -585,7 +585,10 @@ def test_patients_import_refuses_a_50_mb_file_without_reading_it(
 
     status, _, err = run(["patients", "import", str(big)])
 
-    assert status == 2 and err == "FILE: larger than 10 MB\n"
+    assert status == 2 and err == (
+        "line 1: longer than 10 MB: a large backup holds one patient a line (JSON Lines, as "
+        "walkback patients export --all writes it), each at most 10 MB\n"
+    )
 
 
 def test_patients_record_bad_assessment_gives_recommend_errors(record: str) -> None:

@@ -812,13 +812,14 @@ def _patients(store: Store, args: argparse.Namespace, out: TextIO) -> int:
         store.audit(command_line_actor(), "export", None if args.all else args.id, what)
         _write(args.output, data.encode("utf-8") if isinstance(data, str) else data, out)
     elif action == "import":
-        ids = store.import_file(
-            _read_bytes(args.file),
-            replace=args.replace or bool(args.replace_newer),
-            actor=command_line_actor(),
-            newer=args.replace_newer or (),
-        )
-        out.write(f"imported {len(ids)} patient{'s' if len(ids) != 1 else ''}: {' '.join(ids)}\n")
+        replace, newer = args.replace or bool(args.replace_newer), args.replace_newer or ()
+        large = _large(args.file)
+        if large is not None:  # a backup larger than a file read whole: a line at a time
+            with large:
+                ids = store.import_backup(large, replace, command_line_actor(), newer)
+        else:
+            ids = store.import_file(_read_bytes(args.file), replace, command_line_actor(), newer)
+        out.write(_imported(ids))
     elif action in ("due", "discharge", "check-in", "check-ins", "outcomes"):
         _follow_up(store, args, out)
     else:  # delete
@@ -997,6 +998,31 @@ def cmd_admin(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _row(r: Any) -> dict[str, Any]:
     return {f: getattr(r, f) for f in ("id", "at", "actor", "action", "patient", "detail")}
+
+
+def _large(source: str) -> BinaryIO | None:
+    """A file too large to read whole, opened to be read a line at a time (else None)."""
+    from .store.transfer import MAX_IMPORT_BYTES
+
+    if source == "-":
+        return None
+    try:
+        if os.path.getsize(source) <= MAX_IMPORT_BYTES:
+            return None
+        return open(source, "rb")
+    except OSError:
+        return None  # `_read_bytes` says what is wrong with it
+
+
+IDS_SHOWN = 20
+
+
+def _imported(ids: Sequence[str]) -> str:
+    """What an import says it did: every ID, or the first few of a large backup."""
+    shown = " ".join(ids[:IDS_SHOWN])
+    if len(ids) > IDS_SHOWN:
+        shown += f" … and {len(ids) - IDS_SHOWN:,} more"
+    return f"imported {len(ids):,} patient{'s' if len(ids) != 1 else ''}: {shown}\n"
 
 
 def _read_bytes(source: str) -> bytes:

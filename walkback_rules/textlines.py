@@ -18,13 +18,24 @@ class NotUtf8(ValueError):
     """The file is not UTF-8 text."""
 
 
-def lines(source: BinaryIO) -> Iterator[tuple[int, int, bytes]]:
+class LineTooLong(ValueError):
+    """A line is longer than the reader allows; carries its number."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(f"line {number} is too long")
+        self.number = number
+
+
+def lines(source: BinaryIO, longest: int | None = None) -> Iterator[tuple[int, int, bytes]]:
     """Each line's byte offset, number and content; `NotUtf8` when the text is not UTF-8
-    (found a block at a time, before any line of that block is given)."""
+    (found a block at a time, before any line of that block is given), and `LineTooLong`
+    as soon as a line is longer than `longest` bytes (None: any length)."""
     offset, number, tail, first = 0, 1, b"", True
     while True:
         block = source.read(BLOCK_BYTES)
         data = tail + block
+        if longest is not None and len(tail) > longest:
+            raise LineTooLong(number)
         if first:
             first = False
             if data.startswith(_BOM):
@@ -42,6 +53,8 @@ def lines(source: BinaryIO) -> Iterator[tuple[int, int, bytes]]:
         if block:
             pieces.pop()  # `whole` ends with a line feed: what follows it is the next block's
         for line in pieces:
+            if longest is not None and len(line) > longest:
+                raise LineTooLong(number)
             yield offset, number, line[:-1] if line.endswith(b"\r") else line
             offset += len(line) + 1
             number += 1

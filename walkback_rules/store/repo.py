@@ -25,7 +25,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, BinaryIO, ParamSpec, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -88,6 +88,8 @@ from .transfer import (
     VERSION,
     ImportError_,
     PatientFile,
+    backup_batches,
+    check_backup,
     label_problem,
     parse_import,
 )
@@ -2609,6 +2611,43 @@ class Store:
             if refused:
                 raise ImportError_(refused)
             _write_files(conn, files, existing, actor)
+        return ids
+
+    @_plain_errors
+    def import_backup(
+        self,
+        source: BinaryIO,
+        replace: bool = False,
+        actor: str | None = None,
+        newer: Collection[str] = (),
+    ) -> list[str]:
+        """`import_file` for a JSON Lines backup of any size, read a line at a time.
+
+        All or nothing as `import_file` is: every patient is checked first
+        (`check_backup`), then read again and written a batch at a time in one
+        transaction, each batch checked against the record as a file is. Any refusal
+        (an existing patient without `replace`, newer consultations) is collected over
+        the whole file and undoes what was written.
+        """
+        check_backup(source)
+        source.seek(0)
+        ids: list[str] = []
+        refused: list[FieldError] = []
+        with self._writer.begin() as conn:
+            for files in backup_batches(source):
+                names = [f.patient.id for f in files]
+                existing, found = _refusals(conn, names, files, replace, newer)
+                refused += found
+                if not refused:
+                    _write_files(conn, files, existing, actor)
+                ids += names
+                if len(refused) >= MAX_FILE_ERRORS:
+                    refused.append(
+                        FieldError("patient.id", "checking stopped here; fix these first")
+                    )
+                    break
+            if refused:
+                raise ImportError_(refused)  # the transaction is undone
         return ids
 
     # --- checks ----------------------------------------------------------------------------

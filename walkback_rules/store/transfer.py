@@ -16,10 +16,11 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, BinaryIO, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .. import textlines
 from ..consultation.referrals import ReferralUpdate
 from ..consultation.visit import VisitDetails
 from ..core.cards import describe_dose
@@ -38,7 +39,10 @@ VERSION = 1
 ID_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read aloud
 ID_PATTERN = re.compile(rf"^P-[{ID_ALPHABET}]{{6}}$")
 LABEL_MAX = 60
-MAX_IMPORT_BYTES = 10 * 1024 * 1024  # a backup of thousands of patients is a few MB
+# A file read whole (one patient, an upload in the app, a small backup); a larger JSON
+# Lines backup is read a line at a time (`check_backup`). A patient with six visits is
+# about 70 KB, so this is about 150 such patients.
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
 MAX_FILE_ERRORS = 100  # an import stops checking after this many problems
 STAMP_MAX = 32  # characters: the record's time columns
 EARLIEST = date(2000, 1, 1)  # no record of this product is older
@@ -370,28 +374,104 @@ def parse_import(raw: bytes) -> list[PatientFile]:
     errors: list[FieldError] = []
     for number, document in documents:
         where = "" if number is None else f"line {number}: "
-        try:
-            file = PatientFile.model_validate(parse_json(document))
-        except AssessmentError as exc:  # repeated keys, runaway nesting: never resolved
-            found = [_located(where, e) for e in exc.errors]
-        except ValidationError as exc:
-            found = [_located(where, e) for e in field_errors(exc, PatientFile)]
-        else:
-            found = [_located(where, e) for e in verify(file)]
+        file, found = _document(document, where)
+        if file is not None:
             files.append(file)
-        errors += capped(found, f"{where}record")
+        errors += found
         if len(errors) >= MAX_FILE_ERRORS and number is not None:
-            errors.append(
-                FieldError(
-                    f"{where}record",
-                    f"checking stopped here after {len(errors):,} problems; "
-                    "fix these and import again",
-                )
-            )
+            errors.append(_stopped(where, errors))
             break
     if errors:
         raise ImportError_(_grouped(errors))
     return files
+
+
+def _document(document: str, where: str) -> tuple[PatientFile | None, list[FieldError]]:
+    """One patient file read and checked: the file (None when it cannot be read) and its
+    problems, each prefixed with `where` (its line in a backup), capped."""
+    try:
+        file = PatientFile.model_validate(parse_json(document))
+    except AssessmentError as exc:  # repeated keys, runaway nesting: never resolved
+        return None, capped([_located(where, e) for e in exc.errors], f"{where}record")
+    except ValidationError as exc:
+        found = [_located(where, e) for e in field_errors(exc, PatientFile)]
+        return None, capped(found, f"{where}record")
+    return file, capped([_located(where, e) for e in verify(file)], f"{where}record")
+
+
+def _stopped(where: str, errors: list[FieldError]) -> FieldError:
+    return FieldError(
+        f"{where}record",
+        f"checking stopped here after {len(errors):,} problems; fix these and import again",
+    )
+
+
+# A backup larger than MAX_IMPORT_BYTES is read twice, a line at a time (`check_backup`,
+# then `backup_batches`), so its size is bounded only by the disk; the patients of one
+# batch are held at once.
+BACKUP_BATCH = 100
+MAX_LINE_BYTES = 10 * 1024 * 1024  # one patient, as a file of one patient is bounded
+
+
+def check_backup(source: BinaryIO) -> int:
+    """Every patient of a JSON Lines backup read and checked, one line at a time; the
+    number of patients. Raises `ImportError_` with every problem (capped at
+    `MAX_FILE_ERRORS`), an ID given twice among them."""
+    errors: list[FieldError] = []
+    seen: set[str] = set()
+    twice: set[str] = set()
+    count = 0
+    try:
+        for _, number, line in textlines.lines(source, longest=MAX_LINE_BYTES):
+            if textlines.blank(line):
+                continue
+            count += 1
+            where = f"line {number}: "
+            file, found = _document(line.decode("utf-8"), where)
+            if file is not None:
+                (twice if file.patient.id in seen else seen).add(file.patient.id)
+            errors += found
+            if len(errors) >= MAX_FILE_ERRORS:
+                errors.append(_stopped(where, errors))
+                break
+    except textlines.NotUtf8:
+        raise ImportError_([FieldError("FILE", "not UTF-8 text")]) from None
+    except textlines.LineTooLong as exc:
+        most = MAX_LINE_BYTES // (1024 * 1024)
+        errors.append(
+            FieldError(
+                f"line {exc.number}",
+                f"longer than {most} MB: a large backup holds one patient a line (JSON "
+                f"Lines, as walkback patients export --all writes it), each at most {most} MB",
+            )
+        )
+    if errors:
+        raise ImportError_(_grouped(errors))
+    if not count:
+        raise ImportError_([FieldError("FILE", "empty; expected a WalkBack patient export")])
+    if twice:
+        again = "appears more than once in the file"
+        raise ImportError_([FieldError("patient.id", f"{pid} {again}") for pid in sorted(twice)])
+    return count
+
+
+def backup_batches(source: BinaryIO, size: int | None = None) -> Iterator[list[PatientFile]]:
+    """The patients of a backup `check_backup` accepted, `size` at a time, read and
+    checked again (a file changed in between raises `ImportError_`)."""
+    size = size or BACKUP_BATCH
+    files: list[PatientFile] = []
+    for _, number, line in textlines.lines(source):
+        if textlines.blank(line):
+            continue
+        file, found = _document(line.decode("utf-8"), f"line {number}: ")
+        if file is None or found:
+            raise ImportError_([FieldError("FILE", "changed while it was being imported")])
+        files.append(file)
+        if len(files) == size:
+            yield files
+            files = []
+    if files:
+        yield files
 
 
 _LINE = re.compile(r"^line (\d+): ")
