@@ -942,9 +942,8 @@ def _follow_up_due(today: date) -> Any:
 
 
 def _summarise(conn: Connection, pid: str) -> None:
-    """Keep a patient's list row in step with their consultations and follow-up (in the
-    same transaction as the write that changed them)."""
-    _follow_up(conn, pid)
+    """Keep a patient's list row in step with their consultations (in the same
+    transaction as the write that changed them)."""
     count = conn.execute(
         sa.select(sa.func.count()).where(consultations.c.patient_id == pid)
     ).scalar_one()
@@ -1150,6 +1149,7 @@ def _write_files(
                 )
     for pid in ids:
         _summarise(conn, pid)
+        _follow_up(conn, pid)
     if actor is not None:
         for pid in ids:
             _audit(conn, actor, "import", pid, "replaced" if pid in existing else None)
