@@ -448,3 +448,20 @@ def test_a_batch_ten_times_longer_takes_no_more_memory(tmp_path: Path) -> None:
         f"peak memory: {peaks[0] / 1e6:.0f} MB for 5,000 lines, {peaks[1] / 1e6:.0f} MB for 50,000"
     )
     assert peaks[1] <= peaks[0] + 8 * 1024 * 1024
+
+
+def test_a_named_pipe_is_read_as_a_file_is(tmp_path: Path) -> None:
+    """`walkback recommend <(zcat batch.jsonl.gz)`: a pipe cannot be read twice, so it is
+    copied first, and answered as the file itself."""
+    path, _ = _batch_file(tmp_path, 50)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    script = str(Path(sys.executable).with_name("walkback"))
+
+    feeder = subprocess.Popen(["cp", str(path), str(fifo)])
+    piped = subprocess.run([script, "recommend", "--brief", str(fifo)], capture_output=True)
+    feeder.wait()
+    from_file = subprocess.run([script, "recommend", "--brief", str(path)], capture_output=True)
+
+    assert piped.returncode == from_file.returncode == 1 and piped.stderr == b""
+    assert piped.stdout == from_file.stdout and len(piped.stdout.splitlines()) == 50

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import os
 import sys
@@ -127,27 +128,33 @@ def _recommend_whole(text: str, out: TextIO, short: bool) -> int:
 
 @contextlib.contextmanager
 def _binary(source: str) -> Iterator[BinaryIO]:
-    """The input as a binary file that can be read twice: a file as it is, standard input
-    copied first to a private temporary file (0600, already unlinked)."""
-    if source != "-":
-        try:
-            handle = open(source, "rb")  # noqa: SIM115 - closed below
-        except OSError as exc:
-            problem = f"cannot read {source!r}: {exc.strerror}"
-            raise InputError([FieldError("FILE", problem)]) from exc
-        with handle:
-            yield handle
-        return
+    """The input as a binary file that can be read twice: a regular file as it is; standard
+    input, a pipe or a device copied first to a private temporary file (0600, already
+    unlinked), from where it stands."""
+    import stat
     import tempfile
 
-    with tempfile.TemporaryFile() as spool:
-        stream = getattr(sys.stdin, "buffer", None)
-        if stream is None:  # a text stream with no bytes beneath (as in-process callers give)
-            spool.write(sys.stdin.read().encode("utf-8", errors="surrogatepass"))
+    with contextlib.ExitStack() as closing:
+        if source == "-":
+            stream = getattr(sys.stdin, "buffer", None)
+            if stream is None:  # a text stream with no bytes beneath (in-process callers)
+                stream = io.BytesIO(sys.stdin.read().encode("utf-8", errors="surrogatepass"))
         else:
+            try:
+                stream = closing.enter_context(open(source, "rb"))
+            except OSError as exc:
+                problem = f"cannot read {source!r}: {exc.strerror}"
+                raise InputError([FieldError("FILE", problem)]) from exc
+            if stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                yield stream
+                return
+        spool = closing.enter_context(tempfile.TemporaryFile())
+        try:
             while block := stream.read(textlines.BLOCK_BYTES):
                 spool.write(block)
-        spool.flush()
+        except OSError as exc:
+            problem = f"cannot read {_named(source)}: {exc.strerror}"
+            raise InputError([FieldError("FILE", problem)]) from exc
         spool.seek(0)
         yield spool
 
