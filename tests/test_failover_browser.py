@@ -6,6 +6,7 @@ consultation there."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -39,6 +40,17 @@ from .clinic import (
     wait,
 )
 from .stores import database, pg_url
+
+
+def _kept_draft(store: Store, pid: str) -> str:
+    """The drafts the record keeps for `pid`, as text."""
+    import sqlalchemy as sa
+
+    from walkback_rules.store.schema import drafts
+
+    with store.engine.connect() as conn:
+        forms = conn.execute(sa.select(drafts.c.form).where(drafts.c.patient_id == pid))
+        return json.dumps(forms.scalars().all())
 
 
 def test_a_dying_process_sends_its_clinician_to_another_with_the_draft(tmp_path: Path) -> None:
@@ -96,7 +108,9 @@ def test_a_dying_process_sends_its_clinician_to_another_with_the_draft(tmp_path:
         age.press("Enter")
         settle(tab)
         with Store.open(db_url) as store:
-            wait(lambda: bool(store.open_elsewhere(pid, "")), "the draft in the record")
+            # The draft is kept when the patient opens, and again with each answer: wait for
+            # the one that holds the age, as a clinician's next action would.
+            wait(lambda: "67" in _kept_draft(store, pid), "the typed age in the record")
 
         stack.enter_context(serving(port=second_port, **app))
         first.send_signal(signal.SIGKILL)  # mid-consultation
