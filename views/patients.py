@@ -109,6 +109,25 @@ def _yes_no(label: str, key: str) -> bool | None:
     )  # fmt: skip
 
 
+def _pager(key: str, page: int, pages: int, total: int, what: str = "") -> None:
+    """Previous and Next under a list read a page at a time, with where the page is;
+    the page number is kept in the session as `{key}_page`."""
+    if pages < 2:
+        return
+    back, where, on = st.columns([1, 2, 1], vertical_alignment="center")
+    back.button(
+        "Previous", key=f"{key}_prev", disabled=page == 0, icon=":material/chevron_left:",
+        on_click=st.session_state.__setitem__, args=(f"{key}_page", page - 1),
+    )  # fmt: skip
+    start = page * PAGE_SIZE + 1
+    end = min(start + PAGE_SIZE - 1, total)
+    where.caption(f"Patients {start:,}-{end:,} of {total:,}" + (f" {what}" if what else ""))
+    on.button(
+        "Next", key=f"{key}_next", disabled=page >= pages - 1, icon=":material/chevron_right:",
+        on_click=st.session_state.__setitem__, args=(f"{key}_page", page + 1),
+    )  # fmt: skip
+
+
 def _follow_up_due() -> None:
     """Everyone whose monthly check-in falls due by a week from today, by week; a page of
     patients at a time, read in the database."""
@@ -144,21 +163,7 @@ def _follow_up_due() -> None:
                 if row[3].button("Open", key=f"p_due_{first.patient_id}"):
                     ui.open_patient(first.patient_id)
                     st.rerun()
-        if pages > 1:
-            back, where, on = st.columns([1, 2, 1], vertical_alignment="center")
-            back.button(
-                "Previous", key="p_due_prev", disabled=page == 0,
-                icon=":material/chevron_left:",
-                on_click=st.session_state.__setitem__, args=("p_due_page", page - 1),
-            )  # fmt: skip
-            start = page * PAGE_SIZE + 1
-            end = min(start + PAGE_SIZE - 1, total)
-            where.caption(f"Patients {start:,}-{end:,} of {total:,} with a check-in due")
-            on.button(
-                "Next", key="p_due_next", disabled=page >= pages - 1,
-                icon=":material/chevron_right:",
-                on_click=st.session_state.__setitem__, args=("p_due_page", page + 1),
-            )  # fmt: skip
+        _pager("p_due", page, pages, total, "with a check-in due")
 
 
 def _discharge_form(pid: str, last_visit: str) -> None:
@@ -477,18 +482,7 @@ with find:
             if consults:
                 st.switch_page(ui.PAGES["consultation"])
             st.rerun()
-    if pages > 1:
-        back, where, on = st.columns([1, 2, 1], vertical_alignment="center")
-        back.button(
-            "Previous", key="p_prev", disabled=page == 0, icon=":material/chevron_left:",
-            on_click=st.session_state.__setitem__, args=("p_page", page - 1),
-        )  # fmt: skip
-        first = page * PAGE_SIZE + 1
-        where.caption(f"Patients {first:,}-{first + len(found) - 1:,} of {total:,}")
-        on.button(
-            "Next", key="p_next", disabled=page >= pages - 1, icon=":material/chevron_right:",
-            on_click=st.session_state.__setitem__, args=("p_page", page + 1),
-        )  # fmt: skip
+    _pager("p", page, pages, total)
 
 pid = st.session_state.get(ui.PATIENT)
 st.divider()
