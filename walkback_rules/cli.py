@@ -52,12 +52,11 @@ def _read(source: str) -> str:
     if source == "-":
         return sys.stdin.read()
     try:
-        with open(source, encoding="utf-8") as handle:
-            return handle.read()
+        with open(source, "rb") as handle:
+            data = handle.read()
     except OSError as exc:
         raise InputError([FieldError("FILE", f"cannot read {source!r}: {exc.strerror}")]) from exc
-    except UnicodeDecodeError as exc:
-        raise InputError([FieldError("FILE", f"{source!r} is not UTF-8 text")]) from exc
+    return _text(data, source)
 
 
 def assessment_from_json(text: str) -> Assessment:
