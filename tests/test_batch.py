@@ -28,7 +28,7 @@ from walkback_rules.teaching.cases import CASES
 
 from . import strategies as s
 from .conftest import assessment_data
-from .test_bounds import HOSTILE
+from .test_bounds import HOSTILE, run
 from .test_invariants import reaches
 
 GOOD = assessment_data()
@@ -409,30 +409,10 @@ def test_standard_input_is_read_as_a_file_is(tmp_path: Path) -> None:
     assert from_file.stdout == piped.stdout and len(piped.stdout.splitlines()) == 5000
 
 
-# Runs the command line and prints, last, the peak memory of it and of every worker it
-# started (each worker's own high-water mark, which includes what it shares with it).
-PROBE = """
-import resource, sys
-from walkback_rules.cli import main
-status = main(sys.argv[1:])
-with open("/proc/self/status") as f:
-    own = int(next(line.split()[1] for line in f if line.startswith("VmHWM:")))
-workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print("PEAK_KB", max(own, workers), file=sys.stderr)
-raise SystemExit(status)
-"""
-
-
 def _peak(path: Path) -> int:
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, "recommend", "--brief", str(path)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 1, done.stderr[-2000:]
-    return int(done.stderr.rsplit("PEAK_KB ", 1)[1]) * 1024
+    status, _, err, peak = run(["recommend", "--brief", str(path)], path.parent)
+    assert status == 1, err[-2000:]
+    return peak
 
 
 def test_a_batch_ten_times_longer_takes_no_more_memory(tmp_path: Path) -> None:

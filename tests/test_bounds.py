@@ -17,16 +17,18 @@ import pytest
 
 from .conftest import assessment_data
 
-# Runs the command line and reports its own peak memory on the last line of stderr: the
-# high-water mark of this process's own memory (getrusage's figure would also count the
-# test process that started it, which Linux carries across exec).
+# Runs the command line and reports its peak memory on the last line of stderr: the
+# high-water mark of this process's own memory (getrusage's figure for itself would also
+# count the test process that started it, which Linux carries across exec), or of any
+# worker it started and waited for, whichever is higher.
 PROBE = """
-import sys
+import resource, sys
 from walkback_rules.cli import main
 status = main(sys.argv[1:])
 with open("/proc/self/status") as f:
-    peak = next(line.split()[1] for line in f if line.startswith("VmHWM:"))
-print("PEAK_KB", peak, file=sys.stderr)
+    own = int(next(line.split()[1] for line in f if line.startswith("VmHWM:")))
+workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print("PEAK_KB", max(own, workers), file=sys.stderr)
 raise SystemExit(status)
 """
 PER_INPUT_BYTE = 64  # bytes of memory allowed for each byte of input, beyond the baseline
