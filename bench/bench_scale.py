@@ -128,39 +128,35 @@ raise SystemExit(status)
 """
 
 
-def export_peak(url: str, folder: Path) -> str:
-    """`walkback patients export --all` in its own process: seconds and its peak memory."""
+def probed(url: str, *args: str) -> tuple[float, float, int]:
+    """The command line run in its own process on `url`: seconds, peak MB, exit status."""
     import subprocess
 
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, "patients", "export", "--all", "-o",
-         str(folder / "all.jsonl"), "--force"],
-        env={**os.environ, "WALKBACK_DB_URL": url}, stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE, text=True, check=False,
+        [sys.executable, "-c", PROBE, *args], env={**os.environ, "WALKBACK_DB_URL": url},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False,
     )  # fmt: skip
     took = time.perf_counter() - start
-    peak = int(done.stderr.strip().splitlines()[-1]) / 1024
-    return f"{took:7.1f} s, {peak:.0f} MB (exit {done.returncode})"
+    return took, int(done.stderr.strip().splitlines()[-1]) / 1024, done.returncode
+
+
+def export_peak(url: str, folder: Path) -> str:
+    """`walkback patients export --all` in its own process: seconds and its peak memory."""
+    took, peak, status = probed(
+        url, "patients", "export", "--all", "-o", str(folder / "all.jsonl"), "--force"
+    )
+    return f"{took:7.1f} s, {peak:.0f} MB (exit {status})"
 
 
 def import_peak(folder: Path) -> str:
     """`walkback patients import` of that export into a new record: seconds, peak memory."""
-    import subprocess
-
     url = f"sqlite:///{folder / 'imported.db'}"
     Store.open(url).close()
-    start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, "patients", "import", str(folder / "all.jsonl")],
-        env={**os.environ, "WALKBACK_DB_URL": url}, stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE, text=True, check=False,
-    )  # fmt: skip
-    took = time.perf_counter() - start
-    peak = int(done.stderr.strip().splitlines()[-1]) / 1024
+    took, peak, status = probed(url, "patients", "import", str(folder / "all.jsonl"))
     (folder / "imported.db").unlink()
     size = (folder / "all.jsonl").stat().st_size / 1e6
-    return f"{took:7.1f} s, {peak:.0f} MB (a {size:,.0f} MB file; exit {done.returncode})"
+    return f"{took:7.1f} s, {peak:.0f} MB (a {size:,.0f} MB file; exit {status})"
 
 
 def page_run(url: str) -> Callable[[], object]:
